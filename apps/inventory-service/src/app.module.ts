@@ -1,0 +1,37 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ServiceConfig } from './config/service-config';
+import { DatabaseModule } from './database/database.module';
+import { ApiErrorFilter } from './http/api-error.filter';
+import { KafkaConnection } from './kafka/kafka-connection';
+import { OutboxRelay } from './outbox/outbox-relay.service';
+import { InboundEventsConsumer } from './stock-movements/record-inbound-events/inbound-events.consumer';
+import { RecordInboundBatchHandler } from './stock-movements/record-inbound-events/record-inbound-batch.handler';
+import { GetStockController } from './stock-views/get-stock/get-stock.controller';
+import { GetStockOfSkusHandler } from './stock-views/get-stock/get-stock.handler';
+import { StockViewsProcessor } from './stock-views/stock-views-processor.service';
+
+/** The inventory service, wired for one configuration. */
+@Module({})
+export class AppModule {
+  static forConfig(config: ServiceConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [CqrsModule.forRoot(), DatabaseModule],
+      controllers: [GetStockController],
+      providers: [
+        { provide: ServiceConfig, useValue: config },
+        { provide: APP_FILTER, useClass: ApiErrorFilter },
+        KafkaConnection,
+        OutboxRelay,
+        RecordInboundBatchHandler,
+        InboundEventsConsumer,
+        StockViewsProcessor,
+        GetStockOfSkusHandler,
+      ],
+      exports: [ServiceConfig],
+    };
+  }
+}

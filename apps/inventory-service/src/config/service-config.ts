@@ -1,0 +1,77 @@
+import { DEFAULT_TOPICS, TOPIC_ENV_VARS, type TopicNames, type TopicRole } from '@app/contracts';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL, e.g. postgres://postgres@127.0.0.1:5432/inventory')
+    .default('postgres://postgres@127.0.0.1:5432/inventory'),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier, e.g. inventory')
+    .default('inventory'),
+  DATABASE_POOL_SIZE: positiveInt.default(10),
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'must be host:port[,host:port...], e.g. 127.0.0.1:9092')
+    .default('127.0.0.1:9092'),
+  KAFKA_CLIENT_ID: z.string().min(1).default('inventory-service'),
+  KAFKA_GROUP_ID: z.string().min(1).default('inventory-service'),
+  KAFKA_TOPIC_PARTITIONS: positiveInt.default(4),
+  SNAPSHOT_EVERY_EVENTS: positiveInt.default(100),
+  PROJECTION_BATCH_SIZE: positiveInt.default(2000),
+  PROJECTION_IDLE_MS: positiveInt.default(25),
+  OUTBOX_BATCH_SIZE: positiveInt.default(500),
+  OUTBOX_IDLE_MS: positiveInt.default(50),
+  ...Object.fromEntries(Object.values(TOPIC_ENV_VARS).map((name) => [name, z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a Kafka topic name').optional()])),
+});
+
+/** The service's settings; the class doubles as the DI token (inject `ServiceConfig`). */
+export abstract class ServiceConfig {
+  declare http: { port: number; host: string };
+  declare database: { url: string; schema: string; poolSize: number };
+  declare kafka: { brokers: string[]; clientId: string; groupId: string; topicPartitions: number; topics: TopicNames };
+  declare eventStore: { snapshotEveryEvents: number };
+  declare projections: { batchSize: number; idleMs: number };
+  declare outbox: { batchSize: number; idleMs: number };
+}
+
+export class InvalidConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'InvalidConfigurationError';
+  }
+}
+
+/** Read and check the environment; every bad setting is named with what it must be. */
+export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new InvalidConfigurationError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}=${JSON.stringify(env[String(issue.path[0])])}: ${issue.message}`),
+    );
+  }
+  const values = parsed.data as z.infer<typeof envSchema> & Record<string, string | undefined>;
+  const topics = Object.fromEntries(
+    (Object.keys(DEFAULT_TOPICS) as TopicRole[]).map((role) => [role, values[TOPIC_ENV_VARS[role]] ?? DEFAULT_TOPICS[role]]),
+  ) as TopicNames;
+  return {
+    http: { port: values.PORT, host: values.HOST },
+    database: { url: values.DATABASE_URL, schema: values.DATABASE_SCHEMA, poolSize: values.DATABASE_POOL_SIZE },
+    kafka: {
+      brokers: values.KAFKA_BROKERS.split(','),
+      clientId: values.KAFKA_CLIENT_ID,
+      groupId: values.KAFKA_GROUP_ID,
+      topicPartitions: values.KAFKA_TOPIC_PARTITIONS,
+      topics,
+    },
+    eventStore: { snapshotEveryEvents: values.SNAPSHOT_EVERY_EVENTS },
+    projections: { batchSize: values.PROJECTION_BATCH_SIZE, idleMs: values.PROJECTION_IDLE_MS },
+    outbox: { batchSize: values.OUTBOX_BATCH_SIZE, idleMs: values.OUTBOX_IDLE_MS },
+  };
+}

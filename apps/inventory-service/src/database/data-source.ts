@@ -1,0 +1,25 @@
+import { CreateEventStore1763800000000 } from '@app/event-store';
+import { DataSource } from 'typeorm';
+import type { ServiceConfig } from '../config/service-config';
+import { CreateIngestionAndViews1763800001000 } from './migrations/1763800001000-create-ingestion-and-views';
+
+export const MIGRATIONS = [CreateEventStore1763800000000, CreateIngestionAndViews1763800001000];
+
+/** The service's DataSource: schema only through migrations, all tables in the configured schema. */
+export function createDataSource(config: Pick<ServiceConfig, 'database'>): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: config.database.url,
+    schema: config.database.schema,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error', 'migration'],
+    extra: {
+      max: config.database.poolSize,
+      options: `-c search_path=${config.database.schema}`,
+      application_name: 'inventory-service',
+    },
+  });
+}

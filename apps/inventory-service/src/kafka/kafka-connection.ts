@@ -1,0 +1,58 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { ServiceConfig } from '../config/service-config';
+
+/**
+ * The one Kafka client of the process, its idempotent producer (acks from all in-sync replicas) and
+ * topic set-up. Thin: everything about what to send lives with the use cases.
+ */
+@Injectable()
+export class KafkaConnection implements OnApplicationShutdown {
+  private readonly logger = new Logger(KafkaConnection.name);
+  readonly kafka: Kafka;
+  private producerReady: Promise<Producer> | null = null;
+
+  constructor(private readonly config: ServiceConfig) {
+    this.kafka = new Kafka({
+      clientId: config.kafka.clientId,
+      brokers: config.kafka.brokers,
+      logLevel: logLevel.WARN,
+      retry: { retries: 8, initialRetryTime: 200 },
+      logCreator: () => (entry) => {
+        const { message, ...extra } = entry.log;
+        this.logger.warn(`${entry.namespace}: ${message} ${JSON.stringify(extra)}`);
+      },
+    });
+  }
+
+  producer(): Promise<Producer> {
+    this.producerReady ??= (async () => {
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await producer.connect();
+      return producer;
+    })();
+    return this.producerReady;
+  }
+
+  /** Create the contract's topics that do not exist yet (a no-op when they all do). */
+  async ensureTopics(): Promise<void> {
+    const admin: Admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = [...new Set(Object.values(this.config.kafka.topics))].filter((topic) => !existing.has(topic));
+      if (missing.length === 0) return;
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: this.config.kafka.topicPartitions, replicationFactor: 1 })),
+      });
+      this.logger.log(`created topics ${missing.join(', ')}`);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.producerReady) await (await this.producerReady).disconnect();
+  }
+}

@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { startInventoryService } from './bootstrap';
+import { InvalidConfigurationError, loadServiceConfig } from './config/service-config';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadServiceConfig();
+  } catch (error) {
+    if (error instanceof InvalidConfigurationError) {
+      process.stderr.write(`${error.message}\nSee .env.example for every setting and its default.\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  await startInventoryService(config);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`inventory-service failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,97 @@
+import { INBOUND_TOPIC_ROLES, type InboundTopicRole } from '@app/contracts';
+import { TransactionRunner } from '@app/event-store';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Consumer, EachBatchPayload, IHeaders } from 'kafkajs';
+import { ServiceConfig } from '../../config/service-config';
+import { KafkaConnection } from '../../kafka/kafka-connection';
+import { RecordInboundBatch, type InboundMessage } from './record-inbound-batch.command';
+import { SELECT_STORED_OFFSETS } from './ingestion.sql';
+
+const MAX_MESSAGES_PER_TRANSACTION = 2000;
+
+/**
+ * The Kafka side of ingestion: one consumer group over every inbound topic. Each batch (one
+ * partition's messages) becomes one RecordInboundBatch command; offsets live in PostgreSQL with the
+ * effects, and on assignment the consumer seeks to them.
+ */
+@Injectable()
+export class InboundEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(InboundEventsConsumer.name);
+  private consumer: Consumer | null = null;
+  private readonly roleByTopic: Map<string, InboundTopicRole>;
+
+  constructor(
+    private readonly kafka: KafkaConnection,
+    private readonly commandBus: CommandBus,
+    private readonly transactions: TransactionRunner,
+    private readonly config: ServiceConfig,
+  ) {
+    this.roleByTopic = new Map(INBOUND_TOPIC_ROLES.map((role) => [config.kafka.topics[role], role]));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.kafka.ensureTopics();
+    const consumer = this.kafka.kafka.consumer({
+      groupId: this.config.kafka.groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxBytesPerPartition: 2 * 1024 * 1024,
+      allowAutoTopicCreation: false,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      void this.seekToStoredOffsets(consumer, event.payload.memberAssignment).catch((error: Error) =>
+        this.logger.warn(`could not seek to stored offsets (in-transaction skipping still applies): ${error.message}`),
+      );
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...this.roleByTopic.keys()], fromBeginning: true });
+    await consumer.run({ eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
+    this.logger.log(`consuming ${[...this.roleByTopic.keys()].join(', ')} as group ${this.config.kafka.groupId}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    const role = this.roleByTopic.get(batch.topic);
+    if (!role) throw new Error(`subscribed to unexpected topic ${batch.topic}`);
+    const messages: InboundMessage[] = batch.messages.map((message) => ({
+      role,
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: message.offset,
+      key: message.key,
+      value: message.value,
+      headers: headersAsText(message.headers),
+    }));
+    // Long batches go in chunks, each its own transaction, with a heartbeat between them.
+    for (let start = 0; start < messages.length && isRunning() && !isStale(); start += MAX_MESSAGES_PER_TRANSACTION) {
+      const chunk = messages.slice(start, start + MAX_MESSAGES_PER_TRANSACTION);
+      await this.commandBus.execute(new RecordInboundBatch(this.config.kafka.groupId, batch.topic, batch.partition, chunk));
+      resolveOffset(chunk[chunk.length - 1]!.offset);
+      await heartbeat();
+    }
+  }
+
+  private async seekToStoredOffsets(consumer: Consumer, assignment: Record<string, number[]>): Promise<void> {
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      const rows = await this.transactions.inTransaction((sql) =>
+        sql.query<{ partition: number; next_offset: string }>(SELECT_STORED_OFFSETS, [this.config.kafka.groupId, topic]),
+      );
+      for (const row of rows) if (partitions.includes(row.partition)) consumer.seek({ topic, partition: row.partition, offset: row.next_offset });
+    }
+  }
+}
+
+function headersAsText(headers: IHeaders | undefined): Record<string, string> {
+  const text: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    text[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
+  }
+  return text;
+}

@@ -1,0 +1,25 @@
+/** Make sure the partition's offset row exists, so it can be locked. */
+export const ENSURE_OFFSET_ROW = `
+INSERT INTO kafka_offsets (consumer_group, topic, partition, next_offset) VALUES ($1, $2, $3, 0)
+ON CONFLICT DO NOTHING`;
+
+/**
+ * The next offset to apply, locked until commit: when a rebalance briefly lets two instances hold
+ * the same partition, the second waits here and then skips what the first applied.
+ */
+export const LOCK_NEXT_OFFSET = `
+SELECT next_offset FROM kafka_offsets WHERE consumer_group = $1 AND topic = $2 AND partition = $3 FOR UPDATE`;
+
+export const STORE_NEXT_OFFSET = `
+UPDATE kafka_offsets SET next_offset = $4, updated_at = now()
+WHERE consumer_group = $1 AND topic = $2 AND partition = $3`;
+
+export const SELECT_STORED_OFFSETS = `
+SELECT partition, next_offset FROM kafka_offsets WHERE consumer_group = $1 AND topic = $2`;
+
+/** Claim inbound event ids; an id returned was not seen before, one missing is a duplicate. */
+export const CLAIM_INBOUND_EVENT_IDS = `
+INSERT INTO inbound_events (event_id, event_type, topic, partition, "offset")
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[])
+ON CONFLICT (event_id) DO NOTHING
+RETURNING event_id`;

@@ -1,0 +1,37 @@
+import type { InboundTopicRole } from '@app/contracts';
+import { Command } from '@nestjs/cqrs';
+
+/** A Kafka message as it arrived, with where it came from. */
+export interface InboundMessage {
+  role: InboundTopicRole;
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+export interface InboundBatchOutcome {
+  applied: number;
+  duplicates: number;
+  deadLettered: number;
+  /** Messages below the partition's stored offset: already applied by an earlier batch. */
+  alreadyApplied: number;
+  stockEventsAppended: number;
+}
+
+/**
+ * Apply the messages of one partition's batch, in offset order, in one transaction that also stores
+ * the partition's next offset: exactly-once effects, whatever crashes or rebalances happen.
+ */
+export class RecordInboundBatch extends Command<InboundBatchOutcome> {
+  constructor(
+    readonly consumerGroup: string,
+    readonly topic: string,
+    readonly partition: number,
+    readonly messages: readonly InboundMessage[],
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,148 @@
+import { DEAD_LETTER_HEADERS, parseInboundMessage, type InboundEvent } from '@app/contracts';
+import {
+  PostgresEventStore,
+  StreamUnitOfWork,
+  TransactionRunner,
+  isRetriableConflict,
+  isStreamVersionConflict,
+  type SqlClient,
+} from '@app/event-store';
+import { STOCK_ITEM_STATE_VERSION, stockItemDecider, stockItemStreamId, type StockItemEvent } from '@app/stock-domain';
+import { Logger } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ServiceConfig } from '../../config/service-config';
+import { enqueueOutboxMessages, type OutboxMessage } from '../../outbox/outbox';
+import { RecordInboundBatch, type InboundBatchOutcome, type InboundMessage } from './record-inbound-batch.command';
+import { CLAIM_INBOUND_EVENT_IDS, ENSURE_OFFSET_ROW, LOCK_NEXT_OFFSET, STORE_NEXT_OFFSET } from './ingestion.sql';
+import { stockInstructionsFor, type StockInstruction } from './stock-instructions';
+
+const MAX_ATTEMPTS = 8;
+
+interface ApplicableMessage {
+  message: InboundMessage;
+  event: InboundEvent;
+  instructions: StockInstruction[];
+}
+
+@CommandHandler(RecordInboundBatch)
+export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundBatch, InboundBatchOutcome> {
+  private readonly logger = new Logger(RecordInboundBatchHandler.name);
+
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly store: PostgresEventStore,
+    private readonly config: ServiceConfig,
+  ) {}
+
+  /** Retries the whole batch when another writer changed one of its stock items first. */
+  async execute(command: RecordInboundBatch): Promise<InboundBatchOutcome> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.transactions.inTransaction((sql) => this.applyBatch(sql, command));
+      } catch (error) {
+        if (!(isStreamVersionConflict(error) || isRetriableConflict(error)) || attempt >= MAX_ATTEMPTS) throw error;
+        this.logger.debug(`conflict on attempt ${attempt}, retrying: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      }
+    }
+  }
+
+  private async applyBatch(sql: SqlClient, command: RecordInboundBatch): Promise<InboundBatchOutcome> {
+    const { consumerGroup, topic, partition } = command;
+    await sql.query(ENSURE_OFFSET_ROW, [consumerGroup, topic, partition]);
+    const [stored] = await sql.query<{ next_offset: string }>(LOCK_NEXT_OFFSET, [consumerGroup, topic, partition]);
+    const nextOffset = BigInt(stored?.next_offset ?? '0');
+    const fresh = command.messages.filter((message) => BigInt(message.offset) >= nextOffset);
+    const outcome: InboundBatchOutcome = {
+      applied: 0,
+      duplicates: 0,
+      deadLettered: 0,
+      alreadyApplied: command.messages.length - fresh.length,
+      stockEventsAppended: 0,
+    };
+    if (fresh.length === 0) return outcome;
+
+    const deadLetters: OutboxMessage[] = [];
+    const applicable: ApplicableMessage[] = [];
+    for (const message of fresh) {
+      const parsed = parseInboundMessage(message.role, message.value);
+      if (!parsed.ok) {
+        deadLetters.push(this.deadLetter(message, parsed.reason));
+        continue;
+      }
+      const instructions = stockInstructionsFor(parsed.event);
+      if (instructions.handled) applicable.push({ message, event: parsed.event, instructions: instructions.instructions });
+      else deadLetters.push(this.deadLetter(message, instructions.reason)); // not claimed: a replay can apply it later
+    }
+
+    const claimed = await this.claimEventIds(sql, applicable);
+    const planned = applicable.filter(({ event }) => {
+      // Unclaimed, or a second copy later in this batch: a duplicate, acknowledged with no effect.
+      const first = claimed.delete(event.eventId);
+      if (!first) outcome.duplicates += 1;
+      return first;
+    });
+    outcome.applied = planned.length;
+
+    const items = new StreamUnitOfWork(sql, this.store, stockItemDecider, this.snapshotPolicy(), upcastStockItemEvent);
+    await items.load(planned.flatMap(({ instructions }) => instructions.map(({ key }) => stockItemStreamId(key))));
+    for (const { message, event, instructions } of planned) {
+      instructions.forEach(({ key, command: itemCommand }, line) => {
+        items.execute(stockItemStreamId(key), itemCommand, {
+          eventIdFor: (_: StockItemEvent, index: number) => `${event.eventId}#${line}${index > 0 ? `.${index}` : ''}`,
+          metadata: {
+            correlationId: event.eventId,
+            causationId: event.eventId,
+            source: { topic: message.topic, partition: message.partition, offset: message.offset },
+          },
+        });
+      });
+    }
+    const appended = await items.commit();
+    outcome.stockEventsAppended = appended.appendedPositions.length;
+    outcome.deadLettered = deadLetters.length;
+    await enqueueOutboxMessages(sql, deadLetters);
+
+    const lastOffset = fresh.reduce((max, m) => (BigInt(m.offset) > max ? BigInt(m.offset) : max), -1n);
+    await sql.query(STORE_NEXT_OFFSET, [consumerGroup, topic, partition, (lastOffset + 1n).toString()]);
+    return outcome;
+  }
+
+  private async claimEventIds(sql: SqlClient, valid: readonly ApplicableMessage[]): Promise<Set<string>> {
+    if (valid.length === 0) return new Set();
+    const rows = await sql.query<{ event_id: string }>(CLAIM_INBOUND_EVENT_IDS, [
+      valid.map(({ event }) => event.eventId),
+      valid.map(({ event }) => event.type),
+      valid.map(({ message }) => message.topic),
+      valid.map(({ message }) => message.partition),
+      valid.map(({ message }) => message.offset),
+    ]);
+    return new Set(rows.map((row) => row.event_id));
+  }
+
+  private deadLetter(message: InboundMessage, reason: string): OutboxMessage {
+    this.logger.warn(`dead letter from ${message.topic}[${message.partition}]@${message.offset}: ${reason}`);
+    return {
+      topic: this.config.kafka.topics.deadLetters,
+      key: message.key,
+      value: message.value,
+      headers: {
+        ...message.headers,
+        [DEAD_LETTER_HEADERS.sourceTopic]: message.topic,
+        [DEAD_LETTER_HEADERS.sourcePartition]: String(message.partition),
+        [DEAD_LETTER_HEADERS.sourceOffset]: message.offset,
+        [DEAD_LETTER_HEADERS.reason]: reason,
+        [DEAD_LETTER_HEADERS.failedAt]: new Date().toISOString(),
+      },
+    };
+  }
+
+  private snapshotPolicy() {
+    return { everyEvents: this.config.eventStore.snapshotEveryEvents, stateVersion: STOCK_ITEM_STATE_VERSION };
+  }
+}
+
+/** Stock item events are all at schema version 1 so far: the stored shape is the domain shape. */
+export function upcastStockItemEvent(stored: { type: string; schemaVersion: number; data: unknown }): StockItemEvent {
+  return { type: stored.type, data: stored.data } as StockItemEvent;
+}

@@ -1,0 +1,53 @@
+import { SqlReader } from '@app/event-store';
+import { availableAt, onlineAvailableToPromise } from '@app/stock-domain';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { SELECT_STOCK_OF_SKUS } from '../stock-views.sql';
+import { GetStockOfSkus, type LocationStock, type SkuStock } from './get-stock.query';
+
+interface Row {
+  position: string;
+  sku: string;
+  location_id: string | null;
+  on_hand: number | null;
+  reserved: number | null;
+  in_transit: number | null;
+}
+
+/** Reads the stock-levels view. Until the location registry exists, safety stock is 0 and no location ships online. */
+@QueryHandler(GetStockOfSkus)
+export class GetStockOfSkusHandler implements IQueryHandler<GetStockOfSkus, SkuStock[]> {
+  constructor(private readonly reads: SqlReader) {}
+
+  async execute({ skus }: GetStockOfSkus): Promise<SkuStock[]> {
+    const rows = await this.reads.query<Row>(SELECT_STOCK_OF_SKUS, [skus, 'stock-levels']);
+    const bySku = new Map<string, { position: string; locations: LocationStock[] }>(skus.map((sku) => [sku, { position: '0', locations: [] }]));
+    for (const row of rows) {
+      const entry = bySku.get(row.sku)!;
+      entry.position = row.position;
+      if (row.location_id === null) continue;
+      const level = { onHand: row.on_hand ?? 0, reserved: row.reserved ?? 0 };
+      entry.locations.push({
+        locationId: row.location_id,
+        ...level,
+        available: availableAt(level, 0),
+        inTransit: row.in_transit ?? 0,
+      });
+    }
+    return skus.map((sku) => {
+      const { position, locations } = bySku.get(sku)!;
+      return {
+        sku,
+        onHand: sum(locations, 'onHand'),
+        reserved: sum(locations, 'reserved'),
+        available: sum(locations, 'available'),
+        onlineAvailableToPromise: onlineAvailableToPromise(locations.map((l) => ({ available: l.available, shipsOnline: false }))),
+        locations,
+        position,
+      };
+    });
+  }
+}
+
+function sum(locations: readonly LocationStock[], field: 'onHand' | 'reserved' | 'available'): number {
+  return locations.reduce((total, location) => total + location[field], 0);
+}

@@ -1,0 +1,51 @@
+import type { Projection, RecordedEvent, SqlClient } from '@app/event-store';
+import { stockItemKeyOf, type StockItemEvent } from '@app/stock-domain';
+import { APPLY_STOCK_LEVEL_CHANGES } from './stock-views.sql';
+
+interface LevelChange {
+  locationId: string;
+  sku: string;
+  onHand: number;
+  reserved: number;
+  inTransit: number;
+  lastChangedAt: string;
+  lastPosition: number;
+}
+
+/** Per SKU and location: on hand, reserved, in transit. Summed per batch, written in one statement. */
+export class StockLevelsProjection implements Projection {
+  readonly name = 'stock-levels';
+
+  async apply(sql: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
+    const changes = stockLevelChanges(events);
+    if (changes.length === 0) return;
+    await sql.query(APPLY_STOCK_LEVEL_CHANGES, [
+      changes.map((c) => c.locationId),
+      changes.map((c) => c.sku),
+      changes.map((c) => c.onHand),
+      changes.map((c) => c.reserved),
+      changes.map((c) => c.inTransit),
+      changes.map((c) => c.lastChangedAt),
+      changes.map((c) => c.lastPosition),
+    ]);
+  }
+}
+
+/** The net change each event batch makes to each (SKU, location): pure, so it can be property-tested. */
+export function stockLevelChanges(events: readonly RecordedEvent[]): LevelChange[] {
+  const byItem = new Map<string, LevelChange>();
+  for (const event of events) {
+    const key = stockItemKeyOf(event.streamId);
+    if (!key) continue;
+    const stockEvent = { type: event.type, data: event.data } as StockItemEvent;
+    let change = byItem.get(event.streamId);
+    if (!change) {
+      change = { ...key, onHand: 0, reserved: 0, inTransit: 0, lastChangedAt: stockEvent.data.occurredAt, lastPosition: 0 };
+      byItem.set(event.streamId, change);
+    }
+    change.onHand += stockEvent.data.onHandChange;
+    if (Date.parse(stockEvent.data.occurredAt) > Date.parse(change.lastChangedAt)) change.lastChangedAt = stockEvent.data.occurredAt;
+    change.lastPosition = event.globalPosition;
+  }
+  return [...byItem.values()];
+}

@@ -1,0 +1,27 @@
+import { CheckpointedProcessor, PostgresEventStore, TransactionRunner } from '@app/event-store';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ServiceConfig } from '../config/service-config';
+import { StockLevelsProjection } from './stock-levels.projection';
+
+/** Keeps the stock views up to date from the event log, checkpointed in PostgreSQL. */
+@Injectable()
+export class StockViewsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(StockViewsProcessor.name);
+  readonly stockLevels: CheckpointedProcessor;
+
+  constructor(transactions: TransactionRunner, store: PostgresEventStore, config: ServiceConfig) {
+    this.stockLevels = new CheckpointedProcessor(new StockLevelsProjection(), transactions, store, {
+      batchSize: config.projections.batchSize,
+      idleDelayMs: config.projections.idleMs,
+      onError: (error) => this.logger.error(`stock-levels projection failed, retrying: ${(error as Error).message}`),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.stockLevels.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stockLevels.stop();
+  }
+}

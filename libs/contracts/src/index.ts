@@ -1,0 +1,4 @@
+export * from './topics';
+export * from './inbound-events';
+export * from './outbound-messages';
+export * from './parse-inbound';

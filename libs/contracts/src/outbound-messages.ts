@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { deliverySchema, quantityLineSchema } from './inbound-events';
+
+const issuedAt = z.iso.datetime({ offset: true });
+const id = z.string().min(1);
+const lines = z.array(quantityLineSchema).min(1);
+
+// retail.logistics.commands (key = fromLocationId) --------------------------------------------
+
+export const dispatchFulfillmentSchema = z.object({
+  commandId: id,
+  type: z.literal('DispatchFulfillment'),
+  issuedAt,
+  fulfillmentId: id,
+  orderId: id,
+  fromLocationId: id,
+  lines,
+  delivery: deliverySchema,
+});
+export const cancelFulfillmentSchema = z.object({
+  commandId: id,
+  type: z.literal('CancelFulfillment'),
+  issuedAt,
+  fulfillmentId: id,
+  orderId: id,
+  fromLocationId: id,
+});
+export const transferStockSchema = z.object({
+  commandId: id,
+  type: z.literal('TransferStock'),
+  issuedAt,
+  transferId: id,
+  fromLocationId: id,
+  toLocationId: id,
+  lines,
+});
+export const logisticsCommandSchema = z.discriminatedUnion('type', [
+  dispatchFulfillmentSchema,
+  cancelFulfillmentSchema,
+  transferStockSchema,
+]);
+export type DispatchFulfillment = z.infer<typeof dispatchFulfillmentSchema>;
+export type CancelFulfillment = z.infer<typeof cancelFulfillmentSchema>;
+export type TransferStock = z.infer<typeof transferStockSchema>;
+export type LogisticsCommand = z.infer<typeof logisticsCommandSchema>;
+
+// retail.orders.status (key = orderId) ----------------------------------------------------------
+
+export const orderBackorderedSchema = z.object({
+  eventId: id,
+  type: z.literal('OrderBackordered'),
+  occurredAt: issuedAt,
+  orderId: id,
+  lines,
+});
+export type OrderBackordered = z.infer<typeof orderBackorderedSchema>;

@@ -1,0 +1,37 @@
+/** Default topic names of the wire contract (shared/CONTRACT.md). Each is configurable. */
+export const DEFAULT_TOPICS = {
+  offlineSales: 'retail.sales.offline',
+  onlineOrders: 'retail.orders.online',
+  stockMovements: 'retail.stock.movements',
+  logisticsEvents: 'retail.logistics.events',
+  logisticsCommands: 'retail.logistics.commands',
+  orderStatus: 'retail.orders.status',
+  deadLetters: 'retail.dlq',
+} as const;
+
+export type TopicRole = keyof typeof DEFAULT_TOPICS;
+export type TopicNames = Record<TopicRole, string>;
+
+/** The environment variable that overrides each topic's name. */
+export const TOPIC_ENV_VARS: Record<TopicRole, string> = {
+  offlineSales: 'TOPIC_OFFLINE_SALES',
+  onlineOrders: 'TOPIC_ONLINE_ORDERS',
+  stockMovements: 'TOPIC_STOCK_MOVEMENTS',
+  logisticsEvents: 'TOPIC_LOGISTICS_EVENTS',
+  logisticsCommands: 'TOPIC_LOGISTICS_COMMANDS',
+  orderStatus: 'TOPIC_ORDER_STATUS',
+  deadLetters: 'TOPIC_DLQ',
+};
+
+/** The topics the service consumes. */
+export const INBOUND_TOPIC_ROLES = ['offlineSales', 'onlineOrders', 'stockMovements', 'logisticsEvents'] as const;
+export type InboundTopicRole = (typeof INBOUND_TOPIC_ROLES)[number];
+
+/** Headers on every dead letter (retail.dlq). */
+export const DEAD_LETTER_HEADERS = {
+  sourceTopic: 'dlq-source-topic',
+  sourcePartition: 'dlq-source-partition',
+  sourceOffset: 'dlq-source-offset',
+  reason: 'dlq-reason',
+  failedAt: 'dlq-failed-at',
+} as const;

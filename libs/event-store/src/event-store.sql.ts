@@ -1,0 +1,100 @@
+/**
+ * Every statement the event store runs, named, so the SQL can be reviewed as SQL.
+ * Tables live in the schema on the connection's search_path.
+ */
+
+/** Which of these event ids are already stored (idempotent appends). */
+export const SELECT_EXISTING_EVENT_IDS = `
+SELECT event_id FROM events WHERE event_id = ANY($1::text[])`;
+
+/**
+ * Optimistic concurrency for many streams in one statement: move each stream from its expected
+ * version to its next one. A stream whose version moved (or that appeared concurrently) is not
+ * counted, so `bumped` < number of streams means a conflict. Row locks on `streams` serialise
+ * concurrent writers of one stream; the loser re-reads the row and its WHERE no longer matches.
+ */
+export const BUMP_STREAM_VERSIONS = `
+WITH bump AS (
+  SELECT * FROM unnest($1::text[], $2::int[], $3::int[]) AS b(stream_id, expected_version, next_version)
+), updated AS (
+  UPDATE streams s SET version = b.next_version, updated_at = now()
+  FROM bump b
+  WHERE s.stream_id = b.stream_id AND b.expected_version > 0 AND s.version = b.expected_version
+  RETURNING s.stream_id
+), created AS (
+  INSERT INTO streams (stream_id, version, updated_at)
+  SELECT stream_id, next_version, now() FROM bump WHERE expected_version = 0
+  ON CONFLICT (stream_id) DO NOTHING
+  RETURNING stream_id
+)
+SELECT (SELECT count(*) FROM updated)::int + (SELECT count(*) FROM created)::int AS bumped`;
+
+/** One multi-row insert for every event of the append. */
+export const INSERT_EVENTS = `
+INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
+SELECT stream_id, stream_version, event_id, event_type, schema_version, data::jsonb, metadata::jsonb
+FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::text[])
+  AS e(stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
+RETURNING global_position`;
+
+const EVENT_COLUMNS = `global_position, transaction_id::text AS transaction_id, stream_id, stream_version, event_id,
+  event_type, schema_version, data, metadata, recorded_at`;
+
+/** Events of many streams after a version each (used to load aggregates after their snapshots). */
+export const SELECT_STREAMS_AFTER_VERSIONS = `
+SELECT ${EVENT_COLUMNS}
+FROM unnest($1::text[], $2::int[]) AS s(stream_id, after_version)
+JOIN events e USING (stream_id)
+WHERE e.stream_version > s.after_version
+ORDER BY e.stream_id, e.stream_version`;
+
+/** Current versions of many streams. */
+export const SELECT_STREAM_VERSIONS = `
+SELECT stream_id, version FROM streams WHERE stream_id = ANY($1::text[])`;
+
+/**
+ * The next events in global order after a checkpoint. Reads only below the oldest transaction still
+ * in flight, so an event whose transaction commits late is never skipped: it is read once it commits.
+ */
+export const SELECT_EVENTS_AFTER_CHECKPOINT = `
+SELECT ${EVENT_COLUMNS}
+FROM events
+WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY transaction_id, global_position
+LIMIT $3`;
+
+/** Position of the newest event any subscriber could read now. */
+export const SELECT_HEAD_CHECKPOINT = `
+SELECT transaction_id::text AS transaction_id, global_position
+FROM events
+WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY transaction_id DESC, global_position DESC
+LIMIT 1`;
+
+export const SELECT_CHECKPOINT = `
+SELECT transaction_id::text AS transaction_id, global_position FROM checkpoints WHERE processor_id = $1`;
+
+export const UPSERT_CHECKPOINT = `
+INSERT INTO checkpoints (processor_id, transaction_id, global_position, updated_at)
+VALUES ($1, $2::xid8, $3, now())
+ON CONFLICT (processor_id) DO UPDATE
+SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position, updated_at = now()`;
+
+/** One processor instance at a time per name: others skip their turn instead of waiting. */
+export const TRY_LOCK_PROCESSOR = `SELECT pg_try_advisory_xact_lock(hashtext('processor:' || $1)) AS locked`;
+
+/** The latest snapshot of each stream, if taken with the state shape the caller understands. */
+export const SELECT_SNAPSHOTS = `
+SELECT stream_id, stream_version, state FROM snapshots
+WHERE stream_id = ANY($1::text[]) AND state_version = $2`;
+
+/** Replace the snapshots of many streams in one statement. */
+export const UPSERT_SNAPSHOTS = `
+INSERT INTO snapshots (stream_id, stream_version, state_version, state, taken_at)
+SELECT stream_id, stream_version, $3, state::jsonb, now()
+FROM unnest($1::text[], $2::int[], $4::text[]) AS s(stream_id, stream_version, state)
+ON CONFLICT (stream_id) DO UPDATE
+SET stream_version = EXCLUDED.stream_version, state_version = EXCLUDED.state_version,
+    state = EXCLUDED.state, taken_at = EXCLUDED.taken_at
+WHERE snapshots.stream_version < EXCLUDED.stream_version OR snapshots.state_version <> EXCLUDED.state_version`;

@@ -1,0 +1,112 @@
+import type { Decider, SnapshotPolicy, Upcaster } from './decider';
+import type { AppendOutcome, EventMetadata, NewEvent, StreamAppend } from './events';
+import { PostgresEventStore } from './event-store';
+import { SELECT_SNAPSHOTS, UPSERT_SNAPSHOTS } from './event-store.sql';
+import type { SqlClient } from './sql-client';
+
+interface LoadedStream<State> {
+  state: State;
+  loadedVersion: number;
+  pending: NewEvent[];
+}
+
+export interface RecordOptions<Event> {
+  /** A stable id for each event the command records, so that a retried command is a no-op. */
+  eventIdFor: (event: Event, index: number) => string;
+  metadata?: EventMetadata;
+  schemaVersion?: number;
+}
+
+/**
+ * Many streams of one kind, loaded together (snapshot + newer events), changed by commands in
+ * memory, and appended together at their loaded versions in one statement: the batch path.
+ * Belongs to one transaction; throw it away after commit or on any error.
+ */
+export class StreamUnitOfWork<Command, State, Event extends { type: string; data: unknown }> {
+  private readonly streams = new Map<string, LoadedStream<State>>();
+
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly store: PostgresEventStore,
+    private readonly decider: Decider<Command, State, Event>,
+    private readonly snapshots: SnapshotPolicy,
+    private readonly upcast: Upcaster<Event>,
+  ) {}
+
+  /** Load every named stream not loaded yet, with two queries whatever their number. */
+  async load(streamIds: Iterable<string>): Promise<void> {
+    const missing = [...new Set(streamIds)].filter((id) => !this.streams.has(id));
+    if (missing.length === 0) return;
+    const snapshotRows = await this.sql.query<{ stream_id: string; stream_version: number; state: State }>(SELECT_SNAPSHOTS, [
+      missing,
+      this.snapshots.stateVersion,
+    ]);
+    const fromSnapshot = new Map(snapshotRows.map((row) => [row.stream_id, row]));
+    const after = new Map(missing.map((id) => [id, fromSnapshot.get(id)?.stream_version ?? 0]));
+    const events = await this.store.readStreamsAfter(this.sql, after);
+    for (const id of missing) {
+      const snapshot = fromSnapshot.get(id);
+      let state = snapshot ? snapshot.state : this.decider.initialState();
+      let version = snapshot?.stream_version ?? 0;
+      for (const stored of events.get(id) ?? []) {
+        state = this.decider.evolve(state, this.upcast(stored));
+        version = stored.streamVersion;
+      }
+      this.streams.set(id, { state, loadedVersion: version, pending: [] });
+    }
+  }
+
+  stateOf(streamId: string): State {
+    return this.loaded(streamId).state;
+  }
+
+  /** Decide on the stream's current state, evolve it, and queue the events for commit. */
+  execute(streamId: string, command: Command, options: RecordOptions<Event>): Event[] {
+    const stream = this.loaded(streamId);
+    const events = this.decider.decide(command, stream.state);
+    events.forEach((event, index) => {
+      stream.state = this.decider.evolve(stream.state, event);
+      stream.pending.push({
+        eventId: options.eventIdFor(event, index),
+        type: event.type,
+        data: event.data,
+        schemaVersion: options.schemaVersion ?? 1,
+        metadata: options.metadata,
+      });
+    });
+    return events;
+  }
+
+  /** Append everything queued, each stream at the version it was loaded at; snapshot where due. */
+  async commit(): Promise<AppendOutcome> {
+    const appends: StreamAppend[] = [];
+    for (const [streamId, stream] of this.streams) {
+      if (stream.pending.length > 0) appends.push({ streamId, expectedVersion: stream.loadedVersion, events: stream.pending });
+    }
+    const outcome = await this.store.appendToStreams(this.sql, appends);
+    await this.snapshotWhereDue(outcome);
+    return outcome;
+  }
+
+  private async snapshotWhereDue(outcome: AppendOutcome): Promise<void> {
+    const every = this.snapshots.everyEvents;
+    const ids: string[] = [];
+    const versions: number[] = [];
+    const states: string[] = [];
+    for (const [streamId, stream] of this.streams) {
+      const version = outcome.streamVersions.get(streamId);
+      if (version === undefined || Math.floor(version / every) === Math.floor(stream.loadedVersion / every)) continue;
+      if (version !== stream.loadedVersion + stream.pending.length) continue; // duplicates skipped: state is not that of `version`
+      ids.push(streamId);
+      versions.push(version);
+      states.push(JSON.stringify(stream.state));
+    }
+    if (ids.length > 0) await this.sql.query(UPSERT_SNAPSHOTS, [ids, versions, this.snapshots.stateVersion, states]);
+  }
+
+  private loaded(streamId: string): LoadedStream<State> {
+    const stream = this.streams.get(streamId);
+    if (!stream) throw new Error(`stream ${streamId} was not loaded before use`);
+    return stream;
+  }
+}

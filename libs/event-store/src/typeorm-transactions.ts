@@ -1,0 +1,51 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import { SqlReader, TransactionRunner, type SqlClient } from './sql-client';
+
+/** SqlClient over a TypeORM query runner: rows of any statement, whatever its command. */
+export function sqlClientOf(runner: QueryRunner): SqlClient {
+  return {
+    async query<Row>(text: string, params?: readonly unknown[]): Promise<Row[]> {
+      const result = await runner.query(text, params as unknown[] | undefined, true);
+      return result.records as Row[];
+    },
+  };
+}
+
+/** Transactions on a TypeORM DataSource (PostgreSQL driver). */
+export class TypeOrmTransactionRunner extends TransactionRunner {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+
+  async inTransaction<T>(work: (sql: SqlClient) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      const result = await work(sqlClientOf(runner));
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+}
+
+/** Single statements outside a transaction (reads), on the DataSource's pool. */
+export class TypeOrmSqlReader extends SqlReader {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+
+  async query<Row>(text: string, params?: readonly unknown[]): Promise<Row[]> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return (await runner.query(text, params as unknown[] | undefined, true)).records as Row[];
+    } finally {
+      await runner.release();
+    }
+  }
+}

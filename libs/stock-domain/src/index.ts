@@ -1,0 +1,2 @@
+export * from './stock-item';
+export * from './stock-position';

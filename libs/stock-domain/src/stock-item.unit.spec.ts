@@ -1,0 +1,134 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  decideStockItem,
+  evolveStockItem,
+  foldStockItem,
+  initialStockItemState,
+  stockItemKeyOf,
+  stockItemStreamId,
+  type StockItemCommand,
+  type StockItemEvent,
+  type StockItemState,
+} from './stock-item';
+
+const at = (minute: number) => new Date(Date.UTC(2026, 10, 11, 0, minute)).toISOString();
+
+/** Given these commands were recorded in this order, when one more is decided, then… */
+function record(commands: StockItemCommand[], from: StockItemState = initialStockItemState()): { state: StockItemState; events: StockItemEvent[] } {
+  let state = from;
+  const events: StockItemEvent[] = [];
+  for (const command of commands) {
+    for (const event of decideStockItem(command, state)) {
+      events.push(event);
+      state = evolveStockItem(state, event);
+    }
+  }
+  return { state, events };
+}
+
+const receipt = (quantity: number, minute: number): StockItemCommand => ({ type: 'RecordReceipt', quantity, occurredAt: at(minute), sourceEventId: `r${minute}` });
+const sale = (quantity: number, minute: number): StockItemCommand => ({
+  type: 'RecordStoreSale',
+  quantity,
+  receiptId: `R${minute}`,
+  occurredAt: at(minute),
+  sourceEventId: `s${minute}`,
+});
+const count = (countedQuantity: number, minute: number): StockItemCommand => ({ type: 'RecordCount', countedQuantity, occurredAt: at(minute), sourceEventId: `c${minute}` });
+
+describe('stock item', () => {
+  it('records a receipt then a store sale: on hand 100 -> 98', () => {
+    const { state, events } = record([receipt(100, 1), sale(2, 2)]);
+    expect(state.onHand).toBe(98);
+    expect(events.map((e) => [e.type, e.data.onHandChange])).toEqual([
+      ['StockReceived', 100],
+      ['StockSold', -2],
+    ]);
+  });
+
+  it('records a store sale that drives stock below zero: a sale is a fact, never rejected', () => {
+    const { state, events } = record([receipt(1, 1), sale(3, 2)]);
+    expect(events).toHaveLength(2);
+    expect(state.onHand).toBe(-2);
+  });
+
+  it('applies returns and signed adjustments', () => {
+    const { state } = record([
+      receipt(10, 1),
+      { type: 'RecordStoreReturn', quantity: 2, receiptId: 'R', occurredAt: at(2), sourceEventId: 'x' },
+      { type: 'RecordAdjustment', delta: -3, reason: 'damaged', occurredAt: at(3), sourceEventId: 'y' },
+    ]);
+    expect(state.onHand).toBe(9);
+  });
+
+  it('sets on hand to a count as of when it was taken: later movements still count on top', () => {
+    // The 10:05 sale reached us before the 10:02 count did.
+    const { state, events } = record([receipt(100, 1), sale(2, 5), count(50, 2)]);
+    expect(state.onHand).toBe(48);
+    expect(events[2]).toMatchObject({ type: 'StockCounted', data: { countedQuantity: 50, onHandChange: -50 } });
+  });
+
+  it('ignores a movement that happened before the latest count: the count already holds it', () => {
+    const { state, events } = record([count(40, 10), sale(1, 5)]);
+    expect(state.onHand).toBe(40);
+    expect(events[1]!.data.onHandChange).toBe(0);
+  });
+
+  it('ignores a count older than the one already applied', () => {
+    const { state } = record([count(40, 10), count(7, 5)]);
+    expect(state.onHand).toBe(40);
+  });
+
+  it('round-trips stream ids, even with separators inside', () => {
+    const key = { locationId: 'S|01', sku: 'SKU 1/α' };
+    expect(stockItemKeyOf(stockItemStreamId(key))).toEqual(key);
+  });
+});
+
+/** What on hand physically is, from the whole history in time order: the latest count plus what moved after it. */
+function physicalOnHand(commands: StockItemCommand[]): number {
+  const byTime = [...commands].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
+  let onHand = 0;
+  for (const command of byTime) {
+    if (command.type === 'RecordCount') onHand = command.countedQuantity;
+    else if (command.type === 'RecordStoreSale') onHand -= command.quantity;
+    else if (command.type === 'RecordAdjustment') onHand += command.delta;
+    else onHand += command.quantity;
+  }
+  return onHand;
+}
+
+const commandArbitrary = (minute: number): fc.Arbitrary<StockItemCommand> =>
+  fc.oneof(
+    fc.integer({ min: 1, max: 50 }).map((q) => receipt(q, minute)),
+    fc.integer({ min: 1, max: 50 }).map((q) => sale(q, minute)),
+    fc.integer({ min: -20, max: 20 }).filter((d) => d !== 0).map((delta): StockItemCommand => ({ type: 'RecordAdjustment', delta, reason: 'correction', occurredAt: at(minute), sourceEventId: `a${minute}` })),
+    fc.integer({ min: 0, max: 200 }).map((q) => count(q, minute)),
+  );
+
+/** Histories with one event per distinct minute, delivered in any order. */
+const historyInAnyOrder = fc
+  .uniqueArray(fc.integer({ min: 0, max: 600 }), { minLength: 1, maxLength: 40 })
+  .chain((minutes) => fc.tuple(...minutes.map(commandArbitrary)))
+  .chain((commands) => fc.tuple(fc.constant(commands), fc.shuffledSubarray(commands, { minLength: commands.length, maxLength: commands.length })));
+
+describe('stock item properties', () => {
+  it('ends at the physical on hand whatever order the events arrive in', () => {
+    fc.assert(
+      fc.property(historyInAnyOrder, ([history, arrival]) => {
+        expect(record(arrival).state.onHand).toBe(physicalOnHand(history));
+      }),
+    );
+  });
+
+  it('records on-hand changes that sum to on hand, so a view that sums them equals the fold', () => {
+    fc.assert(
+      fc.property(historyInAnyOrder, ([, arrival]) => {
+        const { state, events } = record(arrival);
+        expect(events.reduce((sum, e) => sum + e.data.onHandChange, 0)).toBe(state.onHand);
+        expect(foldStockItem(events).onHand).toBe(state.onHand);
+      }),
+    );
+  });
+});

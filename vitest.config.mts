@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+// SWC compiles the tests so that NestJS sees decorator metadata (esbuild does not emit it).
+const alias = {
+  '@app/contracts': resolve(root, 'libs/contracts/src'),
+  '@app/stock-domain': resolve(root, 'libs/stock-domain/src'),
+  '@app/event-store': resolve(root, 'libs/event-store/src'),
+};
+
+const shared = {
+  plugins: [swc.vite({ module: { type: 'es6' } })],
+  resolve: { alias },
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        ...shared,
+        test: {
+          name: 'unit',
+          include: ['libs/**/*.unit.spec.ts', 'apps/**/*.unit.spec.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        ...shared,
+        test: {
+          name: 'int',
+          include: ['test/**/*.int.spec.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        ...shared,
+        test: {
+          name: 'e2e',
+          include: ['test/**/*.e2e.spec.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
