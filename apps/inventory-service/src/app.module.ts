@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ServiceConfig } from './config/service-config';
 import { DatabaseModule } from './database/database.module';
+import { HealthController } from './health/health.controller';
 import { ApiErrorFilter } from './http/api-error.filter';
 import { KafkaConnection } from './kafka/kafka-connection';
 import { OutboxRelay } from './outbox/outbox-relay.service';
@@ -20,7 +21,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [CqrsModule.forRoot(), DatabaseModule],
-      controllers: [GetStockController],
+      controllers: [GetStockController, HealthController],
       providers: [
         { provide: ServiceConfig, useValue: config },
         { provide: APP_FILTER, useClass: ApiErrorFilter },

@@ -8,6 +8,12 @@ export async function startInventoryService(config: ServiceConfig): Promise<INes
   const app = await NestFactory.create(AppModule.forConfig(config), { bufferLogs: false });
   app.enableShutdownHooks();
   await app.listen(config.http.port, config.http.host);
-  new Logger('InventoryService').log(`listening on http://${config.http.host}:${config.http.port}`);
+  new Logger('InventoryService').log(`listening on ${serviceUrl(app)}`);
   return app;
+}
+
+/** The base URL the service answers on (the real port when it was started on port 0). */
+export function serviceUrl(app: INestApplication): string {
+  const address = app.getHttpServer().address() as { address: string; port: number };
+  return `http://${address.address}:${address.port}`;
 }

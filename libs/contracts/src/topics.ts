@@ -35,3 +35,10 @@ export const DEAD_LETTER_HEADERS = {
   reason: 'dlq-reason',
   failedAt: 'dlq-failed-at',
 } as const;
+
+/** Topic names from TOPIC_* environment variables, each defaulting to the contract's name. */
+export function topicNamesFromEnv(env: Record<string, string | undefined>): TopicNames {
+  const names = {} as TopicNames;
+  for (const role of Object.keys(DEFAULT_TOPICS) as TopicRole[]) names[role] = env[TOPIC_ENV_VARS[role]] ?? DEFAULT_TOPICS[role];
+  return names;
+}

@@ -7,3 +7,4 @@ export * from './typeorm-transactions';
 export { CreateEventStore1763800000000 } from './migrations/1763800000000-create-event-store';
 export * from './decider';
 export * from './stream-unit-of-work';
+export * from './upcasting';

@@ -1,7 +1,7 @@
-import { DEFAULT_TOPICS, TOPIC_ENV_VARS, type TopicNames, type TopicRole } from '@app/contracts';
+import { TOPIC_ENV_VARS, topicNamesFromEnv, type TopicNames } from '@app/contracts';
 import { z } from 'zod';
 
-const port = z.coerce.number().int().min(1).max(65535);
+const port = z.coerce.number().int().min(0).max(65535); // 0: any free port
 const positiveInt = z.coerce.number().int().positive();
 
 const envSchema = z.object({
@@ -57,9 +57,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
     );
   }
   const values = parsed.data as z.infer<typeof envSchema> & Record<string, string | undefined>;
-  const topics = Object.fromEntries(
-    (Object.keys(DEFAULT_TOPICS) as TopicRole[]).map((role) => [role, values[TOPIC_ENV_VARS[role]] ?? DEFAULT_TOPICS[role]]),
-  ) as TopicNames;
+  const topics = topicNamesFromEnv(values);
   return {
     http: { port: values.PORT, host: values.HOST },
     database: { url: values.DATABASE_URL, schema: values.DATABASE_SCHEMA, poolSize: values.DATABASE_POOL_SIZE },

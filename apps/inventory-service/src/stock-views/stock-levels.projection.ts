@@ -1,5 +1,6 @@
 import type { Projection, RecordedEvent, SqlClient } from '@app/event-store';
-import { stockItemKeyOf, type StockItemEvent } from '@app/stock-domain';
+import { stockItemKeyOf } from '@app/stock-domain';
+import { upcastStockItemEvent } from '../stock-movements/stock-item-persistence';
 import { APPLY_STOCK_LEVEL_CHANGES } from './stock-views.sql';
 
 interface LevelChange {
@@ -37,7 +38,7 @@ export function stockLevelChanges(events: readonly RecordedEvent[]): LevelChange
   for (const event of events) {
     const key = stockItemKeyOf(event.streamId);
     if (!key) continue;
-    const stockEvent = { type: event.type, data: event.data } as StockItemEvent;
+    const stockEvent = upcastStockItemEvent(event);
     let change = byItem.get(event.streamId);
     if (!change) {
       change = { ...key, onHand: 0, reserved: 0, inTransit: 0, lastChangedAt: stockEvent.data.occurredAt, lastPosition: 0 };

@@ -7,10 +7,11 @@ import {
   isStreamVersionConflict,
   type SqlClient,
 } from '@app/event-store';
-import { STOCK_ITEM_STATE_VERSION, stockItemDecider, stockItemStreamId, type StockItemEvent } from '@app/stock-domain';
+import { stockItemDecider, stockItemStreamId, type StockItemEvent } from '@app/stock-domain';
 import { Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ServiceConfig } from '../../config/service-config';
+import { stockItemSnapshotPolicy, upcastStockItemEvent } from '../stock-item-persistence';
 import { enqueueOutboxMessages, type OutboxMessage } from '../../outbox/outbox';
 import { RecordInboundBatch, type InboundBatchOutcome, type InboundMessage } from './record-inbound-batch.command';
 import { CLAIM_INBOUND_EVENT_IDS, ENSURE_OFFSET_ROW, LOCK_NEXT_OFFSET, STORE_NEXT_OFFSET } from './ingestion.sql';
@@ -84,7 +85,13 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     });
     outcome.applied = planned.length;
 
-    const items = new StreamUnitOfWork(sql, this.store, stockItemDecider, this.snapshotPolicy(), upcastStockItemEvent);
+    const items = new StreamUnitOfWork(
+      sql,
+      this.store,
+      stockItemDecider,
+      stockItemSnapshotPolicy(this.config.eventStore.snapshotEveryEvents),
+      upcastStockItemEvent,
+    );
     await items.load(planned.flatMap(({ instructions }) => instructions.map(({ key }) => stockItemStreamId(key))));
     for (const { message, event, instructions } of planned) {
       instructions.forEach(({ key, command: itemCommand }, line) => {
@@ -137,12 +144,4 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     };
   }
 
-  private snapshotPolicy() {
-    return { everyEvents: this.config.eventStore.snapshotEveryEvents, stateVersion: STOCK_ITEM_STATE_VERSION };
-  }
-}
-
-/** Stock item events are all at schema version 1 so far: the stored shape is the domain shape. */
-export function upcastStockItemEvent(stored: { type: string; schemaVersion: number; data: unknown }): StockItemEvent {
-  return { type: stored.type, data: stored.data } as StockItemEvent;
 }

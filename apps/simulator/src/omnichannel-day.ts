@@ -1,0 +1,106 @@
+import { HANGZHOU, ZipfCatalogue, type SimulatedLocation } from './city';
+
+/** A message for one of the contract's inbound topics. */
+export interface SimulatedMessage {
+  topic: 'stockMovements' | 'offlineSales';
+  key: string;
+  value: Record<string, unknown> & { eventId: string; type: string };
+  lines: number;
+}
+
+/**
+ * Generates a plausible stream of shop-floor events and keeps its own account of what on-hand
+ * should be, so a run can check the service's numbers against it at the end.
+ */
+export class OmnichannelDay {
+  readonly expectedOnHand = new Map<string, number>();
+  private sequence = 0;
+  private clock: number;
+  private readonly stores: SimulatedLocation[];
+
+  constructor(
+    readonly catalogue: ZipfCatalogue,
+    private readonly random: () => number,
+    readonly runId: string,
+    readonly locations: SimulatedLocation[] = HANGZHOU,
+    start = Date.now(),
+  ) {
+    this.clock = start;
+    this.stores = locations.filter((l) => l.type === 'store');
+  }
+
+  /** The opening receipts: every location stocked with the catalogue (warehouses deeper). */
+  *openingReceipts(): Generator<SimulatedMessage> {
+    for (const location of this.locations) {
+      const depth = location.type === 'warehouse' ? 400 : 30;
+      const lines = this.catalogue.skus.map((sku, rank) => ({ sku, quantity: Math.max(2, Math.round(depth / Math.sqrt(rank + 1))) }));
+      for (let i = 0; i < lines.length; i += 500) yield this.receipt(location.locationId, lines.slice(i, i + 500));
+    }
+  }
+
+  /** One more event of the day: mostly store sales, some returns, receipts and counts. */
+  next(): SimulatedMessage {
+    const roll = this.random();
+    const store = this.stores[Math.floor(this.random() * this.stores.length)]!;
+    if (roll < 0.82) return this.storeSale(store.locationId);
+    if (roll < 0.9) return this.storeReturn(store.locationId);
+    if (roll < 0.96) {
+      const location = this.locations[Math.floor(this.random() * this.locations.length)]!;
+      return this.receipt(location.locationId, [{ sku: this.catalogue.pick(this.random()), quantity: 5 + Math.floor(this.random() * 20) }]);
+    }
+    return this.count(store.locationId);
+  }
+
+  get skusTouched(): string[] {
+    return [...new Set([...this.expectedOnHand.keys()].map((key) => key.split('|')[1]!))];
+  }
+
+  private storeSale(storeId: string): SimulatedMessage {
+    const lines = this.basket();
+    for (const line of lines) this.move(storeId, line.sku, -line.quantity);
+    return this.message('offlineSales', storeId, { type: 'StoreSaleRecorded', storeId, receiptId: `R-${this.runId}-${this.sequence}`, lines });
+  }
+
+  private storeReturn(storeId: string): SimulatedMessage {
+    const line = { sku: this.catalogue.pick(this.random()), quantity: 1 };
+    this.move(storeId, line.sku, 1);
+    return this.message('offlineSales', storeId, { type: 'StoreReturnRecorded', storeId, receiptId: `R-${this.runId}-${this.sequence}`, lines: [line] });
+  }
+
+  private receipt(locationId: string, lines: Array<{ sku: string; quantity: number }>): SimulatedMessage {
+    for (const line of lines) this.move(locationId, line.sku, line.quantity);
+    return this.message('stockMovements', locationId, { type: 'StockReceived', locationId, lines });
+  }
+
+  /** A cycle count that finds a little shrinkage now and then. */
+  private count(locationId: string): SimulatedMessage {
+    const sku = this.catalogue.pick(this.random());
+    const key = `${locationId}|${sku}`;
+    const shrinkage = this.random() < 0.3 ? 1 : 0;
+    const countedQuantity = Math.max(0, (this.expectedOnHand.get(key) ?? 0) - shrinkage);
+    this.expectedOnHand.set(key, countedQuantity);
+    return this.message('stockMovements', locationId, { type: 'StockCounted', locationId, lines: [{ sku, countedQuantity }] });
+  }
+
+  private basket(): Array<{ sku: string; quantity: number }> {
+    const size = 1 + Math.floor(this.random() * 3);
+    const bySku = new Map<string, number>();
+    for (let i = 0; i < size; i += 1) {
+      const sku = this.catalogue.pick(this.random());
+      bySku.set(sku, (bySku.get(sku) ?? 0) + 1 + Math.floor(this.random() * 2));
+    }
+    return [...bySku].map(([sku, quantity]) => ({ sku, quantity }));
+  }
+
+  private move(locationId: string, sku: string, delta: number): void {
+    const key = `${locationId}|${sku}`;
+    this.expectedOnHand.set(key, (this.expectedOnHand.get(key) ?? 0) + delta);
+  }
+
+  private message(topic: SimulatedMessage['topic'], key: string, body: Record<string, unknown> & { type: string }): SimulatedMessage {
+    this.sequence += 1;
+    this.clock += 1 + Math.floor(this.random() * 5); // strictly increasing: the day's events never share a timestamp
+    const value = { eventId: `sim-${this.runId}-${this.sequence}`, occurredAt: new Date(this.clock).toISOString(), ...body };
+    return { topic, key, value, lines: Array.isArray(body.lines) ? body.lines.length : 1 };
+  }
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The main job, from nothing: npm dependencies, PostgreSQL, a real Kafka broker, the inventory
+# service, then a short simulated omnichannel stream. Prints where to look and keeps serving
+# until Ctrl-C (then stops the service, and the broker if this script started it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PORT="${PORT:-3000}"
+export HOST="${HOST:-127.0.0.1}"
+run_dir=infra/.run
+mkdir -p "$run_dir"
+
+bash infra/install-node-deps.sh
+if [ -z "${DATABASE_URL:-}" ]; then bash infra/postgres/ensure.sh; fi
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/inventory}"
+
+started_kafka=0
+if ! bash infra/kafka/kafka.sh status >/dev/null 2>&1; then
+  bash infra/kafka/kafka.sh start
+  started_kafka=1
+fi
+
+echo "demo: building the service and the simulator"
+npx nest build inventory-service >/dev/null
+npx nest build simulator >/dev/null
+
+service_pid=""
+cleanup() {
+  if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then kill "$service_pid" && wait "$service_pid" 2>/dev/null || true; fi
+  if [ "$started_kafka" = 1 ]; then bash infra/kafka/kafka.sh stop || true; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+node dist/apps/inventory-service/main.js >"$run_dir/inventory-service.log" 2>&1 &
+service_pid=$!
+base="http://$HOST:$PORT"
+for _ in $(seq 1 120); do
+  if curl -fsS "$base/health/ready" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$service_pid" 2>/dev/null; then
+    echo "demo: the service exited; its log:" >&2
+    tail -n 40 "$run_dir/inventory-service.log" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+echo "demo: service ready at $base (log: $run_dir/inventory-service.log)"
+
+SIM_SERVICE_URL="$base" node dist/apps/simulator/main.js || echo "demo: the simulator reported a problem (see above)"
+
+cat <<EOT
+
+The service keeps serving. Look at:
+  $base/v1/stock/SKU-00001                 one SKU at every location
+  $base/v1/stock?skus=SKU-00001,SKU-00002  several SKUs
+  $base/health/ready                       readiness
+Service log: $run_dir/inventory-service.log.  Ctrl-C stops it.
+EOT
+wait "$service_pid"

@@ -1,0 +1,160 @@
+import { DEAD_LETTER_HEADERS } from '@app/contracts';
+import { CheckpointedProcessor, PostgresEventStore } from '@app/event-store';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadServiceConfig } from '../apps/inventory-service/src/config/service-config';
+import { RecordInboundBatch, type InboundMessage } from '../apps/inventory-service/src/stock-movements/record-inbound-events/record-inbound-batch.command';
+import { RecordInboundBatchHandler } from '../apps/inventory-service/src/stock-movements/record-inbound-events/record-inbound-batch.handler';
+import { StockLevelsProjection } from '../apps/inventory-service/src/stock-views/stock-levels.projection';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+let db: TestDatabase;
+let handler: RecordInboundBatchHandler;
+let views: CheckpointedProcessor;
+const store = new PostgresEventStore();
+const config = loadServiceConfig({ SNAPSHOT_EVERY_EVENTS: '3' });
+let offset = 0;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  handler = new RecordInboundBatchHandler(db.transactions, store, config);
+  views = new CheckpointedProcessor(new StockLevelsProjection(), db.transactions, store, { batchSize: 500, idleDelayMs: 10 });
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+function message(role: InboundMessage['role'], value: unknown, partition = 0): InboundMessage {
+  offset += 1;
+  return {
+    role,
+    topic: config.kafka.topics[role],
+    partition,
+    offset: String(offset),
+    key: Buffer.from('k'),
+    value: typeof value === 'string' ? Buffer.from(value) : Buffer.from(JSON.stringify(value)),
+    headers: { 'x-trace': 't-1' },
+  };
+}
+
+const apply = (messages: InboundMessage[], partition = 0) =>
+  handler.execute(new RecordInboundBatch('g', messages[0]!.topic, partition, messages));
+
+async function onHand(locationId: string, sku: string): Promise<number | undefined> {
+  await views.catchUp();
+  const [row] = await db.reads.query<{ on_hand: number }>('SELECT on_hand FROM stock_levels WHERE location_id = $1 AND sku = $2', [locationId, sku]);
+  return row?.on_hand;
+}
+
+const at = (minute: number) => new Date(Date.UTC(2026, 10, 11, 0, minute)).toISOString();
+const received = (eventId: string, locationId: string, sku: string, quantity: number, minute = 0) => ({
+  eventId,
+  type: 'StockReceived',
+  occurredAt: at(minute),
+  locationId,
+  lines: [{ sku, quantity }],
+});
+const sold = (eventId: string, storeId: string, sku: string, quantity: number, minute = 1) => ({
+  eventId,
+  type: 'StoreSaleRecorded',
+  occurredAt: at(minute),
+  storeId,
+  receiptId: `R-${eventId}`,
+  lines: [{ sku, quantity }],
+});
+
+describe('RecordInboundBatch on PostgreSQL', () => {
+  it('applies a receipt and a sale, and a duplicate event id (even from another partition) has no second effect', async () => {
+    await apply([message('stockMovements', received('i-1', 'S1', 'A', 100))]);
+    const first = await apply([message('offlineSales', sold('i-2', 'S1', 'A', 2))]);
+    const again = await apply([message('offlineSales', sold('i-2', 'S1', 'A', 2), 3)], 3);
+    expect(first).toMatchObject({ applied: 1, duplicates: 0, stockEventsAppended: 1 });
+    expect(again).toMatchObject({ applied: 0, duplicates: 1, stockEventsAppended: 0 });
+    expect(await onHand('S1', 'A')).toBe(98);
+  });
+
+  it('skips messages below the stored offset of the partition (a redelivered batch)', async () => {
+    const batch = [message('stockMovements', received('o-1', 'S2', 'B', 5)), message('stockMovements', received('o-2', 'S2', 'B', 7))];
+    await apply(batch, 0);
+    const redelivered = await apply(batch, 0);
+    expect(redelivered).toMatchObject({ alreadyApplied: 2, applied: 0 });
+    expect(await onHand('S2', 'B')).toBe(12);
+  });
+
+  it('dead-letters bad JSON and schema violations unchanged, with the source and a reason, and goes on', async () => {
+    const broken = message('offlineSales', '{"eventId": "x"');
+    const invalid = message('offlineSales', { ...sold('d-1', 'S3', 'C', 1), lines: [{ sku: 'C', quantity: -4 }] });
+    const good = message('offlineSales', sold('d-2', 'S3', 'C', 1));
+    const outcome = await apply([broken, invalid, good]);
+    expect(outcome).toMatchObject({ applied: 1, deadLettered: 2 });
+    const rows = await db.reads.query<{ topic: string; message_value: Buffer; headers: Record<string, string> }>(
+      'SELECT topic, message_value, headers FROM outbox ORDER BY id',
+    );
+    const [jsonLetter, schemaLetter] = rows.slice(-2);
+    expect(jsonLetter!.topic).toBe(config.kafka.topics.deadLetters);
+    expect(jsonLetter!.message_value.toString()).toBe('{"eventId": "x"');
+    expect(jsonLetter!.headers).toMatchObject({
+      [DEAD_LETTER_HEADERS.sourceTopic]: config.kafka.topics.offlineSales,
+      [DEAD_LETTER_HEADERS.sourceOffset]: broken.offset,
+      'x-trace': 't-1',
+    });
+    expect(jsonLetter!.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/^invalid JSON/);
+    expect(schemaLetter!.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/lines\.0\.quantity/);
+    expect(await onHand('S3', 'C')).toBe(-1); // the good sale still applied: negative stock is a fact
+  });
+
+  it('applies a count as of when it was taken, even when it arrives after later sales', async () => {
+    await apply([message('stockMovements', received('c-1', 'S4', 'D', 50, 0))]);
+    await apply([message('offlineSales', sold('c-2', 'S4', 'D', 3, 20))]);
+    await apply([
+      message('stockMovements', { eventId: 'c-3', type: 'StockCounted', occurredAt: at(10), locationId: 'S4', lines: [{ sku: 'D', countedQuantity: 40 }] }),
+    ]);
+    expect(await onHand('S4', 'D')).toBe(37);
+  });
+
+  it('keeps the stock view equal to physical on hand, for any arrival order of receipts, sales, returns, adjustments and counts', async () => {
+    const lineArbitrary = fc.record({ location: fc.constantFrom('P1', 'P2'), sku: fc.constantFrom('X', 'Y', 'Z'), quantity: fc.integer({ min: 1, max: 30 }) });
+    const kindArbitrary = fc.constantFrom('receipt', 'sale', 'return', 'adjust', 'count');
+    // Each event happens at its own minute; they arrive in the generated (shuffled) order, in batches.
+    const historyArbitrary = fc
+      .array(fc.tuple(kindArbitrary, lineArbitrary), { minLength: 1, maxLength: 25 })
+      .chain((events) => fc.tuple(fc.constant(events), fc.uniqueArray(fc.integer({ min: 0, max: 1000 }), { minLength: events.length, maxLength: events.length })));
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(historyArbitrary, fc.integer({ min: 1, max: 6 }), async ([events, minutes], batchSize) => {
+        run += 1;
+        const prefix = `prop-${run}`;
+        const physical = new Map<string, Array<[number, string, number]>>();
+        const messages = events.map(([kind, line], i) => {
+          const minute = minutes[i]!;
+          const eventId = `${prefix}-${i}`;
+          const base = { eventId, occurredAt: at(minute) };
+          const location = `${prefix}-${line.location}`;
+          const key = `${location}|${line.sku}`;
+          physical.set(key, [...(physical.get(key) ?? []), [minute, kind, line.quantity]]);
+          if (kind === 'receipt') return message('stockMovements', received(eventId, location, line.sku, line.quantity, minute));
+          if (kind === 'sale') return message('offlineSales', sold(eventId, location, line.sku, line.quantity, minute));
+          if (kind === 'return') return message('offlineSales', { ...base, type: 'StoreReturnRecorded', storeId: location, receiptId: 'R', lines: [{ sku: line.sku, quantity: line.quantity }] });
+          if (kind === 'adjust') return message('stockMovements', { ...base, type: 'StockAdjusted', locationId: location, reason: 'damaged', lines: [{ sku: line.sku, delta: -line.quantity }] });
+          return message('stockMovements', { ...base, type: 'StockCounted', locationId: location, lines: [{ sku: line.sku, countedQuantity: line.quantity }] });
+        });
+        for (let i = 0; i < messages.length; i += batchSize) {
+          const chunk = messages.slice(i, i + batchSize);
+          for (const role of ['stockMovements', 'offlineSales'] as const) {
+            const ofRole = chunk.filter((m) => m.role === role);
+            if (ofRole.length > 0) await apply(ofRole);
+          }
+        }
+        // Physical truth: in time order, the latest count plus everything that moved after it.
+        for (const [key, history] of physical) {
+          const truth = history
+            .sort((a, b) => a[0] - b[0])
+            .reduce((level, [, kind, quantity]) => (kind === 'count' ? quantity : kind === 'receipt' || kind === 'return' ? level + quantity : level - quantity), 0);
+          const [location, sku] = key.split('|');
+          expect(await onHand(location!, sku!)).toBe(truth);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+});

@@ -1,0 +1,68 @@
+import type { Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
+import { startTestService, type RunningTestService } from './support/test-service';
+
+let service: RunningTestService;
+let producer: Producer;
+const kafka = testKafka();
+
+beforeAll(async () => {
+  service = await startTestService();
+  producer = await connectedProducer(kafka);
+});
+afterAll(async () => {
+  await producer?.disconnect();
+  await service?.stop();
+});
+
+async function stockOf(sku: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${service.baseUrl}/v1/stock/${encodeURIComponent(sku)}`);
+  return { status: response.status, body: await response.json() };
+}
+
+describe('walking skeleton: Kafka -> event store -> projection -> HTTP', () => {
+  it('shows on hand going 100 -> 98 after a receipt and a store sale', async () => {
+    const { topics } = service.config.kafka;
+    await sendJson(producer, topics.stockMovements, [
+      {
+        key: 'S001',
+        value: { eventId: 'e-1', type: 'StockReceived', occurredAt: '2026-11-11T00:00:00+08:00', locationId: 'S001', lines: [{ sku: 'SKU-1', quantity: 100 }] },
+      },
+    ]);
+    const afterReceipt = await eventually(async () => {
+      const stock = await stockOf('SKU-1');
+      expect(stock.body.onHand).toBe(100);
+      return stock;
+    });
+    expect(afterReceipt.body.locations).toEqual([{ locationId: 'S001', onHand: 100, reserved: 0, available: 100, inTransit: 0 }]);
+
+    await sendJson(producer, topics.offlineSales, [
+      {
+        key: 'S001',
+        value: {
+          eventId: 'e-2',
+          type: 'StoreSaleRecorded',
+          occurredAt: '2026-11-11T00:00:01+08:00',
+          storeId: 'S001',
+          receiptId: 'R-9',
+          lines: [{ sku: 'SKU-1', quantity: 2 }],
+        },
+      },
+    ]);
+    const afterSale = await eventually(async () => {
+      const stock = await stockOf('SKU-1');
+      expect(stock.body.onHand).toBe(98);
+      return stock;
+    });
+    expect(afterSale.status).toBe(200);
+    expect(afterSale.body).toMatchObject({ sku: 'SKU-1', onHand: 98, reserved: 0, available: 98 });
+    expect(Number(afterSale.body.position)).toBeGreaterThan(Number(afterReceipt.body.position));
+  });
+
+  it('answers 400 with the field and the problem for a bad lookup', async () => {
+    const response = await fetch(`${service.baseUrl}/v1/stock?skus=${Array.from({ length: 501 }, (_, i) => `S${i}`).join(',')}`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'STOCK.TOO_MANY_SKUS', details: [{ field: 'skus' }] });
+  });
+});
