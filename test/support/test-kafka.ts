@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_TOPICS, TOPIC_ENV_VARS, type TopicRole } from '@app/contracts';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
 
 /** The broker the tests use: KAFKA_BROKERS, else the one `infra/kafka/kafka.sh start` runs. */
 export const TEST_KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -17,7 +17,7 @@ export function uniqueTopicEnv(runId = randomBytes(4).toString('hex')): Record<s
 }
 
 export async function connectedProducer(kafka: Kafka): Promise<Producer> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   return producer;
 }

@@ -1,5 +1,5 @@
 import { topicNamesFromEnv } from '@app/contracts';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { ZipfCatalogue, seededRandom } from './city';
 import { OmnichannelDay, type SimulatedMessage } from './omnichannel-day';
 import { ProgressBar } from './progress-bar';
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const runId = settings.seed.toString(36);
   const day = new OmnichannelDay(ZipfCatalogue.ofSize(settings.skus), seededRandom(settings.seed), runId);
   const kafka = new Kafka({ clientId: 'omnichannel-simulator', brokers: settings.brokers, logLevel: logLevel.WARN });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const send = async (messages: SimulatedMessage[]) => {
     const byTopic = new Map<string, SimulatedMessage[]>();

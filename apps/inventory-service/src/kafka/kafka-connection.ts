@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type Producer } from 'kafkajs';
 import { ServiceConfig } from '../config/service-config';
 
 /**
@@ -27,7 +27,12 @@ export class KafkaConnection implements OnApplicationShutdown {
 
   producer(): Promise<Producer> {
     this.producerReady ??= (async () => {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner, // Java-compatible murmur2: same partitions as other clients
+      });
       await producer.connect();
       return producer;
     })();
