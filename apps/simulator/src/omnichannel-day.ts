@@ -32,7 +32,7 @@ export class OmnichannelDay {
   /** The opening receipts: every location stocked with the catalogue (warehouses deeper). */
   *openingReceipts(): Generator<SimulatedMessage> {
     for (const location of this.locations) {
-      const depth = location.type === 'warehouse' ? 400 : 30;
+      const depth = location.type === 'warehouse' ? 600 : 60;
       const lines = this.catalogue.skus.map((sku, rank) => ({ sku, quantity: Math.max(2, Math.round(depth / Math.sqrt(rank + 1))) }));
       for (let i = 0; i < lines.length; i += 500) yield this.receipt(location.locationId, lines.slice(i, i + 500));
     }
@@ -56,7 +56,7 @@ export class OmnichannelDay {
   }
 
   private storeSale(storeId: string): SimulatedMessage {
-    const lines = this.basket();
+    const lines = this.basket(storeId);
     for (const line of lines) this.move(storeId, line.sku, -line.quantity);
     return this.message('offlineSales', storeId, { type: 'StoreSaleRecorded', storeId, receiptId: `R-${this.runId}-${this.sequence}`, lines });
   }
@@ -82,13 +82,20 @@ export class OmnichannelDay {
     return this.message('stockMovements', locationId, { type: 'StockCounted', locationId, lines: [{ sku, countedQuantity }] });
   }
 
-  private basket(): Array<{ sku: string; quantity: number }> {
+  /**
+   * A shopper's basket: popular SKUs more often. A shopper mostly finds another item when the shelf
+   * is empty, but now and then the till sells what the books say is gone (stock drifts negative).
+   */
+  private basket(storeId: string): Array<{ sku: string; quantity: number }> {
     const size = 1 + Math.floor(this.random() * 3);
     const bySku = new Map<string, number>();
-    for (let i = 0; i < size; i += 1) {
+    for (let i = 0; i < size * 4 && bySku.size < size; i += 1) {
       const sku = this.catalogue.pick(this.random());
+      const onShelf = (this.expectedOnHand.get(`${storeId}|${sku}`) ?? 0) - (bySku.get(sku) ?? 0);
+      if (onShelf <= 0 && this.random() > 0.03) continue;
       bySku.set(sku, (bySku.get(sku) ?? 0) + 1 + Math.floor(this.random() * 2));
     }
+    if (bySku.size === 0) bySku.set(this.catalogue.pick(this.random()), 1);
     return [...bySku].map(([sku, quantity]) => ({ sku, quantity }));
   }
 
