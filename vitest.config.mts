@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
-// SWC compiles the tests so that NestJS sees decorator metadata (esbuild does not emit it).
+// Tests are compiled without decorator metadata: every Nest constructor parameter names its token with @Inject.
 const alias = {
   '@app/contracts': resolve(root, 'libs/contracts/src'),
   '@app/stock-domain': resolve(root, 'libs/stock-domain/src'),
@@ -13,7 +12,6 @@ const alias = {
 };
 
 const shared = {
-  plugins: [swc.vite({ module: { type: 'es6' } })],
   resolve: { alias },
 };
 

@@ -1,11 +1,11 @@
 import { SqlReader } from '@app/event-store';
-import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { Inject, Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import type { Response } from 'express';
 
 /** Liveness (the process answers) and readiness (PostgreSQL answers). */
 @Controller('health')
 export class HealthController {
-  constructor(private readonly reads: SqlReader) {}
+  constructor(@Inject(SqlReader) private readonly reads: SqlReader) {}
 
   @Get('live')
   live(): { status: 'ok' } {

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, Partitioners, logLevel, type Admin, type Producer } from 'kafkajs';
 import { ServiceConfig } from '../config/service-config';
 
@@ -12,7 +12,7 @@ export class KafkaConnection implements OnApplicationShutdown {
   readonly kafka: Kafka;
   private producerReady: Promise<Producer> | null = null;
 
-  constructor(private readonly config: ServiceConfig) {
+  constructor(@Inject(ServiceConfig) private readonly config: ServiceConfig) {
     this.kafka = new Kafka({
       clientId: config.kafka.clientId,
       brokers: config.kafka.brokers,

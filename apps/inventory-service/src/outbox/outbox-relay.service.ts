@@ -1,5 +1,5 @@
 import { TransactionRunner } from '@app/event-store';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ServiceConfig } from '../config/service-config';
 import { KafkaConnection } from '../kafka/kafka-connection';
 import { COUNT_UNPUBLISHED, MARK_PUBLISHED, SELECT_UNPUBLISHED } from './outbox.sql';
@@ -23,9 +23,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private loop: Promise<void> | null = null;
 
   constructor(
-    private readonly transactions: TransactionRunner,
-    private readonly kafka: KafkaConnection,
-    private readonly config: ServiceConfig,
+    @Inject(TransactionRunner) private readonly transactions: TransactionRunner,
+    @Inject(KafkaConnection) private readonly kafka: KafkaConnection,
+    @Inject(ServiceConfig) private readonly config: ServiceConfig,
   ) {}
 
   onApplicationBootstrap(): void {

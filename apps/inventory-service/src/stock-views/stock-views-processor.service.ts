@@ -1,5 +1,5 @@
 import { CheckpointedProcessor, PostgresEventStore, TransactionRunner } from '@app/event-store';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ServiceConfig } from '../config/service-config';
 import { StockLevelsProjection } from './stock-levels.projection';
 
@@ -9,7 +9,11 @@ export class StockViewsProcessor implements OnApplicationBootstrap, OnApplicatio
   private readonly logger = new Logger(StockViewsProcessor.name);
   readonly stockLevels: CheckpointedProcessor;
 
-  constructor(transactions: TransactionRunner, store: PostgresEventStore, config: ServiceConfig) {
+  constructor(
+    @Inject(TransactionRunner) transactions: TransactionRunner,
+    @Inject(PostgresEventStore) store: PostgresEventStore,
+    @Inject(ServiceConfig) config: ServiceConfig,
+  ) {
     this.stockLevels = new CheckpointedProcessor(new StockLevelsProjection(), transactions, store, {
       batchSize: config.projections.batchSize,
       idleDelayMs: config.projections.idleMs,

@@ -1,6 +1,6 @@
 import { INBOUND_TOPIC_ROLES, type InboundTopicRole } from '@app/contracts';
 import { TransactionRunner } from '@app/event-store';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Consumer, EachBatchPayload, IHeaders } from 'kafkajs';
 import { ServiceConfig } from '../../config/service-config';
@@ -22,10 +22,10 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, OnApplicat
   private readonly roleByTopic: Map<string, InboundTopicRole>;
 
   constructor(
-    private readonly kafka: KafkaConnection,
-    private readonly commandBus: CommandBus,
-    private readonly transactions: TransactionRunner,
-    private readonly config: ServiceConfig,
+    @Inject(KafkaConnection) private readonly kafka: KafkaConnection,
+    @Inject(CommandBus) private readonly commandBus: CommandBus,
+    @Inject(TransactionRunner) private readonly transactions: TransactionRunner,
+    @Inject(ServiceConfig) private readonly config: ServiceConfig,
   ) {
     this.roleByTopic = new Map(INBOUND_TOPIC_ROLES.map((role) => [config.kafka.topics[role], role]));
   }

@@ -8,7 +8,7 @@ import {
   type SqlClient,
 } from '@app/event-store';
 import { stockItemDecider, stockItemStreamId, type StockItemEvent } from '@app/stock-domain';
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ServiceConfig } from '../../config/service-config';
 import { stockItemSnapshotPolicy, upcastStockItemEvent } from '../stock-item-persistence';
@@ -30,9 +30,9 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
   private readonly logger = new Logger(RecordInboundBatchHandler.name);
 
   constructor(
-    private readonly transactions: TransactionRunner,
-    private readonly store: PostgresEventStore,
-    private readonly config: ServiceConfig,
+    @Inject(TransactionRunner) private readonly transactions: TransactionRunner,
+    @Inject(PostgresEventStore) private readonly store: PostgresEventStore,
+    @Inject(ServiceConfig) private readonly config: ServiceConfig,
   ) {}
 
   /** Retries the whole batch when another writer changed one of its stock items first. */

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query as QueryParam } from '@nestjs/common';
+import { Inject, Controller, Get, Param, Query as QueryParam } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiError } from '../../http/api-error';
 import { GetStockOfSkus, type SkuStock } from './get-stock.query';
@@ -8,7 +8,7 @@ const SKU_PATTERN = /^[^\s,]{1,100}$/;
 
 @Controller('v1/stock')
 export class GetStockController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(@Inject(QueryBus) private readonly queries: QueryBus) {}
 
   /** `GET /v1/stock?skus=SKU-1,SKU-2`: up to 500 SKUs at once. */
   @Get()

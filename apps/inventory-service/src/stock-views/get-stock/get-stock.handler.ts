@@ -1,5 +1,6 @@
 import { SqlReader } from '@app/event-store';
 import { availableAt, onlineAvailableToPromise } from '@app/stock-domain';
+import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { SELECT_STOCK_OF_SKUS } from '../stock-views.sql';
 import { GetStockOfSkus, type LocationStock, type SkuStock } from './get-stock.query';
@@ -16,7 +17,7 @@ interface Row {
 /** Reads the stock-levels view. Until the location registry exists, safety stock is 0 and no location ships online. */
 @QueryHandler(GetStockOfSkus)
 export class GetStockOfSkusHandler implements IQueryHandler<GetStockOfSkus, SkuStock[]> {
-  constructor(private readonly reads: SqlReader) {}
+  constructor(@Inject(SqlReader) private readonly reads: SqlReader) {}
 
   async execute({ skus }: GetStockOfSkus): Promise<SkuStock[]> {
     const rows = await this.reads.query<Row>(SELECT_STOCK_OF_SKUS, [skus, 'stock-levels']);
