@@ -29,7 +29,7 @@ describe('PostgresEventStore on PostgreSQL', () => {
       ]),
     );
     expect(outcome.streamVersions.get('a-1')).toBe(2);
-    expect(outcome.appendedPositions).toHaveLength(2);
+    expect(outcome.appended).toHaveLength(2);
     const events = await db.transactions.inTransaction((sql) => store.readStream(sql, 'a-1'));
     expect(events.map((e) => [e.streamVersion, e.data])).toEqual([
       [1, { n: 1 }],
@@ -62,7 +62,7 @@ describe('PostgresEventStore on PostgreSQL', () => {
     );
     expect(first.duplicateEventIds).toEqual([]);
     expect(again.duplicateEventIds).toEqual(['c-1/1', 'c-1/2']);
-    expect(again.appendedPositions).toEqual([]);
+    expect(again.appended).toEqual([]);
     expect(again.streamVersions.get('c-1')).toBe(2);
   });
 

@@ -6,6 +6,9 @@ import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
 import { ApiErrorFilter } from './http/api-error.filter';
 import { KafkaConnection } from './kafka/kafka-connection';
+import { DescribeLocationController } from './locations/describe-location/describe-location.controller';
+import { DescribeLocationHandler } from './locations/describe-location/describe-location.handler';
+import { GetLocationsController } from './locations/get-locations/get-locations.controller';
 import { OutboxRelay } from './outbox/outbox-relay.service';
 import { InboundEventsConsumer } from './stock-movements/record-inbound-events/inbound-events.consumer';
 import { RecordInboundBatchHandler } from './stock-movements/record-inbound-events/record-inbound-batch.handler';
@@ -21,7 +24,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [CqrsModule.forRoot(), DatabaseModule],
-      controllers: [GetStockController, HealthController],
+      controllers: [GetStockController, DescribeLocationController, GetLocationsController, HealthController],
       providers: [
         { provide: ServiceConfig, useValue: config },
         { provide: APP_FILTER, useClass: ApiErrorFilter },
@@ -31,6 +34,7 @@ export class AppModule {
         InboundEventsConsumer,
         StockViewsProcessor,
         GetStockOfSkusHandler,
+        DescribeLocationHandler,
       ],
       exports: [ServiceConfig],
     };

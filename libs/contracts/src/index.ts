@@ -2,3 +2,4 @@ export * from './topics';
 export * from './inbound-events';
 export * from './outbound-messages';
 export * from './parse-inbound';
+export * from './http-bodies';

@@ -1,16 +1,9 @@
-import type { GlobalCheckpoint, RecordedEvent } from './events';
+import type { GlobalCheckpoint } from './events';
+import type { Projection } from './projection';
 import { START_OF_LOG } from './events';
 import { PostgresEventStore } from './event-store';
 import { SELECT_CHECKPOINT, TRY_LOCK_PROCESSOR, UPSERT_CHECKPOINT } from './event-store.sql';
 import type { SqlClient, TransactionRunner } from './sql-client';
-
-/** A read model kept from the event log. `apply` runs in the same transaction as its checkpoint. */
-export interface Projection {
-  /** Stable name; also the checkpoint's key. */
-  readonly name: string;
-  /** Apply a batch of events in global order. Must be idempotent per batch only through the checkpoint. */
-  apply(sql: SqlClient, events: readonly RecordedEvent[]): Promise<void>;
-}
 
 export interface ProcessorOptions {
   batchSize: number;

@@ -35,7 +35,7 @@ INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_vers
 SELECT stream_id, stream_version, event_id, event_type, schema_version, data::jsonb, metadata::jsonb
 FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::text[])
   AS e(stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
-RETURNING global_position`;
+RETURNING global_position, transaction_id::text AS transaction_id, recorded_at`;
 
 const EVENT_COLUMNS = `global_position, transaction_id::text AS transaction_id, stream_id, stream_version, event_id,
   event_type, schema_version, data, metadata, recorded_at`;

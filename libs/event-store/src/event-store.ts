@@ -16,6 +16,7 @@ import {
   SELECT_STREAMS_AFTER_VERSIONS,
   SELECT_STREAM_VERSIONS,
 } from './event-store.sql';
+import type { Projection } from './projection';
 import type { SqlClient } from './sql-client';
 
 interface EventRow {
@@ -42,13 +43,18 @@ interface EventColumns {
   schema: number[];
   data: string[];
   meta: string[];
+  dataValues: unknown[];
+  metaValues: EventMetadata[];
 }
 
 /**
  * The append-only event log in PostgreSQL. Every method takes the transaction to run in, so that a
  * caller can put an append, its read-model updates and its Kafka offsets into one commit.
+ * Inline projections are applied to every append inside its transaction (read-your-writes).
  */
 export class PostgresEventStore {
+  constructor(private readonly inlineProjections: readonly Projection[] = []) {}
+
   /**
    * Appends events to many streams atomically, each at its expected version. Events whose id is
    * already stored are skipped (and reported), so a redelivered message has no second effect.
@@ -64,7 +70,7 @@ export class PostgresEventStore {
     const streamIds: string[] = [];
     const expected: number[] = [];
     const next: number[] = [];
-    const rows: EventColumns = { stream: [], version: [], id: [], type: [], schema: [], data: [], meta: [] };
+    const rows: EventColumns = { stream: [], version: [], id: [], type: [], schema: [], data: [], meta: [], dataValues: [], metaValues: [] };
 
     for (const append of [...appends].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0))) {
       const fresh = append.events.filter((event) => {
@@ -81,23 +87,15 @@ export class PostgresEventStore {
     }
 
     const duplicateEventIds = allIds.filter((id) => duplicates.has(id));
-    if (streamIds.length === 0) return { streamVersions, appendedPositions: [], duplicateEventIds };
+    if (streamIds.length === 0) return { streamVersions, appended: [], duplicateEventIds };
 
     const [bump] = await sql.query<{ bumped: number }>(BUMP_STREAM_VERSIONS, [streamIds, expected, next]);
     if ((bump?.bumped ?? 0) !== streamIds.length) {
       throw new StreamVersionConflictError(streamIds, 'a stream is not at its expected version');
     }
+    let inserted: Array<{ global_position: string; transaction_id: string; recorded_at: Date }>;
     try {
-      const inserted = await sql.query<{ global_position: string }>(INSERT_EVENTS, [
-        rows.stream,
-        rows.version,
-        rows.id,
-        rows.type,
-        rows.schema,
-        rows.data,
-        rows.meta,
-      ]);
-      return { streamVersions, appendedPositions: inserted.map((row) => Number(row.global_position)), duplicateEventIds };
+      inserted = await sql.query(INSERT_EVENTS, [rows.stream, rows.version, rows.id, rows.type, rows.schema, rows.data, rows.meta]);
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
         // A concurrent transaction stored the same event id or stream version first.
@@ -105,6 +103,20 @@ export class PostgresEventStore {
       }
       throw error;
     }
+    const appended = inserted.map((row, i): RecordedEvent => ({
+      globalPosition: Number(row.global_position),
+      transactionId: row.transaction_id,
+      streamId: rows.stream[i]!,
+      streamVersion: rows.version[i]!,
+      eventId: rows.id[i]!,
+      type: rows.type[i]!,
+      schemaVersion: rows.schema[i]!,
+      data: rows.dataValues[i],
+      metadata: rows.metaValues[i]!,
+      recordedAt: row.recorded_at,
+    }));
+    for (const projection of this.inlineProjections) await projection.apply(sql, appended);
+    return { streamVersions, appended, duplicateEventIds };
   }
 
   /** Current versions of the given streams (0 for a stream that does not exist). */
@@ -155,6 +167,8 @@ function pushEventRow(
   rows.schema.push(event.schemaVersion ?? 1);
   rows.data.push(JSON.stringify(event.data));
   rows.meta.push(JSON.stringify(event.metadata ?? {}));
+  rows.dataValues.push(event.data);
+  rows.metaValues.push(event.metadata ?? {});
 }
 
 export function toRecordedEvent(row: EventRow): RecordedEvent {

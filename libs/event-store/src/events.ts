@@ -38,8 +38,8 @@ export interface StreamAppend {
 export interface AppendOutcome {
   /** Stream versions after the append, for every stream named (unchanged where all were duplicates). */
   streamVersions: Map<string, number>;
-  /** Global positions of the events written, in append order. */
-  appendedPositions: number[];
+  /** The events written, as stored, in append order. */
+  appended: RecordedEvent[];
   /** Event ids that were already in the store and so were not written again. */
   duplicateEventIds: string[];
 }

@@ -60,6 +60,11 @@ export class StreamUnitOfWork<Command, State, Event extends { type: string; data
     return this.loaded(streamId).state;
   }
 
+  /** The stream version the stream was loaded at (0 for a new stream). */
+  versionOf(streamId: string): number {
+    return this.loaded(streamId).loadedVersion;
+  }
+
   /** Decide on the stream's current state, evolve it, and queue the events for commit. */
   execute(streamId: string, command: Command, options: RecordOptions<Event>): Event[] {
     const stream = this.loaded(streamId);

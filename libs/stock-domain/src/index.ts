@@ -1,2 +1,3 @@
 export * from './stock-item';
 export * from './stock-position';
+export * from './location';

@@ -2,8 +2,9 @@ import { CreateEventStore1763800000000 } from '@app/event-store';
 import { DataSource } from 'typeorm';
 import type { ServiceConfig } from '../config/service-config';
 import { CreateIngestionAndViews1763800001000 } from './migrations/1763800001000-create-ingestion-and-views';
+import { CreateLocations1763800002000 } from './migrations/1763800002000-create-locations';
 
-export const MIGRATIONS = [CreateEventStore1763800000000, CreateIngestionAndViews1763800001000];
+export const MIGRATIONS = [CreateEventStore1763800000000, CreateIngestionAndViews1763800001000, CreateLocations1763800002000];
 
 /** The service's DataSource: schema only through migrations, all tables in the configured schema. */
 export function createDataSource(config: Pick<ServiceConfig, 'database'>): DataSource {

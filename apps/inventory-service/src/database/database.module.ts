@@ -2,6 +2,7 @@ import { PostgresEventStore, SqlReader, TransactionRunner, TypeOrmSqlReader, Typ
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ServiceConfig } from '../config/service-config';
+import { LocationsProjection } from '../locations/locations.projection';
 import { createDataSource } from './data-source';
 import { ensureDatabaseAndSchema } from './ensure-database';
 
@@ -22,7 +23,8 @@ import { ensureDatabaseAndSchema } from './ensure-database';
     },
     { provide: TransactionRunner, inject: [DataSource], useFactory: (ds: DataSource) => new TypeOrmTransactionRunner(ds) },
     { provide: SqlReader, inject: [DataSource], useFactory: (ds: DataSource) => new TypeOrmSqlReader(ds) },
-    { provide: PostgresEventStore, useValue: new PostgresEventStore() },
+    // Inline projections run inside every append's transaction.
+    { provide: PostgresEventStore, useValue: new PostgresEventStore([new LocationsProjection()]) },
   ],
   exports: [DataSource, TransactionRunner, SqlReader, PostgresEventStore],
 })

@@ -106,7 +106,7 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
       });
     }
     const appended = await items.commit();
-    outcome.stockEventsAppended = appended.appendedPositions.length;
+    outcome.stockEventsAppended = appended.appended.length;
     outcome.deadLettered = deadLetters.length;
     await enqueueOutboxMessages(sql, deadLetters);
 

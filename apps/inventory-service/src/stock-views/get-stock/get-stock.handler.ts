@@ -12,16 +12,20 @@ interface Row {
   on_hand: number | null;
   reserved: number | null;
   in_transit: number | null;
+  safety_stock: number;
+  ships_online: boolean;
 }
 
-/** Reads the stock-levels view. Until the location registry exists, safety stock is 0 and no location ships online. */
+/** Reads the stock-levels view with the location registry: unregistered locations keep no safety stock and ship nothing online. */
 @QueryHandler(GetStockOfSkus)
 export class GetStockOfSkusHandler implements IQueryHandler<GetStockOfSkus, SkuStock[]> {
   constructor(@Inject(SqlReader) private readonly reads: SqlReader) {}
 
   async execute({ skus }: GetStockOfSkus): Promise<SkuStock[]> {
     const rows = await this.reads.query<Row>(SELECT_STOCK_OF_SKUS, [skus, 'stock-levels']);
-    const bySku = new Map<string, { position: string; locations: LocationStock[] }>(skus.map((sku) => [sku, { position: '0', locations: [] }]));
+    const bySku = new Map<string, { position: string; locations: Array<LocationStock & { shipsOnline: boolean }> }>(
+      skus.map((sku) => [sku, { position: '0', locations: [] }]),
+    );
     for (const row of rows) {
       const entry = bySku.get(row.sku)!;
       entry.position = row.position;
@@ -30,8 +34,9 @@ export class GetStockOfSkusHandler implements IQueryHandler<GetStockOfSkus, SkuS
       entry.locations.push({
         locationId: row.location_id,
         ...level,
-        available: availableAt(level, 0),
+        available: availableAt(level, row.safety_stock),
         inTransit: row.in_transit ?? 0,
+        shipsOnline: row.ships_online,
       });
     }
     return skus.map((sku) => {
@@ -41,8 +46,8 @@ export class GetStockOfSkusHandler implements IQueryHandler<GetStockOfSkus, SkuS
         onHand: sum(locations, 'onHand'),
         reserved: sum(locations, 'reserved'),
         available: sum(locations, 'available'),
-        onlineAvailableToPromise: onlineAvailableToPromise(locations.map((l) => ({ available: l.available, shipsOnline: false }))),
-        locations,
+        onlineAvailableToPromise: onlineAvailableToPromise(locations),
+        locations: locations.map(({ shipsOnline: _, ...location }) => location),
         position,
       };
     });

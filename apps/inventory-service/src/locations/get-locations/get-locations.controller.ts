@@ -1,0 +1,31 @@
+import { SqlReader } from '@app/event-store';
+import { Controller, Get, HttpStatus, Inject, Param, Query } from '@nestjs/common';
+import { ApiError } from '../../http/api-error';
+import { locationViewOf, type LocationRow, type LocationView } from '../location-view';
+import { SELECT_LOCATION, SELECT_LOCATIONS_PAGE } from '../locations.sql';
+
+const MAX_PAGE = 500;
+
+@Controller('v1/locations')
+export class GetLocationsController {
+  constructor(@Inject(SqlReader) private readonly reads: SqlReader) {}
+
+  /** `GET /v1/locations?after=&limit=`: locations in id order, a page at a time. */
+  @Get()
+  async list(@Query('after') after = '', @Query('limit') limitParam = '100'): Promise<{ items: LocationView[]; next: string | null }> {
+    const limit = Number(limitParam);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+      throw ApiError.badRequest('LOCATION.INVALID_LIMIT', `limit is a whole number from 1 to ${MAX_PAGE}`, [{ field: 'limit', problem: `${JSON.stringify(limitParam)} is not allowed` }]);
+    }
+    const rows = await this.reads.query<LocationRow>(SELECT_LOCATIONS_PAGE, [after, limit]);
+    const items = rows.map(locationViewOf);
+    return { items, next: items.length === limit ? items[items.length - 1]!.locationId : null };
+  }
+
+  @Get(':locationId')
+  async one(@Param('locationId') locationId: string): Promise<LocationView> {
+    const [row] = await this.reads.query<LocationRow>(SELECT_LOCATION, [locationId]);
+    if (!row) throw new ApiError(HttpStatus.NOT_FOUND, 'LOCATION.NOT_FOUND', `no location ${locationId}: register it with PUT /v1/locations/${locationId}`);
+    return locationViewOf(row);
+  }
+}

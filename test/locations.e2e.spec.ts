@@ -1,0 +1,80 @@
+import type { Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
+import { startTestService, type RunningTestService } from './support/test-service';
+
+let service: RunningTestService;
+let producer: Producer;
+
+beforeAll(async () => {
+  service = await startTestService();
+  producer = await connectedProducer(testKafka());
+});
+afterAll(async () => {
+  await producer?.disconnect();
+  await service?.stop();
+});
+
+const store = { type: 'store', name: 'West Lake', lat: 30.259, lng: 120.15, shipsOnline: true, pickup: true, dailyCapacity: 500, safetyStock: 2 };
+
+async function put(locationId: string, body: unknown) {
+  const response = await fetch(`${service.baseUrl}/v1/locations/${locationId}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+describe('location registry and channel availability', () => {
+  it('registers a location (201), treats the same PUT as a no-op (200, same version), and records a change (200, next version)', async () => {
+    const created = await put('S001', store);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ locationId: 'S001', ...store, version: 1 });
+
+    const same = await put('S001', store);
+    expect(same).toMatchObject({ status: 200, body: { version: 1 } });
+
+    const changed = await put('S001', { ...store, dailyCapacity: 800 });
+    expect(changed).toMatchObject({ status: 200, body: { version: 2, dailyCapacity: 800 } });
+
+    const fetched = await (await fetch(`${service.baseUrl}/v1/locations/S001`)).json();
+    expect(fetched).toMatchObject({ locationId: 'S001', dailyCapacity: 800, version: 2 });
+    const list = await (await fetch(`${service.baseUrl}/v1/locations`)).json();
+    expect(list.items.map((l: { locationId: string }) => l.locationId)).toContain('S001');
+  });
+
+  it('says which fields of a bad profile are wrong and why', async () => {
+    const bad = await put('S009', { ...store, lat: 123, dailyCapacity: -1, colour: 'red' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('LOCATION.INVALID_PROFILE');
+    expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['(message)', 'dailyCapacity', 'lat'].sort());
+    expect((await fetch(`${service.baseUrl}/v1/locations/S009`)).status).toBe(404);
+  });
+
+  it('keeps safety stock back from available and counts only shipping locations in online ATP', async () => {
+    await put('W01', { ...store, type: 'warehouse', name: 'Xiaoshan DC', pickup: false, safetyStock: 5 });
+    await put('S002', { ...store, name: 'Wulin', shipsOnline: false, safetyStock: 0 });
+    const { topics } = service.config.kafka;
+    await sendJson(
+      producer,
+      topics.stockMovements,
+      ['W01', 'S002', 'S001'].map((locationId, i) => ({
+        key: locationId,
+        value: { eventId: `atp-${i}`, type: 'StockReceived', occurredAt: '2026-11-11T00:00:00Z', locationId, lines: [{ sku: 'ATP-1', quantity: 10 }] },
+      })),
+    );
+    const stock = await eventually(async () => {
+      const body = await (await fetch(`${service.baseUrl}/v1/stock/ATP-1`)).json();
+      expect(body.onHand).toBe(30);
+      return body;
+    });
+    // S001: 10 - 2 = 8; W01: 10 - 5 = 5; S002 does not ship online.
+    expect(stock.locations).toEqual([
+      { locationId: 'S001', onHand: 10, reserved: 0, available: 8, inTransit: 0 },
+      { locationId: 'S002', onHand: 10, reserved: 0, available: 10, inTransit: 0 },
+      { locationId: 'W01', onHand: 10, reserved: 0, available: 5, inTransit: 0 },
+    ]);
+    expect(stock.onlineAvailableToPromise).toBe(13);
+  });
+});
