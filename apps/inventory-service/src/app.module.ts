@@ -10,6 +10,7 @@ import { DescribeLocationController } from './locations/describe-location/descri
 import { DescribeLocationHandler } from './locations/describe-location/describe-location.handler';
 import { GetLocationsController } from './locations/get-locations/get-locations.controller';
 import { OutboxRelay } from './outbox/outbox-relay.service';
+import { ConsumerLagService } from './stock-movements/record-inbound-events/consumer-lag.service';
 import { InboundEventsConsumer } from './stock-movements/record-inbound-events/inbound-events.consumer';
 import { RecordInboundBatchHandler } from './stock-movements/record-inbound-events/record-inbound-batch.handler';
 import { GetStockController } from './stock-views/get-stock/get-stock.controller';
@@ -32,6 +33,7 @@ export class AppModule {
         OutboxRelay,
         RecordInboundBatchHandler,
         InboundEventsConsumer,
+        ConsumerLagService,
         StockViewsProcessor,
         GetStockOfSkusHandler,
         DescribeLocationHandler,

@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     });
   };
 
+  day.startFrom(await settledStock(settings.serviceUrl, day.catalogue.skus));
   let events = 0;
   let lines = 0;
   const opening = [...day.openingReceipts()];
@@ -88,18 +89,37 @@ async function main(): Promise<void> {
   if (accuracy.matching !== accuracy.compared) process.exitCode = 1;
 }
 
+/** On-hand per `location|sku` as the service shows it now. */
+async function stockShown(serviceUrl: string, skus: readonly string[]): Promise<Map<string, number>> {
+  const shown = new Map<string, number>();
+  for (let i = 0; i < skus.length; i += 500) {
+    const response = await fetch(`${serviceUrl}/v1/stock?skus=${encodeURIComponent(skus.slice(i, i + 500).join(','))}`);
+    if (!response.ok) throw new Error(`GET /v1/stock answered ${response.status}: ${await response.text()}`);
+    const body = (await response.json()) as { items: Array<{ sku: string; locations: Array<{ locationId: string; onHand: number }> }> };
+    for (const item of body.items) for (const l of item.locations) shown.set(`${l.locationId}|${item.sku}`, l.onHand);
+  }
+  return shown;
+}
+
+/** The service's stock once it has applied everything already on the topics (it may be catching up). */
+async function settledStock(serviceUrl: string, skus: readonly string[]): Promise<Map<string, number>> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const response = await fetch(`${serviceUrl}/health/ready`);
+    const body = (await response.json()) as { lag?: { inboundMessages?: number; stockViewEvents?: number } };
+    const behind = (body.lag?.inboundMessages ?? 1) + (body.lag?.stockViewEvents ?? 1);
+    if (response.ok && behind === 0) return stockShown(serviceUrl, skus);
+    if (Date.now() > deadline) throw new Error(`the service is still ${behind} messages/events behind after 120 s`);
+    process.stderr.write(`simulator: waiting for the service to catch up (${behind} behind)\n`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 /** Wait (bounded) until the service shows the simulator's numbers, then report how many match. */
 async function compareWithService(serviceUrl: string, day: OmnichannelDay) {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const shown = new Map<string, number>();
-    const skus = day.skusTouched;
-    for (let i = 0; i < skus.length; i += 500) {
-      const response = await fetch(`${serviceUrl}/v1/stock?skus=${encodeURIComponent(skus.slice(i, i + 500).join(','))}`);
-      if (!response.ok) throw new Error(`GET /v1/stock answered ${response.status}: ${await response.text()}`);
-      const body = (await response.json()) as { items: Array<{ sku: string; locations: Array<{ locationId: string; onHand: number }> }> };
-      for (const item of body.items) for (const l of item.locations) shown.set(`${l.locationId}|${item.sku}`, l.onHand);
-    }
+    const shown = await stockShown(serviceUrl, day.skusTouched);
     const mismatches: string[] = [];
     for (const [key, expected] of day.expectedOnHand) {
       const actual = shown.get(key) ?? 0;

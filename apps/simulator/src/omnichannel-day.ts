@@ -29,6 +29,11 @@ export class OmnichannelDay {
     this.stores = locations.filter((l) => l.type === 'store');
   }
 
+  /** Start the ledger from what the service shows already (earlier runs on the same database). */
+  startFrom(onHand: ReadonlyMap<string, number>): void {
+    for (const [key, quantity] of onHand) this.expectedOnHand.set(key, quantity);
+  }
+
   /** The opening receipts: every location stocked with the catalogue (warehouses deeper). */
   *openingReceipts(): Generator<SimulatedMessage> {
     for (const location of this.locations) {

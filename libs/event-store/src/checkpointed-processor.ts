@@ -2,7 +2,7 @@ import type { GlobalCheckpoint } from './events';
 import type { Projection } from './projection';
 import { START_OF_LOG } from './events';
 import { PostgresEventStore } from './event-store';
-import { SELECT_CHECKPOINT, TRY_LOCK_PROCESSOR, UPSERT_CHECKPOINT } from './event-store.sql';
+import { COUNT_EVENTS_AFTER_CHECKPOINT, SELECT_CHECKPOINT, TRY_LOCK_PROCESSOR, UPSERT_CHECKPOINT } from './event-store.sql';
 import type { SqlClient, TransactionRunner } from './sql-client';
 
 export interface ProcessorOptions {
@@ -112,4 +112,11 @@ export class CheckpointedProcessor {
 export async function readCheckpoint(sql: SqlClient, processorId: string): Promise<GlobalCheckpoint> {
   const [row] = await sql.query<{ transaction_id: string; global_position: string }>(SELECT_CHECKPOINT, [processorId]);
   return row ? { transactionId: row.transaction_id, globalPosition: Number(row.global_position) } : START_OF_LOG;
+}
+
+/** Events a projection has still to apply (at most `cap`, so a huge backlog stays cheap to measure). */
+export async function projectionBacklog(sql: SqlClient, processorId: string, cap = 1_000_000): Promise<number> {
+  const checkpoint = await readCheckpoint(sql, processorId);
+  const [row] = await sql.query<{ behind: number }>(COUNT_EVENTS_AFTER_CHECKPOINT, [checkpoint.transactionId, checkpoint.globalPosition, cap]);
+  return row?.behind ?? 0;
 }

@@ -98,3 +98,12 @@ ON CONFLICT (stream_id) DO UPDATE
 SET stream_version = EXCLUDED.stream_version, state_version = EXCLUDED.state_version,
     state = EXCLUDED.state, taken_at = EXCLUDED.taken_at
 WHERE snapshots.stream_version < EXCLUDED.stream_version OR snapshots.state_version <> EXCLUDED.state_version`;
+
+/** How many committed events a reader at this checkpoint has still to read (capped, to stay cheap). */
+export const COUNT_EVENTS_AFTER_CHECKPOINT = `
+SELECT count(*)::int AS behind FROM (
+  SELECT 1 FROM events
+  WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  LIMIT $3
+) pending`;

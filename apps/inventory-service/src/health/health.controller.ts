@@ -1,11 +1,19 @@
-import { SqlReader } from '@app/event-store';
-import { Inject, Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { SqlReader, projectionBacklog } from '@app/event-store';
+import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { ConsumerLagService } from '../stock-movements/record-inbound-events/consumer-lag.service';
+import { STOCK_LEVELS_PROJECTION } from '../stock-views/stock-levels.projection';
 
-/** Liveness (the process answers) and readiness (PostgreSQL answers). */
+/**
+ * Liveness (the process answers) and readiness (PostgreSQL and Kafka answer), with how far the
+ * service is behind: inbound messages not yet applied, and events not yet in the stock views.
+ */
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(SqlReader) private readonly reads: SqlReader) {}
+  constructor(
+    @Inject(SqlReader) private readonly reads: SqlReader,
+    @Inject(ConsumerLagService) private readonly consumerLag: ConsumerLagService,
+  ) {}
 
   @Get('live')
   live(): { status: 'ok' } {
@@ -14,11 +22,23 @@ export class HealthController {
 
   @Get('ready')
   async ready(@Res() response: Response): Promise<void> {
+    const checks: Record<string, string> = {};
+    const lag: Record<string, unknown> = {};
     try {
-      await this.reads.query('SELECT 1');
-      response.status(HttpStatus.OK).json({ status: 'ok', checks: { postgres: 'up' } });
+      lag.stockViewEvents = await projectionBacklog(this.reads, STOCK_LEVELS_PROJECTION);
+      checks.postgres = 'up';
     } catch (error) {
-      response.status(HttpStatus.SERVICE_UNAVAILABLE).json({ status: 'unavailable', checks: { postgres: (error as Error).message } });
+      checks.postgres = `down: ${(error as Error).message}`;
     }
+    try {
+      const consumer = await this.consumerLag.measure();
+      lag.inboundMessages = consumer.total;
+      lag.inboundByTopic = consumer.byTopic;
+      checks.kafka = 'up';
+    } catch (error) {
+      checks.kafka = `down: ${(error as Error).message}`;
+    }
+    const up = Object.values(checks).every((state) => state === 'up');
+    response.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json({ status: up ? 'ok' : 'unavailable', checks, lag });
   }
 }

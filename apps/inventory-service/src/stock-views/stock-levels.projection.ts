@@ -13,9 +13,11 @@ interface LevelChange {
   lastPosition: number;
 }
 
+export const STOCK_LEVELS_PROJECTION = 'stock-levels';
+
 /** Per SKU and location: on hand, reserved, in transit. Summed per batch, written in one statement. */
 export class StockLevelsProjection implements Projection {
-  readonly name = 'stock-levels';
+  readonly name = STOCK_LEVELS_PROJECTION;
 
   async apply(sql: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
     const changes = stockLevelChanges(events);

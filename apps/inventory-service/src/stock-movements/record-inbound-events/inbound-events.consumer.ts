@@ -77,12 +77,27 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, OnApplicat
     }
   }
 
+  /**
+   * PostgreSQL holds the truth of what was applied: resume each assigned partition at its stored
+   * next offset, and a partition with none (a new database) at the earliest offset Kafka still has.
+   */
   private async seekToStoredOffsets(consumer: Consumer, assignment: Record<string, number[]>): Promise<void> {
-    for (const [topic, partitions] of Object.entries(assignment)) {
-      const rows = await this.transactions.inTransaction((sql) =>
-        sql.query<{ partition: number; next_offset: string }>(SELECT_STORED_OFFSETS, [this.config.kafka.groupId, topic]),
-      );
-      for (const row of rows) if (partitions.includes(row.partition)) consumer.seek({ topic, partition: row.partition, offset: row.next_offset });
+    const admin = this.kafka.kafka.admin();
+    await admin.connect();
+    try {
+      for (const [topic, partitions] of Object.entries(assignment)) {
+        const rows = await this.transactions.inTransaction((sql) =>
+          sql.query<{ partition: number; next_offset: string }>(SELECT_STORED_OFFSETS, [this.config.kafka.groupId, topic]),
+        );
+        const stored = new Map(rows.map((row) => [row.partition, row.next_offset]));
+        const earliest = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.low]));
+        for (const partition of partitions) {
+          const offset = stored.get(partition) ?? earliest.get(partition) ?? '0';
+          consumer.seek({ topic, partition, offset });
+        }
+      }
+    } finally {
+      await admin.disconnect();
     }
   }
 }

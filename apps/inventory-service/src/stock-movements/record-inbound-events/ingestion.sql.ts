@@ -23,3 +23,6 @@ INSERT INTO inbound_events (event_id, event_type, topic, partition, "offset")
 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[])
 ON CONFLICT (event_id) DO NOTHING
 RETURNING event_id`;
+
+export const SELECT_GROUP_OFFSETS = `
+SELECT topic, partition, next_offset FROM kafka_offsets WHERE consumer_group = $1`;

@@ -2,6 +2,7 @@ import { SqlReader } from '@app/event-store';
 import { availableAt, onlineAvailableToPromise } from '@app/stock-domain';
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { STOCK_LEVELS_PROJECTION } from '../stock-levels.projection';
 import { SELECT_STOCK_OF_SKUS } from '../stock-views.sql';
 import { GetStockOfSkus, type LocationStock, type SkuStock } from './get-stock.query';
 
@@ -22,7 +23,7 @@ export class GetStockOfSkusHandler implements IQueryHandler<GetStockOfSkus, SkuS
   constructor(@Inject(SqlReader) private readonly reads: SqlReader) {}
 
   async execute({ skus }: GetStockOfSkus): Promise<SkuStock[]> {
-    const rows = await this.reads.query<Row>(SELECT_STOCK_OF_SKUS, [skus, 'stock-levels']);
+    const rows = await this.reads.query<Row>(SELECT_STOCK_OF_SKUS, [skus, STOCK_LEVELS_PROJECTION]);
     const bySku = new Map<string, { position: string; locations: Array<LocationStock & { shipsOnline: boolean }> }>(
       skus.map((sku) => [sku, { position: '0', locations: [] }]),
     );
