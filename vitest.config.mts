@@ -9,6 +9,7 @@ const alias = {
   '@app/contracts': resolve(root, 'libs/contracts/src'),
   '@app/stock-domain': resolve(root, 'libs/stock-domain/src'),
   '@app/event-store': resolve(root, 'libs/event-store/src'),
+  '@app/console': resolve(root, 'libs/console/src'),
 };
 
 const shared = {

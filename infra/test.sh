@@ -20,6 +20,9 @@ trap stop_kafka EXIT
 echo "== type check"
 npx tsc -p tsconfig.json --noEmit
 
+echo "== build (the end-to-end tests run the built service and CLI)"
+npm run build --silent >/dev/null
+
 echo "== tests (unit, int, e2e) on real PostgreSQL and Kafka"
 mkdir -p .test-results
 set +e

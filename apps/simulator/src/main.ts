@@ -2,7 +2,7 @@ import { topicNamesFromEnv } from '@app/contracts';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { ZipfCatalogue, seededRandom } from './city';
 import { OmnichannelDay, type SimulatedMessage } from './omnichannel-day';
-import { ProgressBar } from './progress-bar';
+import { ProgressBar } from '@app/console';
 
 interface SimulatorSettings {
   serviceUrl: string;

@@ -39,20 +39,28 @@ export class CheckpointedProcessor {
     return this.transactions.inTransaction(async (sql) => {
       const [lock] = await sql.query<{ locked: boolean }>(TRY_LOCK_PROCESSOR, [this.projection.name]);
       if (!lock?.locked) return 0;
-      const after = await readCheckpoint(sql, this.projection.name);
-      const events = await this.store.readAfter(sql, after, this.options.batchSize);
-      if (events.length === 0) {
-        this.lastCheckpoint = after;
-        return 0;
-      }
-      await this.projection.apply(sql, events);
-      const last = events[events.length - 1]!;
-      const checkpoint = { transactionId: last.transactionId, globalPosition: last.globalPosition };
-      await sql.query(UPSERT_CHECKPOINT, [this.projection.name, checkpoint.transactionId, checkpoint.globalPosition]);
-      this.lastCheckpoint = checkpoint;
-      this.options.onBatch?.({ projection: this.projection.name, events: events.length, checkpoint });
-      return events.length;
+      return this.applyNextBatch(sql);
     });
+  }
+
+  /**
+   * Read, apply and checkpoint one batch inside the caller's transaction (which must hold the
+   * processor's lock, or know that nothing else runs it). Resolves to the number of events applied.
+   */
+  async applyNextBatch(sql: SqlClient): Promise<number> {
+    const after = await readCheckpoint(sql, this.projection.name);
+    const events = await this.store.readAfter(sql, after, this.options.batchSize);
+    if (events.length === 0) {
+      this.lastCheckpoint = after;
+      return 0;
+    }
+    await this.projection.apply(sql, events);
+    const last = events[events.length - 1]!;
+    const checkpoint = { transactionId: last.transactionId, globalPosition: last.globalPosition };
+    await sql.query(UPSERT_CHECKPOINT, [this.projection.name, checkpoint.transactionId, checkpoint.globalPosition]);
+    this.lastCheckpoint = checkpoint;
+    this.options.onBatch?.({ projection: this.projection.name, events: events.length, checkpoint });
+    return events.length;
   }
 
   /** Process batches until caught up. */

@@ -107,3 +107,15 @@ SELECT count(*)::int AS behind FROM (
     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
   LIMIT $3
 ) pending`;
+
+/** Wait for a processor's turn (blocking): used to swap a rebuilt read model in. */
+export const LOCK_PROCESSOR = `SELECT pg_advisory_xact_lock(hashtext('processor:' || $1))`;
+
+export const DELETE_CHECKPOINT = `DELETE FROM checkpoints WHERE processor_id = $1`;
+
+/** Move one processor's checkpoint to another name (the rebuilt copy becomes the live one). */
+export const MOVE_CHECKPOINT = `
+INSERT INTO checkpoints (processor_id, transaction_id, global_position, updated_at)
+SELECT $2, transaction_id, global_position, now() FROM checkpoints WHERE processor_id = $1
+ON CONFLICT (processor_id) DO UPDATE
+SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position, updated_at = now()`;

@@ -10,3 +10,4 @@ export * from './decider';
 export * from './stream-unit-of-work';
 export * from './upcasting';
 export * from './nest/event-sourced-aggregate';
+export * from './rebuild-read-model';

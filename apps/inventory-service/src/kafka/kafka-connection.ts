@@ -57,6 +57,7 @@ export class KafkaConnection implements OnApplicationShutdown {
     }
   }
 
+  /** After every consumer and relay stopped (they stop in beforeApplicationShutdown). */
   async onApplicationShutdown(): Promise<void> {
     if (this.producerReady) await (await this.producerReady).disconnect();
   }

@@ -1,7 +1,7 @@
-import type { Projection, RecordedEvent, SqlClient } from '@app/event-store';
+import type { Projection, RebuildableReadModel, RecordedEvent, SqlClient } from '@app/event-store';
 import { stockItemKeyOf } from '@app/stock-domain';
 import { upcastStockItemEvent } from '../stock-movements/stock-item-persistence';
-import { APPLY_STOCK_LEVEL_CHANGES } from './stock-views.sql';
+import { applyStockLevelChanges } from './stock-views.sql';
 
 interface LevelChange {
   locationId: string;
@@ -17,12 +17,19 @@ export const STOCK_LEVELS_PROJECTION = 'stock-levels';
 
 /** Per SKU and location: on hand, reserved, in transit. Summed per batch, written in one statement. */
 export class StockLevelsProjection implements Projection {
-  readonly name = STOCK_LEVELS_PROJECTION;
+  private readonly applyChanges: string;
+
+  constructor(
+    readonly name = STOCK_LEVELS_PROJECTION,
+    table = 'stock_levels',
+  ) {
+    this.applyChanges = applyStockLevelChanges(table);
+  }
 
   async apply(sql: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
     const changes = stockLevelChanges(events);
     if (changes.length === 0) return;
-    await sql.query(APPLY_STOCK_LEVEL_CHANGES, [
+    await sql.query(this.applyChanges, [
       changes.map((c) => c.locationId),
       changes.map((c) => c.sku),
       changes.map((c) => c.onHand),
@@ -52,3 +59,10 @@ export function stockLevelChanges(events: readonly RecordedEvent[]): LevelChange
   }
   return [...byItem.values()];
 }
+
+/** The stock-levels view as the rebuild command sees it. */
+export const stockLevelsReadModel: RebuildableReadModel = {
+  name: STOCK_LEVELS_PROJECTION,
+  table: 'stock_levels',
+  projectionInto: (table, checkpointName) => new StockLevelsProjection(checkpointName, table),
+};

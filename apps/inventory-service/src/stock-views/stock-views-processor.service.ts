@@ -1,11 +1,11 @@
 import { CheckpointedProcessor, PostgresEventStore, TransactionRunner } from '@app/event-store';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ServiceConfig } from '../config/service-config';
 import { StockLevelsProjection } from './stock-levels.projection';
 
 /** Keeps the stock views up to date from the event log, checkpointed in PostgreSQL. */
 @Injectable()
-export class StockViewsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(StockViewsProcessor.name);
   readonly stockLevels: CheckpointedProcessor;
 
@@ -25,7 +25,7 @@ export class StockViewsProcessor implements OnApplicationBootstrap, OnApplicatio
     this.stockLevels.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.stockLevels.stop();
   }
 }

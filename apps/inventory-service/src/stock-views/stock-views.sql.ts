@@ -2,19 +2,19 @@
  * Add per-(SKU, location) changes of one projection batch in one statement. The batch's changes are
  * summed per row first (by the projection), so a hot SKU costs one row update per batch.
  */
-export const APPLY_STOCK_LEVEL_CHANGES = `
-INSERT INTO stock_levels (location_id, sku, on_hand, reserved, in_transit, last_changed_at, last_position)
+export const applyStockLevelChanges = (table: string) => `
+INSERT INTO ${table} AS levels (location_id, sku, on_hand, reserved, in_transit, last_changed_at, last_position)
 SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::timestamptz[], $7::bigint[])
 ON CONFLICT (sku, location_id) DO UPDATE SET
-  on_hand = stock_levels.on_hand + EXCLUDED.on_hand,
-  reserved = stock_levels.reserved + EXCLUDED.reserved,
-  in_transit = stock_levels.in_transit + EXCLUDED.in_transit,
-  last_changed_at = GREATEST(stock_levels.last_changed_at, EXCLUDED.last_changed_at),
+  on_hand = levels.on_hand + EXCLUDED.on_hand,
+  reserved = levels.reserved + EXCLUDED.reserved,
+  in_transit = levels.in_transit + EXCLUDED.in_transit,
+  last_changed_at = GREATEST(levels.last_changed_at, EXCLUDED.last_changed_at),
   last_position = EXCLUDED.last_position`;
 
 /**
- * Levels of many SKUs, with each location's safety stock and online flag, and the position the view reflects, read in one statement (one snapshot), so
- * the position never claims more than the levels show.
+ * Levels of many SKUs, with each location's safety stock and online flag, and the position the view
+ * reflects, read in one statement (one snapshot), so the position never claims more than the levels show.
  */
 export const SELECT_STOCK_OF_SKUS = `
 SELECT c.position::text AS position, s.sku, l.location_id, l.on_hand, l.reserved, l.in_transit,

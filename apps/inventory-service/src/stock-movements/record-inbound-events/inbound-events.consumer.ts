@@ -1,6 +1,6 @@
 import { INBOUND_TOPIC_ROLES, type InboundTopicRole } from '@app/contracts';
 import { TransactionRunner } from '@app/event-store';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Consumer, EachBatchPayload, IHeaders } from 'kafkajs';
 import { ServiceConfig } from '../../config/service-config';
@@ -16,7 +16,7 @@ const MAX_MESSAGES_PER_TRANSACTION = 2000;
  * effects, and on assignment the consumer seeks to them.
  */
 @Injectable()
-export class InboundEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(InboundEventsConsumer.name);
   private consumer: Consumer | null = null;
   private readonly roleByTopic: Map<string, InboundTopicRole>;
@@ -51,7 +51,7 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, OnApplicat
     this.logger.log(`consuming ${[...this.roleByTopic.keys()].join(', ')} as group ${this.config.kafka.groupId}`);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.consumer?.disconnect();
   }
 

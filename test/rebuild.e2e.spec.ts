@@ -1,0 +1,64 @@
+import type { Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './support/built-apps';
+import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
+import { startTestService, type RunningTestService } from './support/test-service';
+
+let service: RunningTestService;
+let producer: Producer;
+
+beforeAll(async () => {
+  service = await startTestService({ PROJECTION_BATCH_SIZE: '50' });
+  producer = await connectedProducer(testKafka());
+});
+afterAll(async () => {
+  await producer?.disconnect();
+  await service?.stop();
+});
+
+const receipt = (i: number, locationId: string) => ({
+  key: locationId,
+  value: { eventId: `rb-${i}`, type: 'StockReceived', occurredAt: '2026-11-11T00:00:00Z', locationId, lines: [{ sku: 'RB-1', quantity: 1 }, { sku: 'RB-2', quantity: 2 }] },
+});
+
+async function onHand(sku: string): Promise<{ status: number; onHand?: number }> {
+  const response = await fetch(`${service.baseUrl}/v1/stock/${sku}`);
+  return { status: response.status, onHand: response.ok ? ((await response.json()) as { onHand: number }).onHand : undefined };
+}
+
+describe('inventory-cli rebuild', () => {
+  it('rebuilds the stock view from the first event while the service keeps answering, and includes what arrives meanwhile', async () => {
+    const { topics } = service.config.kafka;
+    await sendJson(producer, topics.stockMovements, Array.from({ length: 400 }, (_, i) => receipt(i, i % 2 ? 'L1' : 'L2')));
+    await eventually(async () => expect((await onHand('RB-1')).onHand).toBe(400));
+
+    const statuses: number[] = [];
+    let reading = true;
+    const reader = (async () => {
+      while (reading) statuses.push((await onHand('RB-2')).status);
+    })();
+    const env = { DATABASE_URL: service.config.database.url, DATABASE_SCHEMA: service.config.database.schema, PROJECTION_BATCH_SIZE: '50' };
+    const [result] = await Promise.all([
+      runCli(['rebuild', 'stock-levels'], env),
+      sendJson(producer, topics.stockMovements, Array.from({ length: 100 }, (_, i) => receipt(400 + i, 'L3'))),
+    ]);
+    reading = false;
+    await reader;
+
+    expect(result.stderr).toMatch(/rebuild stock-levels \[/);
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout).toMatch(/rebuilt stock-levels: \d+ events .* now live/);
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    await eventually(async () => {
+      expect((await onHand('RB-1')).onHand).toBe(500);
+      expect((await onHand('RB-2')).onHand).toBe(1000);
+    });
+  });
+
+  it('says what is wrong and exits non-zero for a read model it does not know', async () => {
+    const result = await runCli(['rebuild', 'no-such-view'], { DATABASE_SCHEMA: service.config.database.schema });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/no read model "no-such-view"/);
+  });
+});
