@@ -1,0 +1,51 @@
+import { runAppendBench } from './append.bench';
+import { writeReport, type BenchReport } from './report';
+
+/**
+ * npm run bench -- --suite append [--events N] [--streams N] [--batch N] [--one-by-one N]
+ * Each suite prints a table and writes bench/results/<suite>.json. Needs PostgreSQL (and Kafka for
+ * the suites that use it) like the tests: TEST_DATABASE_URL, KAFKA_BROKERS.
+ */
+const SUITES: Record<string, (flags: Map<string, string>) => Promise<BenchReport>> = {
+  append: (flags) =>
+    runAppendBench({
+      events: number(flags, 'events', 200_000),
+      streams: number(flags, 'streams', 10_000),
+      batchSize: number(flags, 'batch', 1_000),
+      oneByOneEvents: number(flags, 'one-by-one', 20_000), // ~40 s at ~500 appends/s; pass --one-by-one 200000 for the full count
+    }),
+};
+
+function number(flags: Map<string, string>, name: string, fallback: number): number {
+  const raw = flags.get(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} ${raw}: must be a positive whole number`);
+  return value;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i]!;
+    if (!flag.startsWith('--')) throw new Error(`unexpected argument ${flag}`);
+    flags.set(flag.slice(2), argv[i + 1] ?? '');
+    i += 1;
+  }
+  const suites = flags.get('suite') === 'all' || !flags.has('suite') ? Object.keys(SUITES) : [flags.get('suite')!];
+  for (const suite of suites) {
+    const run = SUITES[suite];
+    if (!run) throw new Error(`no suite ${JSON.stringify(suite)}; suites: ${Object.keys(SUITES).join(', ')}, all`);
+    const report = await run(flags);
+    const path = writeReport(report);
+    process.stdout.write(`\n${suite}: ${report.value} ${report.unit}, ${report.ratio} of ${report.baselineName} (${report.baselineValue}); report: ${path}\n\n`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
