@@ -56,6 +56,24 @@ describe('inventory-cli rebuild', () => {
     });
   });
 
+  it('rebuilds every read model with "all", the inline location registry included, and keeps taking writes after', async () => {
+    const profile = { type: 'store', name: 'Rebuilt', lat: 30.2, lng: 120.1, shipsOnline: true, pickup: false, dailyCapacity: 10, safetyStock: 1 };
+    const put = (id: string, body: unknown) =>
+      fetch(`${service.baseUrl}/v1/locations/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await put('RB-S1', profile)).status).toBe(201);
+    expect((await put('RB-S1', { ...profile, dailyCapacity: 20 })).status).toBe(200);
+    const before = (await (await fetch(`${service.baseUrl}/v1/locations/RB-S1`)).json()) as Record<string, unknown>;
+
+    const result = await runCli(['rebuild', 'all'], { DATABASE_URL: service.config.database.url, DATABASE_SCHEMA: service.config.database.schema });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/rebuilt locations: .* now live/);
+    expect(result.stdout).toMatch(/rebuilt stock-levels: .* now live/);
+
+    expect(await (await fetch(`${service.baseUrl}/v1/locations/RB-S1`)).json()).toEqual(before);
+    expect((await put('RB-S1', { ...profile, dailyCapacity: 30 })).status).toBe(200);
+    expect(await (await fetch(`${service.baseUrl}/v1/locations/RB-S1`)).json()).toMatchObject({ dailyCapacity: 30, version: 3 });
+  });
+
   it('says what is wrong and exits non-zero for a read model it does not know', async () => {
     const result = await runCli(['rebuild', 'no-such-view'], { DATABASE_SCHEMA: service.config.database.schema });
     expect(result.code).toBe(2);

@@ -4,10 +4,13 @@ import { PostgresEventStore, TypeOrmTransactionRunner, rebuildReadModel, type Re
 import { InvalidConfigurationError, loadServiceConfig } from './config/service-config';
 import { createDataSource } from './database/data-source';
 import { ensureDatabaseAndSchema } from './database/ensure-database';
+import { locationsReadModel } from './locations/locations.projection';
 import { stockLevelsReadModel } from './stock-views/stock-levels.projection';
 
 /** Read models the rebuild command knows, by name. */
-const READ_MODELS: Record<string, RebuildableReadModel> = { [stockLevelsReadModel.name]: stockLevelsReadModel };
+const READ_MODELS: Record<string, RebuildableReadModel> = Object.fromEntries(
+  [locationsReadModel, stockLevelsReadModel].map((model) => [model.name, model]),
+);
 
 const USAGE = `usage: inventory-cli <command>
 

@@ -4,10 +4,12 @@ import { PostgresEventStore } from './event-store';
 import type { Projection } from './projection';
 import type { TransactionRunner } from './sql-client';
 
-/** A read model kept by an asynchronous projection in one table, that can be rebuilt into another. */
+/** A read model kept in one table by a projection, that can be rebuilt into another table. */
 export interface RebuildableReadModel {
-  /** The live processor's name (its checkpoint and lock). */
+  /** The projection's name (for an asynchronous one, its checkpoint and lock). */
   readonly name: string;
+  /** Inline: kept inside every append's transaction. Asynchronous: kept by a CheckpointedProcessor. */
+  readonly kind: 'inline' | 'asynchronous';
   /** The live table. */
   readonly table: string;
   /** The same projection, writing into `table` and checkpointing under `checkpointName`. */
@@ -30,8 +32,11 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,50}$/;
 
 /**
  * Rebuilds a read model from position 0 into a shadow table while the live table keeps answering,
- * then swaps them in one transaction: it waits for the live processor's lock, applies what arrived
- * meanwhile, renames the tables and hands the shadow's checkpoint to the live processor.
+ * then swaps them in one transaction. It first stops the live writers: for an asynchronous read
+ * model it takes the live processor's lock (and afterwards hands it the shadow's checkpoint); for an
+ * inline one it locks the live table, so appends that would write to it wait and then write to the
+ * new table (PostgreSQL looks a name up again after waiting for its lock). Then it applies what
+ * arrived meanwhile and renames the tables.
  */
 export async function rebuildReadModel(
   model: RebuildableReadModel,
@@ -66,12 +71,13 @@ export async function rebuildReadModel(
   }
 
   await transactions.inTransaction(async (sql) => {
-    await sql.query(LOCK_PROCESSOR, [model.name]);
+    if (model.kind === 'asynchronous') await sql.query(LOCK_PROCESSOR, [model.name]);
+    else await sql.query(`LOCK TABLE ${model.table} IN ACCESS EXCLUSIVE MODE`);
     // Catch up with what arrived meanwhile; the live processor waits for this lock.
     for (let batch = await processor.applyNextBatch(sql); batch > 0; batch = await processor.applyNextBatch(sql)) applied += batch;
     await sql.query(`ALTER TABLE ${model.table} RENAME TO ${retired}`);
     await sql.query(`ALTER TABLE ${shadow} RENAME TO ${model.table}`);
-    await sql.query(MOVE_CHECKPOINT, [shadowCheckpoint, model.name]);
+    if (model.kind === 'asynchronous') await sql.query(MOVE_CHECKPOINT, [shadowCheckpoint, model.name]);
     await sql.query(DELETE_CHECKPOINT, [shadowCheckpoint]);
     await sql.query(`DROP TABLE ${retired}`);
   });

@@ -1,16 +1,23 @@
-import type { Projection, RecordedEvent, SqlClient } from '@app/event-store';
+import type { Projection, RebuildableReadModel, RecordedEvent, SqlClient } from '@app/event-store';
 import type { LocationEvent } from '@app/stock-domain';
-import { UPSERT_LOCATION } from './locations.sql';
+import { upsertLocation } from './locations.sql';
 
 /** The location registry's read model, kept inline: a PUT is visible to the next GET. */
 export class LocationsProjection implements Projection {
-  readonly name = 'locations';
+  private readonly upsert: string;
+
+  constructor(
+    readonly name = 'locations',
+    table = 'locations',
+  ) {
+    this.upsert = upsertLocation(table);
+  }
 
   async apply(sql: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
     for (const event of events) {
       if (event.type !== 'LocationRegistered' && event.type !== 'LocationProfileChanged') continue;
       const { locationId, profile, occurredAt } = (event as unknown as LocationEvent).data;
-      await sql.query(UPSERT_LOCATION, [
+      await sql.query(this.upsert, [
         locationId,
         profile.type,
         profile.name,
@@ -26,3 +33,11 @@ export class LocationsProjection implements Projection {
     }
   }
 }
+
+/** The location registry as the rebuild command sees it. */
+export const locationsReadModel: RebuildableReadModel = {
+  name: 'locations',
+  kind: 'inline',
+  table: 'locations',
+  projectionInto: (table, checkpointName) => new LocationsProjection(checkpointName, table),
+};

@@ -1,5 +1,5 @@
-export const UPSERT_LOCATION = `
-INSERT INTO locations (location_id, type, name, lat, lng, ships_online, pickup, daily_capacity, safety_stock, version, updated_at)
+export const upsertLocation = (table: string) => `
+INSERT INTO ${table} (location_id, type, name, lat, lng, ships_online, pickup, daily_capacity, safety_stock, version, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 ON CONFLICT (location_id) DO UPDATE SET
   type = EXCLUDED.type, name = EXCLUDED.name, lat = EXCLUDED.lat, lng = EXCLUDED.lng,

@@ -63,6 +63,7 @@ export function stockLevelChanges(events: readonly RecordedEvent[]): LevelChange
 /** The stock-levels view as the rebuild command sees it. */
 export const stockLevelsReadModel: RebuildableReadModel = {
   name: STOCK_LEVELS_PROJECTION,
+  kind: 'asynchronous',
   table: 'stock_levels',
   projectionInto: (table, checkpointName) => new StockLevelsProjection(checkpointName, table),
 };
