@@ -34,8 +34,9 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
     await this.kafka.ensureTopics();
     const consumer = this.kafka.kafka.consumer({
       groupId: this.config.kafka.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      // A crashed instance holds its partitions until its session times out: keep that short.
+      sessionTimeout: this.config.kafka.sessionTimeoutMs,
+      heartbeatInterval: Math.max(500, Math.floor(this.config.kafka.sessionTimeoutMs / 5)),
       maxBytesPerPartition: 2 * 1024 * 1024,
       allowAutoTopicCreation: false,
     });
