@@ -4,6 +4,7 @@ import { PostgresEventStore, TypeOrmTransactionRunner, rebuildReadModel, type Re
 import { InvalidConfigurationError, loadServiceConfig } from './config/service-config';
 import { createDataSource } from './database/data-source';
 import { ensureDatabaseAndSchema } from './database/ensure-database';
+import { replayDeadLetters, type ReplayFilter } from './dead-letters/replay-dead-letters';
 import { locationsReadModel } from './locations/locations.projection';
 import { stockLevelsReadModel } from './stock-views/stock-levels.projection';
 
@@ -18,6 +19,10 @@ commands:
   rebuild <read-model|all>   rebuild a read model from the first event, while the service keeps
                              answering from the old copy; read models: ${Object.keys(READ_MODELS).join(', ')}
 
+  replay-dead-letters [--source-topic TOPIC] [--reason-contains TEXT] [--dry-run]
+                             send dead letters back to their source topic after a fix; replaying
+                             twice is safe (applied events are duplicates the second time)
+
 Settings come from the same environment as the service (DATABASE_URL, DATABASE_SCHEMA, ...).`;
 
 class UsageError extends Error {}
@@ -25,6 +30,7 @@ class UsageError extends Error {}
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   if (command === 'rebuild') return rebuild(args);
+  if (command === 'replay-dead-letters') return replay(args);
   throw new UsageError(command ? `unknown command ${JSON.stringify(command)}` : 'no command given');
 }
 
@@ -56,6 +62,27 @@ async function rebuild(args: string[]): Promise<void> {
   } finally {
     await dataSource.destroy();
   }
+}
+
+async function replay(args: string[]): Promise<void> {
+  const filter: ReplayFilter = {};
+  for (let i = 0; i < args.length; i += 1) {
+    const flag = args[i];
+    if (flag === '--dry-run') filter.dryRun = true;
+    else if (flag === '--source-topic' && args[i + 1]) filter.sourceTopic = args[++i];
+    else if (flag === '--reason-contains' && args[i + 1]) filter.reasonContains = args[++i];
+    else throw new UsageError(`replay-dead-letters does not take ${JSON.stringify(flag)}${flag?.startsWith('--') ? ' without a value' : ''}`);
+  }
+  const config = loadServiceConfig();
+  let bar: ProgressBar | null = null;
+  const outcome = await replayDeadLetters(config, filter, (done, total) => {
+    bar ??= new ProgressBar('replay dead letters', total);
+    bar.update(done);
+  });
+  const reasons = Object.entries(outcome.byReason).map(([reason, n]) => `\n  ${n} × ${reason}`).join('');
+  process.stdout.write(
+    `${filter.dryRun ? 'would replay' : 'replayed'} ${filter.dryRun ? Object.values(outcome.byReason).reduce((a, b) => a + b, 0) : outcome.replayed} of ${outcome.read} dead letters from ${config.kafka.topics.deadLetters} (${outcome.skipped} did not match)${reasons}\n`,
+  );
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

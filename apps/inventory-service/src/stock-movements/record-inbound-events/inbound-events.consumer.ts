@@ -2,8 +2,9 @@ import { INBOUND_TOPIC_ROLES, type InboundTopicRole } from '@app/contracts';
 import { TransactionRunner } from '@app/event-store';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Consumer, EachBatchPayload, IHeaders } from 'kafkajs';
+import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { ServiceConfig } from '../../config/service-config';
+import { headersAsText } from '../../kafka/headers';
 import { KafkaConnection } from '../../kafka/kafka-connection';
 import { RecordInboundBatch, type InboundMessage } from './record-inbound-batch.command';
 import { SELECT_STORED_OFFSETS } from './ingestion.sql';
@@ -101,13 +102,4 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
       await admin.disconnect();
     }
   }
-}
-
-function headersAsText(headers: IHeaders | undefined): Record<string, string> {
-  const text: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined) continue;
-    text[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
-  }
-  return text;
 }

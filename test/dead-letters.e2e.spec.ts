@@ -1,0 +1,104 @@
+import { DEAD_LETTER_HEADERS, TOPIC_ENV_VARS, type TopicRole } from '@app/contracts';
+import type { Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './support/built-apps';
+import { connectedProducer, eventually, readTopic, sendJson, testKafka } from './support/test-kafka';
+import { startTestService, type RunningTestService } from './support/test-service';
+
+const kafka = testKafka();
+let service: RunningTestService;
+let producer: Producer;
+
+beforeAll(async () => {
+  service = await startTestService();
+  producer = await connectedProducer(kafka);
+});
+afterAll(async () => {
+  await producer?.disconnect();
+  await service?.stop();
+});
+
+async function onHand(sku: string): Promise<number> {
+  return ((await (await fetch(`${service.baseUrl}/v1/stock/${sku}`)).json()) as { onHand: number }).onHand;
+}
+
+describe('dead letters on real Kafka', () => {
+  it('sends bad JSON, schema violations and not-yet-handled types to the DLQ unchanged, with source and reason, and keeps going', async () => {
+    const { topics } = service.config.kafka;
+    await producer.send({
+      topic: topics.offlineSales,
+      acks: -1,
+      messages: [
+        { key: 'S001', value: '{"eventId": "broken"', headers: { 'x-pos-vendor': 'acme' } },
+        { key: 'S001', value: JSON.stringify({ eventId: 'dl-2', type: 'StoreSaleRecorded', occurredAt: 'yesterday', storeId: 'S001', receiptId: 'R', lines: [{ sku: 'DL-1', quantity: 1 }] }) },
+        { key: 'S001', value: JSON.stringify({ eventId: 'dl-3', type: 'StoreSaleRecorded', occurredAt: '2026-11-11T00:00:00Z', storeId: 'S001', receiptId: 'R', lines: [{ sku: 'DL-1', quantity: 2 }] }) },
+      ],
+    });
+    await sendJson(producer, topics.onlineOrders, [
+      { key: 'O-1', value: { eventId: 'dl-4', type: 'OnlineOrderPlaced', occurredAt: '2026-11-11T00:00:00Z', orderId: 'O-1', lines: [{ sku: 'DL-1', quantity: 1 }], delivery: { mode: 'ship', lat: 30, lng: 120 } } },
+    ]);
+
+    const letters = await readTopic(kafka, topics.deadLetters, 3);
+    const bySource = (value: string | null) => letters.find((l) => l.value === value);
+    const broken = bySource('{"eventId": "broken"')!;
+    expect(broken.key).toBe('S001');
+    expect(broken.headers).toMatchObject({
+      'x-pos-vendor': 'acme',
+      [DEAD_LETTER_HEADERS.sourceTopic]: topics.offlineSales,
+      [DEAD_LETTER_HEADERS.sourcePartition]: expect.stringMatching(/^\d+$/),
+      [DEAD_LETTER_HEADERS.sourceOffset]: '0',
+    });
+    expect(broken.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/^invalid JSON/);
+    expect(letters.find((l) => l.value?.includes('"dl-2"'))!.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/occurredAt/);
+    expect(letters.find((l) => l.value?.includes('"dl-4"'))!.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/OnlineOrderPlaced is valid but/);
+    // The good sale between the bad ones was applied: nothing blocked the partition.
+    await eventually(async () => expect(await onHand('DL-1')).toBe(-2));
+  });
+
+  it('replays dead letters to their source topic after a fix; what fails again becomes a new dead letter', async () => {
+    const { topics } = service.config.kafka;
+    // A letter an older version dead-lettered, which this version can apply.
+    await producer.send({
+      topic: topics.deadLetters,
+      acks: -1,
+      messages: [
+        {
+          key: 'W01',
+          value: JSON.stringify({ eventId: 'dl-5', type: 'StockReceived', occurredAt: '2026-11-11T00:00:00Z', locationId: 'W01', lines: [{ sku: 'DL-2', quantity: 7 }] }),
+          headers: {
+            [DEAD_LETTER_HEADERS.sourceTopic]: topics.stockMovements,
+            [DEAD_LETTER_HEADERS.sourcePartition]: '0',
+            [DEAD_LETTER_HEADERS.sourceOffset]: '99',
+            [DEAD_LETTER_HEADERS.reason]: 'unknown location W01 (registered later)',
+            [DEAD_LETTER_HEADERS.failedAt]: '2026-11-11T00:00:01Z',
+          },
+        },
+      ],
+    });
+    const env = {
+      KAFKA_BROKERS: service.config.kafka.brokers.join(','),
+      ...Object.fromEntries((Object.keys(TOPIC_ENV_VARS) as TopicRole[]).map((role) => [TOPIC_ENV_VARS[role], topics[role]])),
+    };
+    const dryRun = await runCli(['replay-dead-letters', '--reason-contains', 'unknown location', '--dry-run'], env);
+    expect(dryRun.code).toBe(0);
+    expect(dryRun.stdout).toMatch(/would replay 1 of 4 dead letters/);
+    expect(await onHand('DL-2')).toBe(0);
+
+    const replay = await runCli(['replay-dead-letters'], env);
+    expect(replay.code).toBe(0);
+    expect(replay.stdout).toMatch(/replayed 4 of 4 dead letters/);
+    await eventually(async () => expect(await onHand('DL-2')).toBe(7));
+    // The three that still cannot be applied (bad JSON, bad timestamp, online order) are dead letters again, marked as replays.
+    const letters = await readTopic(kafka, topics.deadLetters, 4 + 3);
+    const replayed = letters.filter((l) => l.headers['dlq-replayed-from']?.startsWith(`${topics.deadLetters}/`));
+    const originals = letters.filter((l) => !('dlq-replayed-from' in l.headers) && !l.value?.includes('"dl-5"'));
+    expect(replayed.map((l) => l.value).sort()).toEqual(originals.map((l) => l.value).sort());
+    expect(replayed).toHaveLength(3);
+  });
+
+  it('refuses a replay flag without its value, saying which', async () => {
+    const result = await runCli(['replay-dead-letters', '--source-topic'], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--source-topic" without a value/);
+  });
+});
