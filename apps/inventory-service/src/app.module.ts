@@ -10,6 +10,7 @@ import { DescribeLocationController } from './locations/describe-location/descri
 import { DescribeLocationHandler } from './locations/describe-location/describe-location.handler';
 import { GetLocationsController } from './locations/get-locations/get-locations.controller';
 import { OutboxRelay } from './outbox/outbox-relay.service';
+import { PostPosEventController } from './pos-gateway/post-pos-event/post-pos-event.controller';
 import { ConsumerLagService } from './stock-movements/record-inbound-events/consumer-lag.service';
 import { InboundEventsConsumer } from './stock-movements/record-inbound-events/inbound-events.consumer';
 import { RecordInboundBatchHandler } from './stock-movements/record-inbound-events/record-inbound-batch.handler';
@@ -25,7 +26,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [CqrsModule.forRoot(), DatabaseModule],
-      controllers: [GetStockController, DescribeLocationController, GetLocationsController, HealthController],
+      controllers: [GetStockController, DescribeLocationController, GetLocationsController, PostPosEventController, HealthController],
       providers: [
         { provide: ServiceConfig, useValue: config },
         { provide: APP_FILTER, useClass: ApiErrorFilter },

@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { ProgressBar } from '@app/console';
+import { LOCATION_ID_PATTERN } from '@app/contracts';
 import { PostgresEventStore, TypeOrmTransactionRunner, rebuildReadModel, type RebuildableReadModel } from '@app/event-store';
 import { InvalidConfigurationError, loadServiceConfig } from './config/service-config';
 import { createDataSource } from './database/data-source';
 import { ensureDatabaseAndSchema } from './database/ensure-database';
 import { replayDeadLetters, type ReplayFilter } from './dead-letters/replay-dead-letters';
+import { issuePosKey, revokePosKey } from './pos-gateway/pos-api-keys';
 import { locationsReadModel } from './locations/locations.projection';
 import { stockLevelsReadModel } from './stock-views/stock-levels.projection';
 
@@ -23,6 +25,9 @@ commands:
                              send dead letters back to their source topic after a fix; replaying
                              twice is safe (applied events are duplicates the second time)
 
+  issue-pos-key <storeId>    create an API key for one store's POS (printed once; only a hash is kept)
+  revoke-pos-key <keyId>     revoke a key (the keyId is the part after "pos_")
+
 Settings come from the same environment as the service (DATABASE_URL, DATABASE_SCHEMA, ...).`;
 
 class UsageError extends Error {}
@@ -31,6 +36,8 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   if (command === 'rebuild') return rebuild(args);
   if (command === 'replay-dead-letters') return replay(args);
+  if (command === 'issue-pos-key') return posKey(args, 'issue');
+  if (command === 'revoke-pos-key') return posKey(args, 'revoke');
   throw new UsageError(command ? `unknown command ${JSON.stringify(command)}` : 'no command given');
 }
 
@@ -39,17 +46,12 @@ async function rebuild(args: string[]): Promise<void> {
   if (!target) throw new UsageError('rebuild needs a read model name, or all');
   const models = target === 'all' ? Object.values(READ_MODELS) : [READ_MODELS[target]];
   if (models.some((model) => model === undefined)) throw new UsageError(`no read model ${JSON.stringify(target)}`);
-  const config = loadServiceConfig();
-  await ensureDatabaseAndSchema(config.database.url, config.database.schema);
-  const dataSource = createDataSource(config);
-  await dataSource.initialize();
-  try {
-    await dataSource.runMigrations({ transaction: 'each' });
-    const transactions = new TypeOrmTransactionRunner(dataSource);
+  const { batchSize } = loadServiceConfig().projections;
+  await withDatabase(async (transactions) => {
     for (const model of models as RebuildableReadModel[]) {
       let bar: ProgressBar | null = null;
       const report = await rebuildReadModel(model, transactions, new PostgresEventStore(), {
-        batchSize: Math.max(config.projections.batchSize, 5000),
+        batchSize: Math.max(batchSize, 5000),
         onProgress: ({ applied, total }) => {
           bar ??= new ProgressBar(`rebuild ${model.name}`, total);
           bar.update(applied);
@@ -59,6 +61,33 @@ async function rebuild(args: string[]): Promise<void> {
         `rebuilt ${report.readModel}: ${report.events} events in ${report.seconds.toFixed(1)} s (${Math.round(report.events / Math.max(report.seconds, 0.001))} events/s); now live\n`,
       );
     }
+  });
+}
+
+async function posKey([subject, ...rest]: string[], action: 'issue' | 'revoke'): Promise<void> {
+  if (!subject || rest.length > 0) throw new UsageError(action === 'issue' ? 'issue-pos-key takes one store id' : 'revoke-pos-key takes one key id');
+  if (action === 'issue' && !LOCATION_ID_PATTERN.test(subject)) throw new UsageError(`${JSON.stringify(subject)} is not a valid store id`);
+  await withDatabase(async (transactions) => {
+    if (action === 'issue') {
+      const { keyId, apiKey } = await transactions.inTransaction((sql) => issuePosKey(sql, subject));
+      process.stdout.write(`POS key ${keyId} for store ${subject} (shown once, keep it secret):\n${apiKey}\n`);
+      return;
+    }
+    const store = await transactions.inTransaction((sql) => revokePosKey(sql, subject));
+    if (store === null) throw new Error(`no active key ${subject}`);
+    process.stdout.write(`revoked POS key ${subject} of store ${store}\n`);
+  });
+}
+
+/** Open the service's database (migrated), run the work, close it. */
+async function withDatabase<T>(work: (transactions: TypeOrmTransactionRunner) => Promise<T>): Promise<T> {
+  const config = loadServiceConfig();
+  await ensureDatabaseAndSchema(config.database.url, config.database.schema);
+  const dataSource = createDataSource(config);
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+    return await work(new TypeOrmTransactionRunner(dataSource));
   } finally {
     await dataSource.destroy();
   }

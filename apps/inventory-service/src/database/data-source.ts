@@ -3,8 +3,14 @@ import { DataSource } from 'typeorm';
 import type { ServiceConfig } from '../config/service-config';
 import { CreateIngestionAndViews1763800001000 } from './migrations/1763800001000-create-ingestion-and-views';
 import { CreateLocations1763800002000 } from './migrations/1763800002000-create-locations';
+import { CreatePosApiKeys1763800003000 } from './migrations/1763800003000-create-pos-api-keys';
 
-export const MIGRATIONS = [CreateEventStore1763800000000, CreateIngestionAndViews1763800001000, CreateLocations1763800002000];
+export const MIGRATIONS = [
+  CreateEventStore1763800000000,
+  CreateIngestionAndViews1763800001000,
+  CreateLocations1763800002000,
+  CreatePosApiKeys1763800003000,
+];
 
 /** The service's DataSource: schema only through migrations, all tables in the configured schema. */
 export function createDataSource(config: Pick<ServiceConfig, 'database'>): DataSource {
