@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { BUILT, requireBuilt } from './built-apps';
+import { TEST_DATABASE_URL, uniqueSchemaName } from './test-database';
+import { TEST_KAFKA_BROKERS, uniqueTopicEnv } from './test-kafka';
 
 /** A free TCP port on 127.0.0.1 (asked of the OS, then released). */
 export async function freePort(): Promise<number> {
@@ -73,4 +75,34 @@ export class ServiceProcess {
     await exited;
     this.child = null;
   }
+}
+
+/** Environment for service processes of one test: their own schema, topics and consumer group. */
+export function processTestEnv(prefix: string, extra: Record<string, string> = {}) {
+  const schema = uniqueSchemaName(prefix);
+  const topicEnv = uniqueTopicEnv(schema.replace(/_/g, '-'));
+  const env: Record<string, string> = {
+    DATABASE_URL: TEST_DATABASE_URL,
+    DATABASE_SCHEMA: schema,
+    KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
+    KAFKA_GROUP_ID: `inventory-${schema}`,
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+    ...topicEnv,
+    ...extra,
+  };
+  return { schema, topicEnv, env };
+}
+
+/** The service's lag figures from /health/ready. */
+export async function lagOf(baseUrl: string): Promise<{ inboundMessages: number; stockViewEvents: number }> {
+  const body = (await (await fetch(`${baseUrl}/health/ready`)).json()) as { lag: { inboundMessages: number; stockViewEvents: number } };
+  return { inboundMessages: body.lag.inboundMessages, stockViewEvents: body.lag.stockViewEvents };
+}
+
+/** On-hand per `location|sku` for these SKUs, as the service shows it. */
+export async function onHandShown(baseUrl: string, skus: readonly string[]): Promise<Map<string, number>> {
+  const { items } = (await (await fetch(`${baseUrl}/v1/stock?skus=${skus.join(',')}`)).json()) as {
+    items: Array<{ sku: string; locations: Array<{ locationId: string; onHand: number }> }>;
+  };
+  return new Map(items.flatMap((item) => item.locations.map((l) => [`${l.locationId}|${item.sku}`, l.onHand] as const)));
 }
