@@ -53,6 +53,15 @@ describe('dead letters on real Kafka', () => {
     expect(letters.find((l) => l.value?.includes('"dl-4"'))!.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/OnlineOrderPlaced is valid but/);
     // The good sale between the bad ones was applied: nothing blocked the partition.
     await eventually(async () => expect(await onHand('DL-1')).toBe(-2));
+
+    const metrics = await (await fetch(`${service.baseUrl}/metrics`)).text();
+    const sales = topics.offlineSales;
+    expect(metrics).toContain(`inventory_dead_letters_total{topic="${sales}",reason="invalid_json"} 1`);
+    expect(metrics).toContain(`inventory_dead_letters_total{topic="${sales}",reason="schema_violation"} 1`);
+    expect(metrics).toContain(`inventory_dead_letters_total{topic="${topics.onlineOrders}",reason="not_handled_yet"} 1`);
+    expect(metrics).toContain(`inventory_inbound_events_applied_total{topic="${sales}"} 1`);
+    expect(metrics).toMatch(/inventory_consumer_lag_messages\{topic="[^"]+"\} 0/);
+    expect(metrics).toContain('inventory_http_request_seconds_count{method="GET",route="/v1/stock/:sku",status="200"}');
   });
 
   it('replays dead letters to their source topic after a fix; what fails again becomes a new dead letter', async () => {

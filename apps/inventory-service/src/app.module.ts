@@ -9,6 +9,8 @@ import { KafkaConnection } from './kafka/kafka-connection';
 import { DescribeLocationController } from './locations/describe-location/describe-location.controller';
 import { DescribeLocationHandler } from './locations/describe-location/describe-location.handler';
 import { GetLocationsController } from './locations/get-locations/get-locations.controller';
+import { MetricsController } from './metrics/metrics.controller';
+import { ServiceMetrics } from './metrics/service-metrics';
 import { OutboxRelay } from './outbox/outbox-relay.service';
 import { PostPosEventController } from './pos-gateway/post-pos-event/post-pos-event.controller';
 import { ConsumerLagService } from './stock-movements/record-inbound-events/consumer-lag.service';
@@ -26,11 +28,12 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [CqrsModule.forRoot(), DatabaseModule],
-      controllers: [GetStockController, DescribeLocationController, GetLocationsController, PostPosEventController, HealthController],
+      controllers: [GetStockController, DescribeLocationController, GetLocationsController, PostPosEventController, HealthController, MetricsController],
       providers: [
         { provide: ServiceConfig, useValue: config },
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         KafkaConnection,
+        ServiceMetrics,
         OutboxRelay,
         RecordInboundBatchHandler,
         InboundEventsConsumer,

@@ -1,15 +1,31 @@
 import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
+import { ServiceMetrics } from './metrics/service-metrics';
 import type { ServiceConfig } from './config/service-config';
 
 /** Build, start and return the service for a configuration (used by main and by the end-to-end tests). */
 export async function startInventoryService(config: ServiceConfig): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forConfig(config), { bufferLogs: false });
   app.enableShutdownHooks();
+  recordHttpLatency(app);
   await app.listen(config.http.port, config.http.host);
   new Logger('InventoryService').log(`listening on ${serviceUrl(app)}`);
   return app;
+}
+
+/** Every HTTP request's latency into inventory_http_request_seconds, labelled by route pattern. */
+function recordHttpLatency(app: INestApplication): void {
+  const { httpSeconds } = app.get(ServiceMetrics);
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    const stop = httpSeconds.startTimer();
+    response.on('finish', () => {
+      const route = (request as Request & { route?: { path?: string } }).route?.path;
+      stop({ method: request.method, route: route ? `${request.baseUrl}${route}` : 'unmatched', status: String(response.statusCode) });
+    });
+    next();
+  });
 }
 
 /** The base URL the service answers on (the real port when it was started on port 0). */

@@ -6,6 +6,7 @@ import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { ServiceConfig } from '../../config/service-config';
 import { headersAsText } from '../../kafka/headers';
 import { KafkaConnection } from '../../kafka/kafka-connection';
+import { reasonKind, ServiceMetrics } from '../../metrics/service-metrics';
 import { RecordInboundBatch, type InboundMessage } from './record-inbound-batch.command';
 import { SELECT_STORED_OFFSETS } from './ingestion.sql';
 
@@ -27,6 +28,7 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
     @Inject(CommandBus) private readonly commandBus: CommandBus,
     @Inject(TransactionRunner) private readonly transactions: TransactionRunner,
     @Inject(ServiceConfig) private readonly config: ServiceConfig,
+    @Inject(ServiceMetrics) private readonly metrics: ServiceMetrics,
   ) {
     this.roleByTopic = new Map(INBOUND_TOPIC_ROLES.map((role) => [config.kafka.topics[role], role]));
   }
@@ -73,7 +75,13 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
     // Long batches go in chunks, each its own transaction, with a heartbeat between them.
     for (let start = 0; start < messages.length && isRunning() && !isStale(); start += MAX_MESSAGES_PER_TRANSACTION) {
       const chunk = messages.slice(start, start + MAX_MESSAGES_PER_TRANSACTION);
-      await this.commandBus.execute(new RecordInboundBatch(this.config.kafka.groupId, batch.topic, batch.partition, chunk));
+      const stopTimer = this.metrics.batchSeconds.startTimer({ topic: batch.topic });
+      const outcome = await this.commandBus.execute(new RecordInboundBatch(this.config.kafka.groupId, batch.topic, batch.partition, chunk));
+      stopTimer();
+      this.metrics.inboundApplied.inc({ topic: batch.topic }, outcome.applied);
+      this.metrics.inboundDuplicates.inc({ topic: batch.topic }, outcome.duplicates);
+      this.metrics.stockEventsAppended.inc(outcome.stockEventsAppended);
+      for (const reason of outcome.deadLetterReasons) this.metrics.deadLetters.inc({ topic: batch.topic, reason: reasonKind(reason) });
       resolveOffset(chunk[chunk.length - 1]!.offset);
       await heartbeat();
     }

@@ -16,6 +16,8 @@ export interface InboundBatchOutcome {
   applied: number;
   duplicates: number;
   deadLettered: number;
+  /** Why each dead letter was sent, in order. */
+  deadLetterReasons: string[];
   /** Messages below the partition's stored offset: already applied by an earlier batch. */
   alreadyApplied: number;
   stockEventsAppended: number;

@@ -58,6 +58,7 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
       applied: 0,
       duplicates: 0,
       deadLettered: 0,
+      deadLetterReasons: [],
       alreadyApplied: command.messages.length - fresh.length,
       stockEventsAppended: 0,
     };
@@ -108,6 +109,7 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     const appended = await items.commit();
     outcome.stockEventsAppended = appended.appended.length;
     outcome.deadLettered = deadLetters.length;
+    outcome.deadLetterReasons = deadLetters.map((letter) => letter.headers[DEAD_LETTER_HEADERS.reason]!);
     await enqueueOutboxMessages(sql, deadLetters);
 
     const lastOffset = fresh.reduce((max, m) => (BigInt(m.offset) > max ? BigInt(m.offset) : max), -1n);

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The service's Prometheus metrics, in one registry of its own (so tests can run several services). */
+@Injectable()
+export class ServiceMetrics {
+  readonly registry = new Registry();
+
+  readonly inboundApplied = new Counter({
+    name: 'inventory_inbound_events_applied_total',
+    help: 'Inbound contract events applied, by topic',
+    labelNames: ['topic'] as const,
+    registers: [this.registry],
+  });
+
+  readonly inboundDuplicates = new Counter({
+    name: 'inventory_inbound_duplicates_total',
+    help: 'Inbound events acknowledged with no effect because their eventId was applied before',
+    labelNames: ['topic'] as const,
+    registers: [this.registry],
+  });
+
+  readonly deadLetters = new Counter({
+    name: 'inventory_dead_letters_total',
+    help: 'Inbound messages sent to the dead-letter topic, by source topic and kind of reason',
+    labelNames: ['topic', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly stockEventsAppended = new Counter({
+    name: 'inventory_stock_events_appended_total',
+    help: 'Stock item events appended to the event store',
+    registers: [this.registry],
+  });
+
+  readonly batchSeconds = new Histogram({
+    name: 'inventory_inbound_batch_seconds',
+    help: 'Time to apply one inbound batch (one PostgreSQL transaction), by topic',
+    labelNames: ['topic'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly httpSeconds = new Histogram({
+    name: 'inventory_http_request_seconds',
+    help: 'HTTP request latency, by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'inventory_' });
+  }
+}
+
+/** The first words of a dead-letter reason, as a low-cardinality label. */
+export function reasonKind(reason: string): string {
+  if (reason.startsWith('invalid JSON')) return 'invalid_json';
+  if (reason.startsWith('schema violation')) return 'schema_violation';
+  if (reason.startsWith('empty')) return 'empty';
+  if (reason.includes('does not apply it yet')) return 'not_handled_yet';
+  return 'other';
+}
