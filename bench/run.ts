@@ -1,8 +1,10 @@
 import { runAppendBench } from './append.bench';
+import { runIngestBench } from './ingest.bench';
 import { writeReport, type BenchReport } from './report';
 
 /**
  * npm run bench -- --suite append [--events N] [--streams N] [--batch N] [--one-by-one N]
+ * npm run bench -- --suite ingest [--lines N] [--lines-per-message N] [--freshness-rate N] [--freshness-seconds N]
  * Each suite prints a table and writes bench/results/<suite>.json. Needs PostgreSQL (and Kafka for
  * the suites that use it) like the tests: TEST_DATABASE_URL, KAFKA_BROKERS.
  */
@@ -13,6 +15,13 @@ const SUITES: Record<string, (flags: Map<string, string>) => Promise<BenchReport
       streams: number(flags, 'streams', 10_000),
       batchSize: number(flags, 'batch', 1_000),
       oneByOneEvents: number(flags, 'one-by-one', 20_000), // ~40 s at ~500 appends/s; pass --one-by-one 200000 for the full count
+    }),
+  ingest: (flags) =>
+    runIngestBench({
+      lines: number(flags, 'lines', 500_000),
+      linesPerMessage: number(flags, 'lines-per-message', 2),
+      freshnessLinesPerSecond: number(flags, 'freshness-rate', 5_000),
+      freshnessSeconds: number(flags, 'freshness-seconds', 20),
     }),
 };
 

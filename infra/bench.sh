@@ -10,4 +10,5 @@ if ! bash infra/kafka/kafka.sh status >/dev/null 2>&1; then
   started_kafka=1
 fi
 trap '[ "$started_kafka" = 1 ] && bash infra/kafka/kafka.sh stop >/dev/null || true' EXIT
+npm run build --silent >/dev/null   # the ingest suite runs the built service as its own process
 npx tsx bench/run.ts "$@"

@@ -34,6 +34,14 @@ interface EventRow {
 
 const UNIQUE_VIOLATION = '23505';
 
+export interface AppendOptions {
+  /**
+   * The caller guarantees the event ids are new (it claimed them in this transaction): skip the
+   * look-up. A stored id then fails the append as a conflict instead of being skipped.
+   */
+  idsKnownNew?: boolean;
+}
+
 /** Column arrays for the one multi-row INSERT of an append. */
 interface EventColumns {
   stream: string[];
@@ -60,10 +68,11 @@ export class PostgresEventStore {
    * already stored are skipped (and reported), so a redelivered message has no second effect.
    * Throws StreamVersionConflictError when any stream moved on: the transaction must be rolled back.
    */
-  async appendToStreams(sql: SqlClient, appends: readonly StreamAppend[]): Promise<AppendOutcome> {
+  async appendToStreams(sql: SqlClient, appends: readonly StreamAppend[], options: AppendOptions = {}): Promise<AppendOutcome> {
     const streamVersions = new Map<string, number>();
     const allIds = appends.flatMap((append) => append.events.map((event) => event.eventId));
-    const stored = allIds.length === 0 ? [] : await sql.query<{ event_id: string }>(SELECT_EXISTING_EVENT_IDS, [allIds]);
+    const stored =
+      allIds.length === 0 || options.idsKnownNew ? [] : await sql.query<{ event_id: string }>(SELECT_EXISTING_EVENT_IDS, [allIds]);
     const duplicates = new Set(stored.map((row) => row.event_id));
     const seenInThisAppend = new Set<string>();
 

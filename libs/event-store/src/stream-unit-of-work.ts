@@ -1,6 +1,6 @@
 import type { Decider, SnapshotPolicy, Upcaster } from './decider';
 import type { AppendOutcome, EventMetadata, NewEvent, StreamAppend } from './events';
-import { PostgresEventStore } from './event-store';
+import { PostgresEventStore, type AppendOptions } from './event-store';
 import { SELECT_SNAPSHOTS, UPSERT_SNAPSHOTS } from './event-store.sql';
 import type { SqlClient } from './sql-client';
 
@@ -83,12 +83,12 @@ export class StreamUnitOfWork<Command, State, Event extends { type: string; data
   }
 
   /** Append everything queued, each stream at the version it was loaded at; snapshot where due. */
-  async commit(): Promise<AppendOutcome> {
+  async commit(options: AppendOptions = {}): Promise<AppendOutcome> {
     const appends: StreamAppend[] = [];
     for (const [streamId, stream] of this.streams) {
       if (stream.pending.length > 0) appends.push({ streamId, expectedVersion: stream.loadedVersion, events: stream.pending });
     }
-    const outcome = await this.store.appendToStreams(this.sql, appends);
+    const outcome = await this.store.appendToStreams(this.sql, appends, options);
     await this.snapshotWhereDue(outcome);
     return outcome;
   }

@@ -23,6 +23,7 @@ const envSchema = z.object({
   KAFKA_CLIENT_ID: z.string().min(1).default('inventory-service'),
   KAFKA_GROUP_ID: z.string().min(1).default('inventory-service'),
   KAFKA_TOPIC_PARTITIONS: positiveInt.default(4),
+  KAFKA_PARTITIONS_CONCURRENTLY: positiveInt.default(4),
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000, 'must be at least 6000 (the broker minimum)').default(10_000),
   SNAPSHOT_EVERY_EVENTS: positiveInt.default(100),
   PROJECTION_BATCH_SIZE: positiveInt.default(2000),
@@ -36,7 +37,7 @@ const envSchema = z.object({
 export abstract class ServiceConfig {
   declare http: { port: number; host: string };
   declare database: { url: string; schema: string; poolSize: number };
-  declare kafka: { brokers: string[]; clientId: string; groupId: string; topicPartitions: number; sessionTimeoutMs: number; topics: TopicNames };
+  declare kafka: { brokers: string[]; clientId: string; groupId: string; topicPartitions: number; partitionsConcurrently: number; sessionTimeoutMs: number; topics: TopicNames };
   declare eventStore: { snapshotEveryEvents: number };
   declare projections: { batchSize: number; idleMs: number };
   declare outbox: { batchSize: number; idleMs: number };
@@ -68,6 +69,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       groupId: values.KAFKA_GROUP_ID,
       topicPartitions: values.KAFKA_TOPIC_PARTITIONS,
       sessionTimeoutMs: values.KAFKA_SESSION_TIMEOUT_MS,
+      partitionsConcurrently: values.KAFKA_PARTITIONS_CONCURRENTLY,
       topics,
     },
     eventStore: { snapshotEveryEvents: values.SNAPSHOT_EVERY_EVENTS },

@@ -51,7 +51,12 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.roleByTopic.keys()], fromBeginning: true });
-    await consumer.run({ eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
+    await consumer.run({
+      eachBatchAutoResolve: false,
+      // Partitions are applied in parallel, each in its own transactions; a conflict on a shared stock item retries.
+      partitionsConsumedConcurrently: this.config.kafka.partitionsConcurrently,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
     this.logger.log(`consuming ${[...this.roleByTopic.keys()].join(', ')} as group ${this.config.kafka.groupId}`);
   }
 

@@ -106,7 +106,8 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
         });
       });
     }
-    const appended = await items.commit();
+    // Derived event ids (`<eventId>#<line>`) are new: their inbound eventId was claimed above.
+    const appended = await items.commit({ idsKnownNew: true });
     outcome.stockEventsAppended = appended.appended.length;
     outcome.deadLettered = deadLetters.length;
     outcome.deadLetterReasons = deadLetters.map((letter) => letter.headers[DEAD_LETTER_HEADERS.reason]!);

@@ -1,0 +1,209 @@
+import { ProgressBar } from '@app/console';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { freePort, lagOf, processTestEnv, ServiceProcess } from '../test/support/service-process';
+import { createTestDatabase, dropSchema } from '../test/support/test-database';
+import { testKafka } from '../test/support/test-kafka';
+import { percentile, printTable, round, type BenchReport } from './report';
+
+interface IngestSettings {
+  lines: number;
+  linesPerMessage: number;
+  freshnessLinesPerSecond: number;
+  freshnessSeconds: number;
+}
+
+const STORES = 40;
+const SKUS = 20_000;
+
+/** Message i of the stream: a store sale, return or receipt of `linesPerMessage` lines. */
+function shopMessage(i: number, linesPerMessage: number, topics: Record<string, string>, run: string) {
+  const store = `S${String(i % STORES).padStart(3, '0')}`;
+  const lines = Array.from({ length: linesPerMessage }, (_, k) => ({ sku: `SKU-${(i * 31 + k * 7919) % SKUS}`, quantity: 1 + ((i + k) % 3) }));
+  const base = { eventId: `${run}-${i}`, occurredAt: new Date(Date.UTC(2026, 10, 11) + i).toISOString() };
+  const kind = i % 10;
+  if (kind < 2) return { topic: topics.TOPIC_STOCK_MOVEMENTS!, key: store, value: JSON.stringify({ ...base, type: 'StockReceived', locationId: store, lines }) };
+  const type = kind < 9 ? 'StoreSaleRecorded' : 'StoreReturnRecorded';
+  return { topic: topics.TOPIC_OFFLINE_SALES!, key: store, value: JSON.stringify({ ...base, type, storeId: store, receiptId: `R-${i}`, lines }) };
+}
+
+async function produceAll(producer: Producer, count: number, make: (i: number) => { topic: string; key: string; value: string }, label: string): Promise<number> {
+  const bar = new ProgressBar(label.padEnd(34), count);
+  const started = Date.now();
+  const inFlight: Array<Promise<unknown>> = [];
+  for (let from = 0; from < count; from += 2000) {
+    const batch = Array.from({ length: Math.min(2000, count - from) }, (_, k) => make(from + k));
+    const byTopic = new Map<string, typeof batch>();
+    for (const m of batch) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
+    inFlight.push(producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list.map(({ key, value }) => ({ key, value })) })) }));
+    if (inFlight.length >= 4) await inFlight.shift();
+    bar.update(from + batch.length);
+  }
+  await Promise.all(inFlight);
+  return (Date.now() - started) / 1000;
+}
+
+/** Baseline 1: how fast kafkajs alone reads the same messages (eachBatch, no work). */
+async function kafkajsConsumeOnly(kafka: Kafka, topics: Record<string, string>, messages: number): Promise<number> {
+  const consumer = kafka.consumer({ groupId: `bench-consume-only-${Date.now()}`, maxBytesPerPartition: 2 * 1024 * 1024 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topics.TOPIC_STOCK_MOVEMENTS!, topics.TOPIC_OFFLINE_SALES!], fromBeginning: true });
+  let seen = 0;
+  let started = 0;
+  const bar = new ProgressBar('baseline: kafkajs consume only'.padEnd(34), messages);
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachBatchAutoResolve: true,
+      eachBatch: async ({ batch }) => {
+        if (started === 0) started = Date.now();
+        seen += batch.messages.length;
+        bar.update(Math.min(seen, messages));
+        if (seen >= messages) resolve();
+      },
+    });
+  });
+  const seconds = (Date.now() - started) / 1000;
+  await consumer.disconnect();
+  return messages / seconds;
+}
+
+/** Baseline 2: a raw multi-row INSERT of one row per line into a plain table. */
+async function rawInsertLinesPerSecond(lines: number): Promise<number> {
+  const db = await createTestDatabase();
+  try {
+    await db.reads.query('CREATE TABLE raw_lines (id bigserial PRIMARY KEY, location_id text, sku text, quantity int, event_id text, data jsonb)');
+    const bar = new ProgressBar('baseline: raw INSERT'.padEnd(34), lines);
+    const started = Date.now();
+    for (let from = 0; from < lines; from += 2000) {
+      const n = Math.min(2000, lines - from);
+      const idx = Array.from({ length: n }, (_, k) => from + k);
+      await db.transactions.inTransaction((sql) =>
+        sql.query('INSERT INTO raw_lines (location_id, sku, quantity, event_id, data) SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::jsonb[])', [
+          idx.map((i) => `S${i % STORES}`),
+          idx.map((i) => `SKU-${i % SKUS}`),
+          idx.map((i) => 1 + (i % 3)),
+          idx.map((i) => `raw-${i}`),
+          idx.map((i) => JSON.stringify({ quantity: 1 + (i % 3), onHandChange: -1, occurredAt: '2026-11-11T00:00:00Z' })),
+        ]),
+      );
+      bar.update(from + n);
+    }
+    return lines / ((Date.now() - started) / 1000);
+  } finally {
+    await db.drop();
+  }
+}
+
+export async function runIngestBench(settings: IngestSettings): Promise<BenchReport> {
+  const messages = Math.ceil(settings.lines / settings.linesPerMessage);
+  const { schema, topicEnv, env } = processTestEnv('bench_ingest', { PROJECTION_BATCH_SIZE: '5000' });
+  const kafka = testKafka('inventory-bench');
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const service = new ServiceProcess(env, await freePort());
+  try {
+    await service.start(); // creates the topics
+    await service.stop();
+
+    // The whole stream first, so the end-to-end run measures the service, not the producer.
+    const produceSeconds = await produceAll(producer, messages, (i) => shopMessage(i, settings.linesPerMessage, topicEnv, 'bench'), 'produce stream');
+    const consumeOnlyPerMessage = await kafkajsConsumeOnly(kafka, topicEnv, messages);
+    const consumeOnlyLines = consumeOnlyPerMessage * settings.linesPerMessage;
+    const rawInsertLines = await rawInsertLinesPerSecond(settings.lines);
+
+    // End to end: from start to every line visible in the stock view.
+    const e2eStarted = Date.now();
+    await service.start();
+    const bar = new ProgressBar('service: Kafka -> views'.padEnd(34), messages);
+    for (;;) {
+      const lag = await lagOf(service.baseUrl);
+      bar.update(messages - lag.inboundMessages);
+      if (lag.inboundMessages === 0 && lag.stockViewEvents === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const e2eSeconds = (Date.now() - e2eStarted) / 1000;
+    const sustained = settings.lines / e2eSeconds;
+
+    const freshness = await measureFreshness(producer, service, topicEnv, settings);
+
+    const slower = consumeOnlyLines < rawInsertLines ? 'kafkajs consume-only' : 'raw INSERT';
+    const baselineValue = Math.min(consumeOnlyLines, rawInsertLines);
+    printTable([
+      { measurement: 'produce (kafkajs, acks -1)', lines: settings.lines, 'lines/s': Math.round(settings.lines / produceSeconds) },
+      { measurement: 'baseline: kafkajs consume only', lines: settings.lines, 'lines/s': Math.round(consumeOnlyLines) },
+      { measurement: 'baseline: raw INSERT', lines: settings.lines, 'lines/s': Math.round(rawInsertLines) },
+      { measurement: 'service end to end (incl. start)', lines: settings.lines, 'lines/s': Math.round(sustained) },
+      { measurement: `freshness at ${settings.freshnessLinesPerSecond} lines/s`, lines: freshness.probes, 'lines/s': `p50 ${freshness.p50Ms} ms, p99 ${freshness.p99Ms} ms` },
+    ]);
+    return {
+      suite: 'ingest',
+      unit: 'lines/s',
+      value: Math.round(sustained),
+      baselineName: `${slower} (the slower of kafkajs consume-only and raw INSERT, same run)`,
+      baselineValue: Math.round(baselineValue),
+      ratio: round(sustained / baselineValue, 3),
+      p50Ms: freshness.p50Ms,
+      p99Ms: freshness.p99Ms,
+      details: {
+        settings,
+        targets: '>= 20,000 lines/s sustained; >= 0.5 of the slower baseline; p99 freshness <= 250 ms at 5,000 lines/s',
+        kafkajsConsumeOnlyLinesPerSecond: Math.round(consumeOnlyLines),
+        rawInsertLinesPerSecond: Math.round(rawInsertLines),
+        endToEndSecondsIncludingServiceStart: round(e2eSeconds, 1),
+        freshness: { ...freshness, meaning: 'produced (acks -1) -> visible through GET /v1/stock/{sku}, under a steady background load' },
+        machine: '2 cores; broker, PostgreSQL, service and load generator on the same machine',
+      },
+    };
+  } finally {
+    await service.kill();
+    await producer.disconnect();
+    await dropSchema(schema);
+  }
+}
+
+/**
+ * A steady background load at the given rate, and every 100 ms a probe: a receipt of a SKU of its
+ * own, timed from the produce call until GET /v1/stock/{sku} shows it.
+ */
+async function measureFreshness(producer: Producer, service: ServiceProcess, topics: Record<string, string>, settings: IngestSettings) {
+  const latencies: number[] = [];
+  const perTick = Math.round((settings.freshnessLinesPerSecond / settings.linesPerMessage) / 20); // 50 ms ticks
+  const end = Date.now() + settings.freshnessSeconds * 1000;
+  let i = 0;
+  const background = (async () => {
+    while (Date.now() < end) {
+      const tick = Date.now();
+      const batch = Array.from({ length: perTick }, () => shopMessage(i++, settings.linesPerMessage, topics, 'steady'));
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...new Set(batch.map((m) => m.topic))].map((topic) => ({ topic, messages: batch.filter((m) => m.topic === topic).map(({ key, value }) => ({ key, value })) })),
+      });
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, 50 - (Date.now() - tick))));
+    }
+  })();
+  const probes: Array<Promise<void>> = [];
+  const bar = new ProgressBar('freshness probes'.padEnd(34), settings.freshnessSeconds * 10);
+  for (let p = 0; Date.now() < end; p += 1) {
+    const sku = `PROBE-${p}`;
+    const started = performance.now();
+    probes.push(
+      (async () => {
+        await producer.send({
+          topic: topics.TOPIC_STOCK_MOVEMENTS!,
+          acks: -1,
+          messages: [{ key: 'S000', value: JSON.stringify({ eventId: `probe-${p}`, type: 'StockReceived', occurredAt: new Date().toISOString(), locationId: 'S000', lines: [{ sku, quantity: 1 }] }) }],
+        });
+        for (;;) {
+          const body = (await (await fetch(`${service.baseUrl}/v1/stock/${sku}`)).json()) as { onHand: number };
+          if (body.onHand === 1) break;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        latencies.push(performance.now() - started);
+        bar.update(latencies.length);
+      })(),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await background;
+  await Promise.all(probes);
+  return { probes: latencies.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+}
