@@ -1,3 +1,4 @@
+import { compareCheckpoints, parseViewPosition } from '@app/event-store';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
@@ -8,7 +9,7 @@ let producer: Producer;
 const kafka = testKafka();
 
 beforeAll(async () => {
-  service = await startTestService();
+  service = await startTestService({ MIN_POSITION_WAIT_MS: '300' });
   producer = await connectedProducer(kafka);
 });
 afterAll(async () => {
@@ -57,7 +58,39 @@ describe('walking skeleton: Kafka -> event store -> projection -> HTTP', () => {
     });
     expect(afterSale.status).toBe(200);
     expect(afterSale.body).toMatchObject({ sku: 'SKU-1', onHand: 98, reserved: 0, available: 98 });
-    expect(Number(afterSale.body.position)).toBeGreaterThan(Number(afterReceipt.body.position));
+    expect(compareCheckpoints(parseViewPosition(afterSale.body.position)!, parseViewPosition(afterReceipt.body.position)!)).toBe(1);
+  });
+
+  it('answers 304 to If-None-Match while nothing changed, and a fresh body after a change', async () => {
+    const first = await fetch(`${service.baseUrl}/v1/stock/SKU-1`);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"\d+\.\d+-[\w-]+"$/);
+    const again = await fetch(`${service.baseUrl}/v1/stock/SKU-1`, { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+
+    await sendJson(producer, service.config.kafka.topics.offlineSales, [
+      { key: 'S001', value: { eventId: 'e-3', type: 'StoreSaleRecorded', occurredAt: '2026-11-11T00:00:02+08:00', storeId: 'S001', receiptId: 'R-10', lines: [{ sku: 'SKU-1', quantity: 1 }] } },
+    ]);
+    const changed = await eventually(async () => {
+      const response = await fetch(`${service.baseUrl}/v1/stock/SKU-1`, { headers: { 'if-none-match': etag } });
+      expect(response.status).toBe(200);
+      return (await response.json()) as { onHand: number; position: string };
+    });
+    expect(changed.onHand).toBe(97);
+  });
+
+  it('serves minPosition once the view has reached it, and 503 with Retry-After when it does not in time', async () => {
+    const { position } = (await (await fetch(`${service.baseUrl}/v1/stock/SKU-1`)).json()) as { position: string };
+    const reached = await fetch(`${service.baseUrl}/v1/stock/SKU-1?minPosition=${position}`);
+    expect(reached.status).toBe(200);
+
+    const ahead = await fetch(`${service.baseUrl}/v1/stock/SKU-1?minPosition=999999999999.1`);
+    expect(ahead.status).toBe(503);
+    expect(ahead.headers.get('retry-after')).toBe('1');
+    expect(await ahead.json()).toMatchObject({ code: 'STOCK.VIEW_BEHIND', details: [{ field: 'minPosition' }] });
+
+    const bad = await fetch(`${service.baseUrl}/v1/stock/SKU-1?minPosition=yesterday`);
+    expect(bad.status).toBe(400);
   });
 
   it('answers 400 with the field and the problem for a bad lookup', async () => {

@@ -11,3 +11,4 @@ export * from './stream-unit-of-work';
 export * from './upcasting';
 export * from './nest/event-sourced-aggregate';
 export * from './rebuild-read-model';
+export * from './view-position';

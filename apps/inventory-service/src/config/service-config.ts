@@ -7,6 +7,7 @@ const positiveInt = z.coerce.number().int().positive();
 const envSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  MIN_POSITION_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2000),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL, e.g. postgres://postgres@127.0.0.1:5432/inventory')
@@ -35,7 +36,7 @@ const envSchema = z.object({
 
 /** The service's settings; the class doubles as the DI token (inject `ServiceConfig`). */
 export abstract class ServiceConfig {
-  declare http: { port: number; host: string };
+  declare http: { port: number; host: string; minPositionWaitMs: number };
   declare database: { url: string; schema: string; poolSize: number };
   declare kafka: { brokers: string[]; clientId: string; groupId: string; topicPartitions: number; partitionsConcurrently: number; sessionTimeoutMs: number; topics: TopicNames };
   declare eventStore: { snapshotEveryEvents: number };
@@ -61,7 +62,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
   const values = parsed.data as z.infer<typeof envSchema> & Record<string, string | undefined>;
   const topics = topicNamesFromEnv(values);
   return {
-    http: { port: values.PORT, host: values.HOST },
+    http: { port: values.PORT, host: values.HOST, minPositionWaitMs: values.MIN_POSITION_WAIT_MS },
     database: { url: values.DATABASE_URL, schema: values.DATABASE_SCHEMA, poolSize: values.DATABASE_POOL_SIZE },
     kafka: {
       brokers: values.KAFKA_BROKERS.split(','),

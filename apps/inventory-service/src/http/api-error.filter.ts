@@ -12,6 +12,7 @@ export class ApiErrorFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const body = exception.getResponse();
       if (typeof body === 'object' && body !== null && 'error' in body && 'details' in body) {
+        if (status === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '1');
         response.status(status).json(body);
         return;
       }

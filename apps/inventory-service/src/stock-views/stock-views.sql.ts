@@ -17,9 +17,12 @@ ON CONFLICT (sku, location_id) DO UPDATE SET
  * reflects, read in one statement (one snapshot), so the position never claims more than the levels show.
  */
 export const SELECT_STOCK_OF_SKUS = `
-SELECT c.position::text AS position, s.sku, l.location_id, l.on_hand, l.reserved, l.in_transit,
+SELECT c.transaction_id, c.global_position, s.sku, l.location_id, l.on_hand, l.reserved, l.in_transit,
        coalesce(loc.safety_stock, 0) AS safety_stock, coalesce(loc.ships_online, false) AS ships_online
-FROM (SELECT coalesce((SELECT global_position FROM checkpoints WHERE processor_id = $2), 0) AS position) c
+FROM (
+  SELECT coalesce(max(transaction_id::text), '0') AS transaction_id, coalesce(max(global_position), 0) AS global_position
+  FROM checkpoints WHERE processor_id = $2
+) c
 CROSS JOIN unnest($1::text[]) AS s(sku)
 LEFT JOIN stock_levels l ON l.sku = s.sku
 LEFT JOIN locations loc ON loc.location_id = l.location_id

@@ -1,18 +1,31 @@
-import { Inject, Controller, Get, Param, Query as QueryParam } from '@nestjs/common';
+import { parseViewPosition, type GlobalCheckpoint } from '@app/event-store';
+import { Controller, Get, Headers, HttpStatus, Inject, Param, Query as QueryParam, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
+import { createHash } from 'node:crypto';
+import type { Response } from 'express';
 import { ApiError } from '../../http/api-error';
-import { GetStockOfSkus, type SkuStock } from './get-stock.query';
+import { GetStockOfSkus, ViewBehindError, type SkuStock } from './get-stock.query';
 
 export const MAX_SKUS_PER_LOOKUP = 500;
 const SKU_PATTERN = /^[^\s,]{1,100}$/;
 
+/**
+ * Storefront stock reads. Every answer carries the `position` its view reflects and an ETag
+ * (`If-None-Match` gives 304); `minPosition` waits, bounded, until the view has reached a position
+ * the client saw before (read-your-writes), else 503 with Retry-After.
+ */
 @Controller('v1/stock')
 export class GetStockController {
   constructor(@Inject(QueryBus) private readonly queries: QueryBus) {}
 
   /** `GET /v1/stock?skus=SKU-1,SKU-2`: up to 500 SKUs at once. */
   @Get()
-  async stockOfSkus(@QueryParam('skus') skusParam: string | undefined): Promise<{ items: SkuStock[] }> {
+  async stockOfSkus(
+    @QueryParam('skus') skusParam: string | undefined,
+    @QueryParam('minPosition') minPosition: string | undefined,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ items: SkuStock[] } | undefined> {
     if (!skusParam) throw ApiError.badRequest('STOCK.SKUS_REQUIRED', 'pass the SKUs to look up as ?skus=SKU-1,SKU-2', [{ field: 'skus', problem: 'required' }]);
     const skus = [...new Set(skusParam.split(',').map((sku) => sku.trim()).filter((sku) => sku.length > 0))];
     if (skus.length > MAX_SKUS_PER_LOOKUP) {
@@ -22,16 +35,54 @@ export class GetStockController {
     }
     const invalid = skus.find((sku) => !SKU_PATTERN.test(sku));
     if (invalid !== undefined) throw invalidSku('skus', invalid);
-    return { items: await this.queries.execute(new GetStockOfSkus(skus)) };
+    const items = await this.read(skus, minPosition);
+    return conditional({ items }, items[0]?.position ?? '0', ifNoneMatch, response);
   }
 
   /** `GET /v1/stock/{sku}`: the SKU at every location, network totals and online ATP. */
   @Get(':sku')
-  async stockOfSku(@Param('sku') sku: string): Promise<SkuStock> {
+  async stockOfSku(
+    @Param('sku') sku: string,
+    @QueryParam('minPosition') minPosition: string | undefined,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SkuStock | undefined> {
     if (!SKU_PATTERN.test(sku)) throw invalidSku('sku', sku);
-    const [stock] = await this.queries.execute(new GetStockOfSkus([sku]));
-    return stock!;
+    const [stock] = await this.read([sku], minPosition);
+    return conditional(stock!, stock!.position, ifNoneMatch, response);
   }
+
+  private async read(skus: string[], minPosition: string | undefined): Promise<SkuStock[]> {
+    let atLeast: GlobalCheckpoint | undefined;
+    if (minPosition !== undefined) {
+      atLeast = parseViewPosition(minPosition) ?? undefined;
+      if (!atLeast) {
+        throw ApiError.badRequest('STOCK.INVALID_POSITION', 'minPosition is a position from an earlier answer, like "1234.5678"', [
+          { field: 'minPosition', problem: `${JSON.stringify(minPosition.slice(0, 60))} is not a position` },
+        ]);
+      }
+    }
+    try {
+      return await this.queries.execute(new GetStockOfSkus(skus, atLeast));
+    } catch (error) {
+      if (!(error instanceof ViewBehindError)) throw error;
+      throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'STOCK.VIEW_BEHIND', `${error.message}; retry shortly`, [
+        { field: 'minPosition', problem: `not reached yet (view at ${error.reached})` },
+      ]);
+    }
+  }
+}
+
+/** ETag = the view position plus a digest of the body (location changes alter a body without moving the position). */
+function conditional<T>(body: T, position: string, ifNoneMatch: string | undefined, response: Response): T | undefined {
+  const etag = `"${position}-${createHash('sha1').update(JSON.stringify(body)).digest('base64url').slice(0, 16)}"`;
+  response.setHeader('ETag', etag);
+  response.setHeader('Cache-Control', 'no-cache');
+  if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
+    response.status(HttpStatus.NOT_MODIFIED);
+    return undefined;
+  }
+  return body;
 }
 
 function invalidSku(field: string, sku: string): ApiError {

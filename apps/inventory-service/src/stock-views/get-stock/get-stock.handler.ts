@@ -1,13 +1,15 @@
-import { SqlReader } from '@app/event-store';
+import { SqlReader, compareCheckpoints, formatViewPosition } from '@app/event-store';
 import { availableAt, onlineAvailableToPromise } from '@app/stock-domain';
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { STOCK_LEVELS_PROJECTION } from '../stock-levels.projection';
 import { SELECT_STOCK_OF_SKUS } from '../stock-views.sql';
-import { GetStockOfSkus, type LocationStock, type SkuStock } from './get-stock.query';
+import { GetStockOfSkus, ViewBehindError, type LocationStock, type SkuStock } from './get-stock.query';
+import { ServiceConfig } from '../../config/service-config';
 
 interface Row {
-  position: string;
+  transaction_id: string;
+  global_position: string;
   sku: string;
   location_id: string | null;
   on_hand: number | null;
@@ -20,19 +22,28 @@ interface Row {
 /** Reads the stock-levels view with the location registry: unregistered locations keep no safety stock and ship nothing online. */
 @QueryHandler(GetStockOfSkus)
 export class GetStockOfSkusHandler implements IQueryHandler<GetStockOfSkus, SkuStock[]> {
-  constructor(@Inject(SqlReader) private readonly reads: SqlReader) {}
+  constructor(
+    @Inject(SqlReader) private readonly reads: SqlReader,
+    @Inject(ServiceConfig) private readonly config: ServiceConfig,
+  ) {}
 
-  async execute({ skus }: GetStockOfSkus): Promise<SkuStock[]> {
-    const rows = await this.reads.query<Row>(SELECT_STOCK_OF_SKUS, [skus, STOCK_LEVELS_PROJECTION]);
-    const bySku = new Map<string, { position: string; locations: Array<LocationStock & { shipsOnline: boolean }> }>(
-      skus.map((sku) => [sku, { position: '0', locations: [] }]),
-    );
+  async execute({ skus, atLeast }: GetStockOfSkus): Promise<SkuStock[]> {
+    const deadline = Date.now() + this.config.http.minPositionWaitMs;
+    for (;;) {
+      const rows = await this.reads.query<Row>(SELECT_STOCK_OF_SKUS, [skus, STOCK_LEVELS_PROJECTION]);
+      const reached = { transactionId: rows[0]!.transaction_id, globalPosition: Number(rows[0]!.global_position) };
+      if (!atLeast || compareCheckpoints(reached, atLeast) >= 0) return this.stockFrom(skus, rows, formatViewPosition(reached));
+      if (Date.now() >= deadline) throw new ViewBehindError(formatViewPosition(atLeast), formatViewPosition(reached));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  private stockFrom(skus: readonly string[], rows: readonly Row[], position: string): SkuStock[] {
+    const bySku = new Map<string, Array<LocationStock & { shipsOnline: boolean }>>(skus.map((sku) => [sku, []]));
     for (const row of rows) {
-      const entry = bySku.get(row.sku)!;
-      entry.position = row.position;
       if (row.location_id === null) continue;
       const level = { onHand: row.on_hand ?? 0, reserved: row.reserved ?? 0 };
-      entry.locations.push({
+      bySku.get(row.sku)!.push({
         locationId: row.location_id,
         ...level,
         available: availableAt(level, row.safety_stock),
@@ -41,7 +52,7 @@ export class GetStockOfSkusHandler implements IQueryHandler<GetStockOfSkus, SkuS
       });
     }
     return skus.map((sku) => {
-      const { position, locations } = bySku.get(sku)!;
+      const locations = bySku.get(sku)!;
       return {
         sku,
         onHand: sum(locations, 'onHand'),
