@@ -77,4 +77,39 @@ describe('location registry and channel availability', () => {
     ]);
     expect(stock.onlineAvailableToPromise).toBe(13);
   });
+
+  it('finds pickup stores with the SKU available near a point, nearest first', async () => {
+    const near = { ...store, name: 'Near', lat: 30.262, lng: 120.152, safetyStock: 0 };
+    await put('P-NEAR', near);
+    await put('P-MID', { ...near, name: 'Mid', lat: 30.276, lng: 120.163 });
+    await put('P-FAR', { ...near, name: 'Far', lat: 30.42, lng: 120.3 });
+    await put('P-NOPICKUP', { ...near, name: 'No pickup', pickup: false });
+    await put('P-WAREHOUSE', { ...near, type: 'warehouse', name: 'DC' });
+    await put('P-SAFETY', { ...near, name: 'Kept back', safetyStock: 5 });
+    const { topics } = service.config.kafka;
+    await sendJson(
+      producer,
+      topics.stockMovements,
+      ['P-NEAR', 'P-MID', 'P-FAR', 'P-NOPICKUP', 'P-WAREHOUSE', 'P-SAFETY'].map((locationId, i) => ({
+        key: locationId,
+        value: { eventId: `pk-${i}`, type: 'StockReceived', occurredAt: '2026-11-11T00:00:00Z', locationId, lines: [{ sku: 'PK-1', quantity: locationId === 'P-MID' ? 2 : 5 }] },
+      })),
+    );
+    const url = `${service.baseUrl}/v1/stock/PK-1/pickup?lat=30.259&lng=120.15&radiusKm=5`;
+    const body = await eventually(async () => {
+      const answer = (await (await fetch(url)).json()) as any;
+      expect(answer.stores).toHaveLength(2);
+      return answer;
+    });
+    expect(body.sku).toBe('PK-1');
+    expect(body.stores.map((s: { locationId: string; available: number }) => [s.locationId, s.available])).toEqual([
+      ['P-NEAR', 5],
+      ['P-MID', 2],
+    ]);
+    expect(body.stores[0].distanceKm).toBeLessThan(body.stores[1].distanceKm);
+
+    const bad = await fetch(`${service.baseUrl}/v1/stock/PK-1/pickup?lat=91&lng=x`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as any).details.map((d: { field: string }) => d.field).sort()).toEqual(['lat', 'lng']);
+  });
 });

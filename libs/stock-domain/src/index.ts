@@ -1,3 +1,5 @@
 export * from './stock-item';
 export * from './stock-position';
 export * from './location';
+export * from './geo';
+export * from './pickup';

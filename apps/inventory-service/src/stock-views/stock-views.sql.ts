@@ -27,3 +27,10 @@ CROSS JOIN unnest($1::text[]) AS s(sku)
 LEFT JOIN stock_levels l ON l.sku = s.sku
 LEFT JOIN locations loc ON loc.location_id = l.location_id
 ORDER BY s.sku, l.location_id`;
+
+/** A SKU at every store open for pickup, with what the pickup search needs. */
+export const SELECT_PICKUP_CANDIDATES = `
+SELECT loc.location_id, loc.lat, loc.lng, l.on_hand - l.reserved - loc.safety_stock AS available
+FROM stock_levels l
+JOIN locations loc ON loc.location_id = l.location_id
+WHERE l.sku = $1 AND loc.pickup AND loc.type = 'store'`;

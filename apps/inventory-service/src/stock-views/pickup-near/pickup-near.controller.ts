@@ -1,0 +1,30 @@
+import { SqlReader } from '@app/event-store';
+import { pickupOptionsNear, type PickupOption } from '@app/stock-domain';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { z } from 'zod';
+import { parseRequest } from '../../http/parse-request';
+import { SELECT_PICKUP_CANDIDATES } from '../stock-views.sql';
+
+const pickupQuery = z.object({
+  lat: z.coerce.number().min(-90).max(90),
+  lng: z.coerce.number().min(-180).max(180),
+  radiusKm: z.coerce.number().positive().max(500).default(10),
+});
+
+/** `GET /v1/stock/{sku}/pickup?lat=&lng=&radiusKm=`: pickup stores with the SKU available, nearest first. */
+@Controller('v1/stock')
+export class PickupNearController {
+  constructor(@Inject(SqlReader) private readonly reads: SqlReader) {}
+
+  @Get(':sku/pickup')
+  async pickupNear(@Param('sku') sku: string, @Query() query: Record<string, string>): Promise<{ sku: string; stores: PickupOption[] }> {
+    const { lat, lng, radiusKm } = parseRequest(pickupQuery, query, 'PICKUP.INVALID_QUERY', 'pickup search');
+    const candidates = await this.reads.query<{ location_id: string; lat: number; lng: number; available: number }>(SELECT_PICKUP_CANDIDATES, [sku]);
+    const stores = pickupOptionsNear(
+      { lat, lng },
+      radiusKm,
+      candidates.map((c) => ({ locationId: c.location_id, lat: c.lat, lng: c.lng, available: c.available })),
+    );
+    return { sku, stores };
+  }
+}
