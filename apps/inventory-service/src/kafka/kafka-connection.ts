@@ -11,6 +11,7 @@ export class KafkaConnection implements OnApplicationShutdown {
   private readonly logger = new Logger(KafkaConnection.name);
   readonly kafka: Kafka;
   private producerReady: Promise<Producer> | null = null;
+  private adminReady: Promise<Admin> | null = null;
 
   constructor(@Inject(ServiceConfig) private readonly config: ServiceConfig) {
     this.kafka = new Kafka({
@@ -39,11 +40,31 @@ export class KafkaConnection implements OnApplicationShutdown {
     return this.producerReady;
   }
 
+  /**
+   * Run work with the process's one admin client (connected once, not per health check or scrape).
+   * After a failure the client is dropped, so the next call connects afresh.
+   */
+  async withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
+    this.adminReady ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })();
+    const pending = this.adminReady;
+    try {
+      return await work(await pending);
+    } catch (error) {
+      if (this.adminReady === pending) {
+        this.adminReady = null;
+        void pending.then((admin) => admin.disconnect()).catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
   /** Create the contract's topics that do not exist yet (a no-op when they all do). */
   async ensureTopics(): Promise<void> {
-    const admin: Admin = this.kafka.admin();
-    await admin.connect();
-    try {
+    await this.withAdmin(async (admin) => {
       const existing = new Set(await admin.listTopics());
       const missing = [...new Set(Object.values(this.config.kafka.topics))].filter((topic) => !existing.has(topic));
       if (missing.length === 0) return;
@@ -52,13 +73,12 @@ export class KafkaConnection implements OnApplicationShutdown {
         topics: missing.map((topic) => ({ topic, numPartitions: this.config.kafka.topicPartitions, replicationFactor: 1 })),
       });
       this.logger.log(`created topics ${missing.join(', ')}`);
-    } finally {
-      await admin.disconnect();
-    }
+    });
   }
 
   /** After every consumer and relay stopped (they stop in beforeApplicationShutdown). */
   async onApplicationShutdown(): Promise<void> {
     if (this.producerReady) await (await this.producerReady).disconnect();
+    if (this.adminReady) await (await this.adminReady.catch(() => null))?.disconnect();
   }
 }

@@ -23,9 +23,7 @@ export class ConsumerLagService {
   async measure(): Promise<ConsumerLag> {
     const rows = await this.reads.query<{ topic: string; partition: number; next_offset: string }>(SELECT_GROUP_OFFSETS, [this.config.kafka.groupId]);
     const applied = new Map(rows.map((row) => [`${row.topic}:${row.partition}`, BigInt(row.next_offset)]));
-    const admin = this.kafka.kafka.admin();
-    await admin.connect();
-    try {
+    return this.kafka.withAdmin(async (admin) => {
       const byTopic: Record<string, number> = {};
       let total = 0;
       for (const role of INBOUND_TOPIC_ROLES) {
@@ -40,8 +38,6 @@ export class ConsumerLagService {
         total += Number(lag);
       }
       return { total, byTopic };
-    } finally {
-      await admin.disconnect();
-    }
+    });
   }
 }

@@ -97,9 +97,7 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
    * next offset, and a partition with none (a new database) at the earliest offset Kafka still has.
    */
   private async seekToStoredOffsets(consumer: Consumer, assignment: Record<string, number[]>): Promise<void> {
-    const admin = this.kafka.kafka.admin();
-    await admin.connect();
-    try {
+    await this.kafka.withAdmin(async (admin) => {
       for (const [topic, partitions] of Object.entries(assignment)) {
         const rows = await this.transactions.inTransaction((sql) =>
           sql.query<{ partition: number; next_offset: string }>(SELECT_STORED_OFFSETS, [this.config.kafka.groupId, topic]),
@@ -111,8 +109,6 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
           consumer.seek({ topic, partition, offset });
         }
       }
-    } finally {
-      await admin.disconnect();
-    }
+    });
   }
 }
