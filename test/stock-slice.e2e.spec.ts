@@ -98,4 +98,13 @@ describe('walking skeleton: Kafka -> event store -> projection -> HTTP', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ code: 'STOCK.TOO_MANY_SKUS', details: [{ field: 'skus' }] });
   });
+
+  it('serves its OpenAPI document at /docs-json and the browsable docs at /docs', async () => {
+    const document = (await (await fetch(`${service.baseUrl}/docs-json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(document.openapi).toBe('3.1.0');
+    expect(Object.keys(document.paths)).toContain('/v1/stock/{sku}');
+    const page = await fetch(`${service.baseUrl}/docs`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/swagger/i);
+  });
 });

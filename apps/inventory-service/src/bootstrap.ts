@@ -1,7 +1,9 @@
 import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { inventoryOpenApiDocument } from './http/openapi';
 import { ServiceMetrics } from './metrics/service-metrics';
 import type { ServiceConfig } from './config/service-config';
 
@@ -10,6 +12,7 @@ export async function startInventoryService(config: ServiceConfig): Promise<INes
   const app = await NestFactory.create(AppModule.forConfig(config), { bufferLogs: false });
   app.enableShutdownHooks();
   recordHttpLatency(app);
+  SwaggerModule.setup('docs', app, inventoryOpenApiDocument(), { jsonDocumentUrl: 'docs-json' });
   await app.listen(config.http.port, config.http.host);
   new Logger('InventoryService').log(`listening on ${serviceUrl(app)}`);
   return app;

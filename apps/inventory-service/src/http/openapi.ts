@@ -1,0 +1,188 @@
+import { locationProfileSchema, offlineSalesEventSchema } from '@app/contracts';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { z } from 'zod';
+
+type JsonSchema = Record<string, unknown>;
+
+/** A request schema as JSON Schema, from the same zod schema that validates it. */
+function fromZod(schema: z.ZodType): JsonSchema {
+  const { $schema: _, ...jsonSchema } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return jsonSchema;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: JsonSchema, description: string) => ({ description, content: { 'application/json': { schema } } });
+const error = (description: string) => json(ref('Error'), description);
+const positionParam = {
+  name: 'minPosition',
+  in: 'query',
+  required: false,
+  description: 'A position from an earlier answer: wait (bounded) until the view has reached it, else 503 with Retry-After.',
+  schema: { type: 'string', pattern: '^\\d+\\.\\d+$' },
+};
+const ifNoneMatch = { name: 'If-None-Match', in: 'header', required: false, description: 'An ETag from an earlier answer: 304 if nothing changed.', schema: { type: 'string' } };
+const stockReadResponses = (body: JsonSchema) => ({
+  '200': { ...json(body, 'The stock, with the view position it reflects'), headers: { ETag: { schema: { type: 'string' } } } },
+  '304': { description: 'Not modified since the ETag given in If-None-Match' },
+  '400': error('A parameter is not valid: details name it'),
+  '503': error('minPosition not reached in time; retry after the Retry-After seconds'),
+});
+
+/**
+ * The HTTP API as OpenAPI 3.1, served at /docs (UI) and /docs-json. Request bodies come from the zod
+ * schemas that validate them; a unit test checks that every route the service serves is here and
+ * nothing else is.
+ */
+export function inventoryOpenApiDocument(): OpenAPIObject {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Omnichannel inventory service',
+      version: '1.0.0',
+      description:
+        'Wire contract v1 (shared/CONTRACT.md), HTTP side. Errors are `{"error","code","details":[{"field","problem"}]}` with a fitting status.',
+    },
+    paths: {
+      '/v1/stock/{sku}': {
+        get: {
+          summary: 'One SKU at every location: on hand, reserved, available, in transit; network totals and online ATP',
+          parameters: [{ name: 'sku', in: 'path', required: true, schema: { type: 'string' } }, positionParam, ifNoneMatch],
+          responses: stockReadResponses(ref('SkuStock')),
+        },
+      },
+      '/v1/stock': {
+        get: {
+          summary: 'Up to 500 SKUs at once',
+          parameters: [
+            { name: 'skus', in: 'query', required: true, description: 'Comma-separated, at most 500', schema: { type: 'string' } },
+            positionParam,
+            ifNoneMatch,
+          ],
+          responses: stockReadResponses({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('SkuStock') } } }),
+        },
+      },
+      '/v1/stock/{sku}/pickup': {
+        get: {
+          summary: 'Pickup stores within a radius with the SKU available (> 0), nearest first',
+          parameters: [
+            { name: 'sku', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'lat', in: 'query', required: true, schema: { type: 'number', minimum: -90, maximum: 90 } },
+            { name: 'lng', in: 'query', required: true, schema: { type: 'number', minimum: -180, maximum: 180 } },
+            { name: 'radiusKm', in: 'query', required: false, schema: { type: 'number', exclusiveMinimum: 0, maximum: 500, default: 10 } },
+          ],
+          responses: {
+            '200': json(
+              {
+                type: 'object',
+                required: ['sku', 'stores'],
+                properties: {
+                  sku: { type: 'string' },
+                  stores: {
+                    type: 'array',
+                    items: { type: 'object', required: ['locationId', 'available', 'distanceKm'], properties: { locationId: { type: 'string' }, available: { type: 'integer' }, distanceKm: { type: 'number' } } },
+                  },
+                },
+              },
+              'Pickup options',
+            ),
+            '400': error('lat, lng or radiusKm is not valid'),
+          },
+        },
+      },
+      '/v1/locations/{locationId}': {
+        put: {
+          summary: 'Register a store or warehouse, or replace its profile (an identical PUT records nothing)',
+          parameters: [{ name: 'locationId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,100}$' } }],
+          requestBody: { required: true, content: { 'application/json': { schema: fromZod(locationProfileSchema) } } },
+          responses: { '201': json(ref('Location'), 'Registered'), '200': json(ref('Location'), 'Updated or unchanged'), '400': error('A field is not valid') },
+        },
+        get: {
+          summary: 'One location',
+          parameters: [{ name: 'locationId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': json(ref('Location'), 'The location'), '404': error('No such location') },
+        },
+      },
+      '/v1/locations': {
+        get: {
+          summary: 'Locations in id order, a page at a time',
+          parameters: [
+            { name: 'after', in: 'query', required: false, description: 'The `next` of the previous page', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+          ],
+          responses: {
+            '200': json({ type: 'object', properties: { items: { type: 'array', items: ref('Location') }, next: { type: ['string', 'null'] } } }, 'A page'),
+            '400': error('limit is not valid'),
+          },
+        },
+      },
+      '/v1/pos/events': {
+        post: {
+          summary: 'A POS sale or return for POS systems that cannot speak Kafka; written to retail.sales.offline (acks all) before 202',
+          security: [{ posKey: [] }],
+          requestBody: { required: true, content: { 'application/json': { schema: fromZod(offlineSalesEventSchema) } } },
+          responses: {
+            '202': json({ type: 'object', required: ['eventId', 'topic'], properties: { eventId: { type: 'string' }, topic: { type: 'string' } } }, 'Durably written; applied once per eventId'),
+            '400': error('A field is not valid'),
+            '401': error('No valid key'),
+            '403': error("The event is for another store than the key's"),
+          },
+        },
+      },
+      '/health/live': { get: { summary: 'The process answers', responses: { '200': json({ type: 'object' }, 'Alive') } } },
+      '/health/ready': {
+        get: {
+          summary: 'PostgreSQL and Kafka answer; consumer lag and stock-view backlog',
+          responses: { '200': json({ type: 'object' }, 'Ready'), '503': json({ type: 'object' }, 'A dependency is down') },
+        },
+      },
+      '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain; version=0.0.4' } } } },
+    },
+    components: {
+      securitySchemes: { posKey: { type: 'http', scheme: 'bearer', description: 'A store key from `inventory-cli issue-pos-key <storeId>`: pos_<keyId>_<secret>' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error', 'details'],
+          properties: {
+            error: { type: 'string', description: 'What is wrong and what to do' },
+            code: { type: 'string', description: 'Stable code, e.g. STOCK.TOO_MANY_SKUS' },
+            details: { type: 'array', items: { type: 'object', required: ['field', 'problem'], properties: { field: { type: 'string' }, problem: { type: 'string' } } } },
+          },
+        },
+        LocationStock: {
+          type: 'object',
+          required: ['locationId', 'onHand', 'reserved', 'available', 'inTransit'],
+          properties: {
+            locationId: { type: 'string' },
+            onHand: { type: 'integer' },
+            reserved: { type: 'integer' },
+            available: { type: 'integer', description: 'onHand − reserved − safety stock; may be negative' },
+            inTransit: { type: 'integer' },
+          },
+        },
+        SkuStock: {
+          type: 'object',
+          required: ['sku', 'onHand', 'reserved', 'available', 'onlineAvailableToPromise', 'locations', 'position'],
+          properties: {
+            sku: { type: 'string' },
+            onHand: { type: 'integer' },
+            reserved: { type: 'integer' },
+            available: { type: 'integer' },
+            onlineAvailableToPromise: { type: 'integer', description: 'Sum of max(0, available) over locations that ship online' },
+            locations: { type: 'array', items: ref('LocationStock') },
+            position: { type: 'string', description: '<transaction>.<global position> the view reflects; ordered' },
+          },
+        },
+        Location: {
+          ...fromZod(locationProfileSchema),
+          properties: {
+            ...((fromZod(locationProfileSchema).properties as JsonSchema | undefined) ?? {}),
+            locationId: { type: 'string' },
+            version: { type: 'integer' },
+            updatedAt: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
+    },
+  } as unknown as OpenAPIObject;
+}
