@@ -53,6 +53,8 @@ describe('dead letters on real Kafka', () => {
     expect(letters.find((l) => l.value?.includes('"dl-4"'))!.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/OnlineOrderPlaced is valid but/);
     // The good sale between the bad ones was applied: nothing blocked the partition.
     await eventually(async () => expect(await onHand('DL-1')).toBe(-2));
+    const negative = (await (await fetch(`${service.baseUrl}/v1/stock-alerts/negative`)).json()) as { items: unknown[] };
+    expect(negative.items).toContainEqual(expect.objectContaining({ locationId: 'S001', sku: 'DL-1', onHand: -2 }));
 
     const metrics = await (await fetch(`${service.baseUrl}/metrics`)).text();
     const sales = topics.offlineSales;

@@ -112,4 +112,22 @@ describe('location registry and channel availability', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as any).details.map((d: { field: string }) => d.field).sort()).toEqual(['lat', 'lng']);
   });
+
+  it("pages one location's stock in SKU order", async () => {
+    const { topics } = service.config.kafka;
+    await sendJson(producer, topics.stockMovements, [
+      { key: 'PAGED', value: { eventId: 'pg-1', type: 'StockReceived', occurredAt: '2026-11-11T00:00:00Z', locationId: 'PAGED', lines: ['C', 'A', 'B'].map((sku) => ({ sku, quantity: 1 })) } },
+    ]);
+    const first = await eventually(async () => {
+      const page = (await (await fetch(`${service.baseUrl}/v1/locations/PAGED/stock?limit=2`)).json()) as any;
+      expect(page.items).toHaveLength(2);
+      return page;
+    });
+    expect(first.items.map((i: { sku: string }) => i.sku)).toEqual(['A', 'B']);
+    expect(first.next).toBe('B');
+    const second = (await (await fetch(`${service.baseUrl}/v1/locations/PAGED/stock?limit=2&after=B`)).json()) as any;
+    expect(second.items.map((i: { sku: string }) => i.sku)).toEqual(['C']);
+    expect(second.next).toBeNull();
+    expect((await fetch(`${service.baseUrl}/v1/locations/PAGED/stock?limit=5000`)).status).toBe(400);
+  });
 });

@@ -17,6 +17,7 @@ import { ConsumerLagService } from './stock-movements/record-inbound-events/cons
 import { InboundEventsConsumer } from './stock-movements/record-inbound-events/inbound-events.consumer';
 import { RecordInboundBatchHandler } from './stock-movements/record-inbound-events/record-inbound-batch.handler';
 import { GetStockController } from './stock-views/get-stock/get-stock.controller';
+import { LocationStockController } from './stock-views/location-stock/location-stock.controller';
 import { PickupNearController } from './stock-views/pickup-near/pickup-near.controller';
 import { GetStockOfSkusHandler } from './stock-views/get-stock/get-stock.handler';
 import { StockViewsProcessor } from './stock-views/stock-views-processor.service';
@@ -29,7 +30,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [CqrsModule.forRoot(), DatabaseModule],
-      controllers: [PickupNearController, GetStockController, DescribeLocationController, GetLocationsController, PostPosEventController, HealthController, MetricsController],
+      controllers: [PickupNearController, LocationStockController, GetStockController, DescribeLocationController, GetLocationsController, PostPosEventController, HealthController, MetricsController],
       providers: [
         { provide: ServiceConfig, useValue: config },
         { provide: APP_FILTER, useClass: ApiErrorFilter },

@@ -4,12 +4,14 @@ import type { ServiceConfig } from '../config/service-config';
 import { CreateIngestionAndViews1763800001000 } from './migrations/1763800001000-create-ingestion-and-views';
 import { CreateLocations1763800002000 } from './migrations/1763800002000-create-locations';
 import { CreatePosApiKeys1763800003000 } from './migrations/1763800003000-create-pos-api-keys';
+import { IndexStockByLocation1763800004000 } from './migrations/1763800004000-index-stock-by-location';
 
 export const MIGRATIONS = [
   CreateEventStore1763800000000,
   CreateIngestionAndViews1763800001000,
   CreateLocations1763800002000,
   CreatePosApiKeys1763800003000,
+  IndexStockByLocation1763800004000,
 ];
 
 /** The service's DataSource: schema only through migrations, all tables in the configured schema. */

@@ -128,6 +128,46 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
           },
         },
       },
+      '/v1/locations/{locationId}/stock': {
+        get: {
+          summary: "One location's stock, a page at a time in SKU order",
+          parameters: [
+            { name: 'locationId', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'after', in: 'query', required: false, description: 'The `next` of the previous page', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          ],
+          responses: {
+            '200': json(
+              {
+                type: 'object',
+                properties: {
+                  locationId: { type: 'string' },
+                  items: {
+                    type: 'array',
+                    items: { type: 'object', properties: { sku: { type: 'string' }, onHand: { type: 'integer' }, reserved: { type: 'integer' }, available: { type: 'integer' }, inTransit: { type: 'integer' }, lastChangedAt: { type: 'string', format: 'date-time' } } },
+                  },
+                  next: { type: ['string', 'null'] },
+                },
+              },
+              'A page of SKUs',
+            ),
+            '400': error('after or limit is not valid'),
+          },
+        },
+      },
+      '/v1/stock-alerts/negative': {
+        get: {
+          summary: 'SKU-locations with negative on-hand (store sales are facts, so the books can go below zero), worst first',
+          parameters: [{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } }],
+          responses: {
+            '200': json(
+              { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { locationId: { type: 'string' }, sku: { type: 'string' }, onHand: { type: 'integer' }, lastChangedAt: { type: 'string', format: 'date-time' } } } } } },
+              'Negative stock',
+            ),
+            '400': error('limit is not valid'),
+          },
+        },
+      },
       '/health/live': { get: { summary: 'The process answers', responses: { '200': json({ type: 'object' }, 'Alive') } } },
       '/health/ready': {
         get: {

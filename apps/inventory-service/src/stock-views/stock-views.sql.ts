@@ -34,3 +34,17 @@ SELECT loc.location_id, loc.lat, loc.lng, l.on_hand - l.reserved - loc.safety_st
 FROM stock_levels l
 JOIN locations loc ON loc.location_id = l.location_id
 WHERE l.sku = $1 AND loc.pickup AND loc.type = 'store'`;
+
+/** One location's stock, a page at a time in SKU order (index stock_levels_location_sku_idx). */
+export const SELECT_LOCATION_STOCK_PAGE = `
+SELECT l.sku, l.on_hand, l.reserved, l.in_transit, l.on_hand - l.reserved - coalesce(loc.safety_stock, 0) AS available, l.last_changed_at
+FROM stock_levels l
+LEFT JOIN locations loc ON loc.location_id = l.location_id
+WHERE l.location_id = $1 AND l.sku > $2
+ORDER BY l.sku
+LIMIT $3`;
+
+/** Negative on-hand, the books' way of saying "sold what we did not know we had": worst first. */
+export const SELECT_NEGATIVE_STOCK = `
+SELECT location_id, sku, on_hand, last_changed_at FROM stock_levels WHERE on_hand < 0
+ORDER BY on_hand, location_id, sku LIMIT $1`;

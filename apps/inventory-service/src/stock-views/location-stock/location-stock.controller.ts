@@ -1,0 +1,49 @@
+import { SqlReader } from '@app/event-store';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { z } from 'zod';
+import { parseRequest } from '../../http/parse-request';
+import { SELECT_LOCATION_STOCK_PAGE, SELECT_NEGATIVE_STOCK } from '../stock-views.sql';
+
+const pageQuery = z.object({
+  after: z.string().max(100).default(''),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+interface LocationStockRow {
+  sku: string;
+  on_hand: number;
+  reserved: number;
+  in_transit: number;
+  available: number;
+  last_changed_at: Date;
+}
+
+/** Operators' views: one location's stock page by page, and where stock went negative. */
+@Controller('v1')
+export class LocationStockController {
+  constructor(@Inject(SqlReader) private readonly reads: SqlReader) {}
+
+  /** `GET /v1/locations/{locationId}/stock?after=&limit=`: SKUs in order; pass `next` as `after` for the next page. */
+  @Get('locations/:locationId/stock')
+  async stockOfLocation(@Param('locationId') locationId: string, @Query() query: Record<string, string>) {
+    const { after, limit } = parseRequest(pageQuery, query, 'STOCK.INVALID_PAGE', 'page request');
+    const rows = await this.reads.query<LocationStockRow>(SELECT_LOCATION_STOCK_PAGE, [locationId, after, limit]);
+    const items = rows.map((row) => ({
+      sku: row.sku,
+      onHand: row.on_hand,
+      reserved: row.reserved,
+      available: row.available,
+      inTransit: row.in_transit,
+      lastChangedAt: row.last_changed_at.toISOString(),
+    }));
+    return { locationId, items, next: items.length === limit ? items[items.length - 1]!.sku : null };
+  }
+
+  /** `GET /v1/stock-alerts/negative?limit=`: SKU-locations whose on-hand is below zero, worst first. */
+  @Get('stock-alerts/negative')
+  async negativeStock(@Query() query: Record<string, string>) {
+    const { limit } = parseRequest(pageQuery.pick({ limit: true }), query, 'STOCK.INVALID_PAGE', 'alert request');
+    const rows = await this.reads.query<{ location_id: string; sku: string; on_hand: number; last_changed_at: Date }>(SELECT_NEGATIVE_STOCK, [limit]);
+    return { items: rows.map((row) => ({ locationId: row.location_id, sku: row.sku, onHand: row.on_hand, lastChangedAt: row.last_changed_at.toISOString() })) };
+  }
+}
