@@ -18,6 +18,8 @@ import { InboundEventsConsumer } from './stock-movements/record-inbound-events/i
 import { RecordInboundBatchHandler } from './stock-movements/record-inbound-events/record-inbound-batch.handler';
 import { GetStockController } from './stock-views/get-stock/get-stock.controller';
 import { LocationStockController } from './stock-views/location-stock/location-stock.controller';
+import { StockChangeFeed } from './stock-views/stock-stream/stock-change-feed.service';
+import { StockStreamController } from './stock-views/stock-stream/stock-stream.controller';
 import { PickupNearController } from './stock-views/pickup-near/pickup-near.controller';
 import { GetStockOfSkusHandler } from './stock-views/get-stock/get-stock.handler';
 import { StockViewsProcessor } from './stock-views/stock-views-processor.service';
@@ -30,7 +32,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [CqrsModule.forRoot(), DatabaseModule],
-      controllers: [PickupNearController, LocationStockController, GetStockController, DescribeLocationController, GetLocationsController, PostPosEventController, HealthController, MetricsController],
+      controllers: [StockStreamController, PickupNearController, LocationStockController, GetStockController, DescribeLocationController, GetLocationsController, PostPosEventController, HealthController, MetricsController],
       providers: [
         { provide: ServiceConfig, useValue: config },
         { provide: APP_FILTER, useClass: ApiErrorFilter },
@@ -42,6 +44,7 @@ export class AppModule {
         ConsumerLagService,
         StockViewsProcessor,
         GetStockOfSkusHandler,
+        StockChangeFeed,
         DescribeLocationHandler,
       ],
       exports: [ServiceConfig],

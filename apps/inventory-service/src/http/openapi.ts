@@ -61,6 +61,13 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
           responses: stockReadResponses({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('SkuStock') } } }),
         },
       },
+      '/v1/stock/stream': {
+        get: {
+          summary: 'Server-sent events: a `stock` event per SKU (the GET /v1/stock/{sku} shape, id = position) on connect and after every change',
+          parameters: [{ name: 'skus', in: 'query', required: true, description: 'Comma-separated, 1 to 100', schema: { type: 'string' } }],
+          responses: { '200': { description: 'text/event-stream' }, '400': error('No SKUs, or more than 100') },
+        },
+      },
       '/v1/stock/{sku}/pickup': {
         get: {
           summary: 'Pickup stores within a radius with the SKU available (> 0), nearest first',
