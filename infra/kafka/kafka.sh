@@ -167,12 +167,17 @@ start() {
     stop_unlocked
   fi
   rm -f "$pid_file"
+  (cd "$here" && node -e "require.resolve('kafkajs')" 2>/dev/null) \
+    || die "kafkajs is not installed (the readiness check uses it): run 'npm ci' in the project root"
+  # A broker started from another checkout (another clone, a CI run) answers on the port: use it.
+  if port_taken "$port" && answers 5; then
+    log "a Kafka broker not started from this folder already answers on 127.0.0.1:$port; using it"
+    return 0
+  fi
   local p
   for p in "$port" "$controller_port"; do
     port_taken "$p" && die "something else listens on 127.0.0.1:$p; stop it or set KAFKA_PORT / KAFKA_CONTROLLER_PORT"
   done
-  (cd "$here" && node -e "require.resolve('kafkajs')" 2>/dev/null) \
-    || die "kafkajs is not installed (the readiness check uses it): run 'npm ci' in the project root"
 
   fetch
   java_args
@@ -240,6 +245,10 @@ status() {
     fi
     echo "kafka: pid $pid is alive but does not answer on 127.0.0.1:$port (starting, or stuck: see $server_log)"
     return 3
+  fi
+  if port_taken "$port" && answers 5; then
+    echo "kafka: running on 127.0.0.1:$port, not started from this folder (kafka.sh stop here leaves it alone)"
+    return 0
   fi
   echo "kafka: stopped (port $port)"
   return 3
