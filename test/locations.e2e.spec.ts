@@ -130,4 +130,25 @@ describe('location registry and channel availability', () => {
     expect(second.next).toBeNull();
     expect((await fetch(`${service.baseUrl}/v1/locations/PAGED/stock?limit=5000`)).status).toBe(400);
   });
+
+  it("lets a SKU's own safety stock override the location's, and lists it as low stock at its reorder point", async () => {
+    // ATP-1 at S001: 10 on hand, location safety stock 2 (earlier test). Now the SKU keeps 4 back, reorder at 7.
+    const url = `${service.baseUrl}/v1/locations/S001/skus/ATP-1/policy`;
+    const put = (body: unknown) => fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const created = await put({ safetyStock: 4, reorderPoint: 7, reorderQuantity: 20 });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ locationId: 'S001', sku: 'ATP-1', safetyStock: 4, reorderPoint: 7, reorderQuantity: 20, version: 1 });
+    expect((await put({ safetyStock: 4, reorderPoint: 7, reorderQuantity: 20 })).status).toBe(200);
+
+    const stock = (await (await fetch(`${service.baseUrl}/v1/stock/ATP-1`)).json()) as any;
+    expect(stock.locations.find((l: { locationId: string }) => l.locationId === 'S001')).toMatchObject({ onHand: 10, available: 6 });
+    expect(stock.onlineAvailableToPromise).toBe(6 + 5);
+
+    const low = (await (await fetch(`${service.baseUrl}/v1/stock-alerts/low`)).json()) as any;
+    expect(low.items).toContainEqual({ locationId: 'S001', sku: 'ATP-1', available: 6, reorderPoint: 7, reorderQuantity: 20 });
+
+    const bad = await put({ safetyStock: -1, reorderQuantity: 0 });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as any).details.map((d: { field: string }) => d.field).sort()).toEqual(['reorderQuantity', 'safetyStock']);
+  });
 });

@@ -11,6 +11,8 @@ import { DescribeLocationHandler } from './locations/describe-location/describe-
 import { GetLocationsController } from './locations/get-locations/get-locations.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { ServiceMetrics } from './metrics/service-metrics';
+import { SetSkuPolicyController } from './sku-policies/set-sku-policy/set-sku-policy.controller';
+import { SetSkuPolicyHandler } from './sku-policies/set-sku-policy/set-sku-policy.handler';
 import { OutboxRelay } from './outbox/outbox-relay.service';
 import { PostPosEventController } from './pos-gateway/post-pos-event/post-pos-event.controller';
 import { ConsumerLagService } from './stock-movements/record-inbound-events/consumer-lag.service';
@@ -32,7 +34,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [CqrsModule.forRoot(), DatabaseModule],
-      controllers: [StockStreamController, PickupNearController, LocationStockController, GetStockController, DescribeLocationController, GetLocationsController, PostPosEventController, HealthController, MetricsController],
+      controllers: [SetSkuPolicyController, StockStreamController, PickupNearController, LocationStockController, GetStockController, DescribeLocationController, GetLocationsController, PostPosEventController, HealthController, MetricsController],
       providers: [
         { provide: ServiceConfig, useValue: config },
         { provide: APP_FILTER, useClass: ApiErrorFilter },
@@ -46,6 +48,7 @@ export class AppModule {
         GetStockOfSkusHandler,
         StockChangeFeed,
         DescribeLocationHandler,
+        SetSkuPolicyHandler,
       ],
       exports: [ServiceConfig],
     };

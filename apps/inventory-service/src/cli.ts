@@ -8,11 +8,12 @@ import { ensureDatabaseAndSchema } from './database/ensure-database';
 import { replayDeadLetters, type ReplayFilter } from './dead-letters/replay-dead-letters';
 import { issuePosKey, revokePosKey } from './pos-gateway/pos-api-keys';
 import { locationsReadModel } from './locations/locations.projection';
+import { skuPoliciesReadModel } from './sku-policies/sku-policies.projection';
 import { stockLevelsReadModel } from './stock-views/stock-levels.projection';
 
 /** Read models the rebuild command knows, by name. */
 const READ_MODELS: Record<string, RebuildableReadModel> = Object.fromEntries(
-  [locationsReadModel, stockLevelsReadModel].map((model) => [model.name, model]),
+  [locationsReadModel, skuPoliciesReadModel, stockLevelsReadModel].map((model) => [model.name, model]),
 );
 
 const USAGE = `usage: inventory-cli <command>

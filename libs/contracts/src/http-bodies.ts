@@ -17,3 +17,13 @@ export type LocationProfileBody = z.infer<typeof locationProfileSchema>;
 
 /** Location ids and SKUs in URLs: no spaces, commas or slashes. */
 export const LOCATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** `PUT /v1/locations/{locationId}/skus/{sku}/policy` body. */
+export const skuPolicySchema = z
+  .object({
+    safetyStock: z.number().int().nonnegative(),
+    reorderPoint: z.number().int().nonnegative().nullable().default(null),
+    reorderQuantity: z.number().int().positive().nullable().default(null),
+  })
+  .strict();
+export type SkuPolicyBody = z.infer<typeof skuPolicySchema>;

@@ -1,3 +1,5 @@
+import { decideProfile } from './profile';
+
 /**
  * A store or warehouse in the network: where it is, what it can do for online orders, and the
  * safety stock it keeps back from online promises. Pure decide/evolve.
@@ -29,10 +31,12 @@ export const initialLocationState = (): LocationState => ({ profile: null });
 /** A PUT of the same profile changes nothing and records nothing: PUT is idempotent. */
 export function decideLocation(command: LocationCommand, state: LocationState): LocationEvent[] {
   const { locationId, profile, at } = command;
-  if (state.profile === null) return [{ type: 'LocationRegistered', data: { locationId, profile, occurredAt: at } }];
-  const changed = (Object.keys(profile) as Array<keyof LocationProfile>).filter((field) => profile[field] !== state.profile![field]);
-  if (changed.length === 0) return [];
-  return [{ type: 'LocationProfileChanged', data: { locationId, profile, changed, occurredAt: at } }];
+  return decideProfile<LocationProfile, LocationEvent, LocationEvent>(
+    state.profile,
+    profile,
+    () => ({ type: 'LocationRegistered', data: { locationId, profile, occurredAt: at } }),
+    (changed) => ({ type: 'LocationProfileChanged', data: { locationId, profile, changed, occurredAt: at } }),
+  );
 }
 
 export function evolveLocation(_state: LocationState, event: LocationEvent): LocationState {

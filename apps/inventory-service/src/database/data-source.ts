@@ -5,6 +5,7 @@ import { CreateIngestionAndViews1763800001000 } from './migrations/1763800001000
 import { CreateLocations1763800002000 } from './migrations/1763800002000-create-locations';
 import { CreatePosApiKeys1763800003000 } from './migrations/1763800003000-create-pos-api-keys';
 import { IndexStockByLocation1763800004000 } from './migrations/1763800004000-index-stock-by-location';
+import { CreateSkuPolicies1763800005000 } from './migrations/1763800005000-create-sku-policies';
 
 export const MIGRATIONS = [
   CreateEventStore1763800000000,
@@ -12,6 +13,7 @@ export const MIGRATIONS = [
   CreateLocations1763800002000,
   CreatePosApiKeys1763800003000,
   IndexStockByLocation1763800004000,
+  CreateSkuPolicies1763800005000,
 ];
 
 /** The service's DataSource: schema only through migrations, all tables in the configured schema. */

@@ -3,6 +3,7 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import { DataSource } from 'typeorm';
 import { ServiceConfig } from '../config/service-config';
 import { LocationsProjection } from '../locations/locations.projection';
+import { SkuPoliciesProjection } from '../sku-policies/sku-policies.projection';
 import { createDataSource } from './data-source';
 import { ensureDatabaseAndSchema } from './ensure-database';
 
@@ -24,7 +25,7 @@ import { ensureDatabaseAndSchema } from './ensure-database';
     { provide: TransactionRunner, inject: [DataSource], useFactory: (ds: DataSource) => new TypeOrmTransactionRunner(ds) },
     { provide: SqlReader, inject: [DataSource], useFactory: (ds: DataSource) => new TypeOrmSqlReader(ds) },
     // Inline projections run inside every append's transaction.
-    { provide: PostgresEventStore, useValue: new PostgresEventStore([new LocationsProjection()]) },
+    { provide: PostgresEventStore, useValue: new PostgresEventStore([new LocationsProjection(), new SkuPoliciesProjection()]) },
   ],
   exports: [DataSource, TransactionRunner, SqlReader, PostgresEventStore],
 })

@@ -1,4 +1,4 @@
-import { locationProfileSchema, offlineSalesEventSchema } from '@app/contracts';
+import { locationProfileSchema, offlineSalesEventSchema, skuPolicySchema } from '@app/contracts';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
 
@@ -159,6 +159,42 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
               'A page of SKUs',
             ),
             '400': error('after or limit is not valid'),
+          },
+        },
+      },
+      '/v1/locations/{locationId}/skus/{sku}/policy': {
+        put: {
+          summary: "Set a SKU's safety stock (overriding the location's) and reorder policy at a location (an identical PUT records nothing)",
+          parameters: [
+            { name: 'locationId', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'sku', in: 'path', required: true, schema: { type: 'string' } },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: fromZod(skuPolicySchema) } } },
+          responses: {
+            '201': json({ type: 'object' }, 'Set for the first time'),
+            '200': json({ type: 'object' }, 'Changed or unchanged'),
+            '400': error('A field or the path is not valid'),
+          },
+        },
+      },
+      '/v1/stock-alerts/low': {
+        get: {
+          summary: 'SKU-locations whose available is at or below their reorder point, furthest below first',
+          parameters: [{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } }],
+          responses: {
+            '200': json(
+              {
+                type: 'object',
+                properties: {
+                  items: {
+                    type: 'array',
+                    items: { type: 'object', properties: { locationId: { type: 'string' }, sku: { type: 'string' }, available: { type: 'integer' }, reorderPoint: { type: 'integer' }, reorderQuantity: { type: ['integer', 'null'] } } },
+                  },
+                },
+              },
+              'Low stock',
+            ),
+            '400': error('limit is not valid'),
           },
         },
       },

@@ -18,7 +18,7 @@ ON CONFLICT (sku, location_id) DO UPDATE SET
  */
 export const SELECT_STOCK_OF_SKUS = `
 SELECT c.transaction_id, c.global_position, s.sku, l.location_id, l.on_hand, l.reserved, l.in_transit,
-       coalesce(loc.safety_stock, 0) AS safety_stock, coalesce(loc.ships_online, false) AS ships_online
+       coalesce(p.safety_stock, loc.safety_stock, 0) AS safety_stock, coalesce(loc.ships_online, false) AS ships_online
 FROM (
   SELECT coalesce(max(transaction_id::text), '0') AS transaction_id, coalesce(max(global_position), 0) AS global_position
   FROM checkpoints WHERE processor_id = $2
@@ -26,20 +26,23 @@ FROM (
 CROSS JOIN unnest($1::text[]) AS s(sku)
 LEFT JOIN stock_levels l ON l.sku = s.sku
 LEFT JOIN locations loc ON loc.location_id = l.location_id
+LEFT JOIN sku_policies p ON p.sku = l.sku AND p.location_id = l.location_id
 ORDER BY s.sku, l.location_id`;
 
 /** A SKU at every store open for pickup, with what the pickup search needs. */
 export const SELECT_PICKUP_CANDIDATES = `
-SELECT loc.location_id, loc.lat, loc.lng, l.on_hand - l.reserved - loc.safety_stock AS available
+SELECT loc.location_id, loc.lat, loc.lng, l.on_hand - l.reserved - coalesce(p.safety_stock, loc.safety_stock) AS available
 FROM stock_levels l
 JOIN locations loc ON loc.location_id = l.location_id
+LEFT JOIN sku_policies p ON p.sku = l.sku AND p.location_id = l.location_id
 WHERE l.sku = $1 AND loc.pickup AND loc.type = 'store'`;
 
 /** One location's stock, a page at a time in SKU order (index stock_levels_location_sku_idx). */
 export const SELECT_LOCATION_STOCK_PAGE = `
-SELECT l.sku, l.on_hand, l.reserved, l.in_transit, l.on_hand - l.reserved - coalesce(loc.safety_stock, 0) AS available, l.last_changed_at
+SELECT l.sku, l.on_hand, l.reserved, l.in_transit, l.on_hand - l.reserved - coalesce(p.safety_stock, loc.safety_stock, 0) AS available, l.last_changed_at
 FROM stock_levels l
 LEFT JOIN locations loc ON loc.location_id = l.location_id
+LEFT JOIN sku_policies p ON p.sku = l.sku AND p.location_id = l.location_id
 WHERE l.location_id = $1 AND l.sku > $2
 ORDER BY l.sku
 LIMIT $3`;
@@ -48,3 +51,14 @@ LIMIT $3`;
 export const SELECT_NEGATIVE_STOCK = `
 SELECT location_id, sku, on_hand, last_changed_at FROM stock_levels WHERE on_hand < 0
 ORDER BY on_hand, location_id, sku LIMIT $1`;
+
+/** SKU-locations at or below their reorder point (only those with a policy that sets one). */
+export const SELECT_LOW_STOCK = `
+SELECT p.location_id, p.sku, p.reorder_point, p.reorder_quantity,
+       coalesce(l.on_hand, 0) - coalesce(l.reserved, 0) - p.safety_stock AS available
+FROM sku_policies p
+LEFT JOIN stock_levels l ON l.sku = p.sku AND l.location_id = p.location_id
+WHERE p.reorder_point IS NOT NULL
+  AND coalesce(l.on_hand, 0) - coalesce(l.reserved, 0) - p.safety_stock <= p.reorder_point
+ORDER BY coalesce(l.on_hand, 0) - coalesce(l.reserved, 0) - p.safety_stock - p.reorder_point, p.location_id, p.sku
+LIMIT $1`;

@@ -2,7 +2,7 @@ import { SqlReader } from '@app/event-store';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { parseRequest } from '../../http/parse-request';
-import { SELECT_LOCATION_STOCK_PAGE, SELECT_NEGATIVE_STOCK } from '../stock-views.sql';
+import { SELECT_LOCATION_STOCK_PAGE, SELECT_LOW_STOCK, SELECT_NEGATIVE_STOCK } from '../stock-views.sql';
 
 const pageQuery = z.object({
   after: z.string().max(100).default(''),
@@ -45,5 +45,24 @@ export class LocationStockController {
     const { limit } = parseRequest(pageQuery.pick({ limit: true }), query, 'STOCK.INVALID_PAGE', 'alert request');
     const rows = await this.reads.query<{ location_id: string; sku: string; on_hand: number; last_changed_at: Date }>(SELECT_NEGATIVE_STOCK, [limit]);
     return { items: rows.map((row) => ({ locationId: row.location_id, sku: row.sku, onHand: row.on_hand, lastChangedAt: row.last_changed_at.toISOString() })) };
+  }
+
+  /** `GET /v1/stock-alerts/low?limit=`: SKU-locations whose available is at or below their reorder point, furthest below first. */
+  @Get('stock-alerts/low')
+  async lowStock(@Query() query: Record<string, string>) {
+    const { limit } = parseRequest(pageQuery.pick({ limit: true }), query, 'STOCK.INVALID_PAGE', 'alert request');
+    const rows = await this.reads.query<{ location_id: string; sku: string; available: number; reorder_point: number; reorder_quantity: number | null }>(
+      SELECT_LOW_STOCK,
+      [limit],
+    );
+    return {
+      items: rows.map((row) => ({
+        locationId: row.location_id,
+        sku: row.sku,
+        available: row.available,
+        reorderPoint: row.reorder_point,
+        reorderQuantity: row.reorder_quantity,
+      })),
+    };
   }
 }

@@ -1,0 +1,63 @@
+import { AggregateRepository, PostgresEventStore, TransactionRunner, upcasterChain } from '@app/event-store';
+import {
+  SKU_POLICY_STATE_VERSION,
+  skuPolicyDecider,
+  skuPolicyStreamId,
+  type SkuPolicyCommand,
+  type SkuPolicyEvent,
+  type SkuPolicyState,
+} from '@app/stock-domain';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, EventPublisher, type ICommandHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { executeOnAggregate } from '../../event-sourcing/execute-on-aggregate';
+import { SELECT_SKU_POLICY } from '../sku-policies.sql';
+import { SetSkuPolicy, type SkuPolicyView } from './set-sku-policy.command';
+
+interface PolicyRow {
+  location_id: string;
+  sku: string;
+  safety_stock: number;
+  reorder_point: number | null;
+  reorder_quantity: number | null;
+  version: number;
+  updated_at: Date;
+}
+
+@CommandHandler(SetSkuPolicy)
+export class SetSkuPolicyHandler implements ICommandHandler<SetSkuPolicy, { created: boolean; policy: SkuPolicyView }> {
+  private readonly policies: AggregateRepository<SkuPolicyCommand, SkuPolicyState, SkuPolicyEvent>;
+
+  constructor(
+    @Inject(TransactionRunner) private readonly transactions: TransactionRunner,
+    @Inject(PostgresEventStore) store: PostgresEventStore,
+    @Inject(EventPublisher) private readonly publisher: EventPublisher,
+  ) {
+    this.policies = new AggregateRepository(store, skuPolicyDecider, { everyEvents: 50, stateVersion: SKU_POLICY_STATE_VERSION }, upcasterChain<SkuPolicyEvent>({}));
+  }
+
+  execute({ locationId, sku, policy }: SetSkuPolicy): Promise<{ created: boolean; policy: SkuPolicyView }> {
+    return executeOnAggregate(
+      this.transactions,
+      this.publisher,
+      this.policies,
+      skuPolicyStreamId(locationId, sku),
+      (aggregate) => aggregate.execute({ type: 'SetSkuPolicy', locationId, sku, policy, at: new Date().toISOString() }, () => randomUUID()),
+      async (sql, aggregate) => {
+        const [row] = await sql.query<PolicyRow>(SELECT_SKU_POLICY, [locationId, sku]);
+        return {
+          created: aggregate.loadedVersion === 0,
+          policy: {
+            locationId: row!.location_id,
+            sku: row!.sku,
+            safetyStock: row!.safety_stock,
+            reorderPoint: row!.reorder_point,
+            reorderQuantity: row!.reorder_quantity,
+            version: row!.version,
+            updatedAt: row!.updated_at.toISOString(),
+          },
+        };
+      },
+    );
+  }
+}
