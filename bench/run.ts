@@ -1,10 +1,12 @@
 import { runAppendBench } from './append.bench';
 import { runIngestBench } from './ingest.bench';
+import { runQueryBench } from './query.bench';
 import { writeReport, type BenchReport } from './report';
 
 /**
  * npm run bench -- --suite append [--events N] [--streams N] [--batch N] [--one-by-one N]
  * npm run bench -- --suite ingest [--lines N] [--lines-per-message N] [--freshness-rate N] [--freshness-seconds N]
+ * npm run bench -- --suite query [--skus N] [--locations N] [--seconds N] [--connections N]
  * Each suite prints a table and writes bench/results/<suite>.json. Needs PostgreSQL (and Kafka for
  * the suites that use it) like the tests: TEST_DATABASE_URL, KAFKA_BROKERS.
  */
@@ -22,6 +24,13 @@ const SUITES: Record<string, (flags: Map<string, string>) => Promise<BenchReport
       linesPerMessage: number(flags, 'lines-per-message', 2),
       freshnessLinesPerSecond: number(flags, 'freshness-rate', 5_000),
       freshnessSeconds: number(flags, 'freshness-seconds', 20),
+    }),
+  query: (flags) =>
+    runQueryBench({
+      skus: number(flags, 'skus', 100_000),
+      locations: number(flags, 'locations', 50),
+      seconds: number(flags, 'seconds', 15),
+      connections: number(flags, 'connections', 20),
     }),
 };
 
