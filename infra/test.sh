@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash infra/install-node-deps.sh
-bash infra/postgres/ensure.sh
+# The machine's PostgreSQL, unless the tests are pointed at another server.
+if [ -z "${TEST_DATABASE_URL:-}" ]; then bash infra/postgres/ensure.sh; fi
 
 started_kafka=0
 if ! bash infra/kafka/kafka.sh status >/dev/null 2>&1; then
