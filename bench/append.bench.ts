@@ -1,7 +1,7 @@
 import { ProgressBar } from '@app/console';
 import { PostgresEventStore, type StreamAppend } from '@app/event-store';
 import { createTestDatabase } from '../test/support/test-database';
-import { percentile, printTable, round, writeReport, type BenchReport } from './report';
+import { percentile, printTable, round, type BenchReport } from './report';
 
 interface AppendSettings {
   events: number;

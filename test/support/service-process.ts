@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { BUILT, requireBuilt } from './built-apps';
-import { TEST_DATABASE_URL, uniqueSchemaName } from './test-database';
-import { TEST_KAFKA_BROKERS, uniqueTopicEnv } from './test-kafka';
+import { isolatedServiceEnv } from './isolated-env';
 
 /** A free TCP port on 127.0.0.1 (asked of the OS, then released). */
 export async function freePort(): Promise<number> {
@@ -77,20 +76,9 @@ export class ServiceProcess {
   }
 }
 
-/** Environment for service processes of one test: their own schema, topics and consumer group. */
+/** Environment for service processes of one test; a crashed one gives up its partitions after 6 s. */
 export function processTestEnv(prefix: string, extra: Record<string, string> = {}) {
-  const schema = uniqueSchemaName(prefix);
-  const topicEnv = uniqueTopicEnv(schema.replace(/_/g, '-'));
-  const env: Record<string, string> = {
-    DATABASE_URL: TEST_DATABASE_URL,
-    DATABASE_SCHEMA: schema,
-    KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
-    KAFKA_GROUP_ID: `inventory-${schema}`,
-    KAFKA_SESSION_TIMEOUT_MS: '6000',
-    ...topicEnv,
-    ...extra,
-  };
-  return { schema, topicEnv, env };
+  return isolatedServiceEnv(prefix, { KAFKA_SESSION_TIMEOUT_MS: '6000', ...extra });
 }
 
 /** The service's lag figures from /health/ready. */

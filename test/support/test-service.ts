@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { serviceUrl, startInventoryService } from '../../apps/inventory-service/src/bootstrap';
 import { loadServiceConfig, type ServiceConfig } from '../../apps/inventory-service/src/config/service-config';
-import { dropSchema, TEST_DATABASE_URL, uniqueSchemaName } from './test-database';
-import { TEST_KAFKA_BROKERS, uniqueTopicEnv } from './test-kafka';
+import { isolatedServiceEnv } from './isolated-env';
+import { dropSchema } from './test-database';
 
 export interface RunningTestService {
   app: INestApplication;
@@ -13,16 +13,8 @@ export interface RunningTestService {
 
 /** The real service, in this process, on its own schema, topics and consumer group, on a free port. */
 export async function startTestService(overrides: Record<string, string> = {}): Promise<RunningTestService> {
-  const schema = overrides.DATABASE_SCHEMA ?? uniqueSchemaName('e2e');
-  const config = loadServiceConfig({
-    PORT: '0',
-    DATABASE_URL: TEST_DATABASE_URL,
-    DATABASE_SCHEMA: schema,
-    KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
-    KAFKA_GROUP_ID: `inventory-${schema}`,
-    ...uniqueTopicEnv(schema.replace(/_/g, '-')),
-    ...overrides,
-  });
+  const { schema, env } = isolatedServiceEnv('e2e', { PORT: '0', ...overrides });
+  const config = loadServiceConfig(env);
   const app = await startInventoryService(config);
   return {
     app,

@@ -27,7 +27,7 @@ export class GetStockController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ items: SkuStock[] } | undefined> {
     if (!skusParam) throw ApiError.badRequest('STOCK.SKUS_REQUIRED', 'pass the SKUs to look up as ?skus=SKU-1,SKU-2', [{ field: 'skus', problem: 'required' }]);
-    const skus = [...new Set(skusParam.split(',').map((sku) => sku.trim()).filter((sku) => sku.length > 0))];
+    const skus = skuListOf(skusParam);
     if (skus.length > MAX_SKUS_PER_LOOKUP) {
       throw ApiError.badRequest('STOCK.TOO_MANY_SKUS', `at most ${MAX_SKUS_PER_LOOKUP} SKUs per lookup; split the request`, [
         { field: 'skus', problem: `${skus.length} SKUs given, at most ${MAX_SKUS_PER_LOOKUP} allowed` },
@@ -83,6 +83,11 @@ function conditional<T>(body: T, position: string, ifNoneMatch: string | undefin
     return undefined;
   }
   return body;
+}
+
+/** The distinct SKUs of a comma-separated `skus` parameter, blanks dropped. */
+export function skuListOf(param: string | undefined): string[] {
+  return [...new Set((param ?? '').split(',').map((sku) => sku.trim()).filter((sku) => sku.length > 0))];
 }
 
 function invalidSku(field: string, sku: string): ApiError {
