@@ -1,12 +1,17 @@
 import { runAppendBench } from './append.bench';
 import { runIngestBench } from './ingest.bench';
 import { runQueryBench } from './query.bench';
+import { runSourcingBench } from './sourcing.bench';
 import { writeReport, type BenchReport } from './report';
 
 /**
  * npm run bench -- --suite append [--events N] [--streams N] [--batch N] [--one-by-one N]
  * npm run bench -- --suite ingest [--lines N] [--lines-per-message N] [--freshness-rate N] [--freshness-seconds N]
  * npm run bench -- --suite query [--skus N] [--locations N] [--seconds N] [--connections N]
+ * npm run bench -- --suite sourcing [--locations N] [--orders N] [--lines N]
+ *   (planSourcing per order over a seeded network: defaults 1,000 locations, 20,000 orders, 5 lines
+ *   an order; pure and in process, so `npx tsx bench/run.ts --suite sourcing` runs it without
+ *   PostgreSQL or Kafka. With --suite all, --lines and --locations are shared with ingest and query.)
  * Each suite prints a table and writes bench/results/<suite>.json. Needs PostgreSQL (and Kafka for
  * the suites that use it) like the tests: TEST_DATABASE_URL, KAFKA_BROKERS.
  */
@@ -31,6 +36,12 @@ const SUITES: Record<string, (flags: Map<string, string>) => Promise<BenchReport
       locations: number(flags, 'locations', 50),
       seconds: number(flags, 'seconds', 15),
       connections: number(flags, 'connections', 20),
+    }),
+  sourcing: (flags) =>
+    runSourcingBench({
+      locations: number(flags, 'locations', 1_000),
+      orders: number(flags, 'orders', 20_000),
+      linesPerOrder: number(flags, 'lines', 5),
     }),
 };
 

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The whole test suite, from nothing: npm dependencies, PostgreSQL, a real Kafka broker, then
+# The whole test suite, from nothing: npm dependencies, Chromium, PostgreSQL, a real Kafka broker, then
 # type checks, unit, integration and end-to-end tests. Stops the broker if it started it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash infra/install-node-deps.sh
+# Chromium for the dashboard's browser test (the Debian package, only if /usr/bin/chromium is missing).
+bash infra/install-chromium.sh
 # The machine's PostgreSQL, unless the tests are pointed at another server.
 if [ -z "${TEST_DATABASE_URL:-}" ]; then bash infra/postgres/ensure.sh; fi
 

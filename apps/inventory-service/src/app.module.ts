@@ -3,6 +3,9 @@ import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ServiceConfig } from './config/service-config';
 import { DatabaseModule } from './database/database.module';
+import { DashboardPageController } from './dashboard/dashboard-page.controller';
+import { DashboardSummaryController } from './dashboard/dashboard-summary.controller';
+import { EventRateSampler } from './dashboard/event-rate.sampler';
 import { HealthController } from './health/health.controller';
 import { ApiErrorFilter } from './http/api-error.filter';
 import { KafkaConnection } from './kafka/kafka-connection';
@@ -25,6 +28,9 @@ import { StockStreamController } from './stock-views/stock-stream/stock-stream.c
 import { PickupNearController } from './stock-views/pickup-near/pickup-near.controller';
 import { GetStockOfSkusHandler } from './stock-views/get-stock/get-stock.handler';
 import { StockViewsProcessor } from './stock-views/stock-views-processor.service';
+import { GetOrderFulfillmentController } from './smart-logistics/get-order-fulfillment/get-order-fulfillment.controller';
+import { GetOrderFulfillmentHandler } from './smart-logistics/get-order-fulfillment/get-order-fulfillment.handler';
+import { PickupHoldSweeper } from './smart-logistics/expire-pickup-holds/pickup-hold-sweeper.service';
 
 /** The inventory service, wired for one configuration. */
 @Module({})
@@ -34,7 +40,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [CqrsModule.forRoot(), DatabaseModule],
-      controllers: [SetSkuPolicyController, StockStreamController, PickupNearController, LocationStockController, GetStockController, DescribeLocationController, GetLocationsController, PostPosEventController, HealthController, MetricsController],
+      controllers: [GetOrderFulfillmentController, SetSkuPolicyController, StockStreamController, PickupNearController, LocationStockController, GetStockController, DescribeLocationController, GetLocationsController, PostPosEventController, HealthController, MetricsController, DashboardPageController, DashboardSummaryController],
       providers: [
         { provide: ServiceConfig, useValue: config },
         { provide: APP_FILTER, useClass: ApiErrorFilter },
@@ -49,6 +55,9 @@ export class AppModule {
         StockChangeFeed,
         DescribeLocationHandler,
         SetSkuPolicyHandler,
+        EventRateSampler,
+        GetOrderFulfillmentHandler,
+        PickupHoldSweeper,
       ],
       exports: [ServiceConfig],
     };

@@ -10,10 +10,11 @@ import { issuePosKey, revokePosKey } from './pos-gateway/pos-api-keys';
 import { locationsReadModel } from './locations/locations.projection';
 import { skuPoliciesReadModel } from './sku-policies/sku-policies.projection';
 import { stockLevelsReadModel } from './stock-views/stock-levels.projection';
+import { dailySalesReadModel } from './stock-views/daily-sales.projection';
 
 /** Read models the rebuild command knows, by name. */
 const READ_MODELS: Record<string, RebuildableReadModel> = Object.fromEntries(
-  [locationsReadModel, skuPoliciesReadModel, stockLevelsReadModel].map((model) => [model.name, model]),
+  [locationsReadModel, skuPoliciesReadModel, stockLevelsReadModel, dailySalesReadModel].map((model) => [model.name, model]),
 );
 
 const USAGE = `usage: inventory-cli <command>

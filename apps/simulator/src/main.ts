@@ -1,6 +1,7 @@
 import { topicNamesFromEnv } from '@app/contracts';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
-import { ZipfCatalogue, seededRandom } from './city';
+import { ZipfCatalogue, seededRandom, type SimulatedLocation } from './city';
+import { SimulatedLogisticsWorkers } from './logistics-workers';
 import { OmnichannelDay, type SimulatedMessage } from './omnichannel-day';
 import { ProgressBar } from '@app/console';
 
@@ -11,6 +12,8 @@ interface SimulatorSettings {
   ratePerSecond: number;
   durationSeconds: number;
   seed: number;
+  pickDelayMs: number;
+  failedPickRate: number;
 }
 
 function settingsFromEnv(env: NodeJS.ProcessEnv): SimulatorSettings {
@@ -28,6 +31,8 @@ function settingsFromEnv(env: NodeJS.ProcessEnv): SimulatorSettings {
     ratePerSecond: number('SIM_RATE', 200),
     durationSeconds: number('SIM_DURATION_S', 20),
     seed: number('SIM_SEED', Date.now() % 1_000_000),
+    pickDelayMs: number('SIM_PICK_DELAY_MS', 1500),
+    failedPickRate: number('SIM_FAILED_PICK_RATE', 0.03),
   };
 }
 
@@ -48,6 +53,10 @@ async function main(): Promise<void> {
     });
   };
 
+  await registerLocations(settings.serviceUrl, day.locations);
+  const workers = new SimulatedLogisticsWorkers(kafka, topics, day, seededRandom(settings.seed + 1), settings);
+  await workers.start();
+  const deadLettersBefore = await topicSize(kafka, topics.deadLetters);
   day.startFrom(await settledStock(settings.serviceUrl, day.catalogue.skus));
   let events = 0;
   let lines = 0;
@@ -65,6 +74,7 @@ async function main(): Promise<void> {
   for (let sent = 0; sent < total; ) {
     const batch: SimulatedMessage[] = [];
     for (let i = 0; i < perTick && sent < total; i += 1, sent += 1) batch.push(day.next());
+    batch.push(...workers.due());
     await send(batch);
     events += batch.length;
     lines += batch.reduce((sum, m) => sum + m.lines, 0);
@@ -72,21 +82,80 @@ async function main(): Promise<void> {
     const due = started + (sent / settings.ratePerSecond) * 1000;
     if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
   }
+  // The workers finish what is in hand (the service may still be sourcing the last orders).
+  const drainDeadline = Date.now() + 120_000;
+  while (Date.now() < drainDeadline) {
+    const answers = workers.due();
+    if (answers.length > 0) await send(answers);
+    const lag = await lagOf(settings.serviceUrl);
+    if (!workers.busy && lag.inboundMessages === 0 && lag.outboxMessages === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
   await producer.disconnect();
 
   const accuracy = await compareWithService(settings.serviceUrl, day);
+  await workers.stop();
+  const deadLetters = (await topicSize(kafka, topics.deadLetters)) - deadLettersBefore;
+  const w = workers.counts;
   process.stdout.write(
     [
       '',
       'simulator summary',
       `  events sent:        ${events} (${lines} lines) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `  web orders:         ${day.webOrders.placed} placed (${day.webOrders.ship} ship, ${day.webOrders.pickup} pickup), ${day.webOrders.cancelled} cancelled by shoppers`,
+      `  fulfillments:       ${w.dispatches} dispatched: ${w.shipped} shipped, ${w.collected} collected, ${w.failedPicks} short picks (re-sourced), ${w.cancelledBeforePick} cancelled before the pick`,
+      `  backordered:        ${w.backorders} orders with lines no location could supply`,
+      `  transfers:          ${w.transfers} (replenishment and pickups), all shipped and received`,
+      `  dead letters:       ${deadLetters}`,
+      `  repeated commands:  ${w.repeatsDropped} (dropped by commandId)`,
       `  stock accuracy:     ${accuracy.matching}/${accuracy.compared} SKU-locations match the simulator's own ledger` +
         (accuracy.mismatches.length > 0 ? ` (first mismatches: ${accuracy.mismatches.slice(0, 5).join('; ')})` : ''),
-      `  look at:            ${settings.serviceUrl}/v1/stock/${day.catalogue.skus[0]}`,
+      `  look at:            ${settings.serviceUrl}/dashboard?sku=${day.catalogue.skus[0]}`,
+      `                      ${settings.serviceUrl}/v1/stock/${day.catalogue.skus[0]}`,
       '',
     ].join('\n'),
   );
   if (accuracy.matching !== accuracy.compared) process.exitCode = 1;
+}
+
+/** The city's stores and warehouses, registered (or re-described) with the service. */
+async function registerLocations(serviceUrl: string, locations: readonly SimulatedLocation[]): Promise<void> {
+  for (const location of locations) {
+    const warehouse = location.type === 'warehouse';
+    const profile = {
+      type: location.type,
+      name: location.name,
+      lat: location.lat,
+      lng: location.lng,
+      shipsOnline: true,
+      pickup: !warehouse,
+      dailyCapacity: warehouse ? 5000 : 400,
+      safetyStock: warehouse ? 5 : 1,
+    };
+    const response = await fetch(`${serviceUrl}/v1/locations/${location.locationId}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(profile),
+    });
+    if (!response.ok) throw new Error(`PUT /v1/locations/${location.locationId} answered ${response.status}: ${await response.text()}`);
+  }
+}
+
+async function lagOf(serviceUrl: string): Promise<{ inboundMessages: number; outboxMessages: number }> {
+  const body = (await (await fetch(`${serviceUrl}/health/ready`)).json()) as { lag?: { inboundMessages?: number; outboxMessages?: number } };
+  return { inboundMessages: body.lag?.inboundMessages ?? 1, outboxMessages: body.lag?.outboxMessages ?? 1 };
+}
+
+/** Messages on a topic so far (sum of end offsets minus start offsets). */
+async function topicSize(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    if (!(await admin.listTopics()).includes(topic)) return 0;
+    return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** On-hand per `location|sku` as the service shows it now. */

@@ -2,7 +2,7 @@ import { HANGZHOU, ZipfCatalogue, type SimulatedLocation } from './city';
 
 /** A message for one of the contract's inbound topics. */
 export interface SimulatedMessage {
-  topic: 'stockMovements' | 'offlineSales';
+  topic: 'stockMovements' | 'offlineSales' | 'onlineOrders' | 'logisticsEvents';
   key: string;
   value: Record<string, unknown> & { eventId: string; type: string };
   lines: number;
@@ -17,6 +17,9 @@ export class OmnichannelDay {
   private sequence = 0;
   private clock: number;
   private readonly stores: SimulatedLocation[];
+  /** Web orders placed and not cancelled yet, a few of which shoppers cancel. */
+  private readonly cancellable: string[] = [];
+  readonly webOrders = { placed: 0, ship: 0, pickup: 0, cancelled: 0 };
 
   constructor(
     readonly catalogue: ZipfCatalogue,
@@ -43,17 +46,38 @@ export class OmnichannelDay {
     }
   }
 
-  /** One more event of the day: mostly store sales, some returns, receipts and counts. */
+  /**
+   * One more event of the day: mostly store sales, then web orders (ship to a point in the city, or
+   * pick up at a store), some returns, receipts, counts, and a shopper cancelling now and then.
+   */
   next(): SimulatedMessage {
     const roll = this.random();
     const store = this.stores[Math.floor(this.random() * this.stores.length)]!;
-    if (roll < 0.82) return this.storeSale(store.locationId);
+    if (roll < 0.7) return this.storeSale(store.locationId);
+    if (roll < 0.84) return this.webOrder();
+    if (roll < 0.85 && this.cancellable.length > 0) return this.cancelWebOrder();
     if (roll < 0.9) return this.storeReturn(store.locationId);
     if (roll < 0.96) {
       const location = this.locations[Math.floor(this.random() * this.locations.length)]!;
       return this.receipt(location.locationId, [{ sku: this.catalogue.pick(this.random()), quantity: 5 + Math.floor(this.random() * 20) }]);
     }
     return this.count(store.locationId);
+  }
+
+  /** A physical movement the logistics workers made: the ledger follows it. */
+  recordMovement(locationId: string, sku: string, delta: number): void {
+    this.move(locationId, sku, delta);
+  }
+
+  /** The next instant of the day's clock: every event of the run, whoever sends it, is ordered by it. */
+  tick(): string {
+    this.clock += 1 + Math.floor(this.random() * 5);
+    return new Date(this.clock).toISOString();
+  }
+
+  nextEventId(prefix: string): string {
+    this.sequence += 1;
+    return `sim-${this.runId}-${prefix}-${this.sequence}`;
   }
 
   get skusTouched(): string[] {
@@ -64,6 +88,34 @@ export class OmnichannelDay {
     const lines = this.basket(storeId);
     for (const line of lines) this.move(storeId, line.sku, -line.quantity);
     return this.message('offlineSales', storeId, { type: 'StoreSaleRecorded', storeId, receiptId: `R-${this.runId}-${this.sequence}`, lines });
+  }
+
+  /** A web shopper: one to three SKUs, shipped to a point in the city, or (one in four) picked up at a store. */
+  private webOrder(): SimulatedMessage {
+    const orderId = `WEB-${this.runId}-${this.sequence + 1}`;
+    const bySku = new Map<string, number>();
+    const size = 1 + Math.floor(this.random() * 3);
+    for (let i = 0; i < size; i += 1) {
+      const sku = this.catalogue.pick(this.random());
+      bySku.set(sku, (bySku.get(sku) ?? 0) + 1);
+    }
+    const pickup = this.random() < 0.25;
+    const delivery = pickup
+      ? { mode: 'pickup', storeId: this.stores[Math.floor(this.random() * this.stores.length)]!.locationId }
+      : { mode: 'ship', lat: round(30.15 + this.random() * 0.3), lng: round(120.03 + this.random() * 0.3) };
+    this.webOrders.placed += 1;
+    if (pickup) this.webOrders.pickup += 1;
+    else this.webOrders.ship += 1;
+    this.cancellable.push(orderId);
+    if (this.cancellable.length > 50) this.cancellable.shift();
+    const lines = [...bySku].map(([sku, quantity]) => ({ sku, quantity }));
+    return this.message('onlineOrders', orderId, { type: 'OnlineOrderPlaced', orderId, lines, delivery });
+  }
+
+  private cancelWebOrder(): SimulatedMessage {
+    const orderId = this.cancellable.splice(Math.floor(this.random() * this.cancellable.length), 1)[0]!;
+    this.webOrders.cancelled += 1;
+    return this.message('onlineOrders', orderId, { type: 'OnlineOrderCancelled', orderId });
   }
 
   private storeReturn(storeId: string): SimulatedMessage {
@@ -111,8 +163,10 @@ export class OmnichannelDay {
 
   private message(topic: SimulatedMessage['topic'], key: string, body: Record<string, unknown> & { type: string }): SimulatedMessage {
     this.sequence += 1;
-    this.clock += 1 + Math.floor(this.random() * 5); // strictly increasing: the day's events never share a timestamp
-    const value = { eventId: `sim-${this.runId}-${this.sequence}`, occurredAt: new Date(this.clock).toISOString(), ...body };
+    const occurredAt = this.tick(); // strictly increasing: the day's events never share a timestamp
+    const value = { eventId: `sim-${this.runId}-${this.sequence}`, occurredAt, ...body };
     return { topic, key, value, lines: Array.isArray(body.lines) ? body.lines.length : 1 };
   }
 }
+
+const round = (degrees: number) => Math.round(degrees * 10_000) / 10_000;

@@ -65,6 +65,11 @@ export class StreamUnitOfWork<Command, State, Event extends { type: string; data
     return this.loaded(streamId).loadedVersion;
   }
 
+  /** Streams with events queued for commit, in the order they were loaded. */
+  changedStreamIds(): string[] {
+    return [...this.streams].filter(([, stream]) => stream.pending.length > 0).map(([streamId]) => streamId);
+  }
+
   /** Decide on the stream's current state, evolve it, and queue the events for commit. */
   execute(streamId: string, command: Command, options: RecordOptions<Event>): Event[] {
     const stream = this.loaded(streamId);

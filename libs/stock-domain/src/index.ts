@@ -5,3 +5,8 @@ export * from './geo';
 export * from './pickup';
 export * from './profile';
 export * from './sku-policy';
+export * from './order-lines';
+export * from './online-order';
+export * from './transfer';
+export * from './replenishment';
+export * from './sourcing';

@@ -19,6 +19,20 @@ interface Recorded {
   sourceEventId: string;
   /** What this event did to on-hand, after applying the count rule. */
   onHandChange: number;
+  /** What this event did to reserved (absent: nothing). */
+  reservedChange?: number;
+  /** What this event did to in-transit towards this location (absent: nothing). */
+  inTransitChange?: number;
+}
+
+/** What a reservation is held for: an online order's fulfillment, or a transfer out of this location. */
+export type ReservationPurpose = 'fulfillment' | 'transfer';
+
+interface ReservationRef {
+  purpose: ReservationPurpose;
+  /** The fulfillmentId or transferId. */
+  referenceId: string;
+  quantity: number;
 }
 
 export type StockItemEvent =
@@ -26,7 +40,13 @@ export type StockItemEvent =
   | { type: 'StockSold'; data: Recorded & { quantity: number; receiptId: string } }
   | { type: 'StockReturned'; data: Recorded & { quantity: number; receiptId: string } }
   | { type: 'StockAdjusted'; data: Recorded & { delta: number; reason: string } }
-  | { type: 'StockCounted'; data: Recorded & { countedQuantity: number } };
+  | { type: 'StockCounted'; data: Recorded & { countedQuantity: number } }
+  | { type: 'StockReserved'; data: Recorded & ReservationRef }
+  | { type: 'ReservationReleased'; data: Recorded & ReservationRef & { reason: string } }
+  | { type: 'ReservedStockShipped'; data: Recorded & ReservationRef }
+  | { type: 'TransferInbound'; data: Recorded & { transferId: string; quantity: number } }
+  | { type: 'TransferReceivedIn'; data: Recorded & { transferId: string; quantity: number } }
+  | { type: 'ReplenishmentRequested'; data: Recorded & { transferId: string; quantity: number } };
 
 export type StockItemEventType = StockItemEvent['type'];
 
@@ -36,6 +56,8 @@ export interface StockItemState {
   inTransit: number;
   /** occurredAt (epoch ms) of the latest count applied, if any. */
   countedAt: number | null;
+  /** The replenishment transfer into this location not yet received, if any: never a second one. */
+  openReplenishmentTransferId: string | null;
   /** Recent physical movements as [occurredAt epoch ms, quantity moved], oldest first. */
   journal: Array<[number, number]>;
 }
@@ -48,6 +70,7 @@ export const initialStockItemState = (): StockItemState => ({
   reserved: 0,
   inTransit: 0,
   countedAt: null,
+  openReplenishmentTransferId: null,
   journal: [],
 });
 
@@ -61,8 +84,30 @@ export type StockItemCommand =
   | ({ type: 'RecordStoreSale'; quantity: number; receiptId: string } & Provenance)
   | ({ type: 'RecordStoreReturn'; quantity: number; receiptId: string } & Provenance)
   | ({ type: 'RecordAdjustment'; delta: number; reason: string } & Provenance)
-  | ({ type: 'RecordCount'; countedQuantity: number } & Provenance);
+  | ({ type: 'RecordCount'; countedQuantity: number } & Provenance)
+  /** Hold stock for an online order or an outgoing transfer; never more than available. */
+  | ({ type: 'ReserveStock'; purpose: ReservationPurpose; referenceId: string; quantity: number; safetyStock: number } & Provenance)
+  | ({ type: 'ReleaseReservation'; purpose: ReservationPurpose; referenceId: string; quantity: number; reason: string } & Provenance)
+  /**
+   * Reserved stock left the building (shipped, collected, or a transfer picked up). `reservedQuantity`
+   * is what was still held for it: 0 when the reservation was released first (a cancel raced the truck).
+   */
+  | ({ type: 'ShipReservedStock'; purpose: ReservationPurpose; referenceId: string; quantity: number; reservedQuantity: number } & Provenance)
+  | ({ type: 'ExpectTransfer'; transferId: string; quantity: number } & Provenance)
+  /** Stock arrived: `quantity` received, `inTransitQuantity` what was on its way for that transfer. */
+  | ({ type: 'ReceiveTransfer'; transferId: string; quantity: number; inTransitQuantity: number } & Provenance)
+  | ({ type: 'RequestReplenishment'; transferId: string; quantity: number } & Provenance);
 
+/** An online order or a transfer asked for more than the location can promise: the caller sourced wrongly. */
+export class ReservationExceedsAvailable extends Error {
+  constructor(
+    readonly referenceId: string,
+    readonly requested: number,
+    readonly available: number,
+  ) {
+    super(`${referenceId} asked to reserve ${requested} but only ${available} is available`);
+  }
+}
 /**
  * Receipts, store sales, returns, adjustments and counts are facts from the shop floor: they are
  * always recorded, even when a sale drives on-hand below zero (negative stock is flagged by the
@@ -102,6 +147,50 @@ export function decideStockItem(command: StockItemCommand, state: StockItemState
           data: { ...provenance, countedQuantity: command.countedQuantity, onHandChange: countChange(state, command) },
         },
       ];
+    case 'ReserveStock': {
+      const available = state.onHand - state.reserved - command.safetyStock;
+      if (command.quantity > available) throw new ReservationExceedsAvailable(command.referenceId, command.quantity, available);
+      const reference = { purpose: command.purpose, referenceId: command.referenceId, quantity: command.quantity };
+      return [{ type: 'StockReserved', data: { ...provenance, ...reference, onHandChange: 0, reservedChange: command.quantity } }];
+    }
+    case 'ReleaseReservation': {
+      const reference = { purpose: command.purpose, referenceId: command.referenceId, quantity: command.quantity };
+      return [
+        { type: 'ReservationReleased', data: { ...provenance, ...reference, reason: command.reason, onHandChange: 0, reservedChange: -command.quantity } },
+      ];
+    }
+    case 'ShipReservedStock': {
+      const reference = { purpose: command.purpose, referenceId: command.referenceId, quantity: command.quantity };
+      return [
+        {
+          type: 'ReservedStockShipped',
+          data: { ...provenance, ...reference, onHandChange: moved(-command.quantity), reservedChange: -command.reservedQuantity },
+        },
+      ];
+    }
+    case 'ExpectTransfer':
+      return [
+        {
+          type: 'TransferInbound',
+          data: { ...provenance, transferId: command.transferId, quantity: command.quantity, onHandChange: 0, inTransitChange: command.quantity },
+        },
+      ];
+    case 'ReceiveTransfer':
+      return [
+        {
+          type: 'TransferReceivedIn',
+          data: {
+            ...provenance,
+            transferId: command.transferId,
+            quantity: command.quantity,
+            onHandChange: moved(command.quantity),
+            inTransitChange: -command.inTransitQuantity,
+          },
+        },
+      ];
+    case 'RequestReplenishment':
+      if (state.openReplenishmentTransferId !== null) return []; // one open replenishment per SKU and location
+      return [{ type: 'ReplenishmentRequested', data: { ...provenance, transferId: command.transferId, quantity: command.quantity, onHandChange: 0 } }];
   }
 }
 
@@ -121,28 +210,48 @@ function isBeforeLatestCount(state: StockItemState, at: number): boolean {
   return state.countedAt !== null && at <= state.countedAt;
 }
 
-/** The physical quantity an event moved (counts move nothing). */
-function physicalMovement(event: StockItemEvent): number {
+/** The physical quantity an event moved; null for events that move nothing on the shelf. */
+function physicalMovement(event: StockItemEvent): number | null {
   switch (event.type) {
     case 'StockReceived':
     case 'StockReturned':
+    case 'TransferReceivedIn':
       return event.data.quantity;
     case 'StockSold':
+    case 'ReservedStockShipped':
       return -event.data.quantity;
     case 'StockAdjusted':
       return event.data.delta;
     case 'StockCounted':
-      return 0;
+    case 'StockReserved':
+    case 'ReservationReleased':
+    case 'TransferInbound':
+    case 'ReplenishmentRequested':
+      return null;
   }
 }
 
 export function evolveStockItem(state: StockItemState, event: StockItemEvent): StockItemState {
   const at = Date.parse(event.data.occurredAt);
-  const onHand = state.onHand + event.data.onHandChange;
-  if (event.type === 'StockCounted') {
-    return isBeforeLatestCount(state, at) ? state : { ...state, onHand, countedAt: at };
+  const changed: StockItemState = {
+    ...state,
+    onHand: state.onHand + event.data.onHandChange,
+    reserved: state.reserved + (event.data.reservedChange ?? 0),
+    inTransit: state.inTransit + (event.data.inTransitChange ?? 0),
+  };
+  switch (event.type) {
+    case 'StockCounted':
+      return isBeforeLatestCount(state, at) ? state : { ...changed, countedAt: at };
+    case 'ReplenishmentRequested':
+      return { ...changed, openReplenishmentTransferId: event.data.transferId };
+    case 'TransferReceivedIn':
+      if (state.openReplenishmentTransferId === event.data.transferId) changed.openReplenishmentTransferId = null;
+      break;
+    default:
+      break;
   }
-  return { ...state, onHand, journal: trimJournal(insertByTime(state.journal, [at, physicalMovement(event)])) };
+  const movement = physicalMovement(event);
+  return movement === null ? changed : { ...changed, journal: trimJournal(insertByTime(state.journal, [at, movement])) };
 }
 
 function insertByTime(journal: Array<[number, number]>, entry: [number, number]): Array<[number, number]> {
@@ -184,4 +293,4 @@ export const stockItemDecider = {
 };
 
 /** Bump when StockItemState's shape changes: older snapshots are then ignored and rebuilt. */
-export const STOCK_ITEM_STATE_VERSION = 1;
+export const STOCK_ITEM_STATE_VERSION = 2;

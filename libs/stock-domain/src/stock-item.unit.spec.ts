@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  ReservationExceedsAvailable,
   decideStockItem,
   evolveStockItem,
   foldStockItem,
@@ -130,5 +131,66 @@ describe('stock item properties', () => {
         expect(foldStockItem(events).onHand).toBe(state.onHand);
       }),
     );
+  });
+});
+
+describe('stock item reservations and transfers', () => {
+  const reserve = (quantity: number, minute: number, safetyStock = 0): StockItemCommand => ({
+    type: 'ReserveStock',
+    purpose: 'fulfillment',
+    referenceId: `F-${minute}`,
+    quantity,
+    safetyStock,
+    occurredAt: at(minute),
+    sourceEventId: `o${minute}`,
+  });
+
+  it('reserves up to available (on hand − reserved − safety stock) and never more', () => {
+    const { state } = record([receipt(10, 1), reserve(6, 2), reserve(2, 3, 2)]);
+    expect(state).toMatchObject({ onHand: 10, reserved: 8 });
+    expect(() => decideStockItem(reserve(1, 4, 2), state)).toThrow(ReservationExceedsAvailable);
+    expect(decideStockItem(reserve(2, 4), state)).toHaveLength(1);
+  });
+
+  it('ships reserved stock: on hand and reserved both go down; a release only frees the reservation', () => {
+    const { state, events } = record([
+      receipt(10, 1),
+      reserve(3, 2),
+      { type: 'ShipReservedStock', purpose: 'fulfillment', referenceId: 'F-2', quantity: 3, reservedQuantity: 3, occurredAt: at(3), sourceEventId: 'x' },
+      reserve(2, 4),
+      { type: 'ReleaseReservation', purpose: 'fulfillment', referenceId: 'F-4', quantity: 2, reason: 'order-cancelled', occurredAt: at(5), sourceEventId: 'y' },
+    ]);
+    expect(state).toMatchObject({ onHand: 7, reserved: 0 });
+    expect(events.map((e) => [e.type, e.data.onHandChange, e.data.reservedChange ?? 0])).toEqual([
+      ['StockReceived', 10, 0],
+      ['StockReserved', 0, 3],
+      ['ReservedStockShipped', -3, -3],
+      ['StockReserved', 0, 2],
+      ['ReservationReleased', 0, -2],
+    ]);
+  });
+
+  it('counts a shipment that happened after a late count on top of it, like any movement', () => {
+    const { state } = record([
+      receipt(10, 1),
+      reserve(3, 2),
+      { type: 'ShipReservedStock', purpose: 'fulfillment', referenceId: 'F-2', quantity: 3, reservedQuantity: 3, occurredAt: at(5), sourceEventId: 'x' },
+      count(9, 4), // counted before the truck left, reported after
+    ]);
+    expect(state.onHand).toBe(6);
+  });
+
+  it('keeps in-transit until the transfer arrives, and one open replenishment per SKU and location', () => {
+    const request = (minute: number): StockItemCommand => ({ type: 'RequestReplenishment', transferId: `T-${minute}`, quantity: 5, occurredAt: at(minute), sourceEventId: `t${minute}` });
+    const { state } = record([
+      request(1),
+      request(2), // a second request while T-1 is open records nothing
+      { type: 'ExpectTransfer', transferId: 'T-1', quantity: 5, occurredAt: at(3), sourceEventId: 'a' },
+    ]);
+    expect(state).toMatchObject({ onHand: 0, inTransit: 5, openReplenishmentTransferId: 'T-1' });
+    expect(decideStockItem(request(4), state)).toEqual([]);
+    const { state: arrived } = record([{ type: 'ReceiveTransfer', transferId: 'T-1', quantity: 4, inTransitQuantity: 5, occurredAt: at(5), sourceEventId: 'b' }], state);
+    expect(arrived).toMatchObject({ onHand: 4, inTransit: 0, openReplenishmentTransferId: null });
+    expect(decideStockItem(request(6), arrived)).toHaveLength(1);
   });
 });

@@ -16,3 +16,10 @@ export function onlineAvailableToPromise(locations: Iterable<{ available: number
   for (const location of locations) if (location.shipsOnline) total += Math.max(0, location.available);
   return total;
 }
+
+/** How many days available lasts at the recent rate of sale; null when nothing sells, 0 when none is available. */
+export function daysOfCover(available: number, unitsSoldPerDay: number): number | null {
+  if (available <= 0) return 0;
+  if (unitsSoldPerDay <= 0) return null;
+  return Math.round((available / unitsSoldPerDay) * 10) / 10;
+}

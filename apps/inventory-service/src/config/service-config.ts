@@ -31,6 +31,11 @@ const envSchema = z.object({
   PROJECTION_IDLE_MS: positiveInt.default(25),
   OUTBOX_BATCH_SIZE: positiveInt.default(500),
   OUTBOX_IDLE_MS: positiveInt.default(50),
+  OUTBOX_RELAY: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
+  PICKUP_HOLD_HOURS: z.coerce.number().positive().default(72),
+  PICKUP_HOLD_SWEEP_MS: positiveInt.default(30_000),
+  REPLENISHMENT_LEAD_TIME_DAYS: z.coerce.number().positive().default(2),
+  REPLENISHMENT_COVER_DAYS: z.coerce.number().positive().default(7),
   ...Object.fromEntries(Object.values(TOPIC_ENV_VARS).map((name) => [name, z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a Kafka topic name').optional()])),
 });
 
@@ -41,7 +46,9 @@ export abstract class ServiceConfig {
   declare kafka: { brokers: string[]; clientId: string; groupId: string; topicPartitions: number; partitionsConcurrently: number; sessionTimeoutMs: number; topics: TopicNames };
   declare eventStore: { snapshotEveryEvents: number };
   declare projections: { batchSize: number; idleMs: number };
-  declare outbox: { batchSize: number; idleMs: number };
+  /** relay: whether this instance publishes the outbox (off: another instance does). */
+  declare outbox: { batchSize: number; idleMs: number; relay: boolean };
+  declare fulfilment: { pickupHoldMs: number; pickupHoldSweepMs: number; leadTimeDays: number; coverDays: number };
 }
 
 export class InvalidConfigurationError extends Error {
@@ -75,6 +82,12 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
     },
     eventStore: { snapshotEveryEvents: values.SNAPSHOT_EVERY_EVENTS },
     projections: { batchSize: values.PROJECTION_BATCH_SIZE, idleMs: values.PROJECTION_IDLE_MS },
-    outbox: { batchSize: values.OUTBOX_BATCH_SIZE, idleMs: values.OUTBOX_IDLE_MS },
+    outbox: { batchSize: values.OUTBOX_BATCH_SIZE, idleMs: values.OUTBOX_IDLE_MS, relay: values.OUTBOX_RELAY === 'on' },
+    fulfilment: {
+      pickupHoldMs: values.PICKUP_HOLD_HOURS * 60 * 60 * 1000,
+      pickupHoldSweepMs: values.PICKUP_HOLD_SWEEP_MS,
+      leadTimeDays: values.REPLENISHMENT_LEAD_TIME_DAYS,
+      coverDays: values.REPLENISHMENT_COVER_DAYS,
+    },
   };
 }

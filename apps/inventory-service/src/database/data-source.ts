@@ -6,6 +6,9 @@ import { CreateLocations1763800002000 } from './migrations/1763800002000-create-
 import { CreatePosApiKeys1763800003000 } from './migrations/1763800003000-create-pos-api-keys';
 import { IndexStockByLocation1763800004000 } from './migrations/1763800004000-index-stock-by-location';
 import { CreateSkuPolicies1763800005000 } from './migrations/1763800005000-create-sku-policies';
+import { CreateSmartLogisticsTables1763800006000 } from './migrations/1763800006000-create-smart-logistics-tables';
+import { CreateOutboxRelayState1763800007000 } from './migrations/1763800007000-create-outbox-relay-state';
+import { CreateDailySales1763800008000 } from './migrations/1763800008000-create-daily-sales';
 
 export const MIGRATIONS = [
   CreateEventStore1763800000000,
@@ -14,6 +17,9 @@ export const MIGRATIONS = [
   CreatePosApiKeys1763800003000,
   IndexStockByLocation1763800004000,
   CreateSkuPolicies1763800005000,
+  CreateSmartLogisticsTables1763800006000,
+  CreateOutboxRelayState1763800007000,
+  CreateDailySales1763800008000,
 ];
 
 /** The service's DataSource: schema only through migrations, all tables in the configured schema. */

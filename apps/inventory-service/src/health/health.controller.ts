@@ -2,11 +2,13 @@ import { SqlReader, projectionBacklog } from '@app/event-store';
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ConsumerLagService } from '../stock-movements/record-inbound-events/consumer-lag.service';
+import { COUNT_UNPUBLISHED } from '../outbox/outbox.sql';
 import { STOCK_LEVELS_PROJECTION } from '../stock-views/stock-levels.projection';
 
 /**
  * Liveness (the process answers) and readiness (PostgreSQL and Kafka answer), with how far the
- * service is behind: inbound messages not yet applied, and events not yet in the stock views.
+ * service is behind: inbound messages not yet applied, events not yet in the stock views, and
+ * outbox messages (commands, dead letters) not yet published.
  */
 @Controller('health')
 export class HealthController {
@@ -26,6 +28,8 @@ export class HealthController {
     const lag: Record<string, unknown> = {};
     try {
       lag.stockViewEvents = await projectionBacklog(this.reads, STOCK_LEVELS_PROJECTION);
+      const [outbox] = await this.reads.query<{ backlog: number }>(COUNT_UNPUBLISHED);
+      lag.outboxMessages = outbox?.backlog ?? 0;
       checks.postgres = 'up';
     } catch (error) {
       checks.postgres = `down: ${(error as Error).message}`;

@@ -211,6 +211,13 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
           },
         },
       },
+      '/v1/orders/{orderId}/fulfillment': {
+        get: {
+          summary: "An online order's fulfillments (where each part ships from, and its state), transfers into a pickup store, and what was backordered",
+          parameters: [{ name: 'orderId', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 200 } }],
+          responses: { '200': json(ref('OrderFulfillment'), "The order's fulfillment, current as of its last event"), '404': error('No such order (not placed, or not applied yet)') },
+        },
+      },
       '/health/live': { get: { summary: 'The process answers', responses: { '200': json({ type: 'object' }, 'Alive') } } },
       '/health/ready': {
         get: {
@@ -219,6 +226,51 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
         },
       },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain; version=0.0.4' } } } },
+      '/dashboard': {
+        get: {
+          summary: 'The live operators\' page (self-contained HTML): a SKU\'s stock on a map of the locations, event rate, lag, readiness, recent logistics commands, alerts',
+          parameters: [{ name: 'sku', in: 'query', required: false, description: 'The SKU shown first (read by the page itself)', schema: { type: 'string' } }],
+          responses: { '200': { description: 'The page', content: { 'text/html': { schema: { type: 'string' } } } } },
+        },
+      },
+      '/v1/dashboard/summary': {
+        get: {
+          summary: 'What the dashboard polls: events applied and their rate on this instance, consumer lag, readiness, the last 20 logistics commands, the worst 10 negative and low stock',
+          responses: {
+            '200': json(
+              {
+                type: 'object',
+                required: ['eventsApplied', 'eventsPerSecond', 'consumerLag', 'stockViewBacklog', 'ready', 'recentCommands', 'negativeStock', 'lowStock'],
+                properties: {
+                  eventsApplied: { type: 'integer', description: 'Inbound events applied by this instance since it started' },
+                  eventsPerSecond: { type: 'number', description: 'Inbound events applied per second over the last 5 s, on this instance' },
+                  consumerLag: {
+                    type: ['object', 'null'],
+                    description: 'Inbound messages on Kafka not yet applied; null when Kafka did not answer within 2 s',
+                    properties: { total: { type: 'integer' }, byTopic: { type: 'object', additionalProperties: { type: 'integer' } } },
+                  },
+                  stockViewBacklog: { type: ['integer', 'null'], description: 'Events not yet in the stock view' },
+                  ready: { type: 'boolean', description: 'PostgreSQL and Kafka answer (as GET /health/ready)' },
+                  recentCommands: {
+                    type: 'array',
+                    description: 'The last 20 logistics commands queued, newest first: the command as sent plus whether it has been published',
+                    items: { type: 'object', required: ['published'], properties: { commandId: { type: 'string' }, type: { type: 'string' }, published: { type: 'boolean' } } },
+                  },
+                  negativeStock: {
+                    type: 'array',
+                    items: { type: 'object', properties: { locationId: { type: 'string' }, sku: { type: 'string' }, onHand: { type: 'integer' }, lastChangedAt: { type: 'string', format: 'date-time' } } },
+                  },
+                  lowStock: {
+                    type: 'array',
+                    items: { type: 'object', properties: { locationId: { type: 'string' }, sku: { type: 'string' }, available: { type: 'integer' }, reorderPoint: { type: 'integer' }, reorderQuantity: { type: ['integer', 'null'] } } },
+                  },
+                },
+              },
+              'The summary',
+            ),
+          },
+        },
+      },
     },
     components: {
       securitySchemes: { posKey: { type: 'http', scheme: 'bearer', description: 'A store key from `inventory-cli issue-pos-key <storeId>`: pos_<keyId>_<secret>' } },
@@ -254,6 +306,41 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
             onlineAvailableToPromise: { type: 'integer', description: 'Sum of max(0, available) over locations that ship online' },
             locations: { type: 'array', items: ref('LocationStock') },
             position: { type: 'string', description: '<transaction>.<global position> the view reflects; ordered' },
+          },
+        },
+        OrderLines: { type: 'array', items: { type: 'object', required: ['sku', 'quantity'], properties: { sku: { type: 'string' }, quantity: { type: 'integer', minimum: 1 } } } },
+        OrderFulfillment: {
+          type: 'object',
+          required: ['orderId', 'status', 'delivery', 'fulfillments', 'awaitingTransfers', 'transfers', 'backordered', 'version'],
+          properties: {
+            orderId: { type: 'string' },
+            status: { enum: ['open', 'cancelled'] },
+            delivery: { type: 'object', description: 'As placed: {"mode":"ship","lat","lng"} or {"mode":"pickup","storeId"}' },
+            fulfillments: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['fulfillmentId', 'fromLocationId', 'lines', 'state'],
+                properties: {
+                  fulfillmentId: { type: 'string' },
+                  fromLocationId: { type: 'string' },
+                  lines: ref('OrderLines'),
+                  state: { enum: ['dispatched', 'shipped', 'collected', 'failed', 'cancelled'] },
+                  reasons: { type: 'array', items: { type: 'string' }, description: 'Why sourcing chose this location' },
+                },
+              },
+            },
+            awaitingTransfers: {
+              type: 'array',
+              description: 'Pickup fulfillments not dispatched yet: the store waits for these transfers',
+              items: { type: 'object', properties: { fulfillmentId: { type: 'string' }, fromLocationId: { type: 'string' }, lines: ref('OrderLines'), transferIds: { type: 'array', items: { type: 'string' } } } },
+            },
+            transfers: {
+              type: 'array',
+              items: { type: 'object', properties: { transferId: { type: 'string' }, fromLocationId: { type: 'string' }, toLocationId: { type: 'string' }, lines: ref('OrderLines'), received: { type: 'boolean' } } },
+            },
+            backordered: ref('OrderLines'),
+            version: { type: 'integer', description: "The order stream's version" },
           },
         },
         Location: {

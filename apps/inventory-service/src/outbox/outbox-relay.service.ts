@@ -1,8 +1,17 @@
-import { TransactionRunner } from '@app/event-store';
+import { randomUUID } from 'node:crypto';
+import { TransactionRunner, type SqlClient } from '@app/event-store';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ServiceConfig } from '../config/service-config';
 import { KafkaConnection } from '../kafka/kafka-connection';
-import { COUNT_UNPUBLISHED, MARK_PUBLISHED, SELECT_UNPUBLISHED } from './outbox.sql';
+import { readPartitionTailHeaders } from '../kafka/partition-tails';
+import {
+  COUNT_UNPUBLISHED,
+  MARK_PUBLISHED,
+  RECORD_RELAY_INSTANCE,
+  SELECT_UNPUBLISHED,
+  SELECT_UNPUBLISHED_TOPICS,
+  TAKE_RELAY_LEASE,
+} from './outbox.sql';
 
 interface OutboxRow {
   id: string;
@@ -12,13 +21,22 @@ interface OutboxRow {
   headers: Record<string, string>;
 }
 
+/** Headers on every relayed message: which outbox row of which database it came from. */
+export const OUTBOX_HEADERS = { id: 'outbox-id', origin: 'outbox-origin' } as const;
+
 /**
- * Publishes the outbox to Kafka in id order and marks what was sent, in one transaction per batch.
- * At least once: a crash after the send and before the commit sends that batch again.
+ * Publishes the outbox to Kafka in id order and marks what was sent, one batch per transaction,
+ * one relay at a time (a lease row). Exactly once: a relay that cannot be sure what was sent before
+ * (its process is new, another instance relayed last, or its last send failed) first reads the
+ * tails of the topics it is about to write for this database's outbox ids and marks those as
+ * published. So a crash between the send and the commit does not send those messages again.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
+  private readonly instanceId = `${process.pid}-${randomUUID()}`;
+  /** True while this instance knows everything it sent is marked published. */
+  private certain = false;
   private running = false;
   private loop: Promise<void> | null = null;
 
@@ -29,6 +47,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.config.outbox.relay) {
+      this.logger.log('OUTBOX_RELAY=off: this instance writes the outbox but does not publish it');
+      return;
+    }
     this.running = true;
     this.loop = this.run();
   }
@@ -38,24 +60,38 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     await this.loop;
   }
 
-  /** Publish one batch; resolves to how many messages were sent. */
+  /** Publish one batch; resolves to how many messages were sent (0 when another instance holds the lease). */
   async publishNextBatch(): Promise<number> {
     const producer = await this.kafka.producer();
-    return this.transactions.inTransaction(async (sql) => {
+    const sent = await this.transactions.inTransaction(async (sql) => {
+      const [lease] = await sql.query<{ origin: string; relay_instance: string | null }>(TAKE_RELAY_LEASE);
+      if (!lease) return 0;
+      if (lease.relay_instance !== this.instanceId || !this.certain) {
+        const found = await this.markWhatIsAlreadyPublished(sql, lease.origin);
+        if (found > 0) this.logger.warn(`found ${found} outbox messages already on Kafka from an interrupted relay: marked published, not sent again`);
+        await sql.query(RECORD_RELAY_INSTANCE, [this.instanceId]);
+      }
       const rows = await sql.query<OutboxRow>(SELECT_UNPUBLISHED, [this.config.outbox.batchSize]);
       if (rows.length === 0) return 0;
       const byTopic = new Map<string, OutboxRow[]>();
       for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+      this.certain = false; // from here until the commit, what Kafka holds is unknown if anything fails
       await producer.sendBatch({
         acks: -1,
         topicMessages: [...byTopic].map(([topic, messages]) => ({
           topic,
-          messages: messages.map((m) => ({ key: m.message_key, value: m.message_value, headers: m.headers })),
+          messages: messages.map((m) => ({
+            key: m.message_key,
+            value: m.message_value,
+            headers: { ...m.headers, [OUTBOX_HEADERS.id]: m.id, [OUTBOX_HEADERS.origin]: lease.origin },
+          })),
         })),
       });
       await sql.query(MARK_PUBLISHED, [rows.map((row) => row.id)]);
       return rows.length;
     });
+    this.certain = true;
+    return sent;
   }
 
   async backlog(): Promise<number> {
@@ -63,6 +99,20 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const [row] = await sql.query<{ backlog: number }>(COUNT_UNPUBLISHED);
       return row?.backlog ?? 0;
     });
+  }
+
+  /** Read the tails of the topics with unpublished rows; mark the rows found there as published. */
+  private async markWhatIsAlreadyPublished(sql: SqlClient, origin: string): Promise<number> {
+    const topics = (await sql.query<{ topic: string }>(SELECT_UNPUBLISHED_TOPICS)).map((row) => row.topic);
+    const ids: string[] = [];
+    for (const topic of topics) {
+      // One interrupted batch holds at most batchSize messages, all of them at the end of their partitions.
+      const tails = await this.kafka.withAdmin((admin) => readPartitionTailHeaders(this.kafka.kafka, admin, topic, this.config.outbox.batchSize * 2));
+      for (const headers of tails) if (headers[OUTBOX_HEADERS.origin] === origin && headers[OUTBOX_HEADERS.id]) ids.push(headers[OUTBOX_HEADERS.id]!);
+    }
+    if (ids.length === 0) return 0;
+    const marked = await sql.query<{ id: string }>(MARK_PUBLISHED, [ids]);
+    return marked.length;
   }
 
   private async run(): Promise<void> {

@@ -4,13 +4,23 @@ INSERT INTO outbox (topic, message_key, message_value, headers)
 SELECT topic, message_key, message_value, headers::jsonb
 FROM unnest($1::text[], $2::bytea[], $3::bytea[], $4::text[]) AS m(topic, message_key, message_value, headers)`;
 
-/** The oldest unpublished messages; SKIP LOCKED lets a second relay take none of the same rows. */
+/**
+ * The relay's lease: one relay at a time, so messages leave in outbox order. SKIP LOCKED: an
+ * instance that finds it taken does nothing this round.
+ */
+export const TAKE_RELAY_LEASE = `
+SELECT origin::text AS origin, relay_instance FROM outbox_relay_state WHERE id = 1 FOR UPDATE SKIP LOCKED`;
+
+export const RECORD_RELAY_INSTANCE = `UPDATE outbox_relay_state SET relay_instance = $1, updated_at = now() WHERE id = 1`;
+
+/** The oldest unpublished messages. */
 export const SELECT_UNPUBLISHED = `
 SELECT id, topic, message_key, message_value, headers
 FROM outbox WHERE published_at IS NULL
-ORDER BY id LIMIT $1
-FOR UPDATE SKIP LOCKED`;
+ORDER BY id LIMIT $1`;
 
-export const MARK_PUBLISHED = `UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`;
+export const SELECT_UNPUBLISHED_TOPICS = `SELECT DISTINCT topic FROM outbox WHERE published_at IS NULL`;
+
+export const MARK_PUBLISHED = `UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[]) AND published_at IS NULL RETURNING id`;
 
 export const COUNT_UNPUBLISHED = `SELECT count(*)::int AS backlog FROM outbox WHERE published_at IS NULL`;

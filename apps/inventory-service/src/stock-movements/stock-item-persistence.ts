@@ -1,5 +1,5 @@
-import { upcasterChain, type SnapshotPolicy } from '@app/event-store';
-import { STOCK_ITEM_STATE_VERSION, type StockItemEvent } from '@app/stock-domain';
+import { PostgresEventStore, StreamUnitOfWork, upcasterChain, type SnapshotPolicy, type SqlClient } from '@app/event-store';
+import { STOCK_ITEM_STATE_VERSION, stockItemDecider, type StockItemCommand, type StockItemEvent, type StockItemState } from '@app/stock-domain';
 
 /**
  * How stock item events are read back: every type is at schema version 1 so far. When a type's
@@ -9,4 +9,11 @@ export const upcastStockItemEvent = upcasterChain<StockItemEvent>({}, {});
 
 export function stockItemSnapshotPolicy(everyEvents: number): SnapshotPolicy {
   return { everyEvents, stateVersion: STOCK_ITEM_STATE_VERSION };
+}
+
+export type StockItemsUnitOfWork = StreamUnitOfWork<StockItemCommand, StockItemState, StockItemEvent>;
+
+/** Stock items of one transaction, loaded and appended in bulk. */
+export function stockItemsUnitOfWork(sql: SqlClient, store: PostgresEventStore, snapshotEveryEvents: number): StockItemsUnitOfWork {
+  return new StreamUnitOfWork(sql, store, stockItemDecider, stockItemSnapshotPolicy(snapshotEveryEvents), upcastStockItemEvent);
 }

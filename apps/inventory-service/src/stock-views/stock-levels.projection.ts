@@ -54,6 +54,8 @@ export function stockLevelChanges(events: readonly RecordedEvent[]): LevelChange
       byItem.set(event.streamId, change);
     }
     change.onHand += stockEvent.data.onHandChange;
+    change.reserved += stockEvent.data.reservedChange ?? 0;
+    change.inTransit += stockEvent.data.inTransitChange ?? 0;
     if (Date.parse(stockEvent.data.occurredAt) > Date.parse(change.lastChangedAt)) change.lastChangedAt = stockEvent.data.occurredAt;
     change.lastPosition = event.globalPosition;
   }

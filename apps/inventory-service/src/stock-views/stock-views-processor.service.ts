@@ -1,13 +1,15 @@
 import { CheckpointedProcessor, PostgresEventStore, TransactionRunner } from '@app/event-store';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ServiceConfig } from '../config/service-config';
+import { DailySalesProjection } from './daily-sales.projection';
 import { StockLevelsProjection } from './stock-levels.projection';
 
-/** Keeps the stock views up to date from the event log, checkpointed in PostgreSQL. */
+/** Keeps the stock views (levels, daily sales) up to date from the event log, each checkpointed in PostgreSQL. */
 @Injectable()
 export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(StockViewsProcessor.name);
   readonly stockLevels: CheckpointedProcessor;
+  readonly dailySales: CheckpointedProcessor;
 
   constructor(
     @Inject(TransactionRunner) transactions: TransactionRunner,
@@ -19,13 +21,19 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
       idleDelayMs: config.projections.idleMs,
       onError: (error) => this.logger.error(`stock-levels projection failed, retrying: ${(error as Error).message}`),
     });
+    this.dailySales = new CheckpointedProcessor(new DailySalesProjection(), transactions, store, {
+      batchSize: config.projections.batchSize,
+      idleDelayMs: config.projections.idleMs * 4, // velocity can trail the stock view a little
+      onError: (error) => this.logger.error(`daily-sales projection failed, retrying: ${(error as Error).message}`),
+    });
   }
 
   onApplicationBootstrap(): void {
     this.stockLevels.start();
+    this.dailySales.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.stockLevels.stop();
+    await Promise.all([this.stockLevels.stop(), this.dailySales.stop()]);
   }
 }

@@ -39,7 +39,9 @@ WHERE l.sku = $1 AND loc.pickup AND loc.type = 'store'`;
 
 /** One location's stock, a page at a time in SKU order (index stock_levels_location_sku_idx). */
 export const SELECT_LOCATION_STOCK_PAGE = `
-SELECT l.sku, l.on_hand, l.reserved, l.in_transit, l.on_hand - l.reserved - coalesce(p.safety_stock, loc.safety_stock, 0) AS available, l.last_changed_at
+SELECT l.sku, l.on_hand, l.reserved, l.in_transit, l.on_hand - l.reserved - coalesce(p.safety_stock, loc.safety_stock, 0) AS available, l.last_changed_at,
+       (SELECT coalesce(sum(d.units), 0)::float / $4 FROM daily_sales d
+        WHERE d.sku = l.sku AND d.location_id = l.location_id AND d.day > current_date - $4::int) AS units_sold_per_day
 FROM stock_levels l
 LEFT JOIN locations loc ON loc.location_id = l.location_id
 LEFT JOIN sku_policies p ON p.sku = l.sku AND p.location_id = l.location_id
@@ -62,3 +64,15 @@ WHERE p.reorder_point IS NOT NULL
   AND coalesce(l.on_hand, 0) - coalesce(l.reserved, 0) - p.safety_stock <= p.reorder_point
 ORDER BY coalesce(l.on_hand, 0) - coalesce(l.reserved, 0) - p.safety_stock - p.reorder_point, p.location_id, p.sku
 LIMIT $1`;
+
+export const addDailySales = (table: string) => `
+INSERT INTO ${table} AS sales (sku, location_id, day, units)
+SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::int[])
+ON CONFLICT (sku, location_id, day) DO UPDATE SET units = sales.units + EXCLUDED.units`;
+
+/** Average units sold per day over the last $3 days up to $4 (inclusive), for some (SKU, location) pairs. */
+export const SELECT_UNITS_SOLD_PER_DAY = `
+SELECT k.sku, k.location_id, coalesce(sum(d.units), 0)::float / $3 AS per_day
+FROM unnest($1::text[], $2::text[]) AS k(sku, location_id)
+LEFT JOIN daily_sales d ON d.sku = k.sku AND d.location_id = k.location_id AND d.day > $4::date - $3::int AND d.day <= $4::date
+GROUP BY k.sku, k.location_id`;

@@ -11,18 +11,9 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, EventPublisher, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { executeOnAggregate } from '../../event-sourcing/execute-on-aggregate';
-import { SELECT_SKU_POLICY } from '../sku-policies.sql';
+import { SELECT_SKU_POLICY, type SkuPolicyRow } from '../sku-policies.sql';
 import { SetSkuPolicy, type SkuPolicyView } from './set-sku-policy.command';
 
-interface PolicyRow {
-  location_id: string;
-  sku: string;
-  safety_stock: number;
-  reorder_point: number | null;
-  reorder_quantity: number | null;
-  version: number;
-  updated_at: Date;
-}
 
 @CommandHandler(SetSkuPolicy)
 export class SetSkuPolicyHandler implements ICommandHandler<SetSkuPolicy, { created: boolean; policy: SkuPolicyView }> {
@@ -44,7 +35,7 @@ export class SetSkuPolicyHandler implements ICommandHandler<SetSkuPolicy, { crea
       skuPolicyStreamId(locationId, sku),
       (aggregate) => aggregate.execute({ type: 'SetSkuPolicy', locationId, sku, policy, at: new Date().toISOString() }, () => randomUUID()),
       async (sql, aggregate) => {
-        const [row] = await sql.query<PolicyRow>(SELECT_SKU_POLICY, [locationId, sku]);
+        const [row] = await sql.query<SkuPolicyRow>(SELECT_SKU_POLICY, [locationId, sku]);
         return {
           created: aggregate.loadedVersion === 0,
           policy: {

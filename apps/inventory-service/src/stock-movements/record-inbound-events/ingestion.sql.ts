@@ -24,5 +24,8 @@ SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[]
 ON CONFLICT (event_id) DO NOTHING
 RETURNING event_id`;
 
+/** Give back ids claimed by events that were dead-lettered after all: a replay may apply them later. */
+export const UNCLAIM_INBOUND_EVENT_IDS = `DELETE FROM inbound_events WHERE event_id = ANY($1::text[])`;
+
 export const SELECT_GROUP_OFFSETS = `
 SELECT topic, partition, next_offset FROM kafka_offsets WHERE consumer_group = $1`;

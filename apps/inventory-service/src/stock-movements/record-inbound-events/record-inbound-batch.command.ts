@@ -21,6 +21,8 @@ export interface InboundBatchOutcome {
   /** Messages below the partition's stored offset: already applied by an earlier batch. */
   alreadyApplied: number;
   stockEventsAppended: number;
+  /** Logistics commands and order status messages written to the outbox. */
+  commandsIssued: number;
 }
 
 /**

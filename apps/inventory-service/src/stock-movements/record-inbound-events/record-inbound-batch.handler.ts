@@ -1,28 +1,28 @@
 import { DEAD_LETTER_HEADERS, parseInboundMessage, type InboundEvent } from '@app/contracts';
 import {
   PostgresEventStore,
-  StreamUnitOfWork,
   TransactionRunner,
   isRetriableConflict,
   isStreamVersionConflict,
   type SqlClient,
 } from '@app/event-store';
-import { stockItemDecider, stockItemStreamId, type StockItemEvent } from '@app/stock-domain';
+import { stockItemStreamId, type StockItemEvent } from '@app/stock-domain';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ServiceConfig } from '../../config/service-config';
-import { stockItemSnapshotPolicy, upcastStockItemEvent } from '../stock-item-persistence';
+import { stockItemsUnitOfWork } from '../stock-item-persistence';
 import { enqueueOutboxMessages, type OutboxMessage } from '../../outbox/outbox';
 import { RecordInboundBatch, type InboundBatchOutcome, type InboundMessage } from './record-inbound-batch.command';
-import { CLAIM_INBOUND_EVENT_IDS, ENSURE_OFFSET_ROW, LOCK_NEXT_OFFSET, STORE_NEXT_OFFSET } from './ingestion.sql';
-import { stockInstructionsFor, type StockInstruction } from './stock-instructions';
+import { FulfilmentWork, fulfilmentSettingsOf, isSmartLogisticsEvent } from '../../smart-logistics/fulfilment-work';
+import { LocationNetwork } from '../../smart-logistics/location-network';
+import { CLAIM_INBOUND_EVENT_IDS, ENSURE_OFFSET_ROW, LOCK_NEXT_OFFSET, STORE_NEXT_OFFSET, UNCLAIM_INBOUND_EVENT_IDS } from './ingestion.sql';
+import { shopFloorInstructionsFor } from './stock-instructions';
 
 const MAX_ATTEMPTS = 8;
 
 interface ApplicableMessage {
   message: InboundMessage;
   event: InboundEvent;
-  instructions: StockInstruction[];
 }
 
 @CommandHandler(RecordInboundBatch)
@@ -61,6 +61,7 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
       deadLetterReasons: [],
       alreadyApplied: command.messages.length - fresh.length,
       stockEventsAppended: 0,
+      commandsIssued: 0,
     };
     if (fresh.length === 0) return outcome;
 
@@ -68,13 +69,8 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     const applicable: ApplicableMessage[] = [];
     for (const message of fresh) {
       const parsed = parseInboundMessage(message.role, message.value);
-      if (!parsed.ok) {
-        deadLetters.push(this.deadLetter(message, parsed.reason));
-        continue;
-      }
-      const instructions = stockInstructionsFor(parsed.event);
-      if (instructions.handled) applicable.push({ message, event: parsed.event, instructions: instructions.instructions });
-      else deadLetters.push(this.deadLetter(message, instructions.reason)); // not claimed: a replay can apply it later
+      if (parsed.ok) applicable.push({ message, event: parsed.event });
+      else deadLetters.push(this.deadLetter(message, parsed.reason));
     }
 
     const claimed = await this.claimEventIds(sql, applicable);
@@ -84,34 +80,50 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
       if (!first) outcome.duplicates += 1;
       return first;
     });
-    outcome.applied = planned.length;
 
-    const items = new StreamUnitOfWork(
-      sql,
-      this.store,
-      stockItemDecider,
-      stockItemSnapshotPolicy(this.config.eventStore.snapshotEveryEvents),
-      upcastStockItemEvent,
-    );
-    await items.load(planned.flatMap(({ instructions }) => instructions.map(({ key }) => stockItemStreamId(key))));
-    for (const { message, event, instructions } of planned) {
-      instructions.forEach(({ key, command: itemCommand }, line) => {
-        items.execute(stockItemStreamId(key), itemCommand, {
-          eventIdFor: (_: StockItemEvent, index: number) => `${event.eventId}#${line}${index > 0 ? `.${index}` : ''}`,
-          metadata: {
-            correlationId: event.eventId,
-            causationId: event.eventId,
-            source: { topic: message.topic, partition: message.partition, offset: message.offset },
-          },
+    const items = stockItemsUnitOfWork(sql, this.store, this.config.eventStore.snapshotEveryEvents);
+    const shopFloor = new Map(planned.map(({ event }) => [event.eventId, shopFloorInstructionsFor(event)]));
+    await items.load([...shopFloor.values()].flatMap((instructions) => (instructions ?? []).map(({ key }) => stockItemStreamId(key))));
+    const network = await LocationNetwork.load(sql, new Date());
+    const fulfilment = new FulfilmentWork(sql, this.store, items, network, fulfilmentSettingsOf(this.config), new Date().toISOString());
+    await fulfilment.prepare(planned.map(({ event }) => event).filter(isSmartLogisticsEvent));
+
+    const unclaim: string[] = [];
+    for (const { message, event } of planned) {
+      const metadata = {
+        correlationId: 'orderId' in event ? event.orderId : event.eventId,
+        causationId: event.eventId,
+        source: { topic: message.topic, partition: message.partition, offset: message.offset },
+      };
+      const instructions = shopFloor.get(event.eventId);
+      if (instructions) {
+        instructions.forEach(({ key, command: itemCommand }, line) => {
+          items.execute(stockItemStreamId(key), itemCommand, {
+            eventIdFor: (_: StockItemEvent, index: number) => `${event.eventId}#${line}${index > 0 ? `.${index}` : ''}`,
+            metadata,
+          });
         });
-      });
+      } else if (isSmartLogisticsEvent(event)) {
+        const result = await fulfilment.apply(event, metadata);
+        if (!result.applied) {
+          deadLetters.push(this.deadLetter(message, result.deadLetterReason));
+          unclaim.push(event.eventId); // a replay after the fix (say, registering the store) applies it
+          continue;
+        }
+      }
+      outcome.applied += 1;
     }
-    // Derived event ids (`<eventId>#<line>`) are new: their inbound eventId was claimed above.
+    await fulfilment.replenishStores();
+
+    // Derived event ids (`<eventId>#...`) are new: their inbound eventId was claimed above.
     const appended = await items.commit({ idsKnownNew: true });
     outcome.stockEventsAppended = appended.appended.length;
+    await fulfilment.commit();
+    if (unclaim.length > 0) await sql.query(UNCLAIM_INBOUND_EVENT_IDS, [unclaim]);
     outcome.deadLettered = deadLetters.length;
     outcome.deadLetterReasons = deadLetters.map((letter) => letter.headers[DEAD_LETTER_HEADERS.reason]!);
-    await enqueueOutboxMessages(sql, deadLetters);
+    await enqueueOutboxMessages(sql, [...deadLetters, ...fulfilment.outbox]);
+    outcome.commandsIssued = fulfilment.outbox.length;
 
     const lastOffset = fresh.reduce((max, m) => (BigInt(m.offset) > max ? BigInt(m.offset) : max), -1n);
     await sql.query(STORE_NEXT_OFFSET, [consumerGroup, topic, partition, (lastOffset + 1n).toString()]);

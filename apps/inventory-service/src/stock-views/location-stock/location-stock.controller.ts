@@ -2,7 +2,9 @@ import { SqlReader } from '@app/event-store';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { parseRequest } from '../../http/parse-request';
+import { SALES_VELOCITY_DAYS } from '../daily-sales.projection';
 import { SELECT_LOCATION_STOCK_PAGE, SELECT_LOW_STOCK, SELECT_NEGATIVE_STOCK } from '../stock-views.sql';
+import { daysOfCover } from '@app/stock-domain';
 
 const pageQuery = z.object({
   after: z.string().max(100).default(''),
@@ -16,6 +18,7 @@ interface LocationStockRow {
   in_transit: number;
   available: number;
   last_changed_at: Date;
+  units_sold_per_day: number;
 }
 
 /** Operators' views: one location's stock page by page, and where stock went negative. */
@@ -23,11 +26,14 @@ interface LocationStockRow {
 export class LocationStockController {
   constructor(@Inject(SqlReader) private readonly reads: SqlReader) {}
 
-  /** `GET /v1/locations/{locationId}/stock?after=&limit=`: SKUs in order; pass `next` as `after` for the next page. */
+  /**
+   * `GET /v1/locations/{locationId}/stock?after=&limit=`: SKUs in order; pass `next` as `after` for the next page.
+   * With sales velocity over the last 7 days and days of cover (null when nothing sold).
+   */
   @Get('locations/:locationId/stock')
   async stockOfLocation(@Param('locationId') locationId: string, @Query() query: Record<string, string>) {
     const { after, limit } = parseRequest(pageQuery, query, 'STOCK.INVALID_PAGE', 'page request');
-    const rows = await this.reads.query<LocationStockRow>(SELECT_LOCATION_STOCK_PAGE, [locationId, after, limit]);
+    const rows = await this.reads.query<LocationStockRow>(SELECT_LOCATION_STOCK_PAGE, [locationId, after, limit, SALES_VELOCITY_DAYS]);
     const items = rows.map((row) => ({
       sku: row.sku,
       onHand: row.on_hand,
@@ -35,6 +41,8 @@ export class LocationStockController {
       available: row.available,
       inTransit: row.in_transit,
       lastChangedAt: row.last_changed_at.toISOString(),
+      unitsSoldPerDay: Math.round(row.units_sold_per_day * 100) / 100,
+      daysOfCover: daysOfCover(row.available, row.units_sold_per_day),
     }));
     return { locationId, items, next: items.length === limit ? items[items.length - 1]!.sku : null };
   }

@@ -1,0 +1,61 @@
+import { PostgresEventStore, TransactionRunner, isRetriableConflict, isStreamVersionConflict } from '@app/event-store';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { ServiceConfig } from '../../config/service-config';
+import { enqueueOutboxMessages } from '../../outbox/outbox';
+import { stockItemsUnitOfWork } from '../../stock-movements/stock-item-persistence';
+import { FulfilmentWork, fulfilmentSettingsOf } from '../fulfilment-work';
+import { LocationNetwork } from '../location-network';
+import { SELECT_EXPIRED_PICKUP_HOLDS } from '../smart-logistics.sql';
+
+const HOLDS_PER_TRANSACTION = 100;
+
+/**
+ * Pickups not collected within PICKUP_HOLD_HOURS are cancelled: the stock goes back on sale and
+ * the store gets a CancelFulfillment. Each sweep is one transaction, like an inbound batch.
+ */
+@Injectable()
+export class PickupHoldSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(PickupHoldSweeper.name);
+  private timer: NodeJS.Timeout | null = null;
+  private sweeping: Promise<number> | null = null;
+
+  constructor(
+    @Inject(TransactionRunner) private readonly transactions: TransactionRunner,
+    @Inject(PostgresEventStore) private readonly store: PostgresEventStore,
+    @Inject(ServiceConfig) private readonly config: ServiceConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (this.sweeping) return;
+      this.sweeping = this.sweepExpired(new Date())
+        .catch((error: Error) => {
+          if (!(isStreamVersionConflict(error) || isRetriableConflict(error))) this.logger.error(`pickup hold sweep failed, retrying: ${error.message}`);
+          return 0;
+        })
+        .finally(() => (this.sweeping = null));
+    }, this.config.fulfilment.pickupHoldSweepMs);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.sweeping;
+  }
+
+  /** Expire the holds due by `now`; resolves to how many were expired. */
+  async sweepExpired(now: Date): Promise<number> {
+    return this.transactions.inTransaction(async (sql) => {
+      const due = await sql.query<{ fulfillment_id: string; order_id: string }>(SELECT_EXPIRED_PICKUP_HOLDS, [now.toISOString(), HOLDS_PER_TRANSACTION]);
+      if (due.length === 0) return 0;
+      const items = stockItemsUnitOfWork(sql, this.store, this.config.eventStore.snapshotEveryEvents);
+      const network = await LocationNetwork.load(sql, now);
+      const work = new FulfilmentWork(sql, this.store, items, network, fulfilmentSettingsOf(this.config), now.toISOString());
+      for (const hold of due) await work.expirePickupHold(hold.order_id, hold.fulfillment_id);
+      await items.commit({ idsKnownNew: true });
+      await work.commit();
+      await enqueueOutboxMessages(sql, work.outbox);
+      this.logger.log(`expired ${due.length} uncollected pickups`);
+      return due.length;
+    });
+  }
+}

@@ -1,0 +1,80 @@
+import type { CancelFulfillment, DispatchFulfillment, OrderBackordered, TopicNames, TransferStock } from '@app/contracts';
+import type { OnlineOrderEvent, OnlineOrderState, TransferEvent } from '@app/stock-domain';
+import type { OutboxMessage } from '../outbox/outbox';
+
+/** Header naming the stable id a worker can use to drop a repeat (commandId, or eventId for status). */
+export const MESSAGE_ID_HEADER = 'message-id';
+export const CORRELATION_ID_HEADER = 'correlation-id';
+
+/**
+ * The contract messages an order event sends: DispatchFulfillment, CancelFulfillment (to the
+ * logistics workers, keyed by the location that acts) and OrderBackordered (to the storefront).
+ */
+export function messagesOfOrderEvent(event: OnlineOrderEvent, order: OnlineOrderState, topics: TopicNames, issuedAt: string): OutboxMessage[] {
+  const orderId = order.orderId!;
+  switch (event.type) {
+    case 'FulfillmentDispatched': {
+      const command: DispatchFulfillment = {
+        commandId: event.data.commandId,
+        type: 'DispatchFulfillment',
+        issuedAt,
+        fulfillmentId: event.data.fulfillmentId,
+        orderId,
+        fromLocationId: event.data.fromLocationId,
+        lines: event.data.lines,
+        delivery: order.delivery!,
+      };
+      return [outboxJson(topics.logisticsCommands, command.fromLocationId, command, command.commandId, orderId)];
+    }
+    case 'FulfillmentCancelled': {
+      if (event.data.commandId === null) return []; // never dispatched: nobody to tell
+      const fulfillment = order.fulfillments.find((f) => f.fulfillmentId === event.data.fulfillmentId)!;
+      const command: CancelFulfillment = {
+        commandId: event.data.commandId,
+        type: 'CancelFulfillment',
+        issuedAt,
+        fulfillmentId: fulfillment.fulfillmentId,
+        orderId,
+        fromLocationId: fulfillment.fromLocationId,
+      };
+      return [outboxJson(topics.logisticsCommands, command.fromLocationId, command, command.commandId, orderId)];
+    }
+    case 'OrderLinesBackordered': {
+      const status: OrderBackordered = {
+        eventId: `${orderId}:backordered:${event.data.sourceEventId}`,
+        type: 'OrderBackordered',
+        occurredAt: issuedAt,
+        orderId,
+        lines: event.data.lines,
+      };
+      return [outboxJson(topics.orderStatus, orderId, status, status.eventId, orderId)];
+    }
+    default:
+      return [];
+  }
+}
+
+/** TransferStock for a requested transfer, keyed by the location it leaves from. */
+export function messagesOfTransferEvent(event: TransferEvent, topics: TopicNames, issuedAt: string): OutboxMessage[] {
+  if (event.type !== 'TransferRequested') return [];
+  const command: TransferStock = {
+    commandId: event.data.commandId,
+    type: 'TransferStock',
+    issuedAt,
+    transferId: event.data.transferId,
+    fromLocationId: event.data.fromLocationId,
+    toLocationId: event.data.toLocationId,
+    lines: event.data.lines,
+  };
+  const correlationId = event.data.purpose.kind === 'pickup-order' ? event.data.purpose.orderId : event.data.transferId;
+  return [outboxJson(topics.logisticsCommands, command.fromLocationId, command, command.commandId, correlationId)];
+}
+
+function outboxJson(topic: string, key: string, value: object, messageId: string, correlationId: string): OutboxMessage {
+  return {
+    topic,
+    key: Buffer.from(key),
+    value: Buffer.from(JSON.stringify(value)),
+    headers: { [MESSAGE_ID_HEADER]: messageId, [CORRELATION_ID_HEADER]: correlationId, 'content-type': 'application/json' },
+  };
+}

@@ -1,0 +1,39 @@
+/** Every registered location, with what sourcing needs of it (the inline `locations` view). */
+export const SELECT_NETWORK_LOCATIONS = `
+SELECT location_id, type, name, lat, lng, ships_online, pickup, daily_capacity, safety_stock, version, updated_at
+FROM locations ORDER BY location_id`;
+
+/** Per-SKU policies (safety stock, reorder point and quantity) of some SKUs at every location. */
+export const SELECT_SKU_POLICIES_OF_SKUS = `
+SELECT location_id, sku, safety_stock, reorder_point, reorder_quantity
+FROM sku_policies WHERE sku = ANY($1::text[])`;
+
+/** Make sure each location has its row for the day, in location order (so concurrent batches queue, never deadlock). */
+export const ENSURE_DISPATCH_DAY_ROWS = `
+INSERT INTO location_dispatch_days (location_id, day, dispatched)
+SELECT location_id, $2::date, 0 FROM unnest($1::text[]) AS l(location_id) ORDER BY location_id
+ON CONFLICT DO NOTHING`;
+
+/** The day's dispatch counts, locked until commit: capacity is decided by one batch at a time. */
+export const LOCK_DISPATCH_DAY_ROWS = `
+SELECT location_id, dispatched FROM location_dispatch_days
+WHERE day = $2::date AND location_id = ANY($1::text[])
+ORDER BY location_id FOR UPDATE`;
+
+export const ADD_DISPATCHES = `
+UPDATE location_dispatch_days d SET dispatched = d.dispatched + x.added
+FROM unnest($1::text[], $3::int[]) AS x(location_id, added)
+WHERE d.day = $2::date AND d.location_id = x.location_id`;
+
+/** A pickup now waits at its store until collected or its hold expires. */
+export const INSERT_PICKUP_HOLDS = `
+INSERT INTO pickup_holds (fulfillment_id, order_id, store_id, expires_at)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])
+ON CONFLICT (fulfillment_id) DO NOTHING`;
+
+export const DELETE_PICKUP_HOLDS = `DELETE FROM pickup_holds WHERE fulfillment_id = ANY($1::text[])`;
+
+/** Holds past their expiry, oldest first; SKIP LOCKED lets several instances sweep side by side. */
+export const SELECT_EXPIRED_PICKUP_HOLDS = `
+SELECT fulfillment_id, order_id FROM pickup_holds WHERE expires_at <= $1::timestamptz
+ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED`;

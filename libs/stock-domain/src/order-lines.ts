@@ -1,0 +1,38 @@
+/** Arithmetic on order lines ({sku, quantity}), the shape orders, fulfillments and transfers share. */
+export interface QuantityBySku {
+  sku: string;
+  quantity: number;
+}
+
+/** One line per SKU, quantities summed, zero and negative lines dropped, sorted by SKU. */
+export function mergeLines(lines: Iterable<QuantityBySku>): QuantityBySku[] {
+  const bySku = new Map<string, number>();
+  for (const line of lines) bySku.set(line.sku, (bySku.get(line.sku) ?? 0) + line.quantity);
+  return linesOf(bySku);
+}
+
+/** `from` minus `taken`, per SKU, never below zero. */
+export function subtractLines(from: Iterable<QuantityBySku>, taken: Iterable<QuantityBySku>): QuantityBySku[] {
+  const bySku = quantitiesBySku(from);
+  for (const line of taken) bySku.set(line.sku, (bySku.get(line.sku) ?? 0) - line.quantity);
+  return linesOf(bySku);
+}
+
+export function quantitiesBySku(lines: Iterable<QuantityBySku>): Map<string, number> {
+  const bySku = new Map<string, number>();
+  for (const line of lines) bySku.set(line.sku, (bySku.get(line.sku) ?? 0) + line.quantity);
+  return bySku;
+}
+
+export function totalQuantity(lines: Iterable<QuantityBySku>): number {
+  let total = 0;
+  for (const line of lines) total += line.quantity;
+  return total;
+}
+
+function linesOf(bySku: Map<string, number>): QuantityBySku[] {
+  return [...bySku]
+    .filter(([, quantity]) => quantity > 0)
+    .map(([sku, quantity]) => ({ sku, quantity }))
+    .sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
+}

@@ -1,0 +1,174 @@
+/**
+ * A transfer of stock between two locations: requested by us, shipped and received by logistics.
+ * Pure decide/evolve, no framework. Its events say what happens to stock at both ends.
+ */
+import { mergeLines, quantitiesBySku } from './order-lines';
+import type { OrderLine } from './sourcing';
+import type { StockItemCommand, StockItemKey } from './stock-item';
+
+export type TransferPurpose = { kind: 'pickup-order'; orderId: string; fulfillmentId: string } | { kind: 'replenishment' };
+export type TransferState = 'requested' | 'shipped' | 'received';
+
+export interface TransferRecord {
+  transferId: string | null;
+  fromLocationId: string;
+  toLocationId: string;
+  lines: OrderLine[];
+  purpose: TransferPurpose | null;
+  state: TransferState | null;
+  receivedLines: OrderLine[];
+}
+
+interface Recorded {
+  occurredAt: string;
+  sourceEventId: string;
+}
+
+export type TransferEvent =
+  | {
+      type: 'TransferRequested';
+      data: Recorded & { transferId: string; fromLocationId: string; toLocationId: string; lines: OrderLine[]; purpose: TransferPurpose; commandId: string; reasons: string[] };
+    }
+  | { type: 'TransferShipped'; data: Recorded & { transferId: string; lines: OrderLine[] } }
+  | { type: 'TransferReceived'; data: Recorded & { transferId: string; lines: OrderLine[] } };
+
+interface Provenance {
+  occurredAt: string;
+  sourceEventId: string;
+}
+
+export type TransferCommand =
+  | ({ type: 'RequestTransfer'; transferId: string; fromLocationId: string; toLocationId: string; lines: OrderLine[]; purpose: TransferPurpose; reasons: string[] } & Provenance)
+  | ({ type: 'ConfirmTransferShipped' } & Provenance)
+  | ({ type: 'ConfirmTransferReceived'; lines: OrderLine[] } & Provenance);
+
+export const initialTransferState = (): TransferRecord => ({
+  transferId: null,
+  fromLocationId: '',
+  toLocationId: '',
+  lines: [],
+  purpose: null,
+  state: null,
+  receivedLines: [],
+});
+
+export const transferCommandIdFor = (transferId: string) => `${transferId}:transfer`;
+
+export function decideTransfer(command: TransferCommand, state: TransferRecord): TransferEvent[] {
+  const provenance = { occurredAt: command.occurredAt, sourceEventId: command.sourceEventId };
+  switch (command.type) {
+    case 'RequestTransfer':
+      if (state.state !== null) return [];
+      return [
+        {
+          type: 'TransferRequested',
+          data: {
+            ...provenance,
+            transferId: command.transferId,
+            fromLocationId: command.fromLocationId,
+            toLocationId: command.toLocationId,
+            lines: mergeLines(command.lines),
+            purpose: command.purpose,
+            commandId: transferCommandIdFor(command.transferId),
+            reasons: command.reasons,
+          },
+        },
+      ];
+    case 'ConfirmTransferShipped':
+      if (state.state !== 'requested') return [];
+      return [{ type: 'TransferShipped', data: { ...provenance, transferId: state.transferId!, lines: state.lines } }];
+    case 'ConfirmTransferReceived': {
+      if (state.state === null || state.state === 'received') return [];
+      // Received without a shipped report first: it must have left, so record that too.
+      const shipped: TransferEvent[] =
+        state.state === 'requested' ? [{ type: 'TransferShipped', data: { ...provenance, transferId: state.transferId!, lines: state.lines } }] : [];
+      return [...shipped, { type: 'TransferReceived', data: { ...provenance, transferId: state.transferId!, lines: mergeLines(command.lines) } }];
+    }
+  }
+}
+
+export function evolveTransfer(state: TransferRecord, event: TransferEvent): TransferRecord {
+  switch (event.type) {
+    case 'TransferRequested':
+      return {
+        transferId: event.data.transferId,
+        fromLocationId: event.data.fromLocationId,
+        toLocationId: event.data.toLocationId,
+        lines: event.data.lines,
+        purpose: event.data.purpose,
+        state: 'requested',
+        receivedLines: [],
+      };
+    case 'TransferShipped':
+      return { ...state, state: 'shipped' };
+    case 'TransferReceived':
+      return { ...state, state: 'received', receivedLines: event.data.lines };
+  }
+}
+
+/** What a transfer event does to stock at its two ends. */
+export function stockInstructionsOfTransferEvent(
+  event: TransferEvent,
+  before: TransferRecord,
+  safetyStockOf: (key: StockItemKey) => number,
+): Array<{ key: StockItemKey; command: StockItemCommand }> {
+  const provenance = { occurredAt: event.data.occurredAt, sourceEventId: event.data.sourceEventId };
+  switch (event.type) {
+    case 'TransferRequested': {
+      const { fromLocationId, toLocationId, transferId } = event.data;
+      const holdAtSource = event.data.lines.map((line) => {
+        const key = { locationId: fromLocationId, sku: line.sku };
+        return {
+          key,
+          command: { type: 'ReserveStock', purpose: 'transfer', referenceId: transferId, quantity: line.quantity, safetyStock: safetyStockOf(key), ...provenance } as StockItemCommand,
+        };
+      });
+      const markOpen =
+        event.data.purpose.kind === 'replenishment'
+          ? event.data.lines.map((line) => ({
+              key: { locationId: toLocationId, sku: line.sku },
+              command: { type: 'RequestReplenishment', transferId, quantity: line.quantity, ...provenance } as StockItemCommand,
+            }))
+          : [];
+      return [...holdAtSource, ...markOpen];
+    }
+    case 'TransferShipped':
+      return event.data.lines.flatMap((line) => [
+        {
+          key: { locationId: before.fromLocationId, sku: line.sku },
+          command: { type: 'ShipReservedStock', purpose: 'transfer', referenceId: event.data.transferId, quantity: line.quantity, reservedQuantity: line.quantity, ...provenance } as StockItemCommand,
+        },
+        {
+          key: { locationId: before.toLocationId, sku: line.sku },
+          command: { type: 'ExpectTransfer', transferId: event.data.transferId, quantity: line.quantity, ...provenance } as StockItemCommand,
+        },
+      ]);
+    case 'TransferReceived': {
+      const inTransit = quantitiesBySku(before.lines);
+      const received = quantitiesBySku(event.data.lines);
+      const skus = [...new Set([...inTransit.keys(), ...received.keys()])].sort();
+      return skus.map((sku) => ({
+        key: { locationId: before.toLocationId, sku },
+        command: {
+          type: 'ReceiveTransfer',
+          transferId: event.data.transferId,
+          quantity: received.get(sku) ?? 0,
+          inTransitQuantity: inTransit.get(sku) ?? 0,
+          ...provenance,
+        } as StockItemCommand,
+      }));
+    }
+  }
+}
+
+export function transferStreamId(transferId: string): string {
+  return `transfer|${encodeURIComponent(transferId)}`;
+}
+
+export const transferDecider = {
+  initialState: initialTransferState,
+  decide: decideTransfer,
+  evolve: evolveTransfer,
+};
+
+export const TRANSFER_STATE_VERSION = 1;

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { decideTransfer, evolveTransfer, initialTransferState, stockInstructionsOfTransferEvent, type TransferCommand, type TransferEvent, type TransferRecord } from './transfer';
+
+const provenance = (n: number) => ({ occurredAt: new Date(Date.UTC(2026, 10, 11, 1, n)).toISOString(), sourceEventId: `e-${n}` });
+
+function given(commands: TransferCommand[]): { state: TransferRecord; events: TransferEvent[] } {
+  let state = initialTransferState();
+  const events: TransferEvent[] = [];
+  for (const command of commands) {
+    for (const event of decideTransfer(command, state)) {
+      events.push(event);
+      state = evolveTransfer(state, event);
+    }
+  }
+  return { state, events };
+}
+
+const request: TransferCommand = {
+  type: 'RequestTransfer',
+  transferId: 'T-1',
+  fromLocationId: 'W01',
+  toLocationId: 'S001',
+  lines: [{ sku: 'A', quantity: 5 }],
+  purpose: { kind: 'replenishment' },
+  reasons: [],
+  ...provenance(1),
+};
+
+describe('transfer', () => {
+  it('reserves at the source when requested and marks the replenishment open at the destination', () => {
+    const { events } = given([request, { ...request, ...provenance(2) }]);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.data).toMatchObject({ commandId: 'T-1:transfer' });
+    expect(stockInstructionsOfTransferEvent(events[0]!, initialTransferState(), () => 2)).toMatchObject([
+      { key: { locationId: 'W01', sku: 'A' }, command: { type: 'ReserveStock', purpose: 'transfer', quantity: 5, safetyStock: 2 } },
+      { key: { locationId: 'S001', sku: 'A' }, command: { type: 'RequestReplenishment', transferId: 'T-1', quantity: 5 } },
+    ]);
+  });
+
+  it('moves stock: shipped leaves the source and is in transit; received lands at the destination', () => {
+    const { state } = given([request]);
+    const shipped = decideTransfer({ type: 'ConfirmTransferShipped', ...provenance(3) }, state);
+    expect(stockInstructionsOfTransferEvent(shipped[0]!, state, () => 0)).toMatchObject([
+      { key: { locationId: 'W01', sku: 'A' }, command: { type: 'ShipReservedStock', quantity: 5, reservedQuantity: 5 } },
+      { key: { locationId: 'S001', sku: 'A' }, command: { type: 'ExpectTransfer', quantity: 5 } },
+    ]);
+    const inTransit = evolveTransfer(state, shipped[0]!);
+    const received = decideTransfer({ type: 'ConfirmTransferReceived', lines: [{ sku: 'A', quantity: 4 }], ...provenance(4) }, inTransit);
+    expect(stockInstructionsOfTransferEvent(received[0]!, inTransit, () => 0)).toMatchObject([
+      { key: { locationId: 'S001', sku: 'A' }, command: { type: 'ReceiveTransfer', quantity: 4, inTransitQuantity: 5 } },
+    ]);
+    expect(decideTransfer({ type: 'ConfirmTransferReceived', lines: [{ sku: 'A', quantity: 4 }], ...provenance(5) }, evolveTransfer(inTransit, received[0]!))).toEqual([]);
+  });
+
+  it('treats a receipt with no shipment reported as shipped first', () => {
+    const { state } = given([request]);
+    expect(decideTransfer({ type: 'ConfirmTransferReceived', lines: [{ sku: 'A', quantity: 5 }], ...provenance(3) }, state).map((e) => e.type)).toEqual([
+      'TransferShipped',
+      'TransferReceived',
+    ]);
+  });
+});

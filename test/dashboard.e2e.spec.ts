@@ -1,0 +1,227 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { TransactionRunner } from '@app/event-store';
+import type { Producer } from 'kafkajs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueOutboxMessages } from '../apps/inventory-service/src/outbox/outbox';
+import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
+import { startTestService, type RunningTestService } from './support/test-service';
+
+/** The Debian package's browser (infra/install-chromium.sh installs it); Playwright's own browsers are never downloaded. */
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT = resolve(__dirname, 'artifacts/dashboard.png');
+
+// Hangzhou: three stores and a warehouse south-east of them.
+const LOCATIONS = {
+  S001: { type: 'store', name: 'West Lake', lat: 30.259, lng: 120.15, shipsOnline: true, pickup: true, dailyCapacity: 300, safetyStock: 0 },
+  S002: { type: 'store', name: 'Wulin', lat: 30.276, lng: 120.163, shipsOnline: true, pickup: true, dailyCapacity: 300, safetyStock: 0 },
+  S003: { type: 'store', name: 'Binjiang', lat: 30.208, lng: 120.212, shipsOnline: false, pickup: true, dailyCapacity: 200, safetyStock: 0 },
+  W01: { type: 'warehouse', name: 'Xiaoshan DC', lat: 30.18, lng: 120.27, shipsOnline: true, pickup: false, dailyCapacity: 5000, safetyStock: 0 },
+} as const;
+
+let service: RunningTestService;
+let producer: Producer;
+let browser: Browser;
+let page: Page;
+let eventSeq = 0;
+const offSite: string[] = [];
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run 'bash infra/install-chromium.sh' (infra/test.sh does)`);
+  service = await startTestService();
+  producer = await connectedProducer(testKafka());
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, timezoneId: 'UTC' });
+  // Only this service, on 127.0.0.1, may be reached: anything else is refused and reported.
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(`${service.baseUrl}/`) || url.startsWith('data:')) return route.continue();
+    offSite.push(url);
+    return route.abort();
+  });
+  page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await producer?.disconnect();
+  await service?.stop();
+});
+
+async function put(path: string, body: unknown): Promise<number> {
+  const response = await fetch(`${service.baseUrl}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+function receipt(locationId: string, sku: string, quantity: number) {
+  eventSeq += 1;
+  const value = { eventId: `dash-${eventSeq}`, type: 'StockReceived', occurredAt: new Date(Date.UTC(2026, 10, 11, 8, 0, eventSeq)).toISOString(), locationId, lines: [{ sku, quantity }] };
+  return { key: locationId, value };
+}
+
+function sale(storeId: string, sku: string, quantity: number) {
+  eventSeq += 1;
+  const value = { eventId: `dash-${eventSeq}`, type: 'StoreSaleRecorded', occurredAt: new Date(Date.UTC(2026, 10, 11, 8, 0, eventSeq)).toISOString(), storeId, receiptId: `R-${eventSeq}`, lines: [{ sku, quantity }] };
+  return { key: storeId, value };
+}
+
+/** The commands this test queued (the service may queue its own too, e.g. a replenishment), in the order given. */
+function ours(commands: Array<{ commandId: string; published: boolean }>) {
+  return commands.filter((c) => c.commandId === 'c-1' || c.commandId === 'c-2');
+}
+
+async function summary(): Promise<any> {
+  const response = await fetch(`${service.baseUrl}/v1/dashboard/summary`);
+  expect(response.status).toBe(200);
+  return response.json();
+}
+
+/** What the map shows: on-hand per location id. */
+function mapOnHand(): Promise<Record<string, number>> {
+  return page.$$eval('[data-testid="map-location"]', (nodes) => Object.fromEntries(nodes.map((n) => [n.getAttribute('data-location-id'), Number(n.getAttribute('data-on-hand'))])));
+}
+
+async function shown(testId: string): Promise<string | null> {
+  return page.getAttribute(`[data-testid="${testId}"]`, 'data-value');
+}
+
+async function markCentre(locationId: string): Promise<{ x: number; y: number }> {
+  const box = await page.locator(`[data-location-id="${locationId}"] .mark`).boundingBox();
+  if (!box) throw new Error(`${locationId} is not drawn`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+const soon = { timeoutMs: 15_000, intervalMs: 100 };
+
+describe('GET /dashboard in headless Chromium', () => {
+  it('serves one self-contained page that loads nothing from elsewhere', async () => {
+    const response = await fetch(`${service.baseUrl}/dashboard`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const html = await response.text();
+    expect(html).not.toMatch(/<(script|link|img|iframe)[^>]+(src|href)="(?!data:)/i);
+    expect(html).toContain('data-testid="stock-map"');
+  });
+
+  it('shows the SKU at each location on the map, the alerts, the recent commands and readiness', async () => {
+    for (const [locationId, profile] of Object.entries(LOCATIONS)) expect(await put(`/v1/locations/${locationId}`, profile)).toBe(201);
+    expect(await put('/v1/locations/S002/skus/DASH-1/policy', { safetyStock: 1, reorderPoint: 10, reorderQuantity: 24 })).toBe(201);
+    const { topics } = service.config.kafka;
+    await sendJson(producer, topics.stockMovements, [receipt('S001', 'DASH-1', 12), receipt('S002', 'DASH-1', 7), receipt('W01', 'DASH-1', 100), receipt('S001', 'DASH-2', 4)]);
+    await sendJson(producer, topics.offlineSales, [sale('S003', 'DASH-1', 2)]);
+    // Two logistics commands queued the way the service queues them: through the outbox, in a transaction.
+    const commands = [
+      { commandId: 'c-1', type: 'TransferStock', issuedAt: '2026-11-11T08:01:00Z', transferId: 'T-1', fromLocationId: 'W01', toLocationId: 'S002', lines: [{ sku: 'DASH-1', quantity: 24 }] },
+      {
+        commandId: 'c-2',
+        type: 'DispatchFulfillment',
+        issuedAt: '2026-11-11T08:02:00Z',
+        fulfillmentId: 'F-1',
+        orderId: 'O-1',
+        fromLocationId: 'S001',
+        lines: [{ sku: 'DASH-1', quantity: 1 }],
+        delivery: { mode: 'ship', lat: 30.27, lng: 120.15 },
+      },
+    ];
+    await service.app.get(TransactionRunner).inTransaction((sql) =>
+      enqueueOutboxMessages(
+        sql,
+        commands.map((command) => ({ topic: topics.logisticsCommands, key: Buffer.from(command.fromLocationId), value: Buffer.from(JSON.stringify(command)), headers: {} })),
+      ),
+    );
+
+    // The summary the page polls, once the events are applied, in the stock view and the commands published.
+    const body = await eventually(async () => {
+      const s = await summary();
+      expect(s.eventsApplied).toBe(5);
+      expect(s.stockViewBacklog).toBe(0);
+      expect(s.negativeStock).toHaveLength(1);
+      expect(ours(s.recentCommands).map((c) => [c.commandId, c.published])).toEqual([
+        ['c-2', true],
+        ['c-1', true],
+      ]);
+      return s;
+    }, soon);
+    expect(ours(body.recentCommands)[1]).toEqual({ ...commands[0], published: true });
+    expect(body.negativeStock).toEqual([expect.objectContaining({ locationId: 'S003', sku: 'DASH-1', onHand: -2 })]);
+    expect(body.lowStock).toEqual([{ locationId: 'S002', sku: 'DASH-1', available: 6, reorderPoint: 10, reorderQuantity: 24 }]);
+    expect(body).toMatchObject({ ready: true, consumerLag: { total: 0 } });
+    expect(typeof body.eventsPerSecond).toBe('number');
+
+    await page.goto(`${service.baseUrl}/dashboard?sku=DASH-1`);
+    expect(await page.inputValue('[data-testid="sku-input"]')).toBe('DASH-1');
+    await eventually(async () => expect(await mapOnHand()).toEqual({ S001: 12, S002: 7, S003: -2, W01: 100 }), soon);
+    expect(await page.textContent('[data-location-id="S001"] [data-testid="map-qty"]')).toBe('12 on hand · 12 avail');
+    expect(await page.textContent('[data-location-id="S003"] text.name')).toBe('S003');
+    expect(await shown('sku-onhand')).toBe('117');
+    // Stores are dots, the warehouse a square; laid out by coordinates (north up, east right).
+    expect(await page.locator('[data-location-id="W01"] rect.mark').count()).toBe(1);
+    expect(await page.locator('[data-type="store"] circle.mark').count()).toBe(3);
+    const [s001, s002, w01] = [await markCentre('S001'), await markCentre('S002'), await markCentre('W01')];
+    expect(w01.x).toBeGreaterThan(s001.x);
+    expect(w01.y).toBeGreaterThan(s001.y);
+    expect(s002.y).toBeLessThan(s001.y);
+    expect(await page.textContent('[data-testid="stream-status"]')).toBe('live');
+
+    await eventually(async () => expect(await shown('events-applied')).toBe('5'), soon);
+    await eventually(async () => expect(await page.getAttribute('[data-testid="readiness"]', 'data-ready')).toBe('true'), soon);
+    await eventually(async () => expect(await shown('consumer-lag')).toBe('0'), soon);
+    const rows = (testId: string) => page.$$eval(`[data-testid="${testId}"]`, (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => (td as { textContent: string | null }).textContent)));
+    await eventually(async () => expect(await rows('negative-alert-row')).toEqual([['S003', 'DASH-1', '-2']]), soon);
+    expect(await rows('low-alert-row')).toEqual([['S002', 'DASH-1', '6', '10', '24']]);
+    const commandRows = await page.$$eval('[data-testid="command-row"]', (trs) =>
+      trs.map((tr) => [tr.getAttribute('data-command-id'), ...Array.from(tr.querySelectorAll('td'), (td) => (td as { textContent: string | null }).textContent)]),
+    );
+    expect(commandRows.filter(([id]) => id === 'c-1' || id === 'c-2')).toEqual([
+      ['c-2', '08:02:00', 'DispatchFulfillment', 'F-1', 'S001 → ship', 'DASH-1 × 1', 'published'],
+      ['c-1', '08:01:00', 'TransferStock', 'T-1', 'W01 → S002', 'DASH-1 × 24', 'published'],
+    ]);
+  });
+
+  it('changes the numbers and the event rate as more events are applied', async () => {
+    // Let the first burst leave the rate's 5-second window, so the rate starts from 0.
+    await eventually(async () => expect(await shown('event-rate')).toBe('0'), { timeoutMs: 20_000, intervalMs: 200 });
+    const { topics } = service.config.kafka;
+    const noise = Array.from({ length: 40 }, (_, i) => receipt('W01', `NOISE-${i}`, 1));
+    await sendJson(producer, topics.stockMovements, [receipt('S001', 'DASH-1', 5), ...noise]);
+    await sendJson(producer, topics.offlineSales, [sale('S002', 'DASH-1', 3)]);
+
+    const rates: number[] = [];
+    await eventually(
+      async () => {
+        rates.push(Number(await shown('event-rate')));
+        expect(rates.some((rate) => rate > 0)).toBe(true);
+      },
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
+    await eventually(async () => expect(await mapOnHand()).toEqual({ S001: 17, S002: 4, S003: -2, W01: 100 }), soon);
+    expect(await page.textContent('[data-location-id="S002"] [data-testid="map-qty"]')).toBe('4 on hand · 3 avail');
+    expect(await shown('sku-onhand')).toBe('119');
+    await eventually(async () => expect(await shown('events-applied')).toBe('47'), soon);
+
+    await mkdir(dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  });
+
+  it('switches SKU from the picker and keeps following it live', async () => {
+    await page.fill('[data-testid="sku-input"]', 'DASH-2');
+    await page.press('[data-testid="sku-input"]', 'Enter');
+    await eventually(async () => expect(await mapOnHand()).toEqual({ S001: 4, S002: 0, S003: 0, W01: 0 }), soon);
+    expect(new URL(page.url()).searchParams.get('sku')).toBe('DASH-2');
+    await sendJson(producer, service.config.kafka.topics.stockMovements, [receipt('S003', 'DASH-2', 6)]);
+    await eventually(async () => expect(await mapOnHand()).toEqual({ S001: 4, S002: 0, S003: 6, W01: 0 }), soon);
+    expect(await page.textContent('[data-testid="map-title"]')).toBe('Stock of DASH-2 by location');
+  });
+
+  it('reached nothing but the service and logged no errors', () => {
+    expect(offSite).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
