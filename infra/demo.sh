@@ -62,8 +62,10 @@ SIM_SERVICE_URL="$base" node dist/apps/simulator/main.js || echo "demo: the simu
 cat <<EOT
 
 The service keeps serving. Look at:
+  $base/dashboard?sku=SKU-00001    the live dashboard: stock on the map, event rate, dispatches, alerts
   $base/v1/stock/SKU-00001                 one SKU at every location
   $base/v1/stock?skus=SKU-00001,SKU-00002  several SKUs
+  $base/v1/orders/<orderId>/fulfillment    where an online order ships from (ids: WEB-...)
   $base/health/ready                       readiness
 Service log: $run_dir/inventory-service.log.  Ctrl-C stops it.
 EOT

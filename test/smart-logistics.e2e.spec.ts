@@ -2,6 +2,7 @@ import { DEAD_LETTER_HEADERS, orderBackorderedSchema } from '@app/contracts';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PickupHoldSweeper } from '../apps/inventory-service/src/smart-logistics/expire-pickup-holds/pickup-hold-sweeper.service';
+import { runCli } from './support/built-apps';
 import { TestLogisticsWorker } from './support/logistics-worker';
 import { connectedProducer, eventually, readTopic, sendJson, testKafka } from './support/test-kafka';
 import { startTestService, type RunningTestService } from './support/test-service';
@@ -97,6 +98,22 @@ describe('smart logistics on real Kafka and PostgreSQL', () => {
     const dispatch = worker.of('DispatchFulfillment').find((c) => c.orderId === 'O-SHIP')!;
     expect(dispatch).toMatchObject({ fromLocationId: 'S001', delivery: NEAR_S001, commandId: `${order.fulfillments[0].fulfillmentId}:dispatch` });
     await expectStock('SL-A', { S001: [3, 0, 3, 0], W01: [10, 0, 10, 0] });
+
+    // An operator can read the order's stream and the stock item's, event by event.
+    const database = { DATABASE_URL: service.config.database.url, DATABASE_SCHEMA: service.config.database.schema };
+    const orderStream = await runCli(['inspect', 'online-order', 'O-SHIP'], database);
+    expect(orderStream.code).toBe(0);
+    expect(orderStream.stdout).toMatch(/^online-order\|O-SHIP: 3 events/);
+    expect(orderStream.stdout).toMatch(/v1 .* OnlineOrderAccepted[\s\S]*v2 .* FulfillmentDispatched[\s\S]*v3 .* FulfillmentShipped/);
+    const item = await runCli(['inspect', 'stock-item', 'S001', 'SL-A', '--json'], database);
+    expect(JSON.parse(item.stdout)).toMatchObject({
+      streamId: 'stock-item|S001|SL-A',
+      state: { onHand: 3, reserved: 0 },
+      events: [{ type: 'StockReceived' }, { type: 'StockReserved' }, { type: 'ReservedStockShipped' }],
+    });
+    const unknown = await runCli(['inspect', 'online-order', 'O-NEVER'], database);
+    expect(unknown).toMatchObject({ code: 1, stderr: expect.stringMatching(/has no events/) });
+    expect((await runCli(['inspect', 'order', 'O-SHIP'], database)).code).toBe(2);
   });
 
   it('splits across the fewest locations, backorders what nobody has, and a cancel releases and tells the locations', async () => {

@@ -6,6 +6,7 @@ import { InvalidConfigurationError, loadServiceConfig } from './config/service-c
 import { createDataSource } from './database/data-source';
 import { ensureDatabaseAndSchema } from './database/ensure-database';
 import { replayDeadLetters, type ReplayFilter } from './dead-letters/replay-dead-letters';
+import { inspectStream, type StreamTarget } from './event-sourcing/inspect-stream';
 import { issuePosKey, revokePosKey } from './pos-gateway/pos-api-keys';
 import { locationsReadModel } from './locations/locations.projection';
 import { skuPoliciesReadModel } from './sku-policies/sku-policies.projection';
@@ -27,6 +28,10 @@ commands:
                              send dead letters back to their source topic after a fix; replaying
                              twice is safe (applied events are duplicates the second time)
 
+  inspect stock-item <locationId> <sku> | online-order <orderId> | transfer <transferId> | stream <streamId>
+                             print a stream's events in order (version, position, time, type, data)
+                             and the state they fold to; --json for one JSON document
+
   issue-pos-key <storeId>    create an API key for one store's POS (printed once; only a hash is kept)
   revoke-pos-key <keyId>     revoke a key (the keyId is the part after "pos_")
 
@@ -38,6 +43,7 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   if (command === 'rebuild') return rebuild(args);
   if (command === 'replay-dead-letters') return replay(args);
+  if (command === 'inspect') return inspect(args);
   if (command === 'issue-pos-key') return posKey(args, 'issue');
   if (command === 'revoke-pos-key') return posKey(args, 'revoke');
   throw new UsageError(command ? `unknown command ${JSON.stringify(command)}` : 'no command given');
@@ -64,6 +70,30 @@ async function rebuild(args: string[]): Promise<void> {
       );
     }
   });
+}
+
+async function inspect(args: string[]): Promise<void> {
+  const json = args.includes('--json');
+  const [kind, ...names] = args.filter((arg) => arg !== '--json');
+  const target = ((): StreamTarget => {
+    if (kind === 'stock-item' && names.length === 2) return { kind, locationId: names[0]!, sku: names[1]! };
+    if (kind === 'online-order' && names.length === 1) return { kind, orderId: names[0]! };
+    if (kind === 'transfer' && names.length === 1) return { kind, transferId: names[0]! };
+    if (kind === 'stream' && names.length === 1) return { kind, streamId: names[0]! };
+    throw new UsageError('inspect takes: stock-item <locationId> <sku> | online-order <orderId> | transfer <transferId> | stream <streamId>');
+  })();
+  const inspection = await withDatabase((transactions) => transactions.inTransaction((sql) => inspectStream(sql, new PostgresEventStore(), target)));
+  if (inspection.events.length === 0) throw new Error(`stream ${inspection.streamId} has no events (check the ids; they are case-sensitive)`);
+  if (json) {
+    process.stdout.write(`${JSON.stringify(inspection, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`${inspection.streamId}: ${inspection.events.length} events\n`);
+  for (const event of inspection.events) {
+    const when = (event.data as { occurredAt?: string }).occurredAt ?? '';
+    process.stdout.write(`  v${event.streamVersion}  @${event.globalPosition}  ${when}  ${event.type}  ${JSON.stringify(event.data)}\n`);
+  }
+  process.stdout.write(`state: ${JSON.stringify(inspection.state, null, 2)}\n`);
 }
 
 async function posKey([subject, ...rest]: string[], action: 'issue' | 'revoke'): Promise<void> {
