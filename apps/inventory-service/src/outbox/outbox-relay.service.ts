@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TransactionRunner, type SqlClient } from '@app/event-store';
+import { TransactionRunner } from '@app/event-store';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ServiceConfig } from '../config/service-config';
 import { KafkaConnection } from '../kafka/kafka-connection';
@@ -12,6 +12,13 @@ import {
   SELECT_UNPUBLISHED_TOPICS,
   TAKE_RELAY_LEASE,
 } from './outbox.sql';
+
+interface Lease {
+  origin: string;
+  relay_instance: string | null;
+  renew_due: boolean;
+  expired: boolean;
+}
 
 interface OutboxRow {
   id: string;
@@ -26,10 +33,10 @@ export const OUTBOX_HEADERS = { id: 'outbox-id', origin: 'outbox-origin' } as co
 
 /**
  * Publishes the outbox to Kafka in id order and marks what was sent, one batch per transaction,
- * one relay at a time (a lease row). Exactly once: a relay that cannot be sure what was sent before
- * (its process is new, another instance relayed last, or its last send failed) first reads the
- * tails of the topics it is about to write for this database's outbox ids and marks those as
- * published. So a crash between the send and the commit does not send those messages again.
+ * one relay at a time (the lease row names it). Exactly once: a relay that cannot be sure what was
+ * sent before (its process is new, another instance relayed last, or its last send failed) first
+ * reads the tails of the topics it is about to write for this database's outbox ids and marks those
+ * as published. So a crash between the send and the commit does not send those messages again.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -62,15 +69,16 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Publish one batch; resolves to how many messages were sent (0 when another instance holds the lease). */
   async publishNextBatch(): Promise<number> {
+    if (!this.certain && !(await this.takeOverCarefully())) return 0;
     const producer = await this.kafka.producer();
     const sent = await this.transactions.inTransaction(async (sql) => {
-      const [lease] = await sql.query<{ origin: string; relay_instance: string | null }>(TAKE_RELAY_LEASE);
-      if (!lease) return 0;
-      if (lease.relay_instance !== this.instanceId || !this.certain) {
-        const found = await this.markWhatIsAlreadyPublished(sql, lease.origin);
-        if (found > 0) this.logger.warn(`found ${found} outbox messages already on Kafka from an interrupted relay: marked published, not sent again`);
-        await sql.query(RECORD_RELAY_INSTANCE, [this.instanceId]);
+      const [lease] = await sql.query<Lease>(TAKE_RELAY_LEASE);
+      if (!lease) return 0; // another instance is relaying right now
+      if (lease.relay_instance !== this.instanceId) {
+        this.certain = false; // another instance took over since: check again before sending anything
+        return 0;
       }
+      if (lease.renew_due) await sql.query(RECORD_RELAY_INSTANCE, [this.instanceId]);
       const rows = await sql.query<OutboxRow>(SELECT_UNPUBLISHED, [this.config.outbox.batchSize]);
       if (rows.length === 0) return 0;
       const byTopic = new Map<string, OutboxRow[]>();
@@ -94,25 +102,47 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return sent;
   }
 
+  /**
+   * Become the relay after making sure of what the previous one sent: claim the lease, read the
+   * tails of the topics with unpublished rows (outside any transaction: a long one would hold back
+   * every projection, which read below the oldest running transaction), then, if the lease is still
+   * ours, mark what was found there as published. Resolves to whether this instance may now relay.
+   */
+  private async takeOverCarefully(): Promise<boolean> {
+    const claim = await this.transactions.inTransaction(async (sql) => {
+      const [lease] = await sql.query<Lease>(TAKE_RELAY_LEASE);
+      if (!lease) return null;
+      // Another live relay renews its lease every second: leave it be until it lapses.
+      if (lease.relay_instance !== null && lease.relay_instance !== this.instanceId && !lease.expired) return null;
+      await sql.query(RECORD_RELAY_INSTANCE, [this.instanceId]);
+      const topics = (await sql.query<{ topic: string }>(SELECT_UNPUBLISHED_TOPICS)).map((row) => row.topic);
+      return { origin: lease.origin, topics };
+    });
+    if (!claim) return false;
+    const ids: string[] = [];
+    for (const topic of claim.topics) {
+      // One interrupted batch holds at most batchSize messages, all of them at the end of their partitions.
+      const tails = await this.kafka.withAdmin((admin) => readPartitionTailHeaders(this.kafka.kafka, admin, topic, this.config.outbox.batchSize * 2));
+      for (const headers of tails) if (headers[OUTBOX_HEADERS.origin] === claim.origin && headers[OUTBOX_HEADERS.id]) ids.push(headers[OUTBOX_HEADERS.id]!);
+    }
+    const confirmed = await this.transactions.inTransaction(async (sql) => {
+      const [lease] = await sql.query<Lease>(TAKE_RELAY_LEASE);
+      if (!lease || lease.relay_instance !== this.instanceId) return false; // taken over meanwhile
+      if (ids.length > 0) {
+        const marked = await sql.query<{ id: string }>(MARK_PUBLISHED, [ids]);
+        if (marked.length > 0) this.logger.warn(`found ${marked.length} outbox messages already on Kafka from an interrupted relay: marked published, not sent again`);
+      }
+      return true;
+    });
+    this.certain = confirmed;
+    return confirmed;
+  }
+
   async backlog(): Promise<number> {
     return this.transactions.inTransaction(async (sql) => {
       const [row] = await sql.query<{ backlog: number }>(COUNT_UNPUBLISHED);
       return row?.backlog ?? 0;
     });
-  }
-
-  /** Read the tails of the topics with unpublished rows; mark the rows found there as published. */
-  private async markWhatIsAlreadyPublished(sql: SqlClient, origin: string): Promise<number> {
-    const topics = (await sql.query<{ topic: string }>(SELECT_UNPUBLISHED_TOPICS)).map((row) => row.topic);
-    const ids: string[] = [];
-    for (const topic of topics) {
-      // One interrupted batch holds at most batchSize messages, all of them at the end of their partitions.
-      const tails = await this.kafka.withAdmin((admin) => readPartitionTailHeaders(this.kafka.kafka, admin, topic, this.config.outbox.batchSize * 2));
-      for (const headers of tails) if (headers[OUTBOX_HEADERS.origin] === origin && headers[OUTBOX_HEADERS.id]) ids.push(headers[OUTBOX_HEADERS.id]!);
-    }
-    if (ids.length === 0) return 0;
-    const marked = await sql.query<{ id: string }>(MARK_PUBLISHED, [ids]);
-    return marked.length;
   }
 
   private async run(): Promise<void> {

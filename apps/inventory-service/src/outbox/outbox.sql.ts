@@ -6,11 +6,16 @@ FROM unnest($1::text[], $2::bytea[], $3::bytea[], $4::text[]) AS m(topic, messag
 
 /**
  * The relay's lease: one relay at a time, so messages leave in outbox order. SKIP LOCKED: an
- * instance that finds it taken does nothing this round.
+ * instance that finds it taken does nothing this round. The relay named in it renews it at least
+ * every second; another instance takes over only once it is 5 seconds old.
  */
 export const TAKE_RELAY_LEASE = `
-SELECT origin::text AS origin, relay_instance FROM outbox_relay_state WHERE id = 1 FOR UPDATE SKIP LOCKED`;
+SELECT origin::text AS origin, relay_instance,
+       updated_at < now() - interval '1 second' AS renew_due,
+       updated_at < now() - interval '5 seconds' AS expired
+FROM outbox_relay_state WHERE id = 1 FOR UPDATE SKIP LOCKED`;
 
+/** Name this instance the relay (or renew its lease). */
 export const RECORD_RELAY_INSTANCE = `UPDATE outbox_relay_state SET relay_instance = $1, updated_at = now() WHERE id = 1`;
 
 /** The oldest unpublished messages. */
