@@ -25,6 +25,7 @@ import { GetStockController } from './stock-views/get-stock/get-stock.controller
 import { LocationStockController } from './stock-views/location-stock/location-stock.controller';
 import { StockChangeFeed } from './stock-views/stock-stream/stock-change-feed.service';
 import { StockStreamController } from './stock-views/stock-stream/stock-stream.controller';
+import { StockReadCache } from './stock-views/get-stock/stock-read-cache.service';
 import { PickupNearController } from './stock-views/pickup-near/pickup-near.controller';
 import { GetStockOfSkusHandler } from './stock-views/get-stock/get-stock.handler';
 import { StockViewsProcessor } from './stock-views/stock-views-processor.service';
@@ -53,6 +54,7 @@ export class AppModule {
         StockViewsProcessor,
         GetStockOfSkusHandler,
         StockChangeFeed,
+        StockReadCache,
         DescribeLocationHandler,
         SetSkuPolicyHandler,
         EventRateSampler,

@@ -56,13 +56,18 @@ SELECT stream_id, version FROM streams WHERE stream_id = ANY($1::text[])`;
  * The next events in global order after a checkpoint. Reads only below the oldest transaction still
  * in flight, so an event whose transaction commits late is never skipped: it is read once it commits.
  */
-export const SELECT_EVENTS_AFTER_CHECKPOINT = `
-SELECT ${EVENT_COLUMNS}
+/** Committed events after a checkpoint, in global order, below the oldest running transaction. */
+const AFTER_CHECKPOINT = `
 FROM events
 WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
 ORDER BY transaction_id, global_position
 LIMIT $3`;
+
+export const SELECT_EVENTS_AFTER_CHECKPOINT = `SELECT ${EVENT_COLUMNS}${AFTER_CHECKPOINT}`;
+
+/** The same, stream ids and positions only: for followers that need to know what changed, not how. */
+export const SELECT_STREAM_IDS_AFTER_CHECKPOINT = `SELECT transaction_id::text AS transaction_id, global_position, stream_id${AFTER_CHECKPOINT}`;
 
 /** Position of the newest event any subscriber could read now. */
 export const SELECT_HEAD_CHECKPOINT = `

@@ -11,6 +11,7 @@ import {
   BUMP_STREAM_VERSIONS,
   INSERT_EVENTS,
   SELECT_EVENTS_AFTER_CHECKPOINT,
+  SELECT_STREAM_IDS_AFTER_CHECKPOINT,
   SELECT_EXISTING_EVENT_IDS,
   SELECT_HEAD_CHECKPOINT,
   SELECT_STREAMS_AFTER_VERSIONS,
@@ -154,6 +155,16 @@ export class PostgresEventStore {
   async readAfter(sql: SqlClient, after: GlobalCheckpoint, limit: number): Promise<RecordedEvent[]> {
     const rows = await sql.query<EventRow>(SELECT_EVENTS_AFTER_CHECKPOINT, [after.transactionId, after.globalPosition, limit]);
     return rows.map(toRecordedEvent);
+  }
+
+  /** Like readAfter, but only which stream each event is in: cheap for followers of "what changed". */
+  async readStreamIdsAfter(sql: SqlClient, after: GlobalCheckpoint, limit: number): Promise<Array<GlobalCheckpoint & { streamId: string }>> {
+    const rows = await sql.query<{ transaction_id: string; global_position: string; stream_id: string }>(SELECT_STREAM_IDS_AFTER_CHECKPOINT, [
+      after.transactionId,
+      after.globalPosition,
+      limit,
+    ]);
+    return rows.map((row) => ({ transactionId: row.transaction_id, globalPosition: Number(row.global_position), streamId: row.stream_id }));
   }
 
   /** The checkpoint of the newest event a subscriber can read now, or null for an empty log. */

@@ -34,18 +34,23 @@ export class TypeOrmTransactionRunner extends TransactionRunner {
   }
 }
 
-/** Single statements outside a transaction (reads), on the DataSource's pool. */
+/**
+ * Single statements outside a transaction (reads), straight on the pg pool the DataSource's driver
+ * holds: one pooled round trip, without a QueryRunner per statement (the hot HTTP read path).
+ */
 export class TypeOrmSqlReader extends SqlReader {
   constructor(private readonly dataSource: DataSource) {
     super();
   }
 
   async query<Row>(text: string, params?: readonly unknown[]): Promise<Row[]> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      return (await runner.query(text, params as unknown[] | undefined, true)).records as Row[];
-    } finally {
-      await runner.release();
-    }
+    const pool = (this.dataSource.driver as unknown as { master?: PgPool }).master;
+    if (!pool) throw new Error('the DataSource is not initialized (no connection pool)');
+    return (await pool.query(text, params as unknown[] | undefined)).rows as Row[];
   }
+}
+
+/** The part of pg's Pool this reader uses (typeorm keeps it as `driver.master`). */
+interface PgPool {
+  query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
 }

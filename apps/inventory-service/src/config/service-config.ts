@@ -8,6 +8,7 @@ const envSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   MIN_POSITION_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2000),
+  STOCK_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL, e.g. postgres://postgres@127.0.0.1:5432/inventory')
@@ -41,7 +42,8 @@ const envSchema = z.object({
 
 /** The service's settings; the class doubles as the DI token (inject `ServiceConfig`). */
 export abstract class ServiceConfig {
-  declare http: { port: number; host: string; minPositionWaitMs: number };
+  /** stockCacheEntries: SKU answers kept per instance until the view changes them (0: no cache). */
+  declare http: { port: number; host: string; minPositionWaitMs: number; stockCacheEntries: number };
   declare database: { url: string; schema: string; poolSize: number };
   declare kafka: { brokers: string[]; clientId: string; groupId: string; topicPartitions: number; partitionsConcurrently: number; sessionTimeoutMs: number; topics: TopicNames };
   declare eventStore: { snapshotEveryEvents: number };
@@ -69,7 +71,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
   const values = parsed.data as z.infer<typeof envSchema> & Record<string, string | undefined>;
   const topics = topicNamesFromEnv(values);
   return {
-    http: { port: values.PORT, host: values.HOST, minPositionWaitMs: values.MIN_POSITION_WAIT_MS },
+    http: { port: values.PORT, host: values.HOST, minPositionWaitMs: values.MIN_POSITION_WAIT_MS, stockCacheEntries: values.STOCK_CACHE_ENTRIES },
     database: { url: values.DATABASE_URL, schema: values.DATABASE_SCHEMA, poolSize: values.DATABASE_POOL_SIZE },
     kafka: {
       brokers: values.KAFKA_BROKERS.split(','),

@@ -6,6 +6,7 @@ import { STOCK_LEVELS_PROJECTION } from '../stock-levels.projection';
 import { SELECT_STOCK_OF_SKUS } from '../stock-views.sql';
 import { GetStockOfSkus, ViewBehindError, type LocationStock, type SkuStock } from './get-stock.query';
 import { ServiceConfig } from '../../config/service-config';
+import { StockReadCache } from './stock-read-cache.service';
 
 interface Row {
   transaction_id: string;
@@ -25,14 +26,22 @@ export class GetStockOfSkusHandler implements IQueryHandler<GetStockOfSkus, SkuS
   constructor(
     @Inject(SqlReader) private readonly reads: SqlReader,
     @Inject(ServiceConfig) private readonly config: ServiceConfig,
+    @Inject(StockReadCache) private readonly cache: StockReadCache,
   ) {}
 
   async execute({ skus, atLeast }: GetStockOfSkus): Promise<SkuStock[]> {
+    const cached = skus.map((sku) => this.cache.get(sku, atLeast));
+    if (cached.every((stock) => stock !== undefined)) return cached as SkuStock[];
     const deadline = Date.now() + this.config.http.minPositionWaitMs;
     for (;;) {
+      const readSince = this.cache.generationNow();
       const rows = await this.reads.query<Row>(SELECT_STOCK_OF_SKUS, [skus, STOCK_LEVELS_PROJECTION]);
       const reached = { transactionId: rows[0]!.transaction_id, globalPosition: Number(rows[0]!.global_position) };
-      if (!atLeast || compareCheckpoints(reached, atLeast) >= 0) return this.stockFrom(skus, rows, formatViewPosition(reached));
+      if (!atLeast || compareCheckpoints(reached, atLeast) >= 0) {
+        const stocks = this.stockFrom(skus, rows, formatViewPosition(reached));
+        this.cache.store(stocks, readSince);
+        return stocks;
+      }
       if (Date.now() >= deadline) throw new ViewBehindError(formatViewPosition(atLeast), formatViewPosition(reached));
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

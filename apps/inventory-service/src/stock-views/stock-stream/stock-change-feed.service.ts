@@ -1,12 +1,14 @@
-import { PostgresEventStore, SqlReader, compareCheckpoints, readCheckpoint, type GlobalCheckpoint, type RecordedEvent } from '@app/event-store';
+import { PostgresEventStore, SqlReader, compareCheckpoints, readCheckpoint, type GlobalCheckpoint } from '@app/event-store';
 import { stockItemKeyOf } from '@app/stock-domain';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Observable, Subject, filter } from 'rxjs';
 import { STOCK_LEVELS_PROJECTION } from '../stock-levels.projection';
 
 export interface StockChange {
-  /** SKUs whose stock view changed. */
+  /** SKUs whose stock view changed (their stock, or their own policy at some location). */
   skus: ReadonlySet<string>;
+  /** A location changed (safety stock, ships-online): every SKU's available may have moved. */
+  everySku: boolean;
 }
 
 /**
@@ -36,12 +38,13 @@ export class StockChangeFeed implements BeforeApplicationShutdown {
     this.cursor ??= await readCheckpoint(this.reads, STOCK_LEVELS_PROJECTION);
   }
 
-  /** Changes touching any of these SKUs, until the subscriber unsubscribes. */
-  changesOf(skus: ReadonlySet<string>): Observable<StockChange> {
+  /** Changes touching any of these SKUs (or all changes), until the subscriber unsubscribes. */
+  changesOf(skus: ReadonlySet<string> | 'all'): Observable<StockChange> {
     return new Observable<StockChange>((subscriber) => {
       this.listeners += 1;
       this.timer ??= setInterval(() => void this.poll(), 200);
-      const subscription = this.changes.pipe(filter((change) => [...change.skus].some((sku) => skus.has(sku)))).subscribe(subscriber);
+      const touches = (change: StockChange) => skus === 'all' || change.everySku || [...change.skus].some((sku) => skus.has(sku));
+      const subscription = this.changes.pipe(filter(touches)).subscribe(subscriber);
       return () => {
         subscription.unsubscribe();
         this.listeners -= 1;
@@ -66,18 +69,14 @@ export class StockChangeFeed implements BeforeApplicationShutdown {
       if (this.cursor === null) return;
       const view = await readCheckpoint(this.reads, STOCK_LEVELS_PROJECTION);
       while (compareCheckpoints(this.cursor, view) < 0) {
-        const after: GlobalCheckpoint = this.cursor;
-        const batch: RecordedEvent[] = await this.store.readAfter(this.reads, after, 5000);
+        const batch = await this.store.readStreamIdsAfter(this.reads, this.cursor, 5000);
         const events = batch.filter((event) => compareCheckpoints(event, view) <= 0);
         if (events.length === 0) break;
-        const skus = new Set<string>();
-        for (const event of events) {
-          const key = stockItemKeyOf(event.streamId);
-          if (key) skus.add(key.sku);
-        }
-        const last: RecordedEvent = events[events.length - 1]!;
+        const change = { skus: new Set<string>(), everySku: false };
+        for (const { streamId } of events) noteChange(change, streamId);
+        const last = events[events.length - 1]!;
         this.cursor = { transactionId: last.transactionId, globalPosition: last.globalPosition };
-        if (skus.size > 0) this.changes.next({ skus });
+        if (change.skus.size > 0 || change.everySku) this.changes.next(change);
       }
     } catch (error) {
       this.logger.warn(`stock change feed: ${(error as Error).message}`);
@@ -85,4 +84,16 @@ export class StockChangeFeed implements BeforeApplicationShutdown {
       this.polling = false;
     }
   }
+}
+
+/** What an event in this stream may change in the stock views. */
+function noteChange(change: { skus: Set<string>; everySku: boolean }, streamId: string): void {
+  const key = stockItemKeyOf(streamId);
+  if (key) {
+    change.skus.add(key.sku);
+    return;
+  }
+  const [kind, , sku] = streamId.split('|');
+  if (kind === 'sku-policy' && sku !== undefined) change.skus.add(decodeURIComponent(sku));
+  if (kind === 'location') change.everySku = true;
 }

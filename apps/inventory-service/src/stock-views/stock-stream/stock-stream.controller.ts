@@ -28,7 +28,7 @@ export class StockStreamController {
       ]);
     }
     const read = (wanted: readonly string[]) => from(this.queries.execute(new GetStockOfSkus(wanted))).pipe(mergeMap((items) => from(items)));
-    const updates = this.feed.changesOf(new Set(skus)).pipe(concatMap((change) => read(skus.filter((sku) => change.skus.has(sku)))));
+    const updates = this.feed.changesOf(new Set(skus)).pipe(concatMap((change) => read(change.everySku ? skus : skus.filter((sku) => change.skus.has(sku)))));
     // Follow the view first, then send the initial state: a change right after that read is not missed.
     return defer(() => from(this.feed.follow())).pipe(
       mergeMap(() => concat(read(skus), updates)),
