@@ -1,5 +1,6 @@
 import { DEAD_LETTER_HEADERS } from '@app/contracts';
 import { CheckpointedProcessor, PostgresEventStore } from '@app/event-store';
+import { ONLINE_ORDER_STATE_VERSION, onlineOrderStreamId } from '@app/stock-domain';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServiceConfig } from '../apps/inventory-service/src/config/service-config';
@@ -111,6 +112,35 @@ describe('RecordInboundBatch on PostgreSQL', () => {
     expect(jsonLetter!.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/^invalid JSON/);
     expect(schemaLetter!.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/lines\.0\.quantity/);
     expect(await onHand('S3', 'C')).toBe(-1); // the good sale still applied: negative stock is a fact
+  });
+
+  it('dead-letters an event that fails to apply, with the reason, and applies the rest of its batch', async () => {
+    // A damaged order stream (its snapshot says it has no fulfillments list) makes cancelling it throw.
+    await db.reads.query(
+      `INSERT INTO snapshots (stream_id, stream_version, state_version, state) VALUES ($1, 1, $2, $3::jsonb)`,
+      [onlineOrderStreamId('O-DAMAGED'), ONLINE_ORDER_STATE_VERSION, JSON.stringify({ orderId: 'O-DAMAGED', cancelled: false, fulfillments: null })],
+    );
+    const cancel = (eventId: string, orderId: string) =>
+      message('onlineOrders', { eventId, type: 'OnlineOrderCancelled', occurredAt: at(3), orderId });
+    const place = message('onlineOrders', {
+      eventId: 'p-ok',
+      type: 'OnlineOrderPlaced',
+      occurredAt: at(2),
+      orderId: 'O-OK',
+      lines: [{ sku: 'NONE', quantity: 1 }],
+      delivery: { mode: 'ship', lat: 30.2, lng: 120.1 },
+    });
+    const outcome = await apply([place, cancel('c-damaged', 'O-DAMAGED'), cancel('c-ok', 'O-OK')]);
+    expect(outcome).toMatchObject({ applied: 2, deadLettered: 1 });
+    const [letter] = await db.reads.query<{ message_value: Buffer; headers: Record<string, string> }>(
+      `SELECT message_value, headers FROM outbox WHERE convert_from(message_value, 'UTF8') LIKE '%c-damaged%'`,
+    );
+    expect(letter!.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/^could not apply: /);
+    const cancelled = await store.readStream(db.reads, onlineOrderStreamId('O-OK'));
+    expect(cancelled.map((event) => event.type)).toEqual(['OnlineOrderAccepted', 'OrderLinesBackordered', 'OnlineOrderCancelled']);
+    // Its id was given back: once the stream is repaired, a replay of the letter applies it.
+    const [claimed] = await db.reads.query<{ n: number }>(`SELECT count(*)::int AS n FROM inbound_events WHERE event_id = 'c-damaged'`);
+    expect(claimed!.n).toBe(0);
   });
 
   it('applies a count as of when it was taken, even when it arrives after later sales', async () => {

@@ -379,7 +379,7 @@ export function stockInstructionsOfOrderEvent(
       purpose: 'fulfillment',
       referenceId,
       quantity: line.quantity,
-      safetyStock: respectSafetyStock ? safetyStockOf(key) : 0,
+      safetyStock: respectSafetyStock ? safetyStockOf(key) : null,
       ...provenance,
     }));
   const release = (fulfillment: OrderFulfillment, reason: string) =>
@@ -397,7 +397,8 @@ export function stockInstructionsOfOrderEvent(
     case 'PickupAwaitingTransfers':
       return reserve(event.data.fromLocationId, event.data.fulfillmentId, event.data.reservedLines, true);
     case 'OrderTransferReceived':
-      // Brought in for this order: held for it even where that dips into the store's safety stock.
+      // Brought in for this order: held for it even where that dips into the store's safety stock, or
+      // beyond what available says (the till may have oversold the shelf while it was on its way).
       return reserve(event.data.locationId, event.data.fulfillmentId, event.data.reservedLines, false);
     case 'FulfillmentShipped':
     case 'PickupCollected': {

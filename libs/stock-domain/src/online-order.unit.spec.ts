@@ -154,7 +154,7 @@ describe('online order', () => {
     const received = decideOnlineOrder({ type: 'ReceiveOrderTransfer', transferId: 'T-O-2-1', receivedLines: [{ sku: 'A', quantity: 2 }], ...provenance(5) }, state);
     expect(received.map((e) => e.type)).toEqual(['OrderTransferReceived', 'FulfillmentDispatched']);
     // What arrived is held for the order even inside the store's safety stock.
-    expect(stockInstructionsOfOrderEvent(received[0]!, state, safetyStockOf).map((i) => i.command)).toMatchObject([{ type: 'ReserveStock', quantity: 2, safetyStock: 0 }]);
+    expect(stockInstructionsOfOrderEvent(received[0]!, state, safetyStockOf).map((i) => i.command)).toMatchObject([{ type: 'ReserveStock', quantity: 2, safetyStock: null }]);
     expect(received[1]!.data).toMatchObject({ lines: [{ sku: 'A', quantity: 3 }], reservedLines: [], commandId: 'F-O-2-1:dispatch' });
     const collected = foldOnlineOrder(received, state);
     expect(collected.fulfillments[0]).toMatchObject({ state: 'dispatched', reservedLines: [{ sku: 'A', quantity: 3 }] });

@@ -85,8 +85,12 @@ export type StockItemCommand =
   | ({ type: 'RecordStoreReturn'; quantity: number; receiptId: string } & Provenance)
   | ({ type: 'RecordAdjustment'; delta: number; reason: string } & Provenance)
   | ({ type: 'RecordCount'; countedQuantity: number } & Provenance)
-  /** Hold stock for an online order or an outgoing transfer; never more than available. */
-  | ({ type: 'ReserveStock'; purpose: ReservationPurpose; referenceId: string; quantity: number; safetyStock: number } & Provenance)
+  /**
+   * Hold stock for an online order or an outgoing transfer: never more than available (on hand −
+   * reserved − `safetyStock`). `safetyStock: null` holds it whatever available says: stock that
+   * arrived for this very order is held for it even if the till oversold the shelf meanwhile.
+   */
+  | ({ type: 'ReserveStock'; purpose: ReservationPurpose; referenceId: string; quantity: number; safetyStock: number | null } & Provenance)
   | ({ type: 'ReleaseReservation'; purpose: ReservationPurpose; referenceId: string; quantity: number; reason: string } & Provenance)
   /**
    * Reserved stock left the building (shipped, collected, or a transfer picked up). `reservedQuantity`
@@ -148,8 +152,10 @@ export function decideStockItem(command: StockItemCommand, state: StockItemState
         },
       ];
     case 'ReserveStock': {
-      const available = state.onHand - state.reserved - command.safetyStock;
-      if (command.quantity > available) throw new ReservationExceedsAvailable(command.referenceId, command.quantity, available);
+      if (command.safetyStock !== null) {
+        const available = state.onHand - state.reserved - command.safetyStock;
+        if (command.quantity > available) throw new ReservationExceedsAvailable(command.referenceId, command.quantity, available);
+      }
       const reference = { purpose: command.purpose, referenceId: command.referenceId, quantity: command.quantity };
       return [{ type: 'StockReserved', data: { ...provenance, ...reference, onHandChange: 0, reservedChange: command.quantity } }];
     }

@@ -150,6 +150,9 @@ describe('stock item reservations and transfers', () => {
     expect(state).toMatchObject({ onHand: 10, reserved: 8 });
     expect(() => decideStockItem(reserve(1, 4, 2), state)).toThrow(ReservationExceedsAvailable);
     expect(decideStockItem(reserve(2, 4), state)).toHaveLength(1);
+    // Stock that arrived for an order is held for it whatever available says.
+    const { state: oversold } = record([{ type: 'RecordStoreSale', quantity: 5, receiptId: 'R', occurredAt: at(5), sourceEventId: 's5' }], state);
+    expect(record([{ ...reserve(3, 6), safetyStock: null } as StockItemCommand], oversold).state).toMatchObject({ onHand: 5, reserved: 11 });
   });
 
   it('ships reserved stock: on hand and reserved both go down; a release only frees the reservation', () => {

@@ -59,6 +59,7 @@ export function reasonKind(reason: string): string {
   if (reason.startsWith('invalid JSON')) return 'invalid_json';
   if (reason.startsWith('schema violation')) return 'schema_violation';
   if (reason.startsWith('empty')) return 'empty';
+  if (reason.startsWith('could not apply')) return 'could_not_apply';
   const unknown = /^unknown (location|order|fulfillment|transfer)\b/.exec(reason);
   if (unknown) return `unknown_${unknown[1]}`;
   return 'other';

@@ -20,6 +20,16 @@ import { shopFloorInstructionsFor } from './stock-instructions';
 
 const MAX_ATTEMPTS = 8;
 
+/** Applying one inbound event failed for a reason other than a concurrent change. */
+class InboundEventFailed extends Error {
+  constructor(
+    readonly eventId: string,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
 interface ApplicableMessage {
   message: InboundMessage;
   event: InboundEvent;
@@ -35,12 +45,23 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     @Inject(ServiceConfig) private readonly config: ServiceConfig,
   ) {}
 
-  /** Retries the whole batch when another writer changed one of its stock items first. */
+  /**
+   * Retries the whole batch when another writer changed one of its streams first. An event that
+   * fails for any other reason is dead-lettered with that reason and the batch applied without it,
+   * so one bad event never blocks its partition.
+   */
   async execute(command: RecordInboundBatch): Promise<InboundBatchOutcome> {
+    const failed = new Map<string, string>();
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.transactions.inTransaction((sql) => this.applyBatch(sql, command));
+        return await this.transactions.inTransaction((sql) => this.applyBatch(sql, command, failed));
       } catch (error) {
+        if (error instanceof InboundEventFailed && !failed.has(error.eventId)) {
+          this.logger.error(`could not apply ${error.eventId}, dead-lettering it: ${error.message}`);
+          failed.set(error.eventId, error.message);
+          attempt -= 1; // not a conflict: the batch shrank, try again at once
+          continue;
+        }
         if (!(isStreamVersionConflict(error) || isRetriableConflict(error)) || attempt >= MAX_ATTEMPTS) throw error;
         this.logger.debug(`conflict on attempt ${attempt}, retrying: ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
@@ -48,7 +69,7 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     }
   }
 
-  private async applyBatch(sql: SqlClient, command: RecordInboundBatch): Promise<InboundBatchOutcome> {
+  private async applyBatch(sql: SqlClient, command: RecordInboundBatch, failed: ReadonlyMap<string, string>): Promise<InboundBatchOutcome> {
     const { consumerGroup, topic, partition } = command;
     await sql.query(ENSURE_OFFSET_ROW, [consumerGroup, topic, partition]);
     const [stored] = await sql.query<{ next_offset: string }>(LOCK_NEXT_OFFSET, [consumerGroup, topic, partition]);
@@ -95,21 +116,32 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
         causationId: event.eventId,
         source: { topic: message.topic, partition: message.partition, offset: message.offset },
       };
+      const failure = failed.get(event.eventId);
+      if (failure !== undefined) {
+        deadLetters.push(this.deadLetter(message, `could not apply: ${failure}`));
+        unclaim.push(event.eventId);
+        continue;
+      }
       const instructions = shopFloor.get(event.eventId);
-      if (instructions) {
-        instructions.forEach(({ key, command: itemCommand }, line) => {
-          items.execute(stockItemStreamId(key), itemCommand, {
-            eventIdFor: (_: StockItemEvent, index: number) => `${event.eventId}#${line}${index > 0 ? `.${index}` : ''}`,
-            metadata,
+      try {
+        if (instructions) {
+          instructions.forEach(({ key, command: itemCommand }, line) => {
+            items.execute(stockItemStreamId(key), itemCommand, {
+              eventIdFor: (_: StockItemEvent, index: number) => `${event.eventId}#${line}${index > 0 ? `.${index}` : ''}`,
+              metadata,
+            });
           });
-        });
-      } else if (isSmartLogisticsEvent(event)) {
-        const result = await fulfilment.apply(event, metadata);
-        if (!result.applied) {
-          deadLetters.push(this.deadLetter(message, result.deadLetterReason));
-          unclaim.push(event.eventId); // a replay after the fix (say, registering the store) applies it
-          continue;
+        } else if (isSmartLogisticsEvent(event)) {
+          const result = await fulfilment.apply(event, metadata);
+          if (!result.applied) {
+            deadLetters.push(this.deadLetter(message, result.deadLetterReason));
+            unclaim.push(event.eventId); // a replay after the fix (say, registering the store) applies it
+            continue;
+          }
         }
+      } catch (error) {
+        if (isStreamVersionConflict(error) || isRetriableConflict(error)) throw error;
+        throw new InboundEventFailed(event.eventId, error);
       }
       outcome.applied += 1;
     }
