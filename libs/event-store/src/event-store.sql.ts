@@ -56,7 +56,6 @@ SELECT stream_id, version FROM streams WHERE stream_id = ANY($1::text[])`;
  * The next events in global order after a checkpoint. Reads only below the oldest transaction still
  * in flight, so an event whose transaction commits late is never skipped: it is read once it commits.
  */
-/** Committed events after a checkpoint, in global order, below the oldest running transaction. */
 const AFTER_CHECKPOINT = `
 FROM events
 WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
