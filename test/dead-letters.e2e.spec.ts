@@ -61,7 +61,7 @@ describe('dead letters on real Kafka', () => {
     expect(metrics).toContain(`inventory_dead_letters_total{topic="${sales}",reason="invalid_json"} 1`);
     expect(metrics).toContain(`inventory_dead_letters_total{topic="${sales}",reason="schema_violation"} 1`);
     expect(metrics).toContain(`inventory_dead_letters_total{topic="${topics.onlineOrders}",reason="unknown_order"} 1`);
-    expect(metrics).toContain(`inventory_inbound_events_applied_total{topic="${sales}"} 1`);
+    expect(metrics).toContain(`inventory_inbound_events_applied_total{topic="${sales}",type="StoreSaleRecorded"} 1`);
     expect(metrics).toMatch(/inventory_consumer_lag_messages\{topic="[^"]+"\} 0/);
     expect(metrics).toContain('inventory_http_request_seconds_count{method="GET",route="/v1/stock/:sku",status="200"}');
   });

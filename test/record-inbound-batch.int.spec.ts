@@ -131,7 +131,7 @@ describe('RecordInboundBatch on PostgreSQL', () => {
       delivery: { mode: 'ship', lat: 30.2, lng: 120.1 },
     });
     const outcome = await apply([place, cancel('c-damaged', 'O-DAMAGED'), cancel('c-ok', 'O-OK')]);
-    expect(outcome).toMatchObject({ applied: 2, deadLettered: 1 });
+    expect(outcome).toMatchObject({ applied: 2, deadLettered: 1, appliedByType: { OnlineOrderPlaced: 1, OnlineOrderCancelled: 1 } });
     const [letter] = await db.reads.query<{ message_value: Buffer; headers: Record<string, string> }>(
       `SELECT message_value, headers FROM outbox WHERE convert_from(message_value, 'UTF8') LIKE '%c-damaged%'`,
     );

@@ -8,8 +8,8 @@ export class ServiceMetrics {
 
   readonly inboundApplied = new Counter({
     name: 'inventory_inbound_events_applied_total',
-    help: 'Inbound contract events applied, by topic',
-    labelNames: ['topic'] as const,
+    help: 'Inbound contract events applied, by topic and event type',
+    labelNames: ['topic', 'type'] as const,
     registers: [this.registry],
   });
 

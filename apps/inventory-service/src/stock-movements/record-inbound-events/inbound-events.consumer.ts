@@ -83,7 +83,7 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
       const stopTimer = this.metrics.batchSeconds.startTimer({ topic: batch.topic });
       const outcome = await this.commandBus.execute(new RecordInboundBatch(this.config.kafka.groupId, batch.topic, batch.partition, chunk));
       stopTimer();
-      this.metrics.inboundApplied.inc({ topic: batch.topic }, outcome.applied);
+      for (const [type, applied] of Object.entries(outcome.appliedByType)) this.metrics.inboundApplied.inc({ topic: batch.topic, type }, applied);
       this.metrics.inboundDuplicates.inc({ topic: batch.topic }, outcome.duplicates);
       this.metrics.stockEventsAppended.inc(outcome.stockEventsAppended);
       for (const reason of outcome.deadLetterReasons) this.metrics.deadLetters.inc({ topic: batch.topic, reason: reasonKind(reason) });

@@ -14,6 +14,8 @@ export interface InboundMessage {
 
 export interface InboundBatchOutcome {
   applied: number;
+  /** Applied events by contract type. */
+  appliedByType: Record<string, number>;
   duplicates: number;
   deadLettered: number;
   /** Why each dead letter was sent, in order. */

@@ -77,6 +77,7 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     const fresh = command.messages.filter((message) => BigInt(message.offset) >= nextOffset);
     const outcome: InboundBatchOutcome = {
       applied: 0,
+      appliedByType: {},
       duplicates: 0,
       deadLettered: 0,
       deadLetterReasons: [],
@@ -144,6 +145,7 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
         throw new InboundEventFailed(event.eventId, error);
       }
       outcome.applied += 1;
+      outcome.appliedByType[event.type] = (outcome.appliedByType[event.type] ?? 0) + 1;
     }
     await fulfilment.replenishStores();
 
