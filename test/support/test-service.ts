@@ -13,7 +13,8 @@ export interface RunningTestService {
 
 /** The real service, in this process, on its own schema, topics and consumer group, on a free port. */
 export async function startTestService(overrides: Record<string, string> = {}): Promise<RunningTestService> {
-  const { schema, env } = isolatedServiceEnv('e2e', { PORT: '0', ...overrides });
+  // Quiet logs: warnings and errors only, unless LOG_LEVEL says otherwise.
+  const { schema, env } = isolatedServiceEnv('e2e', { PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...overrides });
   const config = loadServiceConfig(env);
   const app = await startInventoryService(config);
   return {

@@ -1,12 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
 import { ServiceConfig } from './config/service-config';
 import { DatabaseModule } from './database/database.module';
 import { DashboardPageController } from './dashboard/dashboard-page.controller';
 import { DashboardSummaryController } from './dashboard/dashboard-summary.controller';
 import { EventRateSampler } from './dashboard/event-rate.sampler';
+import { HealthCheckLogger } from './health/health-check.logger';
 import { HealthController } from './health/health.controller';
+import { BacklogHealthIndicator, KafkaHealthIndicator, PostgresHealthIndicator } from './health/health-indicators';
 import { ApiErrorFilter } from './http/api-error.filter';
 import { KafkaConnection } from './kafka/kafka-connection';
 import { DescribeLocationController } from './locations/describe-location/describe-location.controller';
@@ -40,7 +43,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [CqrsModule.forRoot(), DatabaseModule],
+      imports: [CqrsModule.forRoot(), DatabaseModule, TerminusModule.forRoot({ errorLogStyle: 'json', logger: HealthCheckLogger })],
       controllers: [GetOrderFulfillmentController, SetSkuPolicyController, StockStreamController, PickupNearController, LocationStockController, GetStockController, DescribeLocationController, GetLocationsController, PostPosEventController, HealthController, MetricsController, DashboardPageController, DashboardSummaryController],
       providers: [
         { provide: ServiceConfig, useValue: config },
@@ -60,6 +63,9 @@ export class AppModule {
         EventRateSampler,
         GetOrderFulfillmentHandler,
         PickupHoldSweeper,
+        PostgresHealthIndicator,
+        KafkaHealthIndicator,
+        BacklogHealthIndicator,
       ],
       exports: [ServiceConfig],
     };

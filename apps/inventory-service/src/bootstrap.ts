@@ -4,13 +4,17 @@ import type { NextFunction, Request, Response } from 'express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { inventoryOpenApiDocument } from './http/openapi';
+import { httpRequestLogging } from './logging/http-request-logging';
+import { nestLoggerFor, rootLoggerFor } from './logging/service-logger';
 import { ServiceMetrics } from './metrics/service-metrics';
 import type { ServiceConfig } from './config/service-config';
 
 /** Build, start and return the service for a configuration (used by main and by the end-to-end tests). */
 export async function startInventoryService(config: ServiceConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forConfig(config), { bufferLogs: false });
+  // JSON lines from the first one on (Nest's own start-up lines and start-up failures included).
+  const app = await NestFactory.create(AppModule.forConfig(config), { logger: nestLoggerFor(config.logging) });
   app.enableShutdownHooks();
+  app.use(httpRequestLogging(rootLoggerFor(config.logging)));
   recordHttpLatency(app);
   SwaggerModule.setup('docs', app, inventoryOpenApiDocument(), { jsonDocumentUrl: 'docs-json' });
   await app.listen(config.http.port, config.http.host);

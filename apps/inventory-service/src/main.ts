@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { startInventoryService } from './bootstrap';
 import { InvalidConfigurationError, loadServiceConfig } from './config/service-config';
+import { rootLoggerFor } from './logging/service-logger';
 
 async function main(): Promise<void> {
   let config;
@@ -13,7 +14,13 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  await startInventoryService(config);
+  try {
+    await startInventoryService(config);
+  } catch (error) {
+    // A JSON line like every other (buffered lines are flushed on exit).
+    rootLoggerFor(config.logging).fatal({ context: 'InventoryService', err: error }, 'inventory-service failed to start');
+    process.exit(1);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,13 @@
 import { TOPIC_ENV_VARS, topicNamesFromEnv, type TopicNames } from '@app/contracts';
 import { z } from 'zod';
 
+/** pino's levels, most severe first; LOG_LEVEL keeps lines at this level and above. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+/** json: one JSON object a line (the default); pretty: one readable line each, for a terminal. */
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 const port = z.coerce.number().int().min(0).max(65535); // 0: any free port
 const positiveInt = z.coerce.number().int().positive();
 
@@ -37,6 +44,8 @@ const envSchema = z.object({
   PICKUP_HOLD_SWEEP_MS: positiveInt.default(30_000),
   REPLENISHMENT_LEAD_TIME_DAYS: z.coerce.number().positive().default(2),
   REPLENISHMENT_COVER_DAYS: z.coerce.number().positive().default(7),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  LOG_FORMAT: z.enum(LOG_FORMATS, { message: `must be one of ${LOG_FORMATS.join(', ')}` }).default('json'),
   ...Object.fromEntries(Object.values(TOPIC_ENV_VARS).map((name) => [name, z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a Kafka topic name').optional()])),
 });
 
@@ -51,6 +60,7 @@ export abstract class ServiceConfig {
   /** relay: whether this instance publishes the outbox (off: another instance does). */
   declare outbox: { batchSize: number; idleMs: number; relay: boolean };
   declare fulfilment: { pickupHoldMs: number; pickupHoldSweepMs: number; leadTimeDays: number; coverDays: number };
+  declare logging: { level: LogLevel; format: LogFormat };
 }
 
 export class InvalidConfigurationError extends Error {
@@ -91,5 +101,6 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       leadTimeDays: values.REPLENISHMENT_LEAD_TIME_DAYS,
       coverDays: values.REPLENISHMENT_COVER_DAYS,
     },
+    logging: { level: values.LOG_LEVEL, format: values.LOG_FORMAT },
   };
 }

@@ -218,11 +218,19 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
           responses: { '200': json(ref('OrderFulfillment'), "The order's fulfillment, current as of its last event"), '404': error('No such order (not placed, or not applied yet)') },
         },
       },
-      '/health/live': { get: { summary: 'The process answers', responses: { '200': json({ type: 'object' }, 'Alive') } } },
+      '/health/live': {
+        get: {
+          summary: 'The process answers (@nestjs/terminus, no indicators)',
+          responses: { '200': json(ref('Health'), 'Alive'), '503': json(ref('Health'), 'Shutting down') },
+        },
+      },
       '/health/ready': {
         get: {
-          summary: 'PostgreSQL and Kafka answer; consumer lag and stock-view backlog',
-          responses: { '200': json({ type: 'object' }, 'Ready'), '503': json({ type: 'object' }, 'A dependency is down') },
+          summary: 'PostgreSQL and Kafka answer (@nestjs/terminus); consumer lag, stock-view and outbox backlog reported, never a reason to be unready',
+          responses: {
+            '200': json(ref('Readiness'), 'Ready: PostgreSQL and Kafka answer'),
+            '503': json(ref('Readiness'), 'PostgreSQL or Kafka did not answer (within 2 s), or the service is shutting down'),
+          },
         },
       },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain; version=0.0.4' } } } },
@@ -275,6 +283,47 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
     components: {
       securitySchemes: { posKey: { type: 'http', scheme: 'bearer', description: 'A store key from `inventory-cli issue-pos-key <storeId>`: pos_<keyId>_<secret>' } },
       schemas: {
+        Health: {
+          type: 'object',
+          required: ['status', 'info', 'error', 'details'],
+          description: "@nestjs/terminus's result, with status ok or unavailable",
+          properties: {
+            status: { type: 'string', enum: ['ok', 'unavailable'] },
+            info: { type: 'object', description: 'The indicators that are up', additionalProperties: ref('HealthIndicator') },
+            error: { type: 'object', description: 'The indicators that are down', additionalProperties: ref('HealthIndicator') },
+            details: { type: 'object', description: 'Every indicator', additionalProperties: ref('HealthIndicator') },
+            shuttingDown: { type: 'boolean', const: true, description: 'Present from the start of a graceful shutdown, when the answer is 503 whatever the indicators say' },
+          },
+        },
+        HealthIndicator: {
+          type: 'object',
+          required: ['status'],
+          description:
+            'postgres and kafka: up, or down with a message. consumerLag {messages, byTopic}, stockViewBacklog {events} and outboxBacklog {messages} are always up; a figure not measured is null, with a message',
+          properties: { status: { type: 'string', enum: ['up', 'down'] }, message: { type: 'string' } },
+          additionalProperties: true,
+        },
+        Readiness: {
+          allOf: [
+            ref('Health'),
+            {
+              type: 'object',
+              required: ['lag'],
+              properties: {
+                lag: {
+                  type: 'object',
+                  description: 'How far the service is behind; a figure that could not be measured is left out',
+                  properties: {
+                    inboundMessages: { type: 'integer', description: 'Inbound messages on Kafka not yet applied' },
+                    inboundByTopic: { type: 'object', additionalProperties: { type: 'integer' } },
+                    stockViewEvents: { type: 'integer', description: 'Events not yet in the stock view' },
+                    outboxMessages: { type: 'integer', description: 'Outbox messages (logistics commands, dead letters) not yet published' },
+                  },
+                },
+              },
+            },
+          ],
+        },
         Error: {
           type: 'object',
           required: ['error', 'details'],

@@ -6,6 +6,8 @@ import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { ServiceConfig } from '../../config/service-config';
 import { headersAsText } from '../../kafka/headers';
 import { KafkaConnection } from '../../kafka/kafka-connection';
+import { kafkaBatchLogFields } from '../../logging/correlation';
+import { withLogContext } from '../../logging/log-context';
 import { reasonKind, ServiceMetrics } from '../../metrics/service-metrics';
 import { RecordInboundBatch, type InboundMessage } from './record-inbound-batch.command';
 import { SELECT_STORED_OFFSETS } from './ingestion.sql';
@@ -55,7 +57,11 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
       eachBatchAutoResolve: false,
       // Partitions are applied in parallel, each in its own transactions; a conflict on a shared stock item retries.
       partitionsConsumedConcurrently: this.config.kafka.partitionsConcurrently,
-      eachBatch: (payload) => this.onBatch(payload),
+      // Every line logged for a batch carries its topic, partition, first and last offsets.
+      eachBatch: (payload) => {
+        const { topic, partition, messages } = payload.batch;
+        return withLogContext(kafkaBatchLogFields(topic, partition, messages), () => this.onBatch(payload));
+      },
     });
     this.logger.log(`consuming ${[...this.roleByTopic.keys()].join(', ')} as group ${this.config.kafka.groupId}`);
   }

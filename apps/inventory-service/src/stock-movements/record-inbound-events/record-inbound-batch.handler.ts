@@ -10,6 +10,8 @@ import { stockItemStreamId, type StockItemEvent } from '@app/stock-domain';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ServiceConfig } from '../../config/service-config';
+import { inboundCorrelationId } from '../../logging/correlation';
+import { withLogContext } from '../../logging/log-context';
 import { stockItemsUnitOfWork } from '../stock-item-persistence';
 import { enqueueOutboxMessages, type OutboxMessage } from '../../outbox/outbox';
 import { RecordInboundBatch, type InboundBatchOutcome, type InboundMessage } from './record-inbound-batch.command';
@@ -177,7 +179,7 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
   }
 
   private deadLetter(message: InboundMessage, reason: string): OutboxMessage {
-    this.logger.warn(`dead letter from ${message.topic}[${message.partition}]@${message.offset}: ${reason}`);
+    withLogContext({ correlationId: inboundCorrelationId(message.value) }, () => this.logger.warn(`dead letter from ${message.topic}[${message.partition}]@${message.offset}: ${reason}`));
     return {
       topic: this.config.kafka.topics.deadLetters,
       key: message.key,

@@ -1,0 +1,125 @@
+import { SqlReader, projectionBacklog } from '@app/event-store';
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { COUNT_UNPUBLISHED } from '../outbox/outbox.sql';
+import { ConsumerLagService, type ConsumerLag } from '../stock-movements/record-inbound-events/consumer-lag.service';
+import { STOCK_LEVELS_PROJECTION } from '../stock-views/stock-levels.projection';
+
+/** Every check answers within this, so a probe never hangs on a database or broker that does not. */
+export const HEALTH_CHECK_TIMEOUT_MS = 2_000;
+
+const PING = 'SELECT 1';
+
+/*
+ * Readiness is PostgreSQL and Kafka. The lag indicators (consumer lag, stock-view and outbox backlog)
+ * report figures and are always up: being behind is not a reason to stop serving. A figure that could
+ * not be measured is null, with the reason.
+ */
+
+/** `postgres`: a `SELECT 1` through the read pool answers. */
+@Injectable()
+export class PostgresHealthIndicator {
+  constructor(
+    @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
+    @Inject(SqlReader) private readonly reads: SqlReader,
+  ) {}
+
+  async isHealthy<const Key extends string>(key: Key) {
+    const indicator = this.indicators.check(key);
+    try {
+      await withTimeout(this.reads.query(PING), HEALTH_CHECK_TIMEOUT_MS, 'PostgreSQL');
+      return indicator.up();
+    } catch (error) {
+      return indicator.down({ message: messageOf(error) });
+    }
+  }
+}
+
+/**
+ * `kafka`: the brokers give the inbound topics' end offsets (ConsumerLagService.measure(), which also
+ * reads the applied offsets from PostgreSQL); `consumerLag`: the messages not yet applied, from the
+ * same measurement. Checks that run at the same time share one measurement.
+ */
+@Injectable()
+export class KafkaHealthIndicator {
+  private inFlight: Promise<ConsumerLag> | null = null;
+
+  constructor(
+    @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
+    @Inject(ConsumerLagService) private readonly consumerLagService: ConsumerLagService,
+  ) {}
+
+  async isHealthy<const Key extends string>(key: Key) {
+    const indicator = this.indicators.check(key);
+    try {
+      await this.measure();
+      return indicator.up();
+    } catch (error) {
+      return indicator.down({ message: messageOf(error) });
+    }
+  }
+
+  async consumerLag<const Key extends string>(key: Key) {
+    const indicator = this.indicators.check(key);
+    try {
+      const lag = await this.measure();
+      return indicator.up({ messages: lag.total as number | null, byTopic: lag.byTopic as Record<string, number> | null });
+    } catch (error) {
+      return indicator.up({ messages: null, byTopic: null, message: `not measured: ${messageOf(error)}` });
+    }
+  }
+
+  private measure(): Promise<ConsumerLag> {
+    if (!this.inFlight) {
+      const measuring = withTimeout(this.consumerLagService.measure(), HEALTH_CHECK_TIMEOUT_MS, 'Kafka');
+      this.inFlight = measuring;
+      const forget = () => {
+        if (this.inFlight === measuring) this.inFlight = null;
+      };
+      measuring.then(forget, forget);
+    }
+    return this.inFlight;
+  }
+}
+
+/** `stockViewBacklog`: events not yet in the stock view; `outboxBacklog`: outbox messages not yet published. */
+@Injectable()
+export class BacklogHealthIndicator {
+  constructor(
+    @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
+    @Inject(SqlReader) private readonly reads: SqlReader,
+  ) {}
+
+  async stockView<const Key extends string>(key: Key) {
+    const indicator = this.indicators.check(key);
+    try {
+      const events = await withTimeout(projectionBacklog(this.reads, STOCK_LEVELS_PROJECTION), HEALTH_CHECK_TIMEOUT_MS, 'the stock-view backlog count');
+      return indicator.up({ events: events as number | null });
+    } catch (error) {
+      return indicator.up({ events: null, message: `not measured: ${messageOf(error)}` });
+    }
+  }
+
+  async outbox<const Key extends string>(key: Key) {
+    const indicator = this.indicators.check(key);
+    try {
+      const [row] = await withTimeout(this.reads.query<{ backlog: number }>(COUNT_UNPUBLISHED), HEALTH_CHECK_TIMEOUT_MS, 'the outbox backlog count');
+      return indicator.up({ messages: (row?.backlog ?? 0) as number | null });
+    } catch (error) {
+      return indicator.up({ messages: null, message: `not measured: ${messageOf(error)}` });
+    }
+  }
+}
+
+/** `work`, or a rejection naming `what` once `ms` have passed (the work itself is not stopped). */
+export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
