@@ -1,4 +1,4 @@
-import { PostgresEventStore, START_OF_LOG, StreamVersionConflictError, type RecordedEvent } from '@app/event-store';
+import { PostgresEventStore, START_OF_LOG, StreamVersionConflictError, type ProjectedEvent } from '@app/event-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -81,7 +81,7 @@ describe('PostgresEventStore on PostgreSQL', () => {
   it('gives a global-order reader every event exactly once, in order, while writers commit concurrently', async () => {
     const writers = 6;
     const perWriter = 60;
-    const seen: RecordedEvent[] = [];
+    const seen: ProjectedEvent[] = [];
     let checkpoint = START_OF_LOG;
     let writing = true;
 

@@ -1,14 +1,15 @@
 import {
   CheckpointedProcessor,
   PostgresEventStore,
+  StreamStateCache,
   StreamUnitOfWork,
   projectionBacklog,
   upcasterChain,
   type Projection,
-  type RecordedEvent,
+  type ProjectedEvent,
   type SqlClient,
 } from '@app/event-store';
-import { stockItemDecider, stockItemStreamId, type StockItemCommand, type StockItemEvent } from '@app/stock-domain';
+import { foldStockItem, stockItemDecider, stockItemStreamId, type StockItemCommand, type StockItemEvent, type StockItemState } from '@app/stock-domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -29,7 +30,7 @@ class TotalsProjection implements Projection {
   readonly name = 'totals';
   crashAfterWrites = Infinity;
 
-  async apply(sql: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
+  async apply(sql: SqlClient, events: readonly ProjectedEvent[]): Promise<void> {
     let writes = 0;
     for (const event of events) {
       if (writes >= this.crashAfterWrites) throw new Error('simulated crash in the middle of a batch');
@@ -83,6 +84,60 @@ describe('snapshots', () => {
 
     await db.reads.query('DELETE FROM snapshots WHERE stream_id = $1', [streamId]);
     expect(await loadState(streamId, 1)).toEqual(fromEvents);
+  });
+});
+
+describe('a stream state cache', () => {
+  /** The statements a unit of work ran, by their first words. */
+  function counting(sql: SqlClient, statements: string[]): SqlClient {
+    return { query: (text, params) => (statements.push(text.trim().split(/\s+/).slice(0, 3).join(' ')), sql.query(text, params)) };
+  }
+
+  async function receiveThroughCache(cache: StreamStateCache<StockItemState>, streamId: string, i: number, statements: string[] = []) {
+    return db.transactions.inTransaction(async (sql) => {
+      const items = new StreamUnitOfWork(counting(sql, statements), store, stockItemDecider, { everyEvents: 1000, stateVersion: 1 }, upcast, cache);
+      await items.load([streamId]);
+      items.execute(streamId, receipt(1, 500 + i), { eventIdFor: () => `${streamId}#cached-${i}` });
+      await items.commit();
+      return items;
+    });
+  }
+
+  it('skips reading a stream still at its cached version, re-reads one written elsewhere, and keeps nothing of a rolled-back transaction', async () => {
+    const streamId = stockItemStreamId({ locationId: 'CACHE', sku: 'A' });
+    await recordReceipts(streamId, 4, 1000);
+    const cache = new StreamStateCache<StockItemState>(10);
+
+    (await receiveThroughCache(cache, streamId, 0)).rememberCommitted(); // read from PostgreSQL, then cached at version 5
+    expect(cache.get(streamId)?.version).toBe(5);
+
+    const statements: string[] = [];
+    (await receiveThroughCache(cache, streamId, 1, statements)).rememberCommitted();
+    expect(statements).toContain('SELECT stream_id, version'); // the version check
+    expect(statements.filter((s) => s.startsWith('SELECT stream_id, stream_version') || s.startsWith('SELECT global_position'))).toEqual([]); // no snapshot, no events read
+    expect(cache.get(streamId)?.version).toBe(6);
+
+    await recordReceipts(streamId, 2, 1000, 100); // written by another writer: versions 7 and 8
+    const reread: string[] = [];
+    (await receiveThroughCache(cache, streamId, 2, reread)).rememberCommitted();
+    expect(reread.some((s) => s.startsWith('SELECT stream_id, stream_version'))).toBe(true); // the snapshot query: read again
+    const stored = await db.transactions.inTransaction((sql) => store.readStream(sql, streamId));
+    expect(cache.get(streamId)).toEqual({ version: 9, state: foldStockItem(stored.map((e) => upcast(e))) });
+
+    // A transaction that rolls back after its commit() leaves the cache at the last committed state.
+    await expect(
+      db.transactions.inTransaction(async (sql) => {
+        const items = new StreamUnitOfWork(sql, store, stockItemDecider, { everyEvents: 1000, stateVersion: 1 }, upcast, cache);
+        await items.load([streamId]);
+        items.execute(streamId, receipt(3, 900), { eventIdFor: () => `${streamId}#rolled-back` });
+        await items.commit();
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(cache.get(streamId)?.version).toBe(9);
+    (await receiveThroughCache(cache, streamId, 3)).rememberCommitted();
+    expect(cache.get(streamId)?.version).toBe(10);
+    expect(cache.get(streamId)?.state.onHand).toBe(foldStockItem((await db.transactions.inTransaction((sql) => store.readStream(sql, streamId))).map((e) => upcast(e))).onHand);
   });
 });
 

@@ -63,7 +63,9 @@ WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
 ORDER BY transaction_id, global_position
 LIMIT $3`;
 
-export const SELECT_EVENTS_AFTER_CHECKPOINT = `SELECT ${EVENT_COLUMNS}${AFTER_CHECKPOINT}`;
+/** The same, without metadata and recording time (what projections read: see ProjectedEvent). */
+export const SELECT_PROJECTED_EVENTS_AFTER_CHECKPOINT = `
+SELECT global_position, transaction_id::text AS transaction_id, stream_id, stream_version, event_id, event_type, schema_version, data${AFTER_CHECKPOINT}`;
 
 /** The same, stream ids and positions only: for followers that need to know what changed, not how. */
 export const SELECT_STREAM_IDS_AFTER_CHECKPOINT = `SELECT transaction_id::text AS transaction_id, global_position, stream_id${AFTER_CHECKPOINT}`;

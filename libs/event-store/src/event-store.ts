@@ -4,13 +4,14 @@ import type {
   EventMetadata,
   GlobalCheckpoint,
   NewEvent,
+  ProjectedEvent,
   RecordedEvent,
   StreamAppend,
 } from './events';
 import {
   BUMP_STREAM_VERSIONS,
   INSERT_EVENTS,
-  SELECT_EVENTS_AFTER_CHECKPOINT,
+  SELECT_PROJECTED_EVENTS_AFTER_CHECKPOINT,
   SELECT_STREAM_IDS_AFTER_CHECKPOINT,
   SELECT_EXISTING_EVENT_IDS,
   SELECT_HEAD_CHECKPOINT,
@@ -151,10 +152,19 @@ export class PostgresEventStore {
     return (await this.readStreamsAfter(sql, new Map([[streamId, afterVersion]]))).get(streamId) ?? [];
   }
 
-  /** The next committed events in global order after a checkpoint; never skips a late commit. */
-  async readAfter(sql: SqlClient, after: GlobalCheckpoint, limit: number): Promise<RecordedEvent[]> {
-    const rows = await sql.query<EventRow>(SELECT_EVENTS_AFTER_CHECKPOINT, [after.transactionId, after.globalPosition, limit]);
-    return rows.map(toRecordedEvent);
+  /** The next committed events in global order after a checkpoint, as projections read them; never skips a late commit. */
+  async readAfter(sql: SqlClient, after: GlobalCheckpoint, limit: number): Promise<ProjectedEvent[]> {
+    const rows = await sql.query<Omit<EventRow, 'metadata' | 'recorded_at'>>(SELECT_PROJECTED_EVENTS_AFTER_CHECKPOINT, [after.transactionId, after.globalPosition, limit]);
+    return rows.map((row) => ({
+      globalPosition: Number(row.global_position),
+      transactionId: row.transaction_id,
+      streamId: row.stream_id,
+      streamVersion: row.stream_version,
+      eventId: row.event_id,
+      type: row.event_type,
+      schemaVersion: row.schema_version,
+      data: row.data,
+    }));
   }
 
   /** Like readAfter, but only which stream each event is in: cheap for followers of "what changed". */

@@ -8,6 +8,7 @@ export * from './typeorm-transactions';
 export { CreateEventStore1763800000000 } from './migrations/1763800000000-create-event-store';
 export * from './decider';
 export * from './stream-unit-of-work';
+export * from './stream-state-cache';
 export * from './upcasting';
 export * from './nest/event-sourced-aggregate';
 export * from './rebuild-read-model';

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from './events';
+import type { ProjectedEvent } from './events';
 import type { SqlClient } from './sql-client';
 
 /**
@@ -10,5 +10,5 @@ export interface Projection {
   /** Stable name; also the checkpoint's key. */
   readonly name: string;
   /** Apply events in the order they were appended (inline) or in global order (asynchronous). */
-  apply(sql: SqlClient, events: readonly RecordedEvent[]): Promise<void>;
+  apply(sql: SqlClient, events: readonly ProjectedEvent[]): Promise<void>;
 }

@@ -3,6 +3,7 @@ import type { AppendOutcome, EventMetadata, NewEvent, StreamAppend } from './eve
 import { PostgresEventStore, type AppendOptions } from './event-store';
 import { SELECT_SNAPSHOTS, UPSERT_SNAPSHOTS } from './event-store.sql';
 import type { SqlClient } from './sql-client';
+import type { StreamStateCache } from './stream-state-cache';
 
 interface LoadedStream<State> {
   state: State;
@@ -24,18 +25,25 @@ export interface RecordOptions<Event> {
  */
 export class StreamUnitOfWork<Command, State, Event extends { type: string; data: unknown }> {
   private readonly streams = new Map<string, LoadedStream<State>>();
+  /** Streams appended by commit() whose state is exactly that of their new version. */
+  private readonly appendedVersions = new Map<string, number>();
 
+  /** With a cache, streams still at a cached version are not read again, and rememberCommitted() feeds it. */
   constructor(
     private readonly sql: SqlClient,
     private readonly store: PostgresEventStore,
     private readonly decider: Decider<Command, State, Event>,
     private readonly snapshots: SnapshotPolicy,
     private readonly upcast: Upcaster<Event>,
+    private readonly cache?: StreamStateCache<State>,
   ) {}
 
-  /** Load every named stream not loaded yet, with two queries whatever their number. */
+  /**
+   * Load every named stream not loaded yet, with two queries whatever their number (three with a
+   * cache: streams still at their cached version are taken from it, the others read).
+   */
   async load(streamIds: Iterable<string>): Promise<void> {
-    const missing = [...new Set(streamIds)].filter((id) => !this.streams.has(id));
+    const missing = await this.takeCurrentFromCache([...new Set(streamIds)].filter((id) => !this.streams.has(id)));
     if (missing.length === 0) return;
     const snapshotRows = await this.sql.query<{ stream_id: string; stream_version: number; state: State }>(SELECT_SNAPSHOTS, [
       missing,
@@ -53,7 +61,26 @@ export class StreamUnitOfWork<Command, State, Event extends { type: string; data
         version = stored.streamVersion;
       }
       this.streams.set(id, { state, loadedVersion: version, pending: [] });
+      this.cache?.remember(id, version, state); // read from committed data
     }
+  }
+
+  /** The streams not taken from the cache: those not cached, or moved on since (checked in this transaction). */
+  private async takeCurrentFromCache(streamIds: string[]): Promise<string[]> {
+    if (!this.cache || streamIds.length === 0) return streamIds;
+    const cached = new Map<string, { version: number; state: State }>();
+    for (const id of streamIds) {
+      const entry = this.cache.get(id);
+      if (entry) cached.set(id, entry);
+    }
+    if (cached.size === 0) return streamIds;
+    const versions = await this.store.streamVersions(this.sql, [...cached.keys()]);
+    return streamIds.filter((id) => {
+      const entry = cached.get(id);
+      if (!entry || versions.get(id) !== entry.version) return true;
+      this.streams.set(id, { state: entry.state, loadedVersion: entry.version, pending: [] });
+      return false;
+    });
   }
 
   stateOf(streamId: string): State {
@@ -94,8 +121,18 @@ export class StreamUnitOfWork<Command, State, Event extends { type: string; data
       if (stream.pending.length > 0) appends.push({ streamId, expectedVersion: stream.loadedVersion, events: stream.pending });
     }
     const outcome = await this.store.appendToStreams(this.sql, appends, options);
+    for (const { streamId, expectedVersion, events } of appends) {
+      const version = outcome.streamVersions.get(streamId);
+      if (version === expectedVersion + events.length) this.appendedVersions.set(streamId, version);
+      else this.cache?.forget(streamId); // duplicates skipped: the state is not that of the stored version
+    }
     await this.snapshotWhereDue(outcome);
     return outcome;
+  }
+
+  /** Once the transaction has committed (never before): the appended streams' states go to the cache. */
+  rememberCommitted(): void {
+    for (const [streamId, version] of this.appendedVersions) this.cache?.remember(streamId, version, this.loaded(streamId).state);
   }
 
   private async snapshotWhereDue(outcome: AppendOutcome): Promise<void> {

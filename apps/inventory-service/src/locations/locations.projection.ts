@@ -1,4 +1,4 @@
-import type { Projection, RebuildableReadModel, RecordedEvent, SqlClient } from '@app/event-store';
+import type { Projection, RebuildableReadModel, ProjectedEvent, SqlClient } from '@app/event-store';
 import type { LocationEvent } from '@app/stock-domain';
 import { upsertLocation } from './locations.sql';
 
@@ -13,7 +13,7 @@ export class LocationsProjection implements Projection {
     this.upsert = upsertLocation(table);
   }
 
-  async apply(sql: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
+  async apply(sql: SqlClient, events: readonly ProjectedEvent[]): Promise<void> {
     for (const event of events) {
       if (event.type !== 'LocationRegistered' && event.type !== 'LocationProfileChanged') continue;
       const { locationId, profile, occurredAt } = (event as unknown as LocationEvent).data;

@@ -1,4 +1,4 @@
-import type { Projection, RebuildableReadModel, RecordedEvent, SqlClient } from '@app/event-store';
+import type { Projection, RebuildableReadModel, ProjectedEvent, SqlClient } from '@app/event-store';
 import type { SkuPolicyEvent } from '@app/stock-domain';
 import { upsertSkuPolicy } from './sku-policies.sql';
 
@@ -13,7 +13,7 @@ export class SkuPoliciesProjection implements Projection {
     this.upsert = upsertSkuPolicy(table);
   }
 
-  async apply(sql: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
+  async apply(sql: SqlClient, events: readonly ProjectedEvent[]): Promise<void> {
     for (const event of events) {
       if (event.type !== 'SkuPolicySet' && event.type !== 'SkuPolicyChanged') continue;
       const { locationId, sku, policy, occurredAt } = (event as unknown as SkuPolicyEvent).data;

@@ -1,4 +1,4 @@
-import { PostgresEventStore, StreamUnitOfWork, upcasterChain, type SnapshotPolicy, type SqlClient } from '@app/event-store';
+import { PostgresEventStore, StreamUnitOfWork, upcasterChain, type SnapshotPolicy, type SqlClient, type StreamStateCache } from '@app/event-store';
 import { STOCK_ITEM_STATE_VERSION, stockItemDecider, type StockItemCommand, type StockItemEvent, type StockItemState } from '@app/stock-domain';
 
 /**
@@ -13,7 +13,12 @@ export function stockItemSnapshotPolicy(everyEvents: number): SnapshotPolicy {
 
 export type StockItemsUnitOfWork = StreamUnitOfWork<StockItemCommand, StockItemState, StockItemEvent>;
 
-/** Stock items of one transaction, loaded and appended in bulk. */
-export function stockItemsUnitOfWork(sql: SqlClient, store: PostgresEventStore, snapshotEveryEvents: number): StockItemsUnitOfWork {
-  return new StreamUnitOfWork(sql, store, stockItemDecider, stockItemSnapshotPolicy(snapshotEveryEvents), upcastStockItemEvent);
+/** Stock items of one transaction, loaded and appended in bulk (with a cache: see StreamStateCache). */
+export function stockItemsUnitOfWork(
+  sql: SqlClient,
+  store: PostgresEventStore,
+  snapshotEveryEvents: number,
+  cache?: StreamStateCache<StockItemState>,
+): StockItemsUnitOfWork {
+  return new StreamUnitOfWork(sql, store, stockItemDecider, stockItemSnapshotPolicy(snapshotEveryEvents), upcastStockItemEvent, cache);
 }

@@ -1,4 +1,4 @@
-import type { Projection, RebuildableReadModel, RecordedEvent, SqlClient } from '@app/event-store';
+import type { Projection, RebuildableReadModel, ProjectedEvent, SqlClient } from '@app/event-store';
 import { stockItemKeyOf } from '@app/stock-domain';
 import { upcastStockItemEvent } from '../stock-movements/stock-item-persistence';
 import { addDailySales } from './stock-views.sql';
@@ -22,14 +22,14 @@ export class DailySalesProjection implements Projection {
     this.addSales = addDailySales(table);
   }
 
-  async apply(sql: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
+  async apply(sql: SqlClient, events: readonly ProjectedEvent[]): Promise<void> {
     const sold = dailySalesOf(events);
     if (sold.length === 0) return;
     await sql.query(this.addSales, [sold.map((s) => s.sku), sold.map((s) => s.locationId), sold.map((s) => s.day), sold.map((s) => s.units)]);
   }
 }
 
-export function dailySalesOf(events: readonly RecordedEvent[]): Array<{ sku: string; locationId: string; day: string; units: number }> {
+export function dailySalesOf(events: readonly ProjectedEvent[]): Array<{ sku: string; locationId: string; day: string; units: number }> {
   const byKey = new Map<string, { sku: string; locationId: string; day: string; units: number }>();
   for (const event of events) {
     if (event.type !== 'StockSold' && event.type !== 'ReservedStockShipped') continue;

@@ -1,4 +1,4 @@
-import type { Projection, RebuildableReadModel, RecordedEvent, SqlClient } from '@app/event-store';
+import type { Projection, RebuildableReadModel, ProjectedEvent, SqlClient } from '@app/event-store';
 import { stockItemKeyOf } from '@app/stock-domain';
 import { upcastStockItemEvent } from '../stock-movements/stock-item-persistence';
 import { applyStockLevelChanges } from './stock-views.sql';
@@ -26,7 +26,7 @@ export class StockLevelsProjection implements Projection {
     this.applyChanges = applyStockLevelChanges(table);
   }
 
-  async apply(sql: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
+  async apply(sql: SqlClient, events: readonly ProjectedEvent[]): Promise<void> {
     const changes = stockLevelChanges(events);
     if (changes.length === 0) return;
     await sql.query(this.applyChanges, [
@@ -42,24 +42,29 @@ export class StockLevelsProjection implements Projection {
 }
 
 /** The net change each event batch makes to each (SKU, location): pure, so it can be property-tested. */
-export function stockLevelChanges(events: readonly RecordedEvent[]): LevelChange[] {
-  const byItem = new Map<string, LevelChange>();
+export function stockLevelChanges(events: readonly ProjectedEvent[]): LevelChange[] {
+  const byItem = new Map<string, LevelChange & { lastChangedAtMs: number }>();
   for (const event of events) {
-    const key = stockItemKeyOf(event.streamId);
+    let change = byItem.get(event.streamId);
+    const key = change ?? stockItemKeyOf(event.streamId);
     if (!key) continue;
     const stockEvent = upcastStockItemEvent(event);
-    let change = byItem.get(event.streamId);
     if (!change) {
-      change = { ...key, onHand: 0, reserved: 0, inTransit: 0, lastChangedAt: stockEvent.data.occurredAt, lastPosition: 0 };
+      const { occurredAt } = stockEvent.data;
+      change = { locationId: key.locationId, sku: key.sku, onHand: 0, reserved: 0, inTransit: 0, lastChangedAt: occurredAt, lastChangedAtMs: Date.parse(occurredAt), lastPosition: 0 };
       byItem.set(event.streamId, change);
     }
     change.onHand += stockEvent.data.onHandChange;
     change.reserved += stockEvent.data.reservedChange ?? 0;
     change.inTransit += stockEvent.data.inTransitChange ?? 0;
-    if (Date.parse(stockEvent.data.occurredAt) > Date.parse(change.lastChangedAt)) change.lastChangedAt = stockEvent.data.occurredAt;
+    const occurredAtMs = Date.parse(stockEvent.data.occurredAt);
+    if (occurredAtMs > change.lastChangedAtMs) {
+      change.lastChangedAt = stockEvent.data.occurredAt;
+      change.lastChangedAtMs = occurredAtMs;
+    }
     change.lastPosition = event.globalPosition;
   }
-  return [...byItem.values()];
+  return [...byItem.values()].map(({ lastChangedAtMs: _, ...change }) => change);
 }
 
 /** The stock-levels view as the rebuild command sees it. */

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApp
 import { ServiceConfig } from '../config/service-config';
 import { DailySalesProjection } from './daily-sales.projection';
 import { StockLevelsProjection } from './stock-levels.projection';
+import { StockChangeFeed } from './stock-stream/stock-change-feed.service';
 
 /** Keeps the stock views (levels, daily sales) up to date from the event log, each checkpointed in PostgreSQL. */
 @Injectable()
@@ -15,10 +16,13 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
     @Inject(TransactionRunner) transactions: TransactionRunner,
     @Inject(PostgresEventStore) store: PostgresEventStore,
     @Inject(ServiceConfig) config: ServiceConfig,
+    @Inject(StockChangeFeed) changeFeed: StockChangeFeed,
   ) {
     this.stockLevels = new CheckpointedProcessor(new StockLevelsProjection(), transactions, store, {
       batchSize: config.projections.batchSize,
       idleDelayMs: config.projections.idleMs,
+      // This instance moved the view: its cached answers and live streams learn of it now, not at the next poll.
+      onBatch: () => changeFeed.poke(),
       onError: (error) => this.logger.error(`stock-levels projection failed, retrying: ${(error as Error).message}`),
     });
     this.dailySales = new CheckpointedProcessor(new DailySalesProjection(), transactions, store, {

@@ -9,6 +9,7 @@ import { KafkaConnection } from '../../kafka/kafka-connection';
 import { kafkaBatchLogFields } from '../../logging/correlation';
 import { withLogContext } from '../../logging/log-context';
 import { reasonKind, ServiceMetrics } from '../../metrics/service-metrics';
+import { StockViewsProcessor } from '../../stock-views/stock-views-processor.service';
 import { RecordInboundBatch, type InboundMessage } from './record-inbound-batch.command';
 import { SELECT_STORED_OFFSETS } from './ingestion.sql';
 
@@ -31,6 +32,7 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
     @Inject(TransactionRunner) private readonly transactions: TransactionRunner,
     @Inject(ServiceConfig) private readonly config: ServiceConfig,
     @Inject(ServiceMetrics) private readonly metrics: ServiceMetrics,
+    @Inject(StockViewsProcessor) private readonly stockViews: StockViewsProcessor,
   ) {
     this.roleByTopic = new Map(INBOUND_TOPIC_ROLES.map((role) => [config.kafka.topics[role], role]));
   }
@@ -89,6 +91,8 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
       const stopTimer = this.metrics.batchSeconds.startTimer({ topic: batch.topic });
       const outcome = await this.commandBus.execute(new RecordInboundBatch(this.config.kafka.groupId, batch.topic, batch.partition, chunk));
       stopTimer();
+      // Fresh stock for storefronts: the stock view takes the new events now, not after its idle delay.
+      if (outcome.stockEventsAppended > 0) this.stockViews.stockLevels.poke();
       for (const [type, applied] of Object.entries(outcome.appliedByType)) this.metrics.inboundApplied.inc({ topic: batch.topic, type }, applied);
       this.metrics.inboundDuplicates.inc({ topic: batch.topic }, outcome.duplicates);
       this.metrics.stockEventsAppended.inc(outcome.stockEventsAppended);

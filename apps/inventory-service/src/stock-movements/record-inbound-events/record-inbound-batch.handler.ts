@@ -4,9 +4,10 @@ import {
   TransactionRunner,
   isRetriableConflict,
   isStreamVersionConflict,
+  StreamStateCache,
   type SqlClient,
 } from '@app/event-store';
-import { stockItemStreamId, type StockItemEvent } from '@app/stock-domain';
+import { stockItemStreamId, type StockItemEvent, type StockItemState } from '@app/stock-domain';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ServiceConfig } from '../../config/service-config';
@@ -40,12 +41,16 @@ interface ApplicableMessage {
 @CommandHandler(RecordInboundBatch)
 export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundBatch, InboundBatchOutcome> {
   private readonly logger = new Logger(RecordInboundBatchHandler.name);
+  /** Stock item states as last committed here: a batch re-reads only the items written elsewhere since. */
+  private readonly stockItemStates: StreamStateCache<StockItemState>;
 
   constructor(
     @Inject(TransactionRunner) private readonly transactions: TransactionRunner,
     @Inject(PostgresEventStore) private readonly store: PostgresEventStore,
     @Inject(ServiceConfig) private readonly config: ServiceConfig,
-  ) {}
+  ) {
+    this.stockItemStates = new StreamStateCache(config.eventStore.stockItemStateCacheEntries);
+  }
 
   /**
    * Retries the whole batch when another writer changed one of its streams first. An event that
@@ -56,7 +61,10 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     const failed = new Map<string, string>();
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.transactions.inTransaction((sql) => this.applyBatch(sql, command, failed));
+        const afterCommit: Array<() => void> = [];
+        const outcome = await this.transactions.inTransaction((sql) => this.applyBatch(sql, command, failed, afterCommit));
+        for (const committed of afterCommit) committed();
+        return outcome;
       } catch (error) {
         if (error instanceof InboundEventFailed && !failed.has(error.eventId)) {
           this.logger.error(`could not apply ${error.eventId}, dead-lettering it: ${error.message}`);
@@ -71,7 +79,12 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     }
   }
 
-  private async applyBatch(sql: SqlClient, command: RecordInboundBatch, failed: ReadonlyMap<string, string>): Promise<InboundBatchOutcome> {
+  private async applyBatch(
+    sql: SqlClient,
+    command: RecordInboundBatch,
+    failed: ReadonlyMap<string, string>,
+    afterCommit: Array<() => void>,
+  ): Promise<InboundBatchOutcome> {
     const { consumerGroup, topic, partition } = command;
     await sql.query(ENSURE_OFFSET_ROW, [consumerGroup, topic, partition]);
     const [stored] = await sql.query<{ next_offset: string }>(LOCK_NEXT_OFFSET, [consumerGroup, topic, partition]);
@@ -105,7 +118,8 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
       return first;
     });
 
-    const items = stockItemsUnitOfWork(sql, this.store, this.config.eventStore.snapshotEveryEvents);
+    const items = stockItemsUnitOfWork(sql, this.store, this.config.eventStore.snapshotEveryEvents, this.stockItemStates);
+    afterCommit.push(() => items.rememberCommitted());
     const shopFloor = new Map(planned.map(({ event }) => [event.eventId, shopFloorInstructionsFor(event)]));
     await items.load([...shopFloor.values()].flatMap((instructions) => (instructions ?? []).map(({ key }) => stockItemStreamId(key))));
     const network = await LocationNetwork.load(sql, new Date());

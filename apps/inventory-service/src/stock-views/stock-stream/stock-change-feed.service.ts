@@ -14,7 +14,8 @@ export interface StockChange {
 /**
  * Tells subscribers which SKUs' stock view changed. Each instance follows the view's checkpoint on
  * its own (whichever instance runs the projection) and reads the events between its cursor and the
- * checkpoint to learn the SKUs; it polls only while someone listens.
+ * checkpoint to learn the SKUs; it polls only while someone listens, every 200 ms, and at once when
+ * poked (by this instance's own stock-view processor after each batch it applies).
  */
 @Injectable()
 export class StockChangeFeed implements BeforeApplicationShutdown {
@@ -24,6 +25,7 @@ export class StockChangeFeed implements BeforeApplicationShutdown {
   private cursor: GlobalCheckpoint | null = null;
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
+  private pollAgain = false;
 
   constructor(
     @Inject(SqlReader) private readonly reads: SqlReader,
@@ -57,14 +59,23 @@ export class StockChangeFeed implements BeforeApplicationShutdown {
     });
   }
 
+  /** The view moved: look now (a poll already under way looks again when it is done). */
+  poke(): void {
+    if (this.timer !== null) void this.poll();
+  }
+
   beforeApplicationShutdown(): void {
     if (this.timer) clearInterval(this.timer);
     this.changes.complete();
   }
 
   private async poll(): Promise<void> {
-    if (this.polling) return;
+    if (this.polling) {
+      this.pollAgain = true;
+      return;
+    }
     this.polling = true;
+    this.pollAgain = false;
     try {
       if (this.cursor === null) return;
       const view = await readCheckpoint(this.reads, STOCK_LEVELS_PROJECTION);
@@ -82,6 +93,7 @@ export class StockChangeFeed implements BeforeApplicationShutdown {
       this.logger.warn(`stock change feed: ${(error as Error).message}`);
     } finally {
       this.polling = false;
+      if (this.pollAgain) void this.poll();
     }
   }
 }
