@@ -44,18 +44,8 @@ export interface AppendOptions {
   idsKnownNew?: boolean;
 }
 
-/** Column arrays for the one multi-row INSERT of an append. */
-interface EventColumns {
-  stream: string[];
-  version: number[];
-  id: string[];
-  type: string[];
-  schema: number[];
-  data: string[];
-  meta: string[];
-  dataValues: unknown[];
-  metaValues: EventMetadata[];
-}
+/** One event as INSERT_EVENTS takes it: [stream_id, stream_version, event_id, event_type, schema_version, data, metadata]. */
+type EventInsertRow = [streamId: string, streamVersion: number, eventId: string, type: string, schemaVersion: number, data: unknown, metadata: EventMetadata];
 
 /**
  * The append-only event log in PostgreSQL. Every method takes the transaction to run in, so that a
@@ -81,7 +71,7 @@ export class PostgresEventStore {
     const streamIds: string[] = [];
     const expected: number[] = [];
     const next: number[] = [];
-    const rows: EventColumns = { stream: [], version: [], id: [], type: [], schema: [], data: [], meta: [], dataValues: [], metaValues: [] };
+    const rows: EventInsertRow[] = [];
 
     for (const append of [...appends].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0))) {
       const fresh = append.events.filter((event) => {
@@ -94,7 +84,9 @@ export class PostgresEventStore {
       streamIds.push(append.streamId);
       expected.push(append.expectedVersion);
       next.push(append.expectedVersion + fresh.length);
-      fresh.forEach((event, index) => pushEventRow(rows, append.streamId, append.expectedVersion + index + 1, event));
+      fresh.forEach((event, index) => {
+        rows.push([append.streamId, append.expectedVersion + index + 1, event.eventId, event.type, event.schemaVersion ?? 1, event.data, event.metadata ?? {}]);
+      });
     }
 
     const duplicateEventIds = allIds.filter((id) => duplicates.has(id));
@@ -106,7 +98,7 @@ export class PostgresEventStore {
     }
     let inserted: Array<{ global_position: string; transaction_id: string; recorded_at: Date }>;
     try {
-      inserted = await sql.query(INSERT_EVENTS, [rows.stream, rows.version, rows.id, rows.type, rows.schema, rows.data, rows.meta]);
+      inserted = await sql.query(INSERT_EVENTS, [JSON.stringify(rows)]);
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
         // A concurrent transaction stored the same event id or stream version first.
@@ -114,18 +106,21 @@ export class PostgresEventStore {
       }
       throw error;
     }
-    const appended = inserted.map((row, i): RecordedEvent => ({
-      globalPosition: Number(row.global_position),
-      transactionId: row.transaction_id,
-      streamId: rows.stream[i]!,
-      streamVersion: rows.version[i]!,
-      eventId: rows.id[i]!,
-      type: rows.type[i]!,
-      schemaVersion: rows.schema[i]!,
-      data: rows.dataValues[i],
-      metadata: rows.metaValues[i]!,
-      recordedAt: row.recorded_at,
-    }));
+    const appended = inserted.map((row, i): RecordedEvent => {
+      const [streamId, streamVersion, eventId, type, schemaVersion, data, metadata] = rows[i]!;
+      return {
+        globalPosition: Number(row.global_position),
+        transactionId: row.transaction_id,
+        streamId,
+        streamVersion,
+        eventId,
+        type,
+        schemaVersion,
+        data,
+        metadata,
+        recordedAt: row.recorded_at,
+      };
+    });
     for (const projection of this.inlineProjections) await projection.apply(sql, appended);
     return { streamVersions, appended, duplicateEventIds };
   }
@@ -182,23 +177,6 @@ export class PostgresEventStore {
     const [row] = await sql.query<{ transaction_id: string; global_position: string }>(SELECT_HEAD_CHECKPOINT);
     return row ? { transactionId: row.transaction_id, globalPosition: Number(row.global_position) } : null;
   }
-}
-
-function pushEventRow(
-  rows: EventColumns,
-  streamId: string,
-  version: number,
-  event: NewEvent,
-): void {
-  rows.stream.push(streamId);
-  rows.version.push(version);
-  rows.id.push(event.eventId);
-  rows.type.push(event.type);
-  rows.schema.push(event.schemaVersion ?? 1);
-  rows.data.push(JSON.stringify(event.data));
-  rows.meta.push(JSON.stringify(event.metadata ?? {}));
-  rows.dataValues.push(event.data);
-  rows.metaValues.push(event.metadata ?? {});
 }
 
 export function toRecordedEvent(row: EventRow): RecordedEvent {

@@ -33,18 +33,26 @@ export function dailySalesOf(events: readonly ProjectedEvent[]): Array<{ sku: st
   const byKey = new Map<string, { sku: string; locationId: string; day: string; units: number }>();
   for (const event of events) {
     if (event.type !== 'StockSold' && event.type !== 'ReservedStockShipped') continue;
-    const key = stockItemKeyOf(event.streamId);
-    if (!key) continue;
     const stockEvent = upcastStockItemEvent(event);
     if (stockEvent.type === 'ReservedStockShipped' && stockEvent.data.purpose !== 'fulfillment') continue; // a transfer is not a sale
     if (stockEvent.type !== 'StockSold' && stockEvent.type !== 'ReservedStockShipped') continue;
-    const day = new Date(stockEvent.data.occurredAt).toISOString().slice(0, 10);
-    const id = `${key.sku}|${key.locationId}|${day}`;
-    const entry = byKey.get(id) ?? { ...key, day, units: 0 };
+    const day = utcDayOf(stockEvent.data.occurredAt);
+    const id = `${day}|${event.streamId}`;
+    let entry = byKey.get(id);
+    if (!entry) {
+      const key = stockItemKeyOf(event.streamId);
+      if (!key) continue;
+      entry = { ...key, day, units: 0 };
+      byKey.set(id, entry);
+    }
     entry.units += stockEvent.data.quantity;
-    byKey.set(id, entry);
   }
   return [...byKey.values()];
+}
+
+/** The UTC day (YYYY-MM-DD) of an ISO 8601 instant; a UTC one ("…Z") is read as it is written. */
+export function utcDayOf(instant: string): string {
+  return instant.endsWith('Z') && instant[10] === 'T' ? instant.slice(0, 10) : new Date(instant).toISOString().slice(0, 10);
 }
 
 export const dailySalesReadModel: RebuildableReadModel = {
