@@ -38,7 +38,7 @@ async function load(url: string, skus: number, seconds: number, connections: num
 
 /** GET /v1/stock/{sku} over 100,000 SKUs x 50 locations, against a bare one-SELECT endpoint on the same stack. */
 export async function runQueryBench(settings: QuerySettings): Promise<BenchReport> {
-  const { schema, env } = processTestEnv('bench_query');
+  const { schema, env } = processTestEnv('bench_query', process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {});
   const db = await createTestDatabase(schema);
   const service = new ServiceProcess(env, await freePort());
   let bare: ReturnType<typeof spawn> | null = null;
@@ -115,6 +115,7 @@ export async function runQueryBench(settings: QuerySettings): Promise<BenchRepor
     };
   } finally {
     if (bare?.pid) process.kill(-bare.pid, 'SIGTERM');
+    await service.stop(); // gracefully, so that a profiler hook (BENCH_SERVICE_NODE_OPTIONS) can write its file
     await service.kill();
     await dropSchema(schema);
   }

@@ -12,8 +12,8 @@ import { writeReport, type BenchReport } from './report';
  *   (planSourcing per order over a seeded network: defaults 1,000 locations, 20,000 orders, 5 lines
  *   an order; pure and in process, so `npx tsx bench/run.ts --suite sourcing` runs it without
  *   PostgreSQL or Kafka. With --suite all, --lines and --locations are shared with ingest and query.)
- * BENCH_SERVICE_NODE_OPTIONS: NODE_OPTIONS for the service process of the ingest suite (say, a --require
- *   of a profiler hook).
+ * BENCH_SERVICE_NODE_OPTIONS: NODE_OPTIONS for the service process of the ingest and query suites (say,
+ *   a --require of a profiler hook).
  * Each suite prints a table and writes bench/results/<suite>.json. Needs PostgreSQL (and Kafka for
  * the suites that use it) like the tests: TEST_DATABASE_URL, KAFKA_BROKERS.
  */

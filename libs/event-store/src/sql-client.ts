@@ -3,9 +3,17 @@ export interface SqlClient {
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
 }
 
+/**
+ * `preparedAs`: run it as a named prepared statement, parsed and planned once per connection (for a
+ * hot statement whose text never changes; a plan is redone by PostgreSQL when a table it uses changes).
+ */
+export interface ReadOptions {
+  preparedAs?: string;
+}
+
 /** Single statements outside a transaction, for the read side; an abstract class so it can be a DI token. */
 export abstract class SqlReader implements SqlClient {
-  abstract query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+  abstract query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[], options?: ReadOptions): Promise<Row[]>;
 }
 
 /** Runs work in one database transaction: commit when it resolves, roll back when it throws. */

@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import { SqlReader, TransactionRunner, type SqlClient } from './sql-client';
+import { SqlReader, TransactionRunner, type ReadOptions, type SqlClient } from './sql-client';
 
 /** SqlClient over a TypeORM query runner: rows of any statement, whatever its command. */
 export function sqlClientOf(runner: QueryRunner): SqlClient {
@@ -43,14 +43,17 @@ export class TypeOrmSqlReader extends SqlReader {
     super();
   }
 
-  async query<Row>(text: string, params?: readonly unknown[]): Promise<Row[]> {
+  async query<Row>(text: string, params?: readonly unknown[], options: ReadOptions = {}): Promise<Row[]> {
     const pool = (this.dataSource.driver as unknown as { master?: PgPool }).master;
     if (!pool) throw new Error('the DataSource is not initialized (no connection pool)');
-    return (await pool.query(text, params as unknown[] | undefined)).rows as Row[];
+    const values = params as unknown[] | undefined;
+    const result = options.preparedAs ? await pool.query({ name: options.preparedAs, text, values }) : await pool.query(text, values);
+    return result.rows as Row[];
   }
 }
 
 /** The part of pg's Pool this reader uses (typeorm keeps it as `driver.master`). */
 interface PgPool {
   query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+  query(config: { name: string; text: string; values?: unknown[] }): Promise<{ rows: unknown[] }>;
 }

@@ -14,20 +14,23 @@ ON CONFLICT (sku, location_id) DO UPDATE SET
 
 /**
  * Levels of many SKUs, with each location's safety stock and online flag, and the position the view
- * reflects, read in one statement (one snapshot), so the position never claims more than the levels show.
+ * reflects, read in one statement (one snapshot), so the position never claims more than the levels
+ * show: the view's checkpoint (a row with a null sku; none before the view's first batch), then the
+ * levels in SKU and location order. The hottest read: the caller prepares it (planning it cost more
+ * than running it), and a UNION ALL spares a join and a sort per request.
  */
 export const SELECT_STOCK_OF_SKUS = `
-SELECT c.transaction_id, c.global_position, s.sku, l.location_id, l.on_hand, l.reserved, l.in_transit,
-       coalesce(p.safety_stock, loc.safety_stock, 0) AS safety_stock, coalesce(loc.ships_online, false) AS ships_online
-FROM (
-  SELECT coalesce(max(transaction_id::text), '0') AS transaction_id, coalesce(max(global_position), 0) AS global_position
-  FROM checkpoints WHERE processor_id = $2
-) c
-CROSS JOIN unnest($1::text[]) AS s(sku)
-LEFT JOIN stock_levels l ON l.sku = s.sku
-LEFT JOIN locations loc ON loc.location_id = l.location_id
-LEFT JOIN sku_policies p ON p.sku = l.sku AND p.location_id = l.location_id
-ORDER BY s.sku, l.location_id`;
+SELECT c.transaction_id::text AS transaction_id, c.global_position, NULL AS sku, NULL AS location_id, NULL::int AS on_hand,
+       NULL::int AS reserved, NULL::int AS in_transit, NULL::int AS safety_stock, NULL::boolean AS ships_online
+FROM checkpoints c WHERE c.processor_id = $2
+UNION ALL
+(SELECT NULL, NULL, l.sku, l.location_id, l.on_hand, l.reserved, l.in_transit,
+        coalesce(p.safety_stock, loc.safety_stock, 0), coalesce(loc.ships_online, false)
+ FROM stock_levels l
+ LEFT JOIN locations loc ON loc.location_id = l.location_id
+ LEFT JOIN sku_policies p ON p.sku = l.sku AND p.location_id = l.location_id
+ WHERE l.sku = ANY($1::text[])
+ ORDER BY l.sku, l.location_id)`;
 
 /** A SKU at every store open for pickup, with what the pickup search needs. */
 export const SELECT_PICKUP_CANDIDATES = `

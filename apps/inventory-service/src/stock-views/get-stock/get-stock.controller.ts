@@ -73,9 +73,21 @@ export class GetStockController {
   }
 }
 
+/** Digests of answers already sent: a cached answer is the same object every time it is served. */
+const bodyDigests = new WeakMap<object, string>();
+
+function digestOf(body: object): string {
+  let digest = bodyDigests.get(body);
+  if (digest === undefined) {
+    digest = createHash('sha1').update(JSON.stringify(body)).digest('base64url').slice(0, 16);
+    bodyDigests.set(body, digest);
+  }
+  return digest;
+}
+
 /** ETag = the view position plus a digest of the body (location changes alter a body without moving the position). */
-function conditional<T>(body: T, position: string, ifNoneMatch: string | undefined, response: Response): T | undefined {
-  const etag = `"${position}-${createHash('sha1').update(JSON.stringify(body)).digest('base64url').slice(0, 16)}"`;
+function conditional<T extends object>(body: T, position: string, ifNoneMatch: string | undefined, response: Response): T | undefined {
+  const etag = `"${position}-${digestOf(body)}"`;
   response.setHeader('ETag', etag);
   response.setHeader('Cache-Control', 'no-cache');
   if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {

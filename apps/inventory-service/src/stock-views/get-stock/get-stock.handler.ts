@@ -1,4 +1,4 @@
-import { SqlReader, compareCheckpoints, formatViewPosition } from '@app/event-store';
+import { SqlReader, START_OF_LOG, compareCheckpoints, formatViewPosition } from '@app/event-store';
 import { availableAt, onlineAvailableToPromise } from '@app/stock-domain';
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
@@ -8,17 +8,10 @@ import { GetStockOfSkus, ViewBehindError, type LocationStock, type SkuStock } fr
 import { ServiceConfig } from '../../config/service-config';
 import { StockReadCache } from './stock-read-cache.service';
 
-interface Row {
-  transaction_id: string;
-  global_position: string;
-  sku: string;
-  location_id: string | null;
-  on_hand: number | null;
-  reserved: number | null;
-  in_transit: number | null;
-  safety_stock: number;
-  ships_online: boolean;
-}
+/** SELECT_STOCK_OF_SKUS: the checkpoint row (sku null), then one row per SKU and location. */
+type Row =
+  | { sku: null; transaction_id: string; global_position: string }
+  | { sku: string; location_id: string; on_hand: number; reserved: number; in_transit: number; safety_stock: number; ships_online: boolean };
 
 /** Reads the stock-levels view with the location registry: unregistered locations keep no safety stock and ship nothing online. */
 @QueryHandler(GetStockOfSkus)
@@ -35,8 +28,9 @@ export class GetStockOfSkusHandler implements IQueryHandler<GetStockOfSkus, SkuS
     const deadline = Date.now() + this.config.http.minPositionWaitMs;
     for (;;) {
       const readSince = this.cache.generationNow();
-      const rows = await this.reads.query<Row>(SELECT_STOCK_OF_SKUS, [skus, STOCK_LEVELS_PROJECTION]);
-      const reached = { transactionId: rows[0]!.transaction_id, globalPosition: Number(rows[0]!.global_position) };
+      const rows = await this.reads.query<Row>(SELECT_STOCK_OF_SKUS, [skus, STOCK_LEVELS_PROJECTION], { preparedAs: 'select-stock-of-skus' });
+      const checkpoint = rows.find((row) => row.sku === null);
+      const reached = checkpoint ? { transactionId: checkpoint.transaction_id, globalPosition: Number(checkpoint.global_position) } : START_OF_LOG;
       if (!atLeast || compareCheckpoints(reached, atLeast) >= 0) {
         const stocks = this.stockFrom(skus, rows, formatViewPosition(reached));
         this.cache.store(stocks, readSince);
@@ -50,13 +44,13 @@ export class GetStockOfSkusHandler implements IQueryHandler<GetStockOfSkus, SkuS
   private stockFrom(skus: readonly string[], rows: readonly Row[], position: string): SkuStock[] {
     const bySku = new Map<string, Array<LocationStock & { shipsOnline: boolean }>>(skus.map((sku) => [sku, []]));
     for (const row of rows) {
-      if (row.location_id === null) continue;
-      const level = { onHand: row.on_hand ?? 0, reserved: row.reserved ?? 0 };
+      if (row.sku === null) continue;
+      const level = { onHand: row.on_hand, reserved: row.reserved };
       bySku.get(row.sku)!.push({
         locationId: row.location_id,
         ...level,
         available: availableAt(level, row.safety_stock),
-        inTransit: row.in_transit ?? 0,
+        inTransit: row.in_transit,
         shipsOnline: row.ships_online,
       });
     }

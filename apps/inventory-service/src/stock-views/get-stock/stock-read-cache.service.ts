@@ -12,9 +12,9 @@ interface Entry {
 
 /**
  * Recent stock answers per SKU, kept until the stock view changes that SKU (or a location changes,
- * which can move every SKU's available). The change feed says what changed; it follows the view
- * every 200 ms, so an answer can trail the view by about that much, and it says which position it
- * reflects. A read with `minPosition` beyond a cached answer's position goes to the database.
+ * which can move every SKU's available). The change feed says what changed: at once on the instance
+ * that moved the view, within its 200 ms poll on the others, so an answer can trail the view by about
+ * that much; it says which position it reflects. A read with `minPosition` beyond a cached answer's position goes to the database.
  *
  * A database read that raced an invalidation is not kept: each read notes the invalidation
  * generation before it starts, and a SKU invalidated since then is not stored.
