@@ -3,7 +3,13 @@ import { z } from 'zod';
 /** ISO-8601 timestamp that carries a zone (Z or ±hh:mm), as the contract requires. */
 const occurredAt = z.iso.datetime({ offset: true });
 const id = z.string().min(1).max(200);
-const sku = z.string().min(1).max(100);
+/**
+ * A SKU, wherever it appears (events, URLs, lookups): 1 to 100 characters, none of them whitespace or a
+ * comma (lookups and live streams take comma-separated lists).
+ */
+export const SKU_PATTERN = /^[^\s,]{1,100}$/;
+export const SKU_RULE = 'a SKU is 1 to 100 characters with no spaces or commas';
+const sku = z.string().regex(SKU_PATTERN, SKU_RULE);
 const quantity = z.number().int().positive();
 
 export const quantityLineSchema = z.object({ sku, quantity });

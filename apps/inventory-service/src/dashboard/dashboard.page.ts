@@ -1,3 +1,4 @@
+import { SKU_PATTERN, SKU_RULE } from '@app/contracts';
 import { createHash } from 'node:crypto';
 
 /*
@@ -69,7 +70,7 @@ footer { padding: 0 20px 16px; color: var(--muted); font-size: 12px; }
 const SCRIPT = String.raw`
 (function () {
   'use strict';
-  var SKU_PATTERN = /^[^\s,]{1,100}$/;
+  var SKU_PATTERN = new RegExp(${JSON.stringify(SKU_PATTERN.source)});
   var SVG = 'http://www.w3.org/2000/svg';
   var W = 800, H = 470, PAD = 70;
   var state = { sku: '', locations: new Map(), stock: null, source: null, rates: [] };
@@ -336,7 +337,7 @@ const SCRIPT = String.raw`
   el('sku-form').addEventListener('submit', function (event) {
     event.preventDefault();
     var sku = el('sku-input').value.trim();
-    if (sku && !SKU_PATTERN.test(sku)) { el('sku-error').textContent = 'a SKU is 1 to 100 characters, no spaces or commas'; return; }
+    if (sku && !SKU_PATTERN.test(sku)) { el('sku-error').textContent = ${JSON.stringify(SKU_RULE)}; return; }
     el('sku-error').textContent = '';
     chooseSku(sku);
   });

@@ -1,12 +1,10 @@
-import { LOCATION_ID_PATTERN, skuPolicySchema } from '@app/contracts';
+import { LOCATION_ID_PATTERN, SKU_PATTERN, SKU_RULE, skuPolicySchema } from '@app/contracts';
 import { Body, Controller, HttpStatus, Inject, Param, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { ApiError } from '../../http/api-error';
 import { parseRequest } from '../../http/parse-request';
 import { SetSkuPolicy } from './set-sku-policy.command';
-
-const SKU_PATTERN = /^[^\s,/]{1,100}$/;
 
 @Controller('v1/locations')
 export class SetSkuPolicyController {
@@ -17,7 +15,7 @@ export class SetSkuPolicyController {
   async setPolicy(@Param('locationId') locationId: string, @Param('sku') sku: string, @Body() body: unknown, @Res() response: Response): Promise<void> {
     const problems = [
       ...(LOCATION_ID_PATTERN.test(locationId) ? [] : [{ field: 'locationId', problem: 'not a valid location id' }]),
-      ...(SKU_PATTERN.test(sku) ? [] : [{ field: 'sku', problem: 'not a valid SKU' }]),
+      ...(SKU_PATTERN.test(sku) ? [] : [{ field: 'sku', problem: SKU_RULE }]),
     ];
     if (problems.length > 0) throw ApiError.badRequest('SKU_POLICY.INVALID_PATH', 'the location id or SKU in the path is not valid', problems);
     const policy = parseRequest(skuPolicySchema, body, 'SKU_POLICY.INVALID_POLICY', 'SKU policy');

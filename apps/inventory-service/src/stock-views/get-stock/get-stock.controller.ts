@@ -4,10 +4,10 @@ import { QueryBus } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 import { ApiError } from '../../http/api-error';
+import { skuListParam, skuParam } from '../sku-params';
 import { GetStockOfSkus, ViewBehindError, type SkuStock } from './get-stock.query';
 
 export const MAX_SKUS_PER_LOOKUP = 500;
-const SKU_PATTERN = /^[^\s,]{1,100}$/;
 
 /**
  * Storefront stock reads. Every answer carries the `position` its view reflects and an ETag
@@ -27,14 +27,12 @@ export class GetStockController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ items: SkuStock[] } | undefined> {
     if (!skusParam) throw ApiError.badRequest('STOCK.SKUS_REQUIRED', 'pass the SKUs to look up as ?skus=SKU-1,SKU-2', [{ field: 'skus', problem: 'required' }]);
-    const skus = skuListOf(skusParam);
+    const skus = skuListParam('skus', skusParam);
     if (skus.length > MAX_SKUS_PER_LOOKUP) {
       throw ApiError.badRequest('STOCK.TOO_MANY_SKUS', `at most ${MAX_SKUS_PER_LOOKUP} SKUs per lookup; split the request`, [
         { field: 'skus', problem: `${skus.length} SKUs given, at most ${MAX_SKUS_PER_LOOKUP} allowed` },
       ]);
     }
-    const invalid = skus.find((sku) => !SKU_PATTERN.test(sku));
-    if (invalid !== undefined) throw invalidSku('skus', invalid);
     const items = await this.read(skus, minPosition);
     return conditional({ items }, items[0]?.position ?? '0', ifNoneMatch, response);
   }
@@ -47,8 +45,7 @@ export class GetStockController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SkuStock | undefined> {
-    if (!SKU_PATTERN.test(sku)) throw invalidSku('sku', sku);
-    const [stock] = await this.read([sku], minPosition);
+    const [stock] = await this.read([skuParam('sku', sku)], minPosition);
     return conditional(stock!, stock!.position, ifNoneMatch, response);
   }
 
@@ -95,15 +92,4 @@ function conditional<T extends object>(body: T, position: string, ifNoneMatch: s
     return undefined;
   }
   return body;
-}
-
-/** The distinct SKUs of a comma-separated `skus` parameter, blanks dropped. */
-export function skuListOf(param: string | undefined): string[] {
-  return [...new Set((param ?? '').split(',').map((sku) => sku.trim()).filter((sku) => sku.length > 0))];
-}
-
-function invalidSku(field: string, sku: string): ApiError {
-  return ApiError.badRequest('STOCK.INVALID_SKU', 'a SKU is 1 to 100 characters with no spaces or commas', [
-    { field, problem: `${JSON.stringify(sku.slice(0, 120))} is not a valid SKU` },
-  ]);
 }

@@ -3,6 +3,7 @@ import { pickupOptionsNear, type PickupOption } from '@app/stock-domain';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { parseRequest } from '../../http/parse-request';
+import { skuParam } from '../sku-params';
 import { SELECT_PICKUP_CANDIDATES } from '../stock-views.sql';
 
 const pickupQuery = z.object({
@@ -18,6 +19,7 @@ export class PickupNearController {
 
   @Get(':sku/pickup')
   async pickupNear(@Param('sku') sku: string, @Query() query: Record<string, string>): Promise<{ sku: string; stores: PickupOption[] }> {
+    skuParam('sku', sku);
     const { lat, lng, radiusKm } = parseRequest(pickupQuery, query, 'PICKUP.INVALID_QUERY', 'pickup search');
     const candidates = await this.reads.query<{ location_id: string; lat: number; lng: number; available: number }>(SELECT_PICKUP_CANDIDATES, [sku]);
     const stores = pickupOptionsNear(

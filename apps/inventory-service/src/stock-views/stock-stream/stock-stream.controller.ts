@@ -2,7 +2,7 @@ import { Controller, Inject, Query, Sse, type MessageEvent } from '@nestjs/commo
 import { QueryBus } from '@nestjs/cqrs';
 import { Observable, concat, concatMap, defer, from, map, mergeMap } from 'rxjs';
 import { ApiError } from '../../http/api-error';
-import { skuListOf } from '../get-stock/get-stock.controller';
+import { skuListParam } from '../sku-params';
 import { GetStockOfSkus } from '../get-stock/get-stock.query';
 import { StockChangeFeed } from './stock-change-feed.service';
 
@@ -21,7 +21,7 @@ export class StockStreamController {
 
   @Sse('stream')
   stream(@Query('skus') skusParam: string | undefined): Observable<MessageEvent> {
-    const skus = skuListOf(skusParam);
+    const skus = skuListParam('skus', skusParam);
     if (skus.length === 0 || skus.length > MAX_STREAMED_SKUS) {
       throw ApiError.badRequest('STOCK.STREAM_SKUS', `stream 1 to ${MAX_STREAMED_SKUS} SKUs: ?skus=SKU-1,SKU-2`, [
         { field: 'skus', problem: `${skus.length} SKUs given` },
