@@ -1,7 +1,7 @@
 /**
  * The newest messages queued in the outbox for one topic (the logistics commands), newest first,
- * with whether the relay has published them yet. Walks the primary key backwards: cheap while that
- * topic is a fair share of the outbox.
+ * with whether the relay has published them yet. Walks the (topic, id) index backwards: as cheap
+ * with a million dead letters in the outbox as with none.
  */
 export const SELECT_RECENT_OUTBOX_MESSAGES = `
 SELECT id, message_value, published_at IS NOT NULL AS published

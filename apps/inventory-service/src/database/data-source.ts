@@ -9,6 +9,7 @@ import { CreateSkuPolicies1763800005000 } from './migrations/1763800005000-creat
 import { CreateSmartLogisticsTables1763800006000 } from './migrations/1763800006000-create-smart-logistics-tables';
 import { CreateOutboxRelayState1763800007000 } from './migrations/1763800007000-create-outbox-relay-state';
 import { CreateDailySales1763800008000 } from './migrations/1763800008000-create-daily-sales';
+import { IndexOutboxByTopic1763800009000 } from './migrations/1763800009000-index-outbox-by-topic';
 
 export const MIGRATIONS = [
   CreateEventStore1763800000000,
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   CreateSmartLogisticsTables1763800006000,
   CreateOutboxRelayState1763800007000,
   CreateDailySales1763800008000,
+  IndexOutboxByTopic1763800009000,
 ];
 
 /** The service's DataSource: schema only through migrations, all tables in the configured schema. */
