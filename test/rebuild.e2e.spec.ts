@@ -1,4 +1,5 @@
 import type { Producer } from 'kafkajs';
+import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/built-apps';
 import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
@@ -20,6 +21,21 @@ const receipt = (i: number, locationId: string) => ({
   key: locationId,
   value: { eventId: `rb-${i}`, type: 'StockReceived', occurredAt: '2026-11-11T00:00:00Z', locationId, lines: [{ sku: 'RB-1', quantity: 1 }, { sku: 'RB-2', quantity: 2 }] },
 });
+
+/** A table's storage parameters (fillfactor) in the service's schema. */
+async function storageParameters(table: string): Promise<string[] | null> {
+  const client = new Client({ connectionString: service.config.database.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ reloptions: string[] | null }>(
+      `SELECT c.reloptions FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`,
+      [service.config.database.schema, table],
+    );
+    return rows[0]?.reloptions ?? null;
+  } finally {
+    await client.end();
+  }
+}
 
 async function onHand(sku: string): Promise<{ status: number; onHand?: number }> {
   const response = await fetch(`${service.baseUrl}/v1/stock/${sku}`);
@@ -68,6 +84,9 @@ describe('inventory-cli rebuild', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/rebuilt locations: .* now live/);
     expect(result.stdout).toMatch(/rebuilt stock-levels: .* now live/);
+    // The rebuilt tables keep the room the migrations left on each page for in-place updates.
+    expect(await storageParameters('stock_levels')).toEqual(['fillfactor=80']);
+    expect(await storageParameters('daily_sales')).toEqual(['fillfactor=80']);
 
     expect(await (await fetch(`${service.baseUrl}/v1/locations/RB-S1`)).json()).toEqual(before);
     expect((await put('RB-S1', { ...profile, dailyCapacity: 30 })).status).toBe(200);

@@ -10,6 +10,7 @@ import { CreateSmartLogisticsTables1763800006000 } from './migrations/1763800006
 import { CreateOutboxRelayState1763800007000 } from './migrations/1763800007000-create-outbox-relay-state';
 import { CreateDailySales1763800008000 } from './migrations/1763800008000-create-daily-sales';
 import { IndexOutboxByTopic1763800009000 } from './migrations/1763800009000-index-outbox-by-topic';
+import { KeepStockUpdatesOnTheirPage1763800010000 } from './migrations/1763800010000-keep-stock-updates-on-their-page';
 
 export const MIGRATIONS = [
   CreateEventStore1763800000000,
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   CreateOutboxRelayState1763800007000,
   CreateDailySales1763800008000,
   IndexOutboxByTopic1763800009000,
+  KeepStockUpdatesOnTheirPage1763800010000,
 ];
 
 /** The service's DataSource: schema only through migrations, all tables in the configured schema. */

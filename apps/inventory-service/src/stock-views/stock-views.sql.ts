@@ -52,9 +52,12 @@ WHERE l.location_id = $1 AND l.sku > $2
 ORDER BY l.sku
 LIMIT $3`;
 
-/** Negative on-hand, the books' way of saying "sold what we did not know we had": worst first. */
+/**
+ * Negative on-hand, the books' way of saying "sold what we did not know we had": worst first. Reads
+ * the partial index on the stored `negative` flag (on_hand itself is in no index, so updates stay HOT).
+ */
 export const SELECT_NEGATIVE_STOCK = `
-SELECT location_id, sku, on_hand, last_changed_at FROM stock_levels WHERE on_hand < 0
+SELECT location_id, sku, on_hand, last_changed_at FROM stock_levels WHERE negative
 ORDER BY on_hand, location_id, sku LIMIT $1`;
 
 /** SKU-locations at or below their reorder point (only those with a policy that sets one). */
