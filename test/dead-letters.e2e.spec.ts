@@ -31,6 +31,8 @@ describe('dead letters on real Kafka', () => {
       messages: [
         { key: 'S001', value: '{"eventId": "broken"', headers: { 'x-pos-vendor': 'acme' } },
         { key: 'S001', value: JSON.stringify({ eventId: 'dl-2', type: 'StoreSaleRecorded', occurredAt: 'yesterday', storeId: 'S001', receiptId: 'R', lines: [{ sku: 'DL-1', quantity: 1 }] }) },
+        // PostgreSQL cannot store U+0000 in text or jsonb: rejected when read, never a failing batch.
+        { key: 'S001', value: JSON.stringify({ eventId: 'dl-nul', type: 'StoreSaleRecorded', occurredAt: '2026-11-11T00:00:00Z', storeId: 'S001', receiptId: 'R\u0000', lines: [{ sku: 'DL-1', quantity: 5 }] }) },
         { key: 'S001', value: JSON.stringify({ eventId: 'dl-3', type: 'StoreSaleRecorded', occurredAt: '2026-11-11T00:00:00Z', storeId: 'S001', receiptId: 'R', lines: [{ sku: 'DL-1', quantity: 2 }] }) },
       ],
     });
@@ -38,7 +40,7 @@ describe('dead letters on real Kafka', () => {
       { key: 'O-404', value: { eventId: 'dl-4', type: 'OnlineOrderCancelled', occurredAt: '2026-11-11T00:00:00Z', orderId: 'O-404' } },
     ]);
 
-    const letters = await readTopic(kafka, topics.deadLetters, 3);
+    const letters = await readTopic(kafka, topics.deadLetters, 4);
     const bySource = (value: string | null) => letters.find((l) => l.value === value);
     const broken = bySource('{"eventId": "broken"')!;
     expect(broken.key).toBe('S001');
@@ -50,6 +52,9 @@ describe('dead letters on real Kafka', () => {
     });
     expect(broken.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/^invalid JSON/);
     expect(letters.find((l) => l.value?.includes('"dl-2"'))!.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/occurredAt/);
+    expect(letters.find((l) => l.value?.includes('"dl-nul"'))!.headers[DEAD_LETTER_HEADERS.reason]).toBe(
+      'schema violation: receiptId: contains the NUL character (U+0000), which cannot be stored',
+    );
     expect(letters.find((l) => l.value?.includes('"dl-4"'))!.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/^unknown order: O-404 was never placed/);
     // The good sale between the bad ones was applied: nothing blocked the partition.
     await eventually(async () => expect(await onHand('DL-1')).toBe(-2));
@@ -59,7 +64,7 @@ describe('dead letters on real Kafka', () => {
     const metrics = await (await fetch(`${service.baseUrl}/metrics`)).text();
     const sales = topics.offlineSales;
     expect(metrics).toContain(`inventory_dead_letters_total{topic="${sales}",reason="invalid_json"} 1`);
-    expect(metrics).toContain(`inventory_dead_letters_total{topic="${sales}",reason="schema_violation"} 1`);
+    expect(metrics).toContain(`inventory_dead_letters_total{topic="${sales}",reason="schema_violation"} 2`);
     expect(metrics).toContain(`inventory_dead_letters_total{topic="${topics.onlineOrders}",reason="unknown_order"} 1`);
     expect(metrics).toContain(`inventory_inbound_events_applied_total{topic="${sales}",type="StoreSaleRecorded"} 1`);
     expect(metrics).toMatch(/inventory_consumer_lag_messages\{topic="[^"]+"\} 0/);
@@ -92,19 +97,19 @@ describe('dead letters on real Kafka', () => {
     };
     const dryRun = await runCli(['replay-dead-letters', '--reason-contains', 'unknown location', '--dry-run'], env);
     expect(dryRun.code).toBe(0);
-    expect(dryRun.stdout).toMatch(/would replay 1 of 4 dead letters/);
+    expect(dryRun.stdout).toMatch(/would replay 1 of 5 dead letters/);
     expect(await onHand('DL-2')).toBe(0);
 
     const replay = await runCli(['replay-dead-letters'], env);
     expect(replay.code).toBe(0);
-    expect(replay.stdout).toMatch(/replayed 4 of 4 dead letters/);
+    expect(replay.stdout).toMatch(/replayed 5 of 5 dead letters/);
     await eventually(async () => expect(await onHand('DL-2')).toBe(7));
-    // The three that still cannot be applied (bad JSON, bad timestamp, a cancel of an unknown order) are dead letters again, marked as replays.
-    const letters = await readTopic(kafka, topics.deadLetters, 4 + 3);
+    // The four that still cannot be applied (bad JSON, bad timestamp, a NUL character, a cancel of an unknown order) are dead letters again, marked as replays.
+    const letters = await readTopic(kafka, topics.deadLetters, 5 + 4);
     const replayed = letters.filter((l) => l.headers['dlq-replayed-from']?.startsWith(`${topics.deadLetters}/`));
     const originals = letters.filter((l) => !('dlq-replayed-from' in l.headers) && !l.value?.includes('"dl-5"'));
     expect(replayed.map((l) => l.value).sort()).toEqual(originals.map((l) => l.value).sort());
-    expect(replayed).toHaveLength(3);
+    expect(replayed).toHaveLength(4);
   });
 
   it('refuses a replay flag without its value, saying which', async () => {

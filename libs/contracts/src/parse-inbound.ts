@@ -32,8 +32,29 @@ export function describeProblems(error: z.ZodError): FieldProblem[] {
   }));
 }
 
+/**
+ * Where a value holds the NUL character (U+0000), which JSON allows and PostgreSQL can store in
+ * neither text nor jsonb: the dotted path of the first such string or key, else null.
+ */
+export function pathOfNulCharacter(value: unknown, path: readonly (string | number)[] = []): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') || '(message)' : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, item] of Object.entries(value)) {
+    const itemPath = [...path, Array.isArray(value) ? Number(key) : key];
+    if (key.includes('\u0000')) return [...path, '(a key)'].join('.');
+    const found = pathOfNulCharacter(item, itemPath);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 /** Validate an event object against the contract of the topic it arrived on. */
 export function validateInboundEvent(role: InboundTopicRole, candidate: unknown): ParsedInbound {
+  const nulAt = pathOfNulCharacter(candidate);
+  if (nulAt !== null) {
+    const problem = 'contains the NUL character (U+0000), which cannot be stored';
+    return { ok: false, problems: [{ field: nulAt, problem }], reason: `schema violation: ${nulAt}: ${problem}` };
+  }
   const result = schemaByTopic[role].safeParse(candidate);
   if (result.success) return { ok: true, event: result.data };
   const problems = describeProblems(result.error);

@@ -1,0 +1,35 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseInboundMessage, pathOfNulCharacter, validateInboundEvent } from './parse-inbound';
+
+const sale = { eventId: 'e-1', type: 'StoreSaleRecorded', occurredAt: '2026-11-11T10:00:00Z', storeId: 'S001', receiptId: 'R-1', lines: [{ sku: 'SKU-1', quantity: 2 }] };
+
+describe('the NUL character (U+0000), which PostgreSQL cannot store', () => {
+  it('is a schema violation naming the field, wherever it is in the event', () => {
+    const raw = (event: unknown) => Buffer.from(JSON.stringify(event));
+    expect(parseInboundMessage('offlineSales', raw({ ...sale, receiptId: 'R\u0000' }))).toEqual({
+      ok: false,
+      reason: 'schema violation: receiptId: contains the NUL character (U+0000), which cannot be stored',
+      problems: [{ field: 'receiptId', problem: 'contains the NUL character (U+0000), which cannot be stored' }],
+    });
+    expect(validateInboundEvent('offlineSales', { ...sale, lines: [sale.lines[0], { sku: 'A\u0000B', quantity: 1 }] })).toMatchObject({ ok: false, problems: [{ field: 'lines.1.sku' }] });
+    expect(validateInboundEvent('offlineSales', { ...sale, ['x\u0000']: 1 })).toMatchObject({ ok: false, problems: [{ field: '(a key)' }] });
+    expect(parseInboundMessage('offlineSales', Buffer.from('"\\u0000"'))).toMatchObject({ ok: false, problems: [{ field: '(message)' }] });
+  });
+
+  it('leaves an event without it to the contract', () => {
+    expect(parseInboundMessage('offlineSales', Buffer.from(JSON.stringify(sale)))).toMatchObject({ ok: true, event: sale });
+    expect(parseInboundMessage('offlineSales', Buffer.from(JSON.stringify({ ...sale, receiptId: 'R\\u0000 as text' })))).toMatchObject({ ok: true });
+  });
+
+  it('is found in any JSON value that holds it, and only then', () => {
+    fc.assert(
+      // Strings (and keys) drawn from a few characters, NUL among them: about half the values hold one.
+      fc.property(fc.jsonValue({ stringUnit: fc.constantFrom('\u0000', 'a', 'é', '\u{1F600}') }), (value) => {
+        const text = JSON.stringify(value);
+        const holdsNul = text !== undefined && JSON.stringify(JSON.parse(text)).includes('\\u0000');
+        expect(pathOfNulCharacter(value) !== null).toBe(holdsNul);
+      }),
+    );
+  });
+});
