@@ -50,6 +50,14 @@ describe('location registry and channel availability', () => {
     expect(bad.body.code).toBe('LOCATION.INVALID_PROFILE');
     expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['(message)', 'dailyCapacity', 'lat'].sort());
     expect((await fetch(`${service.baseUrl}/v1/locations/S009`)).status).toBe(404);
+
+    // What PostgreSQL could not store is a 400 naming the field, never a 500.
+    const unstorable = await put('S009', { ...store, name: 'Wu\u0000lin', safetyStock: 3_000_000_000 });
+    expect(unstorable.status).toBe(400);
+    expect(unstorable.body.details).toEqual([
+      { field: 'name', problem: 'contains the NUL character (U+0000), which cannot be stored' },
+      { field: 'safetyStock', problem: expect.stringMatching(/1000000/) },
+    ]);
   });
 
   it('keeps safety stock back from available and counts only shipping locations in online ATP', async () => {

@@ -67,6 +67,9 @@ describe('POST /v1/pos/events', () => {
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('POS.INVALID_EVENT');
     expect(response.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['lines.0.quantity', 'occurredAt']);
+    const tooMany = await post({ ...sale('pos-4'), lines: [{ sku: 'POS-1', quantity: 3_000_000_000 }] });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.details).toEqual([{ field: 'lines.0.quantity', problem: expect.stringMatching(/1000000/) }]);
   });
 
   it('stops accepting a revoked key', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_LINE_QUANTITY } from './inbound-events';
 
 /** `PUT /v1/locations/{locationId}` body. */
 export const locationProfileSchema = z
@@ -9,8 +10,8 @@ export const locationProfileSchema = z
     lng: z.number().min(-180).max(180),
     shipsOnline: z.boolean(),
     pickup: z.boolean(),
-    dailyCapacity: z.number().int().nonnegative(),
-    safetyStock: z.number().int().nonnegative().default(0),
+    dailyCapacity: z.number().int().nonnegative().max(MAX_LINE_QUANTITY),
+    safetyStock: z.number().int().nonnegative().max(MAX_LINE_QUANTITY).default(0),
   })
   .strict();
 export type LocationProfileBody = z.infer<typeof locationProfileSchema>;
@@ -21,9 +22,9 @@ export const LOCATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
 /** `PUT /v1/locations/{locationId}/skus/{sku}/policy` body. */
 export const skuPolicySchema = z
   .object({
-    safetyStock: z.number().int().nonnegative(),
-    reorderPoint: z.number().int().nonnegative().nullable().default(null),
-    reorderQuantity: z.number().int().positive().nullable().default(null),
+    safetyStock: z.number().int().nonnegative().max(MAX_LINE_QUANTITY),
+    reorderPoint: z.number().int().nonnegative().max(MAX_LINE_QUANTITY).nullable().default(null),
+    reorderQuantity: z.number().int().positive().max(MAX_LINE_QUANTITY).nullable().default(null),
   })
   .strict();
 export type SkuPolicyBody = z.infer<typeof skuPolicySchema>;

@@ -10,7 +10,12 @@ const id = z.string().min(1).max(200);
 export const SKU_PATTERN = /^[^\s,]{1,100}$/;
 export const SKU_RULE = 'a SKU is 1 to 100 characters with no spaces or commas';
 const sku = z.string().regex(SKU_PATTERN, SKU_RULE);
-const quantity = z.number().int().positive();
+/**
+ * The most units one line may move, count or adjust. Stock views keep 32-bit integers; without a bound,
+ * one line of 3 billion units would overflow a view's row and stop that projection for everyone.
+ */
+export const MAX_LINE_QUANTITY = 1_000_000;
+const quantity = z.number().int().positive().max(MAX_LINE_QUANTITY);
 
 export const quantityLineSchema = z.object({ sku, quantity });
 export type QuantityLine = z.infer<typeof quantityLineSchema>;
@@ -81,7 +86,7 @@ export const stockAdjustedSchema = z.object({
   locationId: id,
   reason: z.enum(ADJUSTMENT_REASONS),
   lines: z
-    .array(z.object({ sku, delta: z.number().int().refine((d) => d !== 0, 'delta must not be 0') }))
+    .array(z.object({ sku, delta: z.number().int().min(-MAX_LINE_QUANTITY).max(MAX_LINE_QUANTITY).refine((d) => d !== 0, 'delta must not be 0') }))
     .min(1)
     .max(1000),
 });
@@ -90,7 +95,7 @@ export const stockCountedSchema = z.object({
   type: z.literal('StockCounted'),
   locationId: id,
   lines: z
-    .array(z.object({ sku, countedQuantity: z.number().int().nonnegative() }))
+    .array(z.object({ sku, countedQuantity: z.number().int().nonnegative().max(MAX_LINE_QUANTITY) }))
     .min(1)
     .max(1000),
 });

@@ -48,13 +48,16 @@ export function pathOfNulCharacter(value: unknown, path: readonly (string | numb
   return null;
 }
 
+/** The field problem of a value that holds the NUL character, if it does (events and HTTP bodies alike). */
+export function nulCharacterProblem(value: unknown): FieldProblem | null {
+  const field = pathOfNulCharacter(value);
+  return field === null ? null : { field, problem: 'contains the NUL character (U+0000), which cannot be stored' };
+}
+
 /** Validate an event object against the contract of the topic it arrived on. */
 export function validateInboundEvent(role: InboundTopicRole, candidate: unknown): ParsedInbound {
-  const nulAt = pathOfNulCharacter(candidate);
-  if (nulAt !== null) {
-    const problem = 'contains the NUL character (U+0000), which cannot be stored';
-    return { ok: false, problems: [{ field: nulAt, problem }], reason: `schema violation: ${nulAt}: ${problem}` };
-  }
+  const nul = nulCharacterProblem(candidate);
+  if (nul !== null) return { ok: false, problems: [nul], reason: `schema violation: ${nul.field}: ${nul.problem}` };
   const result = schemaByTopic[role].safeParse(candidate);
   if (result.success) return { ok: true, event: result.data };
   const problems = describeProblems(result.error);

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MAX_LINE_QUANTITY } from './inbound-events';
 import { parseInboundMessage, pathOfNulCharacter, validateInboundEvent } from './parse-inbound';
 
 const sale = { eventId: 'e-1', type: 'StoreSaleRecorded', occurredAt: '2026-11-11T10:00:00Z', storeId: 'S001', receiptId: 'R-1', lines: [{ sku: 'SKU-1', quantity: 2 }] };
@@ -31,5 +32,21 @@ describe('the NUL character (U+0000), which PostgreSQL cannot store', () => {
         expect(pathOfNulCharacter(value) !== null).toBe(holdsNul);
       }),
     );
+  });
+});
+
+describe('quantities', () => {
+  it('are at most 1,000,000 units a line, so no line can overflow a stock view', () => {
+    expect(MAX_LINE_QUANTITY).toBe(1_000_000);
+    const withQuantity = (quantity: number) => validateInboundEvent('offlineSales', { ...sale, lines: [{ sku: 'SKU-1', quantity }] });
+    expect(withQuantity(1_000_000)).toMatchObject({ ok: true });
+    expect(withQuantity(3_000_000_000)).toMatchObject({ ok: false, problems: [{ field: 'lines.0.quantity' }] });
+    const adjustment = (delta: number) =>
+      validateInboundEvent('stockMovements', { eventId: 'a-1', type: 'StockAdjusted', occurredAt: '2026-11-11T10:00:00Z', locationId: 'S001', reason: 'found', lines: [{ sku: 'SKU-1', delta }] });
+    expect(adjustment(-1_000_000)).toMatchObject({ ok: true });
+    expect(adjustment(-1_000_001)).toMatchObject({ ok: false, problems: [{ field: 'lines.0.delta' }] });
+    const count = (countedQuantity: number) =>
+      validateInboundEvent('stockMovements', { eventId: 'c-1', type: 'StockCounted', occurredAt: '2026-11-11T10:00:00Z', locationId: 'S001', lines: [{ sku: 'SKU-1', countedQuantity }] });
+    expect(count(2 ** 31)).toMatchObject({ ok: false, problems: [{ field: 'lines.0.countedQuantity' }] });
   });
 });
