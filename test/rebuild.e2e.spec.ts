@@ -22,16 +22,17 @@ const receipt = (i: number, locationId: string) => ({
   value: { eventId: `rb-${i}`, type: 'StockReceived', occurredAt: '2026-11-11T00:00:00Z', locationId, lines: [{ sku: 'RB-1', quantity: 1 }, { sku: 'RB-2', quantity: 2 }] },
 });
 
-/** A table's storage parameters (fillfactor) in the service's schema. */
-async function storageParameters(table: string): Promise<string[] | null> {
+/** A table's storage parameters (fillfactor) and index names in the service's schema. */
+async function storageOf(table: string): Promise<{ parameters: string[] | null; indexes: string[] }> {
   const client = new Client({ connectionString: service.config.database.url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ reloptions: string[] | null }>(
-      `SELECT c.reloptions FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`,
+    const { rows } = await client.query<{ reloptions: string[] | null; indexes: string[] }>(
+      `SELECT c.reloptions, array(SELECT i.relname::text FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = c.oid ORDER BY 1) AS indexes
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`,
       [service.config.database.schema, table],
     );
-    return rows[0]?.reloptions ?? null;
+    return { parameters: rows[0]?.reloptions ?? null, indexes: rows[0]?.indexes ?? [] };
   } finally {
     await client.end();
   }
@@ -80,13 +81,16 @@ describe('inventory-cli rebuild', () => {
     expect((await put('RB-S1', { ...profile, dailyCapacity: 20 })).status).toBe(200);
     const before = (await (await fetch(`${service.baseUrl}/v1/locations/RB-S1`)).json()) as Record<string, unknown>;
 
+    const tables = ['stock_levels', 'daily_sales', 'locations', 'sku_policies'];
+    const storageBefore = await Promise.all(tables.map(storageOf));
     const result = await runCli(['rebuild', 'all'], { DATABASE_URL: service.config.database.url, DATABASE_SCHEMA: service.config.database.schema });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/rebuilt locations: .* now live/);
     expect(result.stdout).toMatch(/rebuilt stock-levels: .* now live/);
-    // The rebuilt tables keep the room the migrations left on each page for in-place updates.
-    expect(await storageParameters('stock_levels')).toEqual(['fillfactor=80']);
-    expect(await storageParameters('daily_sales')).toEqual(['fillfactor=80']);
+    // The rebuilt tables keep their index names (which migrations refer to) and the room the migrations left on each page for in-place updates.
+    expect(storageBefore[0]).toEqual({ parameters: ['fillfactor=80'], indexes: ['stock_levels_location_sku_idx', 'stock_levels_negative_idx', 'stock_levels_pkey'] });
+    expect(storageBefore[1]).toMatchObject({ parameters: ['fillfactor=80'] });
+    expect(await Promise.all(tables.map(storageOf))).toEqual(storageBefore);
 
     expect(await (await fetch(`${service.baseUrl}/v1/locations/RB-S1`)).json()).toEqual(before);
     expect((await put('RB-S1', { ...profile, dailyCapacity: 30 })).status).toBe(200);

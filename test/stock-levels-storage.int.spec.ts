@@ -73,4 +73,16 @@ describe('stock_levels storage', () => {
     const plan = (await db.reads.query<Row>(`EXPLAIN ${SELECT_NEGATIVE_STOCK}`, [10])).map((row) => String(Object.values(row)[0])).join('\n');
     expect(plan).toMatch(/stock_levels_negative_idx/);
   });
+
+  it('migrates a database whose negative-stock index was renamed by an earlier rebuild, both ways', async () => {
+    await db.dataSource.undoLastMigration({ transaction: 'each' });
+    await db.reads.query(`ALTER INDEX stock_levels_negative_idx RENAME TO stock_levels_rebuild_location_id_sku_idx1`);
+    await db.dataSource.runMigrations({ transaction: 'each' });
+    const partial = await db.reads.query<Row>(
+      `SELECT i.relname AS name, pg_get_expr(x.indpred, x.indrelid) AS predicate FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+       WHERE x.indrelid = 'stock_levels'::regclass AND x.indpred IS NOT NULL`,
+    );
+    expect(partial).toEqual([{ name: 'stock_levels_negative_idx', predicate: 'negative' }]);
+    expect((await db.reads.query<Row>(SELECT_NEGATIVE_STOCK, [10])).map((row) => row.sku)).toEqual(['HOT-1']);
+  });
 });

@@ -2,7 +2,7 @@ import { CheckpointedProcessor, projectionBacklog } from './checkpointed-process
 import { DELETE_CHECKPOINT, LOCK_PROCESSOR, MOVE_CHECKPOINT } from './event-store.sql';
 import { PostgresEventStore } from './event-store';
 import type { Projection } from './projection';
-import type { TransactionRunner } from './sql-client';
+import type { SqlClient, TransactionRunner } from './sql-client';
 
 /** A read model kept in one table by a projection, that can be rebuilt into another table. */
 export interface RebuildableReadModel {
@@ -78,12 +78,43 @@ export async function rebuildReadModel(
     else await sql.query(`LOCK TABLE ${model.table} IN ACCESS EXCLUSIVE MODE`);
     // Catch up with what arrived meanwhile; the live processor waits for this lock.
     for (let batch = await processor.applyNextBatch(sql); batch > 0; batch = await processor.applyNextBatch(sql)) applied += batch;
+    const indexNames = pairIndexes(await indexesOf(sql, shadow), await indexesOf(sql, model.table));
     await sql.query(`ALTER TABLE ${model.table} RENAME TO ${retired}`);
     await sql.query(`ALTER TABLE ${shadow} RENAME TO ${model.table}`);
     if (model.kind === 'asynchronous') await sql.query(MOVE_CHECKPOINT, [shadowCheckpoint, model.name]);
     await sql.query(DELETE_CHECKPOINT, [shadowCheckpoint]);
     await sql.query(`DROP TABLE ${retired}`);
+    // The new table's indexes (its primary key too) take the names the live table's had.
+    for (const [shadowIndex, liveIndex] of indexNames) await sql.query(`ALTER INDEX "${shadowIndex}" RENAME TO "${liveIndex}"`);
   });
   options.onProgress?.({ applied, total: Math.max(total, applied) });
   return { readModel: model.name, events: applied, seconds: (Date.now() - started) / 1000 };
+}
+
+interface TableIndex {
+  name: string;
+  /** The index's definition without its own and its table's name: the same for a table and its LIKE copy. */
+  shape: string;
+}
+
+async function indexesOf(sql: SqlClient, table: string): Promise<TableIndex[]> {
+  const rows = await sql.query<{ name: string; definition: string }>(
+    `SELECT i.relname AS name, pg_get_indexdef(i.oid) AS definition
+     FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = $1::regclass ORDER BY i.relname`,
+    [table],
+  );
+  return rows.map(({ name, definition }) => ({ name, shape: definition.replace(/ INDEX \S+ ON \S+ /, ' INDEX ON ') }));
+}
+
+/** [copy's index name, live index name] for each index of the copy whose name differs from the live one of the same shape. */
+function pairIndexes(copy: readonly TableIndex[], live: readonly TableIndex[]): Array<[string, string]> {
+  const unpaired = [...live];
+  const pairs: Array<[string, string]> = [];
+  for (const index of copy) {
+    const match = unpaired.findIndex((candidate) => candidate.shape === index.shape);
+    if (match < 0) continue;
+    const [liveIndex] = unpaired.splice(match, 1);
+    if (liveIndex!.name !== index.name) pairs.push([index.name, liveIndex!.name]);
+  }
+  return pairs;
 }

@@ -15,16 +15,27 @@ export class KeepStockUpdatesOnTheirPage1763800010000 implements MigrationInterf
     await db.query(`ALTER TABLE stock_levels SET (fillfactor = 80)`);
     // A stored generated column rewrites the table, which packs it to the new fill factor.
     await db.query(`ALTER TABLE stock_levels ADD COLUMN negative boolean NOT NULL GENERATED ALWAYS AS (on_hand < 0) STORED`);
-    await db.query(`DROP INDEX stock_levels_negative_idx`);
+    await dropPartialIndexOfStockLevels(db);
     await db.query(`CREATE INDEX stock_levels_negative_idx ON stock_levels (location_id, sku) WHERE negative`);
     await db.query(`ALTER TABLE daily_sales SET (fillfactor = 80)`);
   }
 
   async down(db: QueryRunner): Promise<void> {
     await db.query(`ALTER TABLE daily_sales RESET (fillfactor)`);
-    await db.query(`DROP INDEX stock_levels_negative_idx`);
+    await dropPartialIndexOfStockLevels(db);
     await db.query(`ALTER TABLE stock_levels DROP COLUMN negative`);
     await db.query(`CREATE INDEX stock_levels_negative_idx ON stock_levels (location_id, sku) WHERE on_hand < 0`);
     await db.query(`ALTER TABLE stock_levels RESET (fillfactor)`);
   }
+}
+
+/**
+ * The negative-stock index is stock_levels' one partial index. Found by that, not by its name: a
+ * rebuild before index names were carried over left the name PostgreSQL gave the shadow table's copy.
+ */
+async function dropPartialIndexOfStockLevels(db: QueryRunner): Promise<void> {
+  const partial: Array<{ name: string }> = await db.query(
+    `SELECT i.relname AS name FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = 'stock_levels'::regclass AND x.indpred IS NOT NULL`,
+  );
+  for (const { name } of partial) await db.query(`DROP INDEX "${name}"`);
 }
