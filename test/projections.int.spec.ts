@@ -155,9 +155,23 @@ describe('asynchronous projections', () => {
     const [partial] = await db.reads.query<{ events: number }>('SELECT coalesce(sum(events), 0)::int AS events FROM projected_totals');
     expect(partial!.events).toBe(25);
 
-    // A new process picks up from the stored checkpoint.
-    const restarted = new CheckpointedProcessor(new TotalsProjection(), db.transactions, store, { batchSize: 25, idleDelayMs: 5 });
+    // A new process picks up from the stored checkpoint, and tells of each batch once it is committed.
+    const toldOf: Array<{ told: number; storedElsewhere: number }> = [];
+    const storedCheckpoints: Array<Promise<void>> = [];
+    const restarted = new CheckpointedProcessor(new TotalsProjection(), db.transactions, store, {
+      batchSize: 25,
+      idleDelayMs: 5,
+      onBatch: ({ checkpoint }) =>
+        void storedCheckpoints.push(
+          db.reads
+            .query<{ global_position: string }>(`SELECT global_position FROM checkpoints WHERE processor_id = 'totals'`)
+            .then(([row]) => void toldOf.push({ told: checkpoint.globalPosition, storedElsewhere: Number(row!.global_position) })),
+        ),
+    });
     await restarted.catchUp();
+    await Promise.all(storedCheckpoints);
+    expect(toldOf.length).toBeGreaterThan(0);
+    for (const { told, storedElsewhere } of toldOf) expect(storedElsewhere).toBeGreaterThanOrEqual(told);
     expect(await db.transactions.inTransaction((sql) => projectionBacklog(sql, 'totals'))).toBe(0);
 
     const totals = await db.reads.query<{ stream_id: string; on_hand: number; events: number }>('SELECT * FROM projected_totals');

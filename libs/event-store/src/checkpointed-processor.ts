@@ -9,6 +9,7 @@ export interface ProcessorOptions {
   batchSize: number;
   idleDelayMs: number;
   onError?: (error: unknown) => void;
+  /** After a batch's transaction has committed: readers elsewhere see its checkpoint by now. */
   onBatch?: (batch: { projection: string; events: number; checkpoint: GlobalCheckpoint }) => void;
 }
 
@@ -36,11 +37,13 @@ export class CheckpointedProcessor {
 
   /** Process one batch; resolves to the number of events applied (0 when caught up or locked out). */
   async processNextBatch(): Promise<number> {
-    return this.transactions.inTransaction(async (sql) => {
+    const applied = await this.transactions.inTransaction(async (sql) => {
       const [lock] = await sql.query<{ locked: boolean }>(TRY_LOCK_PROCESSOR, [this.projection.name]);
       if (!lock?.locked) return 0;
       return this.applyNextBatch(sql);
     });
+    if (applied > 0) this.options.onBatch?.({ projection: this.projection.name, events: applied, checkpoint: this.lastCheckpoint });
+    return applied;
   }
 
   /**
@@ -59,7 +62,6 @@ export class CheckpointedProcessor {
     const checkpoint = { transactionId: last.transactionId, globalPosition: last.globalPosition };
     await sql.query(UPSERT_CHECKPOINT, [this.projection.name, checkpoint.transactionId, checkpoint.globalPosition]);
     this.lastCheckpoint = checkpoint;
-    this.options.onBatch?.({ projection: this.projection.name, events: events.length, checkpoint });
     return events.length;
   }
 
