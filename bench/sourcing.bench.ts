@@ -149,13 +149,15 @@ export async function runSourcingBench(settings: SourcingSettings): Promise<Benc
   const warmup = ordersOf(Math.min(5_000, settings.orders), settings.linesPerOrder, network, seeded(SEED + 1));
   process.stderr.write(`sourcing: ${settings.locations} locations, ${SKU_COUNT} SKUs, ${settings.orders} orders of ${settings.linesPerOrder} lines; warming up on ${warmup.length} orders ...\n`);
 
-  const shape = { shippedWhole: 0, shippedPartly: 0, shippedSplit: 0, pickupFromStore: 0, pickupWithTransfers: 0, withBackorder: 0, fullyBackordered: 0, fulfillments: 0, transfers: 0 };
+  const shape = { shippedWhole: 0, shippedPartly: 0, shippedSplit: 0, pickupFromStore: 0, pickupWithTransfers: 0, withBackorder: 0, fullyBackordered: 0, fulfillments: 0, transfers: 0, splitsNotProvenFewest: 0 };
   const ignore = (plan: SourcingPlan) => plan.fulfillments.length;
   const tally = (plan: SourcingPlan, i: number) => {
     shape.fulfillments += plan.fulfillments.length;
     shape.transfers += plan.transfers.length;
     if (plan.backordered.length > 0) shape.withBackorder += 1;
     if (plan.fulfillments.length === 0) shape.fullyBackordered += 1;
+    // The search for fewer locations than the greedy's ran out of budget (the plan says so).
+    if (plan.reasons.some((reason) => reason.includes('could not prove fewer impossible'))) shape.splitsNotProvenFewest += 1;
     if (orders[i]!.delivery.mode === 'ship') {
       if (plan.fulfillments.length > 1) shape.shippedSplit += 1;
       else if (plan.fulfillments.length === 1) shape[plan.backordered.length === 0 ? 'shippedWhole' : 'shippedPartly'] += 1;

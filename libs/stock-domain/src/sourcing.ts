@@ -70,7 +70,7 @@ export interface SourcingPlan {
  * Plans where an online order comes from.
  *
  * Ship: the nearest eligible location (ships online, capacity left, not excluded) that can ship the
- * whole order; failing that, as few eligible locations as possible, nearest first. Pickup: the
+ * whole order; failing that, the fewest eligible locations that can, nearest first (see drawFewest). Pickup: the
  * pickup store's own stock, plus transfers into it from as few other locations as possible, nearest
  * to the store first. Whatever no one can supply is backordered.
  *
@@ -257,6 +257,120 @@ function drawGreedily(pool: Pool, missing: number[]): Draw[] {
   return draws;
 }
 
+/**
+ * How a plan's locations were found: greedily, with the greedy proven to use the fewest (it used at
+ * most two, or a complete search found no smaller set); by that search, which found fewer; or
+ * greedily, unproven, because the search hit its budget.
+ */
+type CoverMethod = 'greedy' | 'search' | 'greedy-unproven';
+
+/** Node visits the search for a smaller cover may make before it settles for the greedy's answer. */
+const COVER_SEARCH_BUDGET = 20_000;
+
+/**
+ * Covers `missing` (decremented in place) from the fewest pool members: the greedy first (nearest
+ * whole coverer, else the member covering the most), then, when it used three or more, a search for
+ * a smaller set covering the same units. The search looks at sets of 2, 3, ... members in distance
+ * order, so the first it finds is the fewest, and among those the nearest. It gives up (and keeps the
+ * greedy's answer, saying so) after COVER_SEARCH_BUDGET steps.
+ */
+function drawFewest(pool: Pool, missing: number[]): { draws: Draw[]; method: CoverMethod } {
+  const wanted = missing.slice();
+  const greedy = drawGreedily(pool, missing);
+  if (greedy.length <= 2) return { draws: greedy, method: 'greedy' };
+  const { lineCount, usable } = pool;
+  const target = wanted.map((quantity, l) => quantity - missing[l]!);
+  const outdoneEnough = greedy.length - 1;
+
+  // The members worth trying, nearest first, each capped at the target. A member that at least
+  // `greedy.length - 1` nearer ones outdo (each gives as much of every line) is left out: a smaller
+  // set holding it leaves one of those out too, and swapping them gives a nearer set of the same size.
+  let visits = 0;
+  const order = Array.from({ length: pool.size }, (_, i) => i).sort((a, b) => (nearer(pool, a, b) ? -1 : nearer(pool, b, a) ? 1 : 0));
+  const front: number[] = [];
+  const gives = new Float64Array(pool.size * lineCount); // gives[f * lineCount + l], front member f
+  for (const i of order) {
+    const row = front.length * lineCount;
+    let any = false;
+    for (let l = 0; l < lineCount; l += 1) {
+      const has = usable[i * lineCount + l]!;
+      const capped = has < target[l]! ? has : target[l]!;
+      gives[row + l] = capped;
+      if (capped > 0) any = true;
+    }
+    if (!any) continue;
+    let outdoneBy = 0;
+    for (let f = 0; f < front.length && outdoneBy < outdoneEnough; f += 1) {
+      let outdoes = true;
+      for (let l = 0; l < lineCount && outdoes; l += 1) outdoes = gives[f * lineCount + l]! >= gives[row + l]!;
+      if (outdoes) outdoneBy += 1;
+    }
+    visits += front.length;
+    if (visits > COVER_SEARCH_BUDGET) return { draws: greedy, method: 'greedy-unproven' };
+    if (outdoneBy < outdoneEnough) front.push(i);
+  }
+  const size = front.length;
+  // mostFrom[f * lineCount + l]: the most any of front[f..] gives of line l (bounds what the remaining slots can add).
+  const mostFrom = new Float64Array((size + 1) * lineCount);
+  for (let f = size - 1; f >= 0; f -= 1) {
+    for (let l = 0; l < lineCount; l += 1) {
+      const own = gives[f * lineCount + l]!;
+      const later = mostFrom[(f + 1) * lineCount + l]!;
+      mostFrom[f * lineCount + l] = own > later ? own : later;
+    }
+  }
+
+  // need[depth * lineCount + l]: what is still missing with `depth` members chosen.
+  const need = new Float64Array((greedy.length + 1) * lineCount);
+  const chosen: number[] = [];
+  const search = (slots: number, from: number, depth: number): boolean | 'budget' => {
+    const base = depth * lineCount;
+    let done = true;
+    for (let l = 0; l < lineCount; l += 1) {
+      const still = need[base + l]!;
+      if (still > 0) done = false;
+      if (still > slots * mostFrom[from * lineCount + l]!) return false;
+    }
+    if (done) return true;
+    if (slots === 0) return false;
+    const next = base + lineCount;
+    for (let f = from; f < size; f += 1) {
+      if ((visits += 1) > COVER_SEARCH_BUDGET) return 'budget';
+      const row = f * lineCount;
+      let helps = false;
+      for (let l = 0; l < lineCount; l += 1) {
+        const left = need[base + l]! - gives[row + l]!;
+        if (need[base + l]! > 0 && gives[row + l]! > 0) helps = true;
+        need[next + l] = left > 0 ? left : 0;
+      }
+      if (!helps) continue;
+      chosen.push(f);
+      const found = search(slots - 1, f + 1, depth + 1);
+      if (found !== false) return found;
+      chosen.pop();
+    }
+    return false;
+  };
+  for (let slots = 2; slots < greedy.length; slots += 1) {
+    chosen.length = 0;
+    for (let l = 0; l < lineCount; l += 1) need[l] = target[l]!;
+    const found = search(slots, 0, 0);
+    if (found === 'budget') return { draws: greedy, method: 'greedy-unproven' };
+    if (!found) continue;
+    // Nearest first, each takes what is still missing of what it holds.
+    const still = target.slice();
+    const draws = chosen.map((f): Draw => {
+      const member = front[f]!;
+      const missingBefore = sumOf(still);
+      const take = still.map((quantity, l) => Math.min(quantity, usable[member * lineCount + l]!));
+      take.forEach((quantity, l) => (still[l]! -= quantity));
+      return { member, take, units: sumOf(take), missingBefore, wholeCoverers: 0 };
+    });
+    return { draws, method: 'search' };
+  }
+  return { draws: greedy, method: 'greedy' };
+}
+
 /** A plan never names a location twice; only duplicated candidates could make it, and that is a caller's bug. */
 function assertDistinct(locationIds: readonly string[]): void {
   for (let i = 1; i < locationIds.length; i += 1) {
@@ -272,7 +386,7 @@ function planShipment(ordered: OrderLine[], shipTo: GeoPoint, candidates: readon
     return ok;
   });
   const missing = ordered.map((line) => line.quantity);
-  const draws = drawGreedily(pool, missing);
+  const { draws, method } = drawFewest(pool, missing);
   const totalOrdered = sumOf(ordered.map((line) => line.quantity));
   const split = draws.length > 1;
 
@@ -287,6 +401,8 @@ function planShipment(ordered: OrderLine[], shipTo: GeoPoint, candidates: readon
           : `nearest of ${draw.wholeCoverers} locations that can ship the whole order ${at}`;
     } else if (!split) {
       reason = `no eligible location can ship the whole order; this one ships the most: ${draw.units} of ${units(totalOrdered)} ${at}`;
+    } else if (method === 'search') {
+      reason = `split: covers ${draw.units} of ${missingUnits(draw.missingBefore)}, one of the ${draws.length} nearest eligible locations that together can ${at}`;
     } else if (draw.wholeCoverers > 0) {
       reason = `split: covers the last ${units(draw.units)} still missing, nearest of ${draw.wholeCoverers} that can ${at}`;
     } else {
@@ -310,7 +426,7 @@ function planShipment(ordered: OrderLine[], shipTo: GeoPoint, candidates: readon
     reasons.push(`no eligible location can ship the whole order; ${fulfillments[0]!.fromLocationId} ships all the eligible locations have (${draws[0]!.units} of ${units(totalOrdered)})`);
   } else {
     reasons.push(
-      `no single eligible location can ship the whole order (the best covers ${draws[0]!.units} of ${units(totalOrdered)}): split across ${draws.length} locations, picked greedily for the fewest locations, nearest first`,
+      `no single eligible location can ship the whole order: split across ${draws.length} locations, ${fewestNote(method)}`,
     );
   }
   if (excluded.size > 0 && eligible > 0) {
@@ -348,7 +464,7 @@ function planPickup(ordered: OrderLine[], storeId: string, candidates: readonly 
   const missing = ordered.map((line, l) => line.quantity - own[l]!);
   const shortfall = sumOf(missing);
   const pool = poolOf(candidates, ordered, store, (candidate) => candidate.locationId !== storeId && !excluded.has(candidate.locationId));
-  const draws = drawGreedily(pool, missing);
+  const { draws, method } = drawFewest(pool, missing);
   const split = draws.length > 1;
 
   const transfers: PlannedTransfer[] = draws.map((draw, step) => {
@@ -362,6 +478,8 @@ function planPickup(ordered: OrderLine[], storeId: string, candidates: readonly 
           : `nearest of ${draw.wholeCoverers} locations that can supply all of ${storeId}'s shortfall of ${units(shortfall)} ${at}`;
     } else if (!split) {
       reason = `no location can supply all of ${storeId}'s shortfall; this one supplies the most: ${draw.units} of ${units(shortfall)} ${at}`;
+    } else if (method === 'search') {
+      reason = `split: covers ${draw.units} of ${missingUnits(draw.missingBefore)}, one of the ${draws.length} nearest locations that together can ${at}`;
     } else if (draw.wholeCoverers > 0) {
       reason = `split: covers the last ${units(draw.units)} still missing, nearest of ${draw.wholeCoverers} that can ${at}`;
     } else {
@@ -396,7 +514,7 @@ function planPickup(ordered: OrderLine[], storeId: string, candidates: readonly 
   else {
     reasons.push(
       `${storeId} holds ${ownUnits} of ${units(totalOrdered)}: ${units(transferredUnits)} transferred in from ${
-        split ? `${draws.length} locations (no single location holds the whole shortfall), nearest first` : `one location, ${transfers[0]!.fromLocationId}`
+        split ? `${draws.length} locations (no single location holds the whole shortfall), ${fewestNote(method)}` : `one location, ${transfers[0]!.fromLocationId}`
       }`,
     );
   }
@@ -404,6 +522,12 @@ function planPickup(ordered: OrderLine[], storeId: string, candidates: readonly 
   if (note) reasons.push(note.slice(2));
   reasons.push(...backorderReasons(ordered, missing, 'in the network'));
   return { fulfillments, transfers, backordered: linesOf(ordered, missing), reasons };
+}
+
+function fewestNote(method: CoverMethod): string {
+  return method === 'greedy-unproven'
+    ? 'picked greedily (nearest whole cover, else the most units): a bounded search could not prove fewer impossible'
+    : 'the fewest that can (no smaller set holds it), nearest first';
 }
 
 /** "SKU-9: only 2 of 5 available in the network", one per backordered line. */
