@@ -159,4 +159,51 @@ describe('location registry and channel availability', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as any).details.map((d: { field: string }) => d.field).sort()).toEqual(['reorderQuantity', 'safetyStock']);
   });
+
+  it('stamps pickup, a location\'s stock and the alert lists with the stock view\'s position, waits for minPosition, and shows sales velocity', async () => {
+    const { topics } = service.config.kafka;
+    const now = new Date().toISOString();
+    await sendJson(producer, topics.stockMovements, [
+      { key: 'VELO', value: { eventId: 'velo-1', type: 'StockReceived', occurredAt: now, locationId: 'VELO', lines: [{ sku: 'VEL-1', quantity: 20 }] } },
+    ]);
+    await sendJson(producer, topics.offlineSales, [
+      { key: 'VELO', value: { eventId: 'velo-2', type: 'StoreSaleRecorded', occurredAt: now, storeId: 'VELO', receiptId: 'R-V', lines: [{ sku: 'VEL-1', quantity: 7 }] } },
+    ]);
+    const { position } = await eventually(async () => {
+      const stock = (await (await fetch(`${service.baseUrl}/v1/stock/VEL-1`)).json()) as { onHand: number; position: string };
+      expect(stock.onHand).toBe(13);
+      return stock;
+    });
+
+    const views = [
+      `/v1/stock/VEL-1/pickup?lat=30.259&lng=120.15`,
+      `/v1/locations/VELO/stock?limit=10`,
+      `/v1/stock-alerts/negative?limit=10`,
+      `/v1/stock-alerts/low?limit=10`,
+    ];
+    // Positions are `<transaction>.<global position>`, ordered by the transaction, then the position.
+    const [transaction, global] = position.split('.').map(BigInt) as [bigint, bigint];
+    const reaches = (answered: string) => {
+      const [t, g] = answered.split('.').map(BigInt) as [bigint, bigint];
+      return t > transaction || (t === transaction && g >= global);
+    };
+    for (const view of views) {
+      const answer = await fetch(`${service.baseUrl}${view}&minPosition=${position}`);
+      expect(answer.status).toBe(200);
+      const body = (await answer.json()) as { position: string };
+      expect(body.position).toMatch(/^\d+\.\d+$/);
+      expect(reaches(body.position)).toBe(true);
+    }
+    const ahead = `${transaction + 1000n}.${global + 1000n}`;
+    const behind = await Promise.all(views.map((view) => fetch(`${service.baseUrl}${view}&minPosition=${ahead}`)));
+    expect(behind.map((answer) => [answer.status, answer.headers.get('retry-after')])).toEqual(views.map(() => [503, '1']));
+    const invalid = await Promise.all(views.map(async (view) => (await fetch(`${service.baseUrl}${view}&minPosition=soon`)).json() as Promise<any>));
+    expect(invalid.map((body) => body.details)).toEqual(views.map(() => [{ field: 'minPosition', problem: '"soon" is not a position' }]));
+
+    // 7 sold today at VELO: 1 a day over the last 7 days, so 13 available last 13 days.
+    await eventually(async () => {
+      const page = (await (await fetch(`${service.baseUrl}/v1/locations/VELO/stock`)).json()) as any;
+      expect(page.items).toEqual([expect.objectContaining({ sku: 'VEL-1', onHand: 13, available: 13, unitsSoldPerDay: 1, daysOfCover: 13 })]);
+    });
+  });
 });

@@ -20,12 +20,14 @@ const positionParam = {
   description: 'A position from an earlier answer: wait (bounded) until the view has reached it, else 503 with Retry-After.',
   schema: { type: 'string', pattern: '^\\d+\\.\\d+$' },
 };
+const positionProperty = { type: 'string', description: 'The stock view position the answer reflects (`<transaction>.<global position>`)' };
+const viewBehind = { '503': error('minPosition not reached in time; retry after the Retry-After seconds') };
 const ifNoneMatch = { name: 'If-None-Match', in: 'header', required: false, description: 'An ETag from an earlier answer: 304 if nothing changed.', schema: { type: 'string' } };
 const stockReadResponses = (body: JsonSchema) => ({
   '200': { ...json(body, 'The stock, with the view position it reflects'), headers: { ETag: { schema: { type: 'string' } } } },
   '304': { description: 'Not modified since the ETag given in If-None-Match' },
   '400': error('A parameter is not valid: details name it'),
-  '503': error('minPosition not reached in time; retry after the Retry-After seconds'),
+  ...viewBehind,
 });
 
 /**
@@ -76,14 +78,16 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
             { name: 'lat', in: 'query', required: true, schema: { type: 'number', minimum: -90, maximum: 90 } },
             { name: 'lng', in: 'query', required: true, schema: { type: 'number', minimum: -180, maximum: 180 } },
             { name: 'radiusKm', in: 'query', required: false, schema: { type: 'number', exclusiveMinimum: 0, maximum: 500, default: 10 } },
+            positionParam,
           ],
           responses: {
             '200': json(
               {
                 type: 'object',
-                required: ['sku', 'stores'],
+                required: ['sku', 'stores', 'position'],
                 properties: {
                   sku: { type: 'string' },
+                  position: positionProperty,
                   stores: {
                     type: 'array',
                     items: { type: 'object', required: ['locationId', 'available', 'distanceKm'], properties: { locationId: { type: 'string' }, available: { type: 'integer' }, distanceKm: { type: 'number' } } },
@@ -92,7 +96,8 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
               },
               'Pickup options',
             ),
-            '400': error('lat, lng or radiusKm is not valid'),
+            '400': error('lat, lng, radiusKm or minPosition is not valid'),
+            ...viewBehind,
           },
         },
       },
@@ -142,6 +147,7 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
             { name: 'locationId', in: 'path', required: true, schema: { type: 'string' } },
             { name: 'after', in: 'query', required: false, description: 'The `next` of the previous page', schema: { type: 'string' } },
             { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+            positionParam,
           ],
           responses: {
             '200': json(
@@ -149,6 +155,7 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
                 type: 'object',
                 properties: {
                   locationId: { type: 'string' },
+                  position: positionProperty,
                   items: {
                     type: 'array',
                     items: { type: 'object', properties: { sku: { type: 'string' }, onHand: { type: 'integer' }, reserved: { type: 'integer' }, available: { type: 'integer' }, inTransit: { type: 'integer' }, lastChangedAt: { type: 'string', format: 'date-time' } } },
@@ -158,7 +165,8 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
               },
               'A page of SKUs',
             ),
-            '400': error('after or limit is not valid'),
+            '400': error('after, limit or minPosition is not valid'),
+            ...viewBehind,
           },
         },
       },
@@ -180,12 +188,13 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
       '/v1/stock-alerts/low': {
         get: {
           summary: 'SKU-locations whose available is at or below their reorder point, furthest below first',
-          parameters: [{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } }],
+          parameters: [{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } }, positionParam],
           responses: {
             '200': json(
               {
                 type: 'object',
                 properties: {
+                  position: positionProperty,
                   items: {
                     type: 'array',
                     items: { type: 'object', properties: { locationId: { type: 'string' }, sku: { type: 'string' }, available: { type: 'integer' }, reorderPoint: { type: 'integer' }, reorderQuantity: { type: ['integer', 'null'] } } },
@@ -194,20 +203,22 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
               },
               'Low stock',
             ),
-            '400': error('limit is not valid'),
+            '400': error('limit or minPosition is not valid'),
+            ...viewBehind,
           },
         },
       },
       '/v1/stock-alerts/negative': {
         get: {
           summary: 'SKU-locations with negative on-hand (store sales are facts, so the books can go below zero), worst first',
-          parameters: [{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } }],
+          parameters: [{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } }, positionParam],
           responses: {
             '200': json(
-              { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { locationId: { type: 'string' }, sku: { type: 'string' }, onHand: { type: 'integer' }, lastChangedAt: { type: 'string', format: 'date-time' } } } } } },
+              { type: 'object', properties: { position: positionProperty, items: { type: 'array', items: { type: 'object', properties: { locationId: { type: 'string' }, sku: { type: 'string' }, onHand: { type: 'integer' }, lastChangedAt: { type: 'string', format: 'date-time' } } } } } },
               'Negative stock',
             ),
-            '400': error('limit is not valid'),
+            '400': error('limit or minPosition is not valid'),
+            ...viewBehind,
           },
         },
       },

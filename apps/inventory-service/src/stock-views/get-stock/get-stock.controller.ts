@@ -1,10 +1,10 @@
-import { parseViewPosition, type GlobalCheckpoint } from '@app/event-store';
 import { Controller, Get, Headers, HttpStatus, Inject, Param, Query as QueryParam, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 import { ApiError } from '../../http/api-error';
 import { skuListParam, skuParam } from '../sku-params';
+import { minPositionParam, viewBehindAnswer } from '../stock-view-position';
 import { GetStockOfSkus, ViewBehindError, type SkuStock } from './get-stock.query';
 
 export const MAX_SKUS_PER_LOOKUP = 500;
@@ -50,22 +50,11 @@ export class GetStockController {
   }
 
   private async read(skus: string[], minPosition: string | undefined): Promise<SkuStock[]> {
-    let atLeast: GlobalCheckpoint | undefined;
-    if (minPosition !== undefined) {
-      atLeast = parseViewPosition(minPosition) ?? undefined;
-      if (!atLeast) {
-        throw ApiError.badRequest('STOCK.INVALID_POSITION', 'minPosition is a position from an earlier answer, like "1234.5678"', [
-          { field: 'minPosition', problem: `${JSON.stringify(minPosition.slice(0, 60))} is not a position` },
-        ]);
-      }
-    }
+    const atLeast = minPositionParam(minPosition);
     try {
       return await this.queries.execute(new GetStockOfSkus(skus, atLeast));
     } catch (error) {
-      if (!(error instanceof ViewBehindError)) throw error;
-      throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'STOCK.VIEW_BEHIND', `${error.message}; retry shortly`, [
-        { field: 'minPosition', problem: `not reached yet (view at ${error.reached})` },
-      ]);
+      throw error instanceof ViewBehindError ? viewBehindAnswer(error) : error;
     }
   }
 }

@@ -5,6 +5,8 @@ import { parseRequest } from '../../http/parse-request';
 import { SALES_VELOCITY_DAYS } from '../daily-sales.projection';
 import { SELECT_LOCATION_STOCK_PAGE, SELECT_LOW_STOCK, SELECT_NEGATIVE_STOCK } from '../stock-views.sql';
 import { daysOfCover } from '@app/stock-domain';
+import { ServiceConfig } from '../../config/service-config';
+import { minPositionParam, stockViewPosition } from '../stock-view-position';
 
 const pageQuery = z.object({
   after: z.string().max(100).default(''),
@@ -21,10 +23,20 @@ interface LocationStockRow {
   units_sold_per_day: number;
 }
 
-/** Operators' views: one location's stock page by page, and where stock went negative. */
+/**
+ * Operators' views: one location's stock page by page, and where stock went negative or low. Each
+ * answer carries the stock view's `position` and takes `minPosition`, as `GET /v1/stock/{sku}` does.
+ */
 @Controller('v1')
 export class LocationStockController {
-  constructor(@Inject(SqlReader) private readonly reads: SqlReader) {}
+  constructor(
+    @Inject(SqlReader) private readonly reads: SqlReader,
+    @Inject(ServiceConfig) private readonly config: ServiceConfig,
+  ) {}
+
+  private position(query: Record<string, string>): Promise<string> {
+    return stockViewPosition(this.reads, minPositionParam(query.minPosition), this.config.http.minPositionWaitMs);
+  }
 
   /**
    * `GET /v1/locations/{locationId}/stock?after=&limit=`: SKUs in order; pass `next` as `after` for the next page.
@@ -33,6 +45,7 @@ export class LocationStockController {
   @Get('locations/:locationId/stock')
   async stockOfLocation(@Param('locationId') locationId: string, @Query() query: Record<string, string>) {
     const { after, limit } = parseRequest(pageQuery, query, 'STOCK.INVALID_PAGE', 'page request');
+    const position = await this.position(query);
     const rows = await this.reads.query<LocationStockRow>(SELECT_LOCATION_STOCK_PAGE, [locationId, after, limit, SALES_VELOCITY_DAYS]);
     const items = rows.map((row) => ({
       sku: row.sku,
@@ -44,21 +57,23 @@ export class LocationStockController {
       unitsSoldPerDay: Math.round(row.units_sold_per_day * 100) / 100,
       daysOfCover: daysOfCover(row.available, row.units_sold_per_day),
     }));
-    return { locationId, items, next: items.length === limit ? items[items.length - 1]!.sku : null };
+    return { locationId, items, next: items.length === limit ? items[items.length - 1]!.sku : null, position };
   }
 
   /** `GET /v1/stock-alerts/negative?limit=`: SKU-locations whose on-hand is below zero, worst first. */
   @Get('stock-alerts/negative')
   async negativeStock(@Query() query: Record<string, string>) {
     const { limit } = parseRequest(pageQuery.pick({ limit: true }), query, 'STOCK.INVALID_PAGE', 'alert request');
+    const position = await this.position(query);
     const rows = await this.reads.query<{ location_id: string; sku: string; on_hand: number; last_changed_at: Date }>(SELECT_NEGATIVE_STOCK, [limit]);
-    return { items: rows.map((row) => ({ locationId: row.location_id, sku: row.sku, onHand: row.on_hand, lastChangedAt: row.last_changed_at.toISOString() })) };
+    return { items: rows.map((row) => ({ locationId: row.location_id, sku: row.sku, onHand: row.on_hand, lastChangedAt: row.last_changed_at.toISOString() })), position };
   }
 
   /** `GET /v1/stock-alerts/low?limit=`: SKU-locations whose available is at or below their reorder point, furthest below first. */
   @Get('stock-alerts/low')
   async lowStock(@Query() query: Record<string, string>) {
     const { limit } = parseRequest(pageQuery.pick({ limit: true }), query, 'STOCK.INVALID_PAGE', 'alert request');
+    const position = await this.position(query);
     const rows = await this.reads.query<{ location_id: string; sku: string; available: number; reorder_point: number; reorder_quantity: number | null }>(
       SELECT_LOW_STOCK,
       [limit],
@@ -71,6 +86,7 @@ export class LocationStockController {
         reorderPoint: row.reorder_point,
         reorderQuantity: row.reorder_quantity,
       })),
+      position,
     };
   }
 }

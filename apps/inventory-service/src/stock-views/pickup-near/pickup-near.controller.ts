@@ -3,7 +3,9 @@ import { pickupOptionsNear, type PickupOption } from '@app/stock-domain';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { parseRequest } from '../../http/parse-request';
+import { ServiceConfig } from '../../config/service-config';
 import { skuParam } from '../sku-params';
+import { minPositionParam, stockViewPosition } from '../stock-view-position';
 import { SELECT_PICKUP_CANDIDATES } from '../stock-views.sql';
 
 const pickupQuery = z.object({
@@ -12,21 +14,28 @@ const pickupQuery = z.object({
   radiusKm: z.coerce.number().positive().max(500).default(10),
 });
 
-/** `GET /v1/stock/{sku}/pickup?lat=&lng=&radiusKm=`: pickup stores with the SKU available, nearest first. */
+/**
+ * `GET /v1/stock/{sku}/pickup?lat=&lng=&radiusKm=&minPosition=`: pickup stores with the SKU available,
+ * nearest first, with the stock view's `position` (and `minPosition`, as for `GET /v1/stock/{sku}`).
+ */
 @Controller('v1/stock')
 export class PickupNearController {
-  constructor(@Inject(SqlReader) private readonly reads: SqlReader) {}
+  constructor(
+    @Inject(SqlReader) private readonly reads: SqlReader,
+    @Inject(ServiceConfig) private readonly config: ServiceConfig,
+  ) {}
 
   @Get(':sku/pickup')
-  async pickupNear(@Param('sku') sku: string, @Query() query: Record<string, string>): Promise<{ sku: string; stores: PickupOption[] }> {
+  async pickupNear(@Param('sku') sku: string, @Query() query: Record<string, string>): Promise<{ sku: string; stores: PickupOption[]; position: string }> {
     skuParam('sku', sku);
     const { lat, lng, radiusKm } = parseRequest(pickupQuery, query, 'PICKUP.INVALID_QUERY', 'pickup search');
+    const position = await stockViewPosition(this.reads, minPositionParam(query.minPosition), this.config.http.minPositionWaitMs);
     const candidates = await this.reads.query<{ location_id: string; lat: number; lng: number; available: number }>(SELECT_PICKUP_CANDIDATES, [sku]);
     const stores = pickupOptionsNear(
       { lat, lng },
       radiusKm,
       candidates.map((c) => ({ locationId: c.location_id, lat: c.lat, lng: c.lng, available: c.available })),
     );
-    return { sku, stores };
+    return { sku, stores, position };
   }
 }
