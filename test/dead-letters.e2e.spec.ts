@@ -68,6 +68,11 @@ describe('dead letters on real Kafka', () => {
     expect(metrics).toContain(`inventory_dead_letters_total{topic="${topics.onlineOrders}",reason="unknown_order"} 1`);
     expect(metrics).toContain(`inventory_inbound_events_applied_total{topic="${sales}",type="StoreSaleRecorded"} 1`);
     expect(metrics).toMatch(/inventory_consumer_lag_messages\{topic="[^"]+"\} 0/);
+    const sample = (name: string) => Number(metrics.split('\n').find((line) => line.startsWith(`${name} `))?.split(' ')[1]);
+    expect(sample(`inventory_inbound_batch_seconds_count{topic="${sales}"}`)).toBeGreaterThanOrEqual(1); // one transaction per batch, timed
+    expect(sample(`inventory_inbound_batch_seconds_sum{topic="${sales}"}`)).toBeGreaterThan(0);
+    expect(sample('inventory_outbox_backlog_messages')).toBe(0); // the dead letters were read off retail.dlq above: all published
+    expect(sample('inventory_projection_backlog_events{projection="stock-levels"}')).toBeGreaterThanOrEqual(0);
     expect(metrics).toContain('inventory_http_request_seconds_count{method="GET",route="/v1/stock/:sku",status="200"}');
   });
 

@@ -8,14 +8,16 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
-const port = z.coerce.number().int().min(0).max(65535); // 0: any free port
-const positiveInt = z.coerce.number().int().positive();
+/** A number setting: "soon" is refused as not a number (not as NaN). */
+const number = () => z.coerce.number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a number' : undefined) });
+const port = number().int().min(0).max(65535); // 0: any free port
+const positiveInt = number().int().positive();
 
 const envSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
-  MIN_POSITION_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2000),
-  STOCK_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
+  MIN_POSITION_WAIT_MS: number().int().min(0).max(30_000).default(2000),
+  STOCK_CACHE_ENTRIES: number().int().min(0).max(1_000_000).default(20_000),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL, e.g. postgres://postgres@127.0.0.1:5432/inventory')
@@ -33,18 +35,18 @@ const envSchema = z.object({
   KAFKA_GROUP_ID: z.string().min(1).default('inventory-service'),
   KAFKA_TOPIC_PARTITIONS: positiveInt.default(4),
   KAFKA_PARTITIONS_CONCURRENTLY: positiveInt.default(4),
-  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000, 'must be at least 6000 (the broker minimum)').default(10_000),
+  KAFKA_SESSION_TIMEOUT_MS: number().int().min(6000, 'must be at least 6000 (the broker minimum)').default(10_000),
   SNAPSHOT_EVERY_EVENTS: positiveInt.default(100),
-  STOCK_ITEM_STATE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(10_000_000).default(50_000),
+  STOCK_ITEM_STATE_CACHE_ENTRIES: number().int().min(0).max(10_000_000).default(50_000),
   PROJECTION_BATCH_SIZE: positiveInt.default(2000),
   PROJECTION_IDLE_MS: positiveInt.default(25),
   OUTBOX_BATCH_SIZE: positiveInt.default(500),
   OUTBOX_IDLE_MS: positiveInt.default(50),
   OUTBOX_RELAY: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
-  PICKUP_HOLD_HOURS: z.coerce.number().positive().default(72),
+  PICKUP_HOLD_HOURS: number().positive().default(72),
   PICKUP_HOLD_SWEEP_MS: positiveInt.default(30_000),
-  REPLENISHMENT_LEAD_TIME_DAYS: z.coerce.number().positive().default(2),
-  REPLENISHMENT_COVER_DAYS: z.coerce.number().positive().default(7),
+  REPLENISHMENT_LEAD_TIME_DAYS: number().positive().default(2),
+  REPLENISHMENT_COVER_DAYS: number().positive().default(7),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   LOG_FORMAT: z.enum(LOG_FORMATS, { message: `must be one of ${LOG_FORMATS.join(', ')}` }).default('json'),
   ...Object.fromEntries(Object.values(TOPIC_ENV_VARS).map((name) => [name, z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a Kafka topic name').optional()])),

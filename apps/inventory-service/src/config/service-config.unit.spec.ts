@@ -23,3 +23,39 @@ describe('logging settings', () => {
     ]);
   });
 });
+
+describe('configuration at start-up', () => {
+  it('names every bad setting at once, each with its value and what it must be', () => {
+    let problems: string[] = [];
+    try {
+      loadServiceConfig({
+        PORT: '70000',
+        DATABASE_URL: 'mysql://x',
+        DATABASE_POOL_SIZE: '0',
+        KAFKA_BROKERS: 'localhost',
+        KAFKA_SESSION_TIMEOUT_MS: '100',
+        OUTBOX_RELAY: 'maybe',
+        PICKUP_HOLD_HOURS: 'soon',
+        TOPIC_OFFLINE_SALES: 'bad topic',
+      });
+    } catch (error) {
+      if (error instanceof InvalidConfigurationError) problems = error.problems;
+    }
+    expect(problems).toEqual([
+      'PORT="70000": Too big: expected number to be <=65535',
+      'DATABASE_URL="mysql://x": must be a postgres:// URL, e.g. postgres://postgres@127.0.0.1:5432/inventory',
+      'DATABASE_POOL_SIZE="0": Too small: expected number to be >0',
+      'KAFKA_BROKERS="localhost": must be host:port[,host:port...], e.g. 127.0.0.1:9092',
+      'KAFKA_SESSION_TIMEOUT_MS="100": must be at least 6000 (the broker minimum)',
+      'OUTBOX_RELAY="maybe": must be on or off',
+      'PICKUP_HOLD_HOURS="soon": must be a number',
+      'TOPIC_OFFLINE_SALES="bad topic": must be a Kafka topic name',
+    ]);
+  });
+
+  it('takes the defaults documented in .env.example when nothing is set', () => {
+    const config = loadServiceConfig({});
+    expect(config.http).toMatchObject({ port: 3000, host: '127.0.0.1', minPositionWaitMs: 2000 });
+    expect(config.database).toMatchObject({ url: 'postgres://postgres@127.0.0.1:5432/inventory', schema: 'inventory' });
+  });
+});
