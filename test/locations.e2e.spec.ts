@@ -160,7 +160,7 @@ describe('location registry and channel availability', () => {
     expect(((await bad.json()) as any).details.map((d: { field: string }) => d.field).sort()).toEqual(['reorderQuantity', 'safetyStock']);
   });
 
-  it('stamps pickup, a location\'s stock and the alert lists with the stock view\'s position, waits for minPosition, and shows sales velocity', async () => {
+  it('stamps pickup, a location\'s stock and the alert lists with the stock view\'s position and ETag, waits for minPosition, and shows sales velocity', async () => {
     const { topics } = service.config.kafka;
     const now = new Date().toISOString();
     await sendJson(producer, topics.stockMovements, [
@@ -173,6 +173,12 @@ describe('location registry and channel availability', () => {
       const stock = (await (await fetch(`${service.baseUrl}/v1/stock/VEL-1`)).json()) as { onHand: number; position: string };
       expect(stock.onHand).toBe(13);
       return stock;
+    });
+
+    // 7 sold today at VELO: 1 a day over the last 7 days, so 13 available last 13 days.
+    await eventually(async () => {
+      const page = (await (await fetch(`${service.baseUrl}/v1/locations/VELO/stock`)).json()) as any;
+      expect(page.items).toEqual([expect.objectContaining({ sku: 'VEL-1', onHand: 13, available: 13, unitsSoldPerDay: 1, daysOfCover: 13 })]);
     });
 
     const views = [
@@ -193,6 +199,10 @@ describe('location registry and channel availability', () => {
       const body = (await answer.json()) as { position: string };
       expect(body.position).toMatch(/^\d+\.\d+$/);
       expect(reaches(body.position)).toBe(true);
+      // The ETag carries the position: asked again with it, and nothing changed, the answer is 304.
+      const etag = answer.headers.get('etag')!;
+      expect(etag).toMatch(new RegExp(`^"${body.position.replace('.', '\\.')}-`));
+      expect((await fetch(`${service.baseUrl}${view}`, { headers: { 'if-none-match': etag } })).status).toBe(304);
     }
     const ahead = `${transaction + 1000n}.${global + 1000n}`;
     const behind = await Promise.all(views.map((view) => fetch(`${service.baseUrl}${view}&minPosition=${ahead}`)));
@@ -200,10 +210,5 @@ describe('location registry and channel availability', () => {
     const invalid = await Promise.all(views.map(async (view) => (await fetch(`${service.baseUrl}${view}&minPosition=soon`)).json() as Promise<any>));
     expect(invalid.map((body) => body.details)).toEqual(views.map(() => [{ field: 'minPosition', problem: '"soon" is not a position' }]));
 
-    // 7 sold today at VELO: 1 a day over the last 7 days, so 13 available last 13 days.
-    await eventually(async () => {
-      const page = (await (await fetch(`${service.baseUrl}/v1/locations/VELO/stock`)).json()) as any;
-      expect(page.items).toEqual([expect.objectContaining({ sku: 'VEL-1', onHand: 13, available: 13, unitsSoldPerDay: 1, daysOfCover: 13 })]);
-    });
   });
 });

@@ -22,10 +22,11 @@ const positionParam = {
 };
 const positionProperty = { type: 'string', description: 'The stock view position the answer reflects (`<transaction>.<global position>`)' };
 const viewBehind = { '503': error('minPosition not reached in time; retry after the Retry-After seconds') };
+const notModified = { '304': { description: 'Not modified since the ETag given in If-None-Match' } };
 const ifNoneMatch = { name: 'If-None-Match', in: 'header', required: false, description: 'An ETag from an earlier answer: 304 if nothing changed.', schema: { type: 'string' } };
 const stockReadResponses = (body: JsonSchema) => ({
   '200': { ...json(body, 'The stock, with the view position it reflects'), headers: { ETag: { schema: { type: 'string' } } } },
-  '304': { description: 'Not modified since the ETag given in If-None-Match' },
+  ...notModified,
   '400': error('A parameter is not valid: details name it'),
   ...viewBehind,
 });
@@ -79,8 +80,10 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
             { name: 'lng', in: 'query', required: true, schema: { type: 'number', minimum: -180, maximum: 180 } },
             { name: 'radiusKm', in: 'query', required: false, schema: { type: 'number', exclusiveMinimum: 0, maximum: 500, default: 10 } },
             positionParam,
+            ifNoneMatch,
           ],
           responses: {
+            ...notModified,
             '200': json(
               {
                 type: 'object',
@@ -148,8 +151,10 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
             { name: 'after', in: 'query', required: false, description: 'The `next` of the previous page', schema: { type: 'string' } },
             { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
             positionParam,
+            ifNoneMatch,
           ],
           responses: {
+            ...notModified,
             '200': json(
               {
                 type: 'object',
@@ -188,8 +193,9 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
       '/v1/stock-alerts/low': {
         get: {
           summary: 'SKU-locations whose available is at or below their reorder point, furthest below first',
-          parameters: [{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } }, positionParam],
+          parameters: [{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } }, positionParam, ifNoneMatch],
           responses: {
+            ...notModified,
             '200': json(
               {
                 type: 'object',
@@ -211,8 +217,9 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
       '/v1/stock-alerts/negative': {
         get: {
           summary: 'SKU-locations with negative on-hand (store sales are facts, so the books can go below zero), worst first',
-          parameters: [{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } }, positionParam],
+          parameters: [{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } }, positionParam, ifNoneMatch],
           responses: {
+            ...notModified,
             '200': json(
               { type: 'object', properties: { position: positionProperty, items: { type: 'array', items: { type: 'object', properties: { locationId: { type: 'string' }, sku: { type: 'string' }, onHand: { type: 'integer' }, lastChangedAt: { type: 'string', format: 'date-time' } } } } } },
               'Negative stock',

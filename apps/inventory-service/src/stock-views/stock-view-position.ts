@@ -1,5 +1,7 @@
 import { compareCheckpoints, formatViewPosition, parseViewPosition, readCheckpoint, type GlobalCheckpoint, type SqlReader } from '@app/event-store';
 import { HttpStatus } from '@nestjs/common';
+import type { Response } from 'express';
+import { createHash } from 'node:crypto';
 import { ApiError } from '../http/api-error';
 import { STOCK_LEVELS_PROJECTION } from './stock-levels.projection';
 import { ViewBehindError } from './get-stock/get-stock.query';
@@ -36,4 +38,28 @@ export async function stockViewPosition(reads: SqlReader, atLeast: GlobalCheckpo
     if (Date.now() >= deadline) throw viewBehindAnswer(new ViewBehindError(formatViewPosition(atLeast), formatViewPosition(reached)));
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Digests of answers already sent: a cached answer is the same object every time it is served. */
+const bodyDigests = new WeakMap<object, string>();
+
+function digestOf(body: object): string {
+  let digest = bodyDigests.get(body);
+  if (digest === undefined) {
+    digest = createHash('sha1').update(JSON.stringify(body)).digest('base64url').slice(0, 16);
+    bodyDigests.set(body, digest);
+  }
+  return digest;
+}
+
+/** ETag = the view position plus a digest of the body (location changes alter a body without moving the position). */
+export function conditional<T extends object>(body: T, position: string, ifNoneMatch: string | undefined, response: Response): T | undefined {
+  const etag = `"${position}-${digestOf(body)}"`;
+  response.setHeader('ETag', etag);
+  response.setHeader('Cache-Control', 'no-cache');
+  if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
+    response.status(HttpStatus.NOT_MODIFIED);
+    return undefined;
+  }
+  return body;
 }

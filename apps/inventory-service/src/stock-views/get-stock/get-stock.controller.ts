@@ -1,10 +1,9 @@
-import { Controller, Get, Headers, HttpStatus, Inject, Param, Query as QueryParam, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query as QueryParam, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 import { ApiError } from '../../http/api-error';
 import { skuListParam, skuParam } from '../sku-params';
-import { minPositionParam, viewBehindAnswer } from '../stock-view-position';
+import { conditional, minPositionParam, viewBehindAnswer } from '../stock-view-position';
 import { GetStockOfSkus, ViewBehindError, type SkuStock } from './get-stock.query';
 
 export const MAX_SKUS_PER_LOOKUP = 500;
@@ -57,28 +56,4 @@ export class GetStockController {
       throw error instanceof ViewBehindError ? viewBehindAnswer(error) : error;
     }
   }
-}
-
-/** Digests of answers already sent: a cached answer is the same object every time it is served. */
-const bodyDigests = new WeakMap<object, string>();
-
-function digestOf(body: object): string {
-  let digest = bodyDigests.get(body);
-  if (digest === undefined) {
-    digest = createHash('sha1').update(JSON.stringify(body)).digest('base64url').slice(0, 16);
-    bodyDigests.set(body, digest);
-  }
-  return digest;
-}
-
-/** ETag = the view position plus a digest of the body (location changes alter a body without moving the position). */
-function conditional<T extends object>(body: T, position: string, ifNoneMatch: string | undefined, response: Response): T | undefined {
-  const etag = `"${position}-${digestOf(body)}"`;
-  response.setHeader('ETag', etag);
-  response.setHeader('Cache-Control', 'no-cache');
-  if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
-    response.status(HttpStatus.NOT_MODIFIED);
-    return undefined;
-  }
-  return body;
 }

@@ -1,12 +1,13 @@
 import { SqlReader } from '@app/event-store';
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { z } from 'zod';
 import { parseRequest } from '../../http/parse-request';
 import { SALES_VELOCITY_DAYS } from '../daily-sales.projection';
 import { SELECT_LOCATION_STOCK_PAGE, SELECT_LOW_STOCK, SELECT_NEGATIVE_STOCK } from '../stock-views.sql';
 import { daysOfCover } from '@app/stock-domain';
 import { ServiceConfig } from '../../config/service-config';
-import { minPositionParam, stockViewPosition } from '../stock-view-position';
+import { conditional, minPositionParam, stockViewPosition } from '../stock-view-position';
 
 const pageQuery = z.object({
   after: z.string().max(100).default(''),
@@ -25,7 +26,7 @@ interface LocationStockRow {
 
 /**
  * Operators' views: one location's stock page by page, and where stock went negative or low. Each
- * answer carries the stock view's `position` and takes `minPosition`, as `GET /v1/stock/{sku}` does.
+ * answer carries the stock view's `position` and an ETag, and takes `minPosition`, as `GET /v1/stock/{sku}` does.
  */
 @Controller('v1')
 export class LocationStockController {
@@ -43,7 +44,7 @@ export class LocationStockController {
    * With sales velocity over the last 7 days and days of cover (null when nothing sold).
    */
   @Get('locations/:locationId/stock')
-  async stockOfLocation(@Param('locationId') locationId: string, @Query() query: Record<string, string>) {
+  async stockOfLocation(@Param('locationId') locationId: string, @Query() query: Record<string, string>, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) response: Response) {
     const { after, limit } = parseRequest(pageQuery, query, 'STOCK.INVALID_PAGE', 'page request');
     const position = await this.position(query);
     const rows = await this.reads.query<LocationStockRow>(SELECT_LOCATION_STOCK_PAGE, [locationId, after, limit, SALES_VELOCITY_DAYS]);
@@ -57,36 +58,35 @@ export class LocationStockController {
       unitsSoldPerDay: Math.round(row.units_sold_per_day * 100) / 100,
       daysOfCover: daysOfCover(row.available, row.units_sold_per_day),
     }));
-    return { locationId, items, next: items.length === limit ? items[items.length - 1]!.sku : null, position };
+    return conditional({ locationId, items, next: items.length === limit ? items[items.length - 1]!.sku : null, position }, position, ifNoneMatch, response);
   }
 
   /** `GET /v1/stock-alerts/negative?limit=`: SKU-locations whose on-hand is below zero, worst first. */
   @Get('stock-alerts/negative')
-  async negativeStock(@Query() query: Record<string, string>) {
+  async negativeStock(@Query() query: Record<string, string>, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) response: Response) {
     const { limit } = parseRequest(pageQuery.pick({ limit: true }), query, 'STOCK.INVALID_PAGE', 'alert request');
     const position = await this.position(query);
     const rows = await this.reads.query<{ location_id: string; sku: string; on_hand: number; last_changed_at: Date }>(SELECT_NEGATIVE_STOCK, [limit]);
-    return { items: rows.map((row) => ({ locationId: row.location_id, sku: row.sku, onHand: row.on_hand, lastChangedAt: row.last_changed_at.toISOString() })), position };
+    const items = rows.map((row) => ({ locationId: row.location_id, sku: row.sku, onHand: row.on_hand, lastChangedAt: row.last_changed_at.toISOString() }));
+    return conditional({ items, position }, position, ifNoneMatch, response);
   }
 
   /** `GET /v1/stock-alerts/low?limit=`: SKU-locations whose available is at or below their reorder point, furthest below first. */
   @Get('stock-alerts/low')
-  async lowStock(@Query() query: Record<string, string>) {
+  async lowStock(@Query() query: Record<string, string>, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) response: Response) {
     const { limit } = parseRequest(pageQuery.pick({ limit: true }), query, 'STOCK.INVALID_PAGE', 'alert request');
     const position = await this.position(query);
     const rows = await this.reads.query<{ location_id: string; sku: string; available: number; reorder_point: number; reorder_quantity: number | null }>(
       SELECT_LOW_STOCK,
       [limit],
     );
-    return {
-      items: rows.map((row) => ({
-        locationId: row.location_id,
-        sku: row.sku,
-        available: row.available,
-        reorderPoint: row.reorder_point,
-        reorderQuantity: row.reorder_quantity,
-      })),
-      position,
-    };
+    const items = rows.map((row) => ({
+      locationId: row.location_id,
+      sku: row.sku,
+      available: row.available,
+      reorderPoint: row.reorder_point,
+      reorderQuantity: row.reorder_quantity,
+    }));
+    return conditional({ items, position }, position, ifNoneMatch, response);
   }
 }

@@ -1,11 +1,12 @@
 import { SqlReader } from '@app/event-store';
 import { pickupOptionsNear, type PickupOption } from '@app/stock-domain';
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { z } from 'zod';
 import { parseRequest } from '../../http/parse-request';
 import { ServiceConfig } from '../../config/service-config';
 import { skuParam } from '../sku-params';
-import { minPositionParam, stockViewPosition } from '../stock-view-position';
+import { conditional, minPositionParam, stockViewPosition } from '../stock-view-position';
 import { SELECT_PICKUP_CANDIDATES } from '../stock-views.sql';
 
 const pickupQuery = z.object({
@@ -16,7 +17,7 @@ const pickupQuery = z.object({
 
 /**
  * `GET /v1/stock/{sku}/pickup?lat=&lng=&radiusKm=&minPosition=`: pickup stores with the SKU available,
- * nearest first, with the stock view's `position` (and `minPosition`, as for `GET /v1/stock/{sku}`).
+ * nearest first, with the stock view's `position`, `minPosition` and an ETag, as for `GET /v1/stock/{sku}`.
  */
 @Controller('v1/stock')
 export class PickupNearController {
@@ -26,7 +27,12 @@ export class PickupNearController {
   ) {}
 
   @Get(':sku/pickup')
-  async pickupNear(@Param('sku') sku: string, @Query() query: Record<string, string>): Promise<{ sku: string; stores: PickupOption[]; position: string }> {
+  async pickupNear(
+    @Param('sku') sku: string,
+    @Query() query: Record<string, string>,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ sku: string; stores: PickupOption[]; position: string } | undefined> {
     skuParam('sku', sku);
     const { lat, lng, radiusKm } = parseRequest(pickupQuery, query, 'PICKUP.INVALID_QUERY', 'pickup search');
     const position = await stockViewPosition(this.reads, minPositionParam(query.minPosition), this.config.http.minPositionWaitMs);
@@ -36,6 +42,6 @@ export class PickupNearController {
       radiusKm,
       candidates.map((c) => ({ locationId: c.location_id, lat: c.lat, lng: c.lng, available: c.available })),
     );
-    return { sku, stores, position };
+    return conditional({ sku, stores, position }, position, ifNoneMatch, response);
   }
 }
