@@ -8,6 +8,7 @@ import {
   type Projection,
   type ProjectedEvent,
   type SqlClient,
+  type TransactionRunner,
 } from '@app/event-store';
 import { foldStockItem, stockItemDecider, stockItemStreamId, type StockItemCommand, type StockItemEvent, type StockItemState } from '@app/stock-domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -179,5 +180,27 @@ describe('asynchronous projections', () => {
       `SELECT stream_id, sum((data->>'onHandChange')::int)::int AS on_hand, count(*)::int AS events FROM events GROUP BY stream_id`,
     );
     expect(new Map(totals.map((t) => [t.stream_id, [t.on_hand, t.events]]))).toEqual(new Map(folded.map((f) => [f.stream_id, [f.on_hand, f.events]])));
+  });
+
+  it('poll an idle log with one statement and no transaction, and still pick up events appended elsewhere', async () => {
+    const seen: string[] = [];
+    const recorder: Projection = { name: 'idle-recorder', apply: async (_sql, events) => void seen.push(...events.map((event) => event.eventId)) };
+    let transactionsOpened = 0;
+    const counted: TransactionRunner = { inTransaction: (work) => ((transactionsOpened += 1), db.transactions.inTransaction(work)) };
+    const processor = new CheckpointedProcessor(recorder, counted, store, { batchSize: 1000, idleDelayMs: 5, idleCheck: db.reads });
+    await processor.catchUp();
+    const caughtUpAt = seen.length;
+
+    transactionsOpened = 0;
+    processor.start();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // about 60 idle polls
+    expect(transactionsOpened).toBeLessThanOrEqual(1); // the first look on start; the rest asked without one
+
+    const streamId = stockItemStreamId({ locationId: 'IDLE', sku: 'A' });
+    await recordReceipts(streamId, 3, 1000); // another writer appends
+    const deadline = Date.now() + 5000;
+    while (seen.length < caughtUpAt + 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    await processor.stop();
+    expect(seen.slice(caughtUpAt)).toEqual([0, 1, 2].map((i) => `${streamId}#${i}`));
   });
 });

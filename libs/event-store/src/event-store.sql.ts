@@ -92,6 +92,20 @@ ON CONFLICT (processor_id) DO UPDATE
 SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position, updated_at = now()`;
 
 /** One processor instance at a time per name: others skip their turn instead of waiting. */
+/**
+ * Whether a processor has anything to do: events past its stored checkpoint (the log's start when
+ * it has none) that a reader may see now. Both checkpoint columns are init plans, so the row
+ * comparison is an index condition on events_global_order_idx.
+ */
+export const EVENTS_PENDING_FOR_PROCESSOR = `
+SELECT EXISTS (
+  SELECT 1 FROM events
+  WHERE (transaction_id, global_position) > (
+      coalesce((SELECT transaction_id FROM checkpoints WHERE processor_id = $1), '0'::xid8),
+      coalesce((SELECT global_position FROM checkpoints WHERE processor_id = $1), 0))
+    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+) AS pending`;
+
 export const TRY_LOCK_PROCESSOR = `SELECT pg_try_advisory_xact_lock(hashtext('processor:' || $1)) AS locked`;
 
 /** The latest snapshot of each stream, if taken with the state shape the caller understands. */

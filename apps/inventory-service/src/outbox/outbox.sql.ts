@@ -24,6 +24,9 @@ SELECT id, topic, message_key, message_value, headers
 FROM outbox WHERE published_at IS NULL
 ORDER BY id LIMIT $1`;
 
+/** Whether any message waits to be published (outbox_unpublished_idx): the idle relay's poll. */
+export const UNPUBLISHED_WAITING = `SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL) AS waiting`;
+
 export const SELECT_UNPUBLISHED_TOPICS = `SELECT DISTINCT topic FROM outbox WHERE published_at IS NULL`;
 
 export const MARK_PUBLISHED = `UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[]) AND published_at IS NULL RETURNING id`;

@@ -1,4 +1,4 @@
-import { CheckpointedProcessor, PostgresEventStore, TransactionRunner } from '@app/event-store';
+import { CheckpointedProcessor, PostgresEventStore, SqlReader, TransactionRunner } from '@app/event-store';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ServiceConfig } from '../config/service-config';
 import { DailySalesProjection } from './daily-sales.projection';
@@ -14,6 +14,7 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
 
   constructor(
     @Inject(TransactionRunner) transactions: TransactionRunner,
+    @Inject(SqlReader) reads: SqlReader,
     @Inject(PostgresEventStore) store: PostgresEventStore,
     @Inject(ServiceConfig) config: ServiceConfig,
     @Inject(StockChangeFeed) changeFeed: StockChangeFeed,
@@ -21,6 +22,7 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
     this.stockLevels = new CheckpointedProcessor(new StockLevelsProjection(), transactions, store, {
       batchSize: config.projections.batchSize,
       idleDelayMs: config.projections.idleMs,
+      idleCheck: reads,
       // This instance moved the view: its cached answers and live streams learn of it now, not at the next poll.
       onBatch: () => changeFeed.poke(),
       onError: (error) => this.logger.error(`stock-levels projection failed, retrying: ${(error as Error).message}`),
@@ -28,6 +30,7 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
     this.dailySales = new CheckpointedProcessor(new DailySalesProjection(), transactions, store, {
       batchSize: config.projections.batchSize,
       idleDelayMs: config.projections.idleMs * 4, // velocity can trail the stock view a little
+      idleCheck: reads,
       onError: (error) => this.logger.error(`daily-sales projection failed, retrying: ${(error as Error).message}`),
     });
   }
