@@ -6,7 +6,7 @@
  * and the service turns them into logistics commands. Sourcing plans come from `planSourcing`,
  * computed by the caller on current stock and passed in with the command, so this stays a plain function.
  */
-import { mergeLines, quantitiesBySku, subtractLines, type QuantityBySku } from './order-lines';
+import { linesWithin, mergeLines, quantitiesBySku, subtractLines, type QuantityBySku } from './order-lines';
 import type { OrderDelivery, OrderLine, SourcingPlan } from './sourcing';
 import type { StockItemCommand, StockItemKey } from './stock-item';
 
@@ -168,7 +168,9 @@ export function decideOnlineOrder(command: OnlineOrderCommand, state: OnlineOrde
     case 'RecordPickFailure': {
       const fulfillment = findFulfillment(state, command.fulfillmentId);
       if (!fulfillment || fulfillment.state !== 'dispatched') return [];
-      return [{ type: 'FulfillmentFailed', data: { ...provenance, fulfillmentId: fulfillment.fulfillmentId, shortLines: mergeLines(command.shortLines) } }];
+      // A picker cannot come up short of more than the fulfillment asked for: the rest of a report is not written off.
+      const shortLines = linesWithin(command.shortLines, fulfillment.lines);
+      return [{ type: 'FulfillmentFailed', data: { ...provenance, fulfillmentId: fulfillment.fulfillmentId, shortLines } }];
     }
     case 'SourceAgain':
       if (state.orderId === null || state.cancelled) return [];
@@ -179,10 +181,7 @@ export function decideOnlineOrder(command: OnlineOrderCommand, state: OnlineOrde
       const fulfillment = findFulfillment(state, transfer.fulfillmentId);
       const waiting = fulfillment?.state === 'awaiting-transfer';
       // Hold what arrived for this order (up to what the transfer was for); nothing if the order moved on.
-      const planned = quantitiesBySku(transfer.lines);
-      const reservedLines = waiting
-        ? mergeLines(command.receivedLines.map((line) => ({ sku: line.sku, quantity: Math.min(line.quantity, planned.get(line.sku) ?? 0) })))
-        : [];
+      const reservedLines = waiting ? linesWithin(command.receivedLines, transfer.lines) : [];
       const received: OnlineOrderEvent = {
         type: 'OrderTransferReceived',
         data: { ...provenance, transferId: transfer.transferId, fulfillmentId: transfer.fulfillmentId, locationId: transfer.toLocationId, reservedLines },

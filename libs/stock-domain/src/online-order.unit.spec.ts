@@ -130,6 +130,19 @@ describe('online order', () => {
     expect(again).toMatchObject([{ type: 'FulfillmentDispatched', data: { fulfillmentId: 'F-O-1-3', fromLocationId: 'S002' } }]);
   });
 
+  it('writes off no more than a failed fulfillment asked for, and nothing of SKUs it did not ask for', () => {
+    const { state } = given([placeShip]); // F-O-1-1: 2 A from S001
+    const failed = decideOnlineOrder(
+      { type: 'RecordPickFailure', fulfillmentId: 'F-O-1-1', shortLines: [{ sku: 'A', quantity: 9 }, { sku: 'B', quantity: 10 }], ...provenance(2) },
+      state,
+    );
+    expect(failed[0]!.data).toMatchObject({ shortLines: [{ sku: 'A', quantity: 2 }] });
+    expect(stockInstructionsOfOrderEvent(failed[0]!, state, safetyStockOf).map((i) => i.command)).toMatchObject([
+      { type: 'ReleaseReservation', quantity: 2 },
+      { type: 'RecordAdjustment', delta: -2, reason: 'short-pick' },
+    ]);
+  });
+
   it('holds a pickup at the store until its transfer arrives, then dispatches from the store', () => {
     const place: OnlineOrderCommand = {
       type: 'PlaceOrder',

@@ -18,6 +18,14 @@ export function subtractLines(from: Iterable<QuantityBySku>, taken: Iterable<Qua
   return linesOf(bySku);
 }
 
+/** `lines` merged, each SKU capped at what `bound` holds of it; SKUs `bound` lacks are dropped. */
+export function linesWithin(lines: Iterable<QuantityBySku>, bound: Iterable<QuantityBySku>): QuantityBySku[] {
+  const limits = quantitiesBySku(bound);
+  const bySku = quantitiesBySku(lines);
+  for (const [sku, quantity] of bySku) bySku.set(sku, Math.min(quantity, limits.get(sku) ?? 0));
+  return linesOf(bySku);
+}
+
 export function quantitiesBySku(lines: Iterable<QuantityBySku>): Map<string, number> {
   const bySku = new Map<string, number>();
   for (const line of lines) bySku.set(line.sku, (bySku.get(line.sku) ?? 0) + line.quantity);
