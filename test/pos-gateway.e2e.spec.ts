@@ -72,6 +72,25 @@ describe('POST /v1/pos/events', () => {
     expect(tooMany.body.details).toEqual([{ field: 'lines.0.quantity', problem: expect.stringMatching(/1000000/) }]);
   });
 
+  it('takes the largest event the contract allows, and answers a body too large with 413 and one not JSON with 400, naming the body', async () => {
+    const lines = Array.from({ length: 1000 }, (_, i) => ({ sku: `POS-BIG-${String(i).padStart(4, '0')}-${'x'.repeat(87)}`, quantity: 1 }));
+    const largest = { ...sale('pos-largest'), lines };
+    expect(JSON.stringify(largest).length).toBeGreaterThan(100 * 1024); // over Express's default limit
+    expect(await post(largest)).toEqual({ status: 202, body: expect.objectContaining({ eventId: 'pos-largest' }) });
+
+    const tooLarge = await post({ ...largest, eventId: 'pos-too-large', note: 'x'.repeat(1024 * 1024) });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body).toMatchObject({ code: 'HTTP.BODY_TOO_LARGE', details: [{ field: 'body' }] });
+
+    const notJson = await fetch(`${service.baseUrl}/v1/pos/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${keyForS001}` },
+      body: '{"eventId": "pos-broken", ',
+    });
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toMatchObject({ code: 'HTTP.400', error: expect.stringMatching(/JSON/) });
+  });
+
   it('stops accepting a revoked key', async () => {
     const revoked = await runCli(['revoke-pos-key', keyIdForS001], { DATABASE_URL: service.config.database.url, DATABASE_SCHEMA: service.config.database.schema });
     expect(revoked.stdout).toMatch(/revoked POS key .* of store S001/);

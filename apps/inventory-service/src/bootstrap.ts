@@ -1,8 +1,10 @@
 import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { MAX_REQUEST_BODY_BYTES } from './http/api-error.filter';
 import { inventoryOpenApiDocument } from './http/openapi';
 import { httpRequestLogging } from './logging/http-request-logging';
 import { nestLoggerFor, rootLoggerFor } from './logging/service-logger';
@@ -12,10 +14,11 @@ import type { ServiceConfig } from './config/service-config';
 /** Build, start and return the service for a configuration (used by main and by the end-to-end tests). */
 export async function startInventoryService(config: ServiceConfig): Promise<INestApplication> {
   // JSON lines from the first one on (Nest's own start-up lines and start-up failures included).
-  const app = await NestFactory.create(AppModule.forConfig(config), { logger: nestLoggerFor(config.logging) });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), { logger: nestLoggerFor(config.logging) });
   app.enableShutdownHooks();
   app.use(httpRequestLogging(rootLoggerFor(config.logging)));
   recordHttpLatency(app);
+  app.useBodyParser('json', { limit: MAX_REQUEST_BODY_BYTES }); // in place of the default 100 kB parser
   SwaggerModule.setup('docs', app, inventoryOpenApiDocument(), { jsonDocumentUrl: 'docs-json' });
   await app.listen(config.http.port, config.http.host);
   new Logger('InventoryService').log(`listening on ${serviceUrl(app)}`);

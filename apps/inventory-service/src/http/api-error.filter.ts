@@ -1,13 +1,18 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
+import { ApiError } from './api-error';
+
+/** The largest JSON body the service reads: a POS event of 1,000 lines with 100-character SKUs is about 130 kB. */
+export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
 /** Every error leaves as the contract's JSON error shape, whatever threw it. */
 @Catch()
 export class ApiErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(ApiErrorFilter.name);
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(caught: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    const exception = requestBodyRefusal(caught) ?? caught;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
@@ -25,4 +30,22 @@ export class ApiErrorFilter implements ExceptionFilter {
       .status(HttpStatus.INTERNAL_SERVER_ERROR)
       .json({ error: 'internal error; the service logged the cause', code: 'INTERNAL', details: [] });
   }
+}
+
+/**
+ * What Express's body parser refuses before any controller runs (its errors carry a 4xx `status`
+ * and a `type`), as an ApiError naming the body: too large is 413, an unsupported encoding or
+ * charset 415, an aborted upload 400. (Invalid JSON is a SyntaxError, which Nest itself turns into
+ * a 400 carrying the parser's message.)
+ */
+function requestBodyRefusal(exception: unknown): ApiError | null {
+  if (typeof exception !== 'object' || exception === null) return null;
+  const { status, type, message } = exception as { status?: unknown; type?: unknown; message?: unknown };
+  if (typeof status !== 'number' || status < 400 || status > 499 || typeof type !== 'string') return null;
+  if (type === 'entity.too.large') {
+    return new ApiError(HttpStatus.PAYLOAD_TOO_LARGE, 'HTTP.BODY_TOO_LARGE', `the request body is over ${MAX_REQUEST_BODY_BYTES} bytes; send less at once`, [
+      { field: 'body', problem: `more than ${MAX_REQUEST_BODY_BYTES} bytes` },
+    ]);
+  }
+  return new ApiError(status, 'HTTP.UNREADABLE_BODY', 'the request body could not be read', [{ field: 'body', problem: String(message) }]);
 }

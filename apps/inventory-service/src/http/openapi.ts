@@ -140,6 +140,7 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
             '400': error('A field is not valid'),
             '401': error('No valid key'),
             '403': error("The event is for another store than the key's"),
+            '413': error('The body is over 1 MiB (the largest event the contract allows is about 130 kB)'),
           },
         },
       },
@@ -163,7 +164,19 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
                   position: positionProperty,
                   items: {
                     type: 'array',
-                    items: { type: 'object', properties: { sku: { type: 'string' }, onHand: { type: 'integer' }, reserved: { type: 'integer' }, available: { type: 'integer' }, inTransit: { type: 'integer' }, lastChangedAt: { type: 'string', format: 'date-time' } } },
+                    items: {
+                      type: 'object',
+                      properties: {
+                        sku: { type: 'string' },
+                        onHand: { type: 'integer' },
+                        reserved: { type: 'integer' },
+                        available: { type: 'integer' },
+                        inTransit: { type: 'integer' },
+                        lastChangedAt: { type: 'string', format: 'date-time' },
+                        unitsSoldPerDay: { type: 'number', description: 'Units sold per day over the last 7 days (store sales plus online orders shipped or collected here)' },
+                        daysOfCover: { type: ['number', 'null'], description: 'available ÷ unitsSoldPerDay; null when nothing sells' },
+                      },
+                    },
                   },
                   next: { type: ['string', 'null'] },
                 },
