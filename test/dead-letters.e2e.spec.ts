@@ -2,7 +2,7 @@ import { DEAD_LETTER_HEADERS, TOPIC_ENV_VARS, type TopicRole } from '@app/contra
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/built-apps';
-import { connectedProducer, eventually, readTopic, sendJson, testKafka } from './support/test-kafka';
+import { connectedProducer, eventually, readTopic, sendJson, testKafka, type ConsumedMessage } from './support/test-kafka';
 import { startTestService, type RunningTestService } from './support/test-service';
 
 const kafka = testKafka();
@@ -18,6 +18,13 @@ afterAll(async () => {
   await service?.stop();
 });
 
+const SIGNATURE = Buffer.from([0x00, 0xff, 0x10, 0x41]);
+
+function expectOriginalHeaders(message: ConsumedMessage): void {
+  expect(Buffer.compare(message.rawHeaders['x-signature'] as Buffer, SIGNATURE)).toBe(0);
+  expect((message.rawHeaders['x-hop'] as Buffer[]).map(String)).toEqual(['edge-1', 'edge-2']);
+}
+
 async function onHand(sku: string): Promise<number> {
   return ((await (await fetch(`${service.baseUrl}/v1/stock/${sku}`)).json()) as { onHand: number }).onHand;
 }
@@ -29,7 +36,8 @@ describe('dead letters on real Kafka', () => {
       topic: topics.offlineSales,
       acks: -1,
       messages: [
-        { key: 'S001', value: '{"eventId": "broken"', headers: { 'x-pos-vendor': 'acme' } },
+        // Headers go to the DLQ byte for byte: binary (a NUL, invalid UTF-8) and repeated ones too.
+        { key: 'S001', value: '{"eventId": "broken"', headers: { 'x-pos-vendor': 'acme', 'x-signature': SIGNATURE, 'x-hop': ['edge-1', 'edge-2'] } },
         { key: 'S001', value: JSON.stringify({ eventId: 'dl-2', type: 'StoreSaleRecorded', occurredAt: 'yesterday', storeId: 'S001', receiptId: 'R', lines: [{ sku: 'DL-1', quantity: 1 }] }) },
         // PostgreSQL cannot store U+0000 in text or jsonb: rejected when read, never a failing batch.
         { key: 'S001', value: JSON.stringify({ eventId: 'dl-nul', type: 'StoreSaleRecorded', occurredAt: '2026-11-11T00:00:00Z', storeId: 'S001', receiptId: 'R\u0000', lines: [{ sku: 'DL-1', quantity: 5 }] }) },
@@ -51,6 +59,7 @@ describe('dead letters on real Kafka', () => {
       [DEAD_LETTER_HEADERS.sourceOffset]: '0',
     });
     expect(broken.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/^invalid JSON/);
+    expectOriginalHeaders(broken);
     expect(letters.find((l) => l.value?.includes('"dl-2"'))!.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/occurredAt/);
     expect(letters.find((l) => l.value?.includes('"dl-nul"'))!.headers[DEAD_LETTER_HEADERS.reason]).toBe(
       'schema violation: receiptId: contains the NUL character (U+0000), which cannot be stored',
@@ -115,6 +124,11 @@ describe('dead letters on real Kafka', () => {
     const originals = letters.filter((l) => !('dlq-replayed-from' in l.headers) && !l.value?.includes('"dl-5"'));
     expect(replayed.map((l) => l.value).sort()).toEqual(originals.map((l) => l.value).sort());
     expect(replayed).toHaveLength(4);
+    expectOriginalHeaders(replayed.find((l) => l.value === '{"eventId": "broken"')!);
+    // On the source topic, the replay carries the original headers and where it came from, none of the DLQ's or the relay's.
+    const resent = (await readTopic(kafka, topics.offlineSales, 4 + 3)).find((m) => 'dlq-replayed-from' in m.headers && m.value === '{"eventId": "broken"')!;
+    expectOriginalHeaders(resent);
+    expect(Object.keys(resent.headers).sort()).toEqual(['dlq-replayed-from', 'x-hop', 'x-pos-vendor', 'x-signature']);
   });
 
   it('refuses a replay flag without its value, saying which', async () => {

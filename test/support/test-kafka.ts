@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_TOPICS, TOPIC_ENV_VARS, type TopicRole } from '@app/contracts';
-import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type IHeaders, type Producer } from 'kafkajs';
 
 /** The broker the tests use: KAFKA_BROKERS, else the one `infra/kafka/kafka.sh start` runs. */
 export const TEST_KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -44,6 +44,8 @@ export interface ConsumedMessage {
   key: string | null;
   value: string | null;
   headers: Record<string, string>;
+  /** The headers as kafkajs gave them: bytes, and an array for a repeated header. */
+  rawHeaders: IHeaders;
   partition: number;
   offset: string;
 }
@@ -61,7 +63,7 @@ export async function readTopic(kafka: Kafka, topic: string, count: number, time
         eachMessage: async ({ message, partition }) => {
           const headers: Record<string, string> = {};
           for (const [name, value] of Object.entries(message.headers ?? {})) if (value !== undefined) headers[name] = String(value);
-          received.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers, partition, offset: message.offset });
+          received.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers, rawHeaders: message.headers ?? {}, partition, offset: message.offset });
           if (received.length >= count) {
             clearTimeout(timer);
             resolve();

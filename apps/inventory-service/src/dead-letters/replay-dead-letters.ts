@@ -2,6 +2,7 @@ import { DEAD_LETTER_HEADERS, INBOUND_TOPIC_ROLES } from '@app/contracts';
 import { Kafka, Partitioners, logLevel, type IHeaders } from 'kafkajs';
 import type { ServiceConfig } from '../config/service-config';
 import { headersAsText } from '../kafka/headers';
+import { OUTBOX_HEADERS } from '../outbox/outbox';
 
 export interface ReplayFilter {
   sourceTopic?: string;
@@ -72,7 +73,10 @@ export async function replayDeadLetters(
             }
             const key = reason.split(':')[0]!.slice(0, 60);
             outcome.byReason[key] = (outcome.byReason[key] ?? 0) + 1;
-            const original = Object.fromEntries(Object.entries(headers).filter(([name]) => !name.startsWith('dlq-')));
+            // The headers it arrived with, byte for byte: without ours (the dead letter's, and the relay's).
+            const original = Object.fromEntries(
+              Object.entries(message.headers ?? {}).filter(([name]) => !name.startsWith('dlq-') && name !== OUTBOX_HEADERS.id && name !== OUTBOX_HEADERS.origin),
+            );
             toSend.push({
               topic: source,
               key: message.key,

@@ -3,6 +3,8 @@ import { SqlReader, TransactionRunner } from '@app/event-store';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ServiceConfig } from '../config/service-config';
 import { KafkaConnection } from '../kafka/kafka-connection';
+import { headersForKafka, type StoredHeaders } from '../kafka/headers';
+import { OUTBOX_HEADERS } from './outbox';
 import { readPartitionTailHeaders } from '../kafka/partition-tails';
 import {
   COUNT_UNPUBLISHED,
@@ -26,11 +28,9 @@ interface OutboxRow {
   topic: string;
   message_key: Buffer | null;
   message_value: Buffer | null;
-  headers: Record<string, string>;
+  headers: StoredHeaders;
 }
 
-/** Headers on every relayed message: which outbox row of which database it came from. */
-export const OUTBOX_HEADERS = { id: 'outbox-id', origin: 'outbox-origin' } as const;
 
 /**
  * Publishes the outbox to Kafka in id order and marks what was sent, one batch per transaction,
@@ -93,7 +93,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           messages: messages.map((m) => ({
             key: m.message_key,
             value: m.message_value,
-            headers: { ...m.headers, [OUTBOX_HEADERS.id]: m.id, [OUTBOX_HEADERS.origin]: lease.origin },
+            headers: { ...headersForKafka(m.headers), [OUTBOX_HEADERS.id]: m.id, [OUTBOX_HEADERS.origin]: lease.origin },
           })),
         })),
       });

@@ -1,11 +1,15 @@
 import type { SqlClient } from '@app/event-store';
+import type { StoredHeaders } from '../kafka/headers';
 import { INSERT_OUTBOX_MESSAGES } from './outbox.sql';
+
+/** Headers on every relayed message: which outbox row of which database it came from. */
+export const OUTBOX_HEADERS = { id: 'outbox-id', origin: 'outbox-origin' } as const;
 
 export interface OutboxMessage {
   topic: string;
   key: Buffer | null;
   value: Buffer | null;
-  headers: Record<string, string>;
+  headers: StoredHeaders;
 }
 
 /** Queue messages for the relay, in the transaction that decided them. */

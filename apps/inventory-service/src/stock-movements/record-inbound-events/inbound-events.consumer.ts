@@ -4,7 +4,6 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApp
 import { CommandBus } from '@nestjs/cqrs';
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { ServiceConfig } from '../../config/service-config';
-import { headersAsText } from '../../kafka/headers';
 import { KafkaConnection } from '../../kafka/kafka-connection';
 import { kafkaBatchLogFields } from '../../logging/correlation';
 import { withLogContext } from '../../logging/log-context';
@@ -83,7 +82,7 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
       offset: message.offset,
       key: message.key,
       value: message.value,
-      headers: headersAsText(message.headers),
+      headers: message.headers ?? {},
     }));
     // Long batches go in chunks, each its own transaction, with a heartbeat between them.
     for (let start = 0; start < messages.length && isRunning() && !isStale(); start += MAX_MESSAGES_PER_TRANSACTION) {

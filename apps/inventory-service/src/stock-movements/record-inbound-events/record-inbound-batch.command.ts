@@ -1,5 +1,6 @@
 import type { InboundTopicRole } from '@app/contracts';
 import { Command } from '@nestjs/cqrs';
+import type { IHeaders } from 'kafkajs';
 
 /** A Kafka message as it arrived, with where it came from. */
 export interface InboundMessage {
@@ -9,7 +10,8 @@ export interface InboundMessage {
   offset: string;
   key: Buffer | null;
   value: Buffer | null;
-  headers: Record<string, string>;
+  /** As kafkajs gave them: forwarded byte for byte with a dead letter. */
+  headers: IHeaders;
 }
 
 export interface InboundBatchOutcome {

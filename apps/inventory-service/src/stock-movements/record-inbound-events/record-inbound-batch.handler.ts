@@ -14,6 +14,7 @@ import { ServiceConfig } from '../../config/service-config';
 import { inboundCorrelationId } from '../../logging/correlation';
 import { withLogContext } from '../../logging/log-context';
 import { stockItemsUnitOfWork } from '../stock-item-persistence';
+import { headersForStorage } from '../../kafka/headers';
 import { enqueueOutboxMessages, type OutboxMessage } from '../../outbox/outbox';
 import { RecordInboundBatch, type InboundBatchOutcome, type InboundMessage } from './record-inbound-batch.command';
 import { FulfilmentWork, fulfilmentSettingsOf, isSmartLogisticsEvent } from '../../smart-logistics/fulfilment-work';
@@ -32,6 +33,9 @@ class InboundEventFailed extends Error {
     super(cause instanceof Error ? cause.message : String(cause));
   }
 }
+
+/** A message for retail.dlq, with the reason its headers carry. */
+type DeadLetter = OutboxMessage & { reason: string };
 
 interface ApplicableMessage {
   message: InboundMessage;
@@ -102,7 +106,7 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     };
     if (fresh.length === 0) return outcome;
 
-    const deadLetters: OutboxMessage[] = [];
+    const deadLetters: DeadLetter[] = [];
     const applicable: ApplicableMessage[] = [];
     for (const message of fresh) {
       const parsed = parseInboundMessage(message.role, message.value);
@@ -171,7 +175,7 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     await fulfilment.commit();
     if (unclaim.length > 0) await sql.query(UNCLAIM_INBOUND_EVENT_IDS, [unclaim]);
     outcome.deadLettered = deadLetters.length;
-    outcome.deadLetterReasons = deadLetters.map((letter) => letter.headers[DEAD_LETTER_HEADERS.reason]!);
+    outcome.deadLetterReasons = deadLetters.map((letter) => letter.reason);
     await enqueueOutboxMessages(sql, [...deadLetters, ...fulfilment.outbox]);
     outcome.commandsIssued = fulfilment.outbox.length;
 
@@ -192,14 +196,15 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     return new Set(rows.map((row) => row.event_id));
   }
 
-  private deadLetter(message: InboundMessage, reason: string): OutboxMessage {
+  private deadLetter(message: InboundMessage, reason: string): DeadLetter {
     withLogContext({ correlationId: inboundCorrelationId(message.value) }, () => this.logger.warn(`dead letter from ${message.topic}[${message.partition}]@${message.offset}: ${reason}`));
     return {
+      reason,
       topic: this.config.kafka.topics.deadLetters,
       key: message.key,
       value: message.value,
       headers: {
-        ...message.headers,
+        ...headersForStorage(message.headers),
         [DEAD_LETTER_HEADERS.sourceTopic]: message.topic,
         [DEAD_LETTER_HEADERS.sourcePartition]: String(message.partition),
         [DEAD_LETTER_HEADERS.sourceOffset]: message.offset,
