@@ -2,7 +2,7 @@ import type { GlobalCheckpoint } from './events';
 import type { Projection } from './projection';
 import { START_OF_LOG } from './events';
 import { PostgresEventStore } from './event-store';
-import { COUNT_EVENTS_AFTER_CHECKPOINT, EVENTS_PENDING_FOR_PROCESSOR, SELECT_CHECKPOINT, TRY_LOCK_PROCESSOR, UPSERT_CHECKPOINT } from './event-store.sql';
+import { ADVANCE_CHECKPOINT, COUNT_EVENTS_AFTER_CHECKPOINT, EVENTS_PENDING_FOR_PROCESSOR, SELECT_CHECKPOINT, TRY_LOCK_PROCESSOR } from './event-store.sql';
 import type { SqlClient, SqlReader, TransactionRunner } from './sql-client';
 
 export interface ProcessorOptions {
@@ -23,7 +23,9 @@ export interface ProcessorOptions {
 /**
  * Feeds a projection from the global log: read a batch after the stored checkpoint, apply it, store
  * the new checkpoint, all in one transaction. A crash between batches loses nothing and applies
- * nothing twice; several instances may run, an advisory lock lets one work at a time.
+ * nothing twice; several instances may run, an advisory lock lets one work at a time, and the
+ * checkpoint only moves from where the batch started (compare-and-set), so even two processors at
+ * once (the lock's key changed across versions, say) never apply a batch twice.
  */
 export class CheckpointedProcessor {
   private running = false;
@@ -67,7 +69,14 @@ export class CheckpointedProcessor {
     await this.projection.apply(sql, events);
     const last = events[events.length - 1]!;
     const checkpoint = { transactionId: last.transactionId, globalPosition: last.globalPosition };
-    await sql.query(UPSERT_CHECKPOINT, [this.projection.name, checkpoint.transactionId, checkpoint.globalPosition]);
+    const [moved] = await sql.query<{ advanced: number }>(ADVANCE_CHECKPOINT, [
+      this.projection.name,
+      checkpoint.transactionId,
+      checkpoint.globalPosition,
+      after.transactionId,
+      after.globalPosition,
+    ]);
+    if (!moved?.advanced) throw new Error(`the ${this.projection.name} checkpoint moved while this batch was applied (another processor ran it): batch rolled back`);
     this.lastCheckpoint = checkpoint;
     return events.length;
   }

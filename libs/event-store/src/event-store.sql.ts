@@ -85,11 +85,25 @@ LIMIT 1`;
 export const SELECT_CHECKPOINT = `
 SELECT transaction_id::text AS transaction_id, global_position FROM checkpoints WHERE processor_id = $1`;
 
-export const UPSERT_CHECKPOINT = `
-INSERT INTO checkpoints (processor_id, transaction_id, global_position, updated_at)
-VALUES ($1, $2::xid8, $3, now())
-ON CONFLICT (processor_id) DO UPDATE
-SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position, updated_at = now()`;
+/**
+ * Move a processor's checkpoint from where its batch started ($4, $5; the log's start when it had
+ * none) to where it ended ($2, $3). Compare-and-set: \`advanced\` is 0 when another transaction
+ * moved it meanwhile (two processors of one projection, whatever the locks), and the caller rolls
+ * its batch back rather than apply those events twice.
+ */
+export const ADVANCE_CHECKPOINT = `
+WITH moved AS (
+  UPDATE checkpoints SET transaction_id = $2::xid8, global_position = $3, updated_at = now()
+  WHERE processor_id = $1 AND transaction_id = $4::xid8 AND global_position = $5
+  RETURNING 1
+), created AS (
+  INSERT INTO checkpoints (processor_id, transaction_id, global_position, updated_at)
+  SELECT $1, $2::xid8, $3, now()
+  WHERE $4::xid8 = '0'::xid8 AND $5 = 0 AND NOT EXISTS (SELECT 1 FROM checkpoints WHERE processor_id = $1)
+  ON CONFLICT (processor_id) DO NOTHING
+  RETURNING 1
+)
+SELECT ((SELECT count(*) FROM moved) + (SELECT count(*) FROM created))::int AS advanced`;
 
 /** One processor instance at a time per name: others skip their turn instead of waiting. */
 /**
@@ -106,7 +120,11 @@ SELECT EXISTS (
     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
 ) AS pending`;
 
-export const TRY_LOCK_PROCESSOR = `SELECT pg_try_advisory_xact_lock(hashtext('processor:' || $1)) AS locked`;
+/**
+ * One processor of a projection at a time, per schema: advisory locks are database-wide, and
+ * services in other schemas of the same database run processors of the same names.
+ */
+export const TRY_LOCK_PROCESSOR = `SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || ':processor:' || $1)) AS locked`;
 
 /** The latest snapshot of each stream, if taken with the state shape the caller understands. */
 export const SELECT_SNAPSHOTS = `
@@ -133,7 +151,7 @@ SELECT count(*)::int AS behind FROM (
 ) pending`;
 
 /** Wait for a processor's turn (blocking): used to swap a rebuilt read model in. */
-export const LOCK_PROCESSOR = `SELECT pg_advisory_xact_lock(hashtext('processor:' || $1))`;
+export const LOCK_PROCESSOR = `SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':processor:' || $1))`;
 
 export const DELETE_CHECKPOINT = `DELETE FROM checkpoints WHERE processor_id = $1`;
 
