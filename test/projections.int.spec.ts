@@ -12,6 +12,7 @@ import {
 } from '@app/event-store';
 import { foldStockItem, stockItemDecider, stockItemStreamId, type StockItemCommand, type StockItemEvent, type StockItemState } from '@app/stock-domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRY_LOCK_PROCESSOR } from '../libs/event-store/src/event-store.sql';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 let db: TestDatabase;
@@ -255,5 +256,31 @@ describe('asynchronous projections', () => {
     const [stored] = await db.reads.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
     expect(twice!.n).toBe(0);
     expect(applied!.n).toBe(stored!.n);
+  });
+
+  it('run beside a processor of the same name in another schema of the database, not in turns with it', async () => {
+    const other = await createTestDatabase();
+    try {
+      await recordReceipts(stockItemStreamId({ locationId: 'BESIDE', sku: 'A' }), 2, 1000);
+      await allEventsReadable();
+      let otherHolds!: () => void;
+      const held = new Promise<void>((resolve) => (otherHolds = resolve));
+      let releaseOther!: () => void;
+      const otherMayFinish = new Promise<void>((resolve) => (releaseOther = resolve));
+      const otherBatch = other.transactions.inTransaction(async (sql) => {
+        const [lock] = await sql.query<{ locked: boolean }>(TRY_LOCK_PROCESSOR, ['beside']);
+        expect(lock!.locked).toBe(true);
+        otherHolds();
+        await otherMayFinish;
+      });
+      await held;
+      const recorder: Projection = { name: 'beside', apply: async () => undefined };
+      const here = new CheckpointedProcessor(recorder, db.transactions, store, { batchSize: 10_000, idleDelayMs: 5 });
+      expect(await here.processNextBatch()).toBeGreaterThan(0); // not locked out by the other schema's processor
+      releaseOther();
+      await otherBatch;
+    } finally {
+      await other.drop();
+    }
   });
 });
