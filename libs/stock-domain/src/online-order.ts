@@ -91,7 +91,7 @@ export type OnlineOrderEvent =
   | { type: 'FulfillmentShipped'; data: Recorded & { fulfillmentId: string } }
   | { type: 'PickupCollected'; data: Recorded & { fulfillmentId: string } }
   | { type: 'FulfillmentFailed'; data: Recorded & { fulfillmentId: string; shortLines: OrderLine[] } }
-  | { type: 'FulfillmentCancelled'; data: Recorded & { fulfillmentId: string; reason: 'order-cancelled' | 'pickup-hold-expired'; commandId: string | null } }
+  | { type: 'FulfillmentCancelled'; data: Recorded & { fulfillmentId: string; reason: 'order-cancelled' | 'pickup-hold-expired' | 'transfers-brought-nothing'; commandId: string | null } }
   | { type: 'OnlineOrderCancelled'; data: Recorded & { orderId: string } };
 
 interface Provenance {
@@ -240,11 +240,16 @@ function eventsForPlan(state: OnlineOrderState, plan: SourcingPlan, provenance: 
   return events;
 }
 
-/** All transfers are in: dispatch what the store now holds for the order, backorder what never came. */
+/**
+ * All transfers are in: dispatch what the store now holds for the order, backorder what never came.
+ * When it holds nothing of it, the fulfillment is over (cancelled, never dispatched: nobody to tell).
+ */
 function dispatchAfterTransfers(fulfillment: OrderFulfillment, provenance: Provenance): OnlineOrderEvent[] {
   const events: OnlineOrderEvent[] = [];
   const lines = mergeLines(fulfillment.reservedLines);
-  if (lines.length > 0) {
+  if (lines.length === 0) {
+    events.push({ type: 'FulfillmentCancelled', data: { ...provenance, fulfillmentId: fulfillment.fulfillmentId, reason: 'transfers-brought-nothing', commandId: null } });
+  } else {
     events.push({
       type: 'FulfillmentDispatched',
       data: {

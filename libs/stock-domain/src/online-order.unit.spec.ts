@@ -194,6 +194,33 @@ describe('online order', () => {
     expect(events[2]!.data).toMatchObject({ lines: [{ sku: 'A', quantity: 1 }] });
   });
 
+  it('closes a pickup whose transfers brought none of it: cancelled (never dispatched, nobody told) and backordered', () => {
+    const { state } = given([
+      {
+        type: 'PlaceOrder',
+        orderId: 'O-5',
+        lines: [{ sku: 'A', quantity: 2 }],
+        delivery: { mode: 'pickup', storeId: 'S001' },
+        plan: {
+          fulfillments: [{ fromLocationId: 'S001', lines: [{ sku: 'A', quantity: 2 }], distanceKm: 0, reasons: [] }],
+          transfers: [{ fromLocationId: 'W01', toLocationId: 'S001', lines: [{ sku: 'A', quantity: 2 }], distanceKm: 8, reasons: [] }],
+          backordered: [],
+          reasons: [],
+        },
+        ...provenance(1),
+      },
+    ]);
+    const events = decideOnlineOrder({ type: 'ReceiveOrderTransfer', transferId: 'T-O-5-1', receivedLines: [{ sku: 'Z', quantity: 2 }], ...provenance(2) }, state);
+    expect(events).toMatchObject([
+      { type: 'OrderTransferReceived', data: { reservedLines: [] } },
+      { type: 'FulfillmentCancelled', data: { fulfillmentId: 'F-O-5-1', reason: 'transfers-brought-nothing', commandId: null } },
+      { type: 'OrderLinesBackordered', data: { lines: [{ sku: 'A', quantity: 2 }] } },
+    ]);
+    const after = foldOnlineOrder(events, state);
+    expect(after.fulfillments[0]!.state).toBe('cancelled');
+    expect(after.backordered).toEqual([{ sku: 'A', quantity: 2 }]);
+  });
+
   it('expires an uncollected pickup: cancelled, released, and the store is told', () => {
     const { state } = given([
       {
