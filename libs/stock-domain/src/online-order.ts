@@ -25,6 +25,8 @@ export interface OrderFulfillment {
   awaitingTransferIds: string[];
   dispatchCommandId: string | null;
   reasons: string[];
+  /** A short pick reported after it was cancelled has been written off (absent in older snapshots: false). */
+  shortPickRecorded?: boolean;
 }
 
 export interface OrderTransfer {
@@ -91,6 +93,8 @@ export type OnlineOrderEvent =
   | { type: 'FulfillmentShipped'; data: Recorded & { fulfillmentId: string } }
   | { type: 'PickupCollected'; data: Recorded & { fulfillmentId: string } }
   | { type: 'FulfillmentFailed'; data: Recorded & { fulfillmentId: string; shortLines: OrderLine[] } }
+  /** A pick cancelled meanwhile (order cancelled, pickup hold expired) still came up short: written off, nothing sourced again. */
+  | { type: 'ShortPickRecorded'; data: Recorded & { fulfillmentId: string; shortLines: OrderLine[] } }
   | { type: 'FulfillmentCancelled'; data: Recorded & { fulfillmentId: string; reason: 'order-cancelled' | 'pickup-hold-expired' | 'transfers-brought-nothing'; commandId: string | null } }
   | { type: 'OnlineOrderCancelled'; data: Recorded & { orderId: string } };
 
@@ -167,10 +171,14 @@ export function decideOnlineOrder(command: OnlineOrderCommand, state: OnlineOrde
     }
     case 'RecordPickFailure': {
       const fulfillment = findFulfillment(state, command.fulfillmentId);
-      if (!fulfillment || fulfillment.state !== 'dispatched') return [];
+      if (!fulfillment) return [];
       // A picker cannot come up short of more than the fulfillment asked for: the rest of a report is not written off.
       const shortLines = linesWithin(command.shortLines, fulfillment.lines);
-      return [{ type: 'FulfillmentFailed', data: { ...provenance, fulfillmentId: fulfillment.fulfillmentId, shortLines } }];
+      if (fulfillment.state === 'dispatched') return [{ type: 'FulfillmentFailed', data: { ...provenance, fulfillmentId: fulfillment.fulfillmentId, shortLines } }];
+      // Cancelled after it reached the picker: the shelf is short all the same, so the stock must say so (once).
+      const pickedAfterCancel = fulfillment.state === 'cancelled' && fulfillment.dispatchCommandId !== null && !fulfillment.shortPickRecorded;
+      if (!pickedAfterCancel || shortLines.length === 0) return [];
+      return [{ type: 'ShortPickRecorded', data: { ...provenance, fulfillmentId: fulfillment.fulfillmentId, shortLines } }];
     }
     case 'SourceAgain':
       if (state.orderId === null || state.cancelled) return [];
@@ -334,6 +342,8 @@ export function evolveOnlineOrder(state: OnlineOrderState, event: OnlineOrderEve
     }
     case 'FulfillmentCancelled':
       return changeFulfillment(state, event.data.fulfillmentId, { state: 'cancelled', reservedLines: [] });
+    case 'ShortPickRecorded':
+      return changeFulfillment(state, event.data.fulfillmentId, { shortPickRecorded: true });
     case 'OnlineOrderCancelled':
       return { ...state, cancelled: true };
   }
@@ -386,6 +396,13 @@ export function stockInstructionsOfOrderEvent(
       safetyStock: respectSafetyStock ? safetyStockOf(key) : null,
       ...provenance,
     }));
+  const writeOffShortPick = (fulfillment: OrderFulfillment, shortLines: readonly QuantityBySku[]) =>
+    at(fulfillment.fromLocationId, shortLines, (line) => ({
+      type: 'RecordAdjustment',
+      delta: -line.quantity,
+      reason: 'short-pick',
+      ...provenance,
+    }));
   const release = (fulfillment: OrderFulfillment, reason: string) =>
     at(fulfillment.fromLocationId, fulfillment.reservedLines, (line) => ({
       type: 'ReleaseReservation',
@@ -421,13 +438,11 @@ export function stockInstructionsOfOrderEvent(
     case 'FulfillmentFailed': {
       const fulfillment = findFulfillment(before, event.data.fulfillmentId);
       if (!fulfillment) return [];
-      const shortPicked = at(fulfillment.fromLocationId, event.data.shortLines, (line) => ({
-        type: 'RecordAdjustment',
-        delta: -line.quantity,
-        reason: 'short-pick',
-        ...provenance,
-      }));
-      return [...release(fulfillment, 'pick failed'), ...shortPicked];
+      return [...release(fulfillment, 'pick failed'), ...writeOffShortPick(fulfillment, event.data.shortLines)];
+    }
+    case 'ShortPickRecorded': {
+      const fulfillment = findFulfillment(before, event.data.fulfillmentId);
+      return fulfillment ? writeOffShortPick(fulfillment, event.data.shortLines) : [];
     }
     case 'FulfillmentCancelled': {
       const fulfillment = findFulfillment(before, event.data.fulfillmentId);

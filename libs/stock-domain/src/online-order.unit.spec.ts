@@ -143,6 +143,20 @@ describe('online order', () => {
     ]);
   });
 
+  it('writes off a short pick reported after a cancel, once, and sources nothing again', () => {
+    const { state } = given([placeShip, { type: 'CancelOrder', ...provenance(2) }]);
+    const short = { type: 'RecordPickFailure', fulfillmentId: 'F-O-1-1', shortLines: [{ sku: 'A', quantity: 5 }], ...provenance(3) } as const;
+    const recorded = decideOnlineOrder(short, state);
+    expect(recorded).toMatchObject([{ type: 'ShortPickRecorded', data: { fulfillmentId: 'F-O-1-1', shortLines: [{ sku: 'A', quantity: 2 }] } }]);
+    expect(stockInstructionsOfOrderEvent(recorded[0]!, state, safetyStockOf).map((i) => i.command)).toMatchObject([
+      { type: 'RecordAdjustment', delta: -2, reason: 'short-pick' }, // nothing released: the cancel did that
+    ]);
+    const after = foldOnlineOrder(recorded, state);
+    expect(after.fulfillments[0]!.state).toBe('cancelled');
+    expect(resourcingRequestFor(after, 'F-O-1-1')).toBeNull();
+    expect(decideOnlineOrder({ ...short, sourceEventId: 'again' }, after)).toEqual([]);
+  });
+
   it('holds a pickup at the store until its transfer arrives, then dispatches from the store', () => {
     const place: OnlineOrderCommand = {
       type: 'PlaceOrder',
