@@ -30,8 +30,9 @@ if ! bash infra/kafka/kafka.sh status >/dev/null 2>&1; then
   started_kafka=1
 fi
 
-echo "demo: building the service and the simulator"
+echo "demo: building the service, its CLI and the simulator"
 npx nest build inventory-service >/dev/null
+npx nest build inventory-cli >/dev/null # after the service: its build empties dist/apps/inventory-service
 npx nest build simulator >/dev/null
 
 service_pid=""
