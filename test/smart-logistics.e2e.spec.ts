@@ -261,18 +261,26 @@ describe('smart logistics on real Kafka and PostgreSQL', () => {
     await eventually(async () => expect(worker.of('DispatchFulfillment').filter((c) => c.orderId.startsWith('O-RUSH-'))).toHaveLength(10));
   });
 
-  it('dead-letters feedback for a fulfillment or transfer it never commanded, and a pickup at an unknown store', async () => {
-    await worker.send([{ type: 'FulfillmentShipped', fulfillmentId: 'F-nobody-1' }, { type: 'TransferReceived', transferId: 'T-nowhere', lines: [{ sku: 'X', quantity: 1 }] }]);
+  it('dead-letters feedback for a fulfillment or transfer it never commanded or that cannot be true of it, and a pickup at an unknown store', async () => {
+    await worker.send([
+      { type: 'FulfillmentShipped', fulfillmentId: 'F-nobody-1' },
+      { type: 'TransferReceived', transferId: 'T-nowhere', lines: [{ sku: 'X', quantity: 1 }] },
+      { type: 'PickupCollected', fulfillmentId: 'F-O-SHIP-1' }, // O-SHIP (first test) is shipped to the door
+      { type: 'FulfillmentFailed', fulfillmentId: 'F-O-SHIP-1', shortLines: [{ sku: 'SL-A', quantity: 2 }] }, // after it left
+    ]);
     await placeOrder('O-NOSTORE', [{ sku: 'SL-A', quantity: 1 }], { mode: 'pickup', storeId: 'S404' });
-    const letters = await readTopic(kafka, service.config.kafka.topics.deadLetters, 3);
+    const letters = await readTopic(kafka, service.config.kafka.topics.deadLetters, 5);
     const reasons = letters.map((l) => l.headers[DEAD_LETTER_HEADERS.reason]);
     expect(reasons).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^unknown fulfillment: F-nobody-1/),
         expect.stringMatching(/^unknown transfer: T-nowhere/),
         expect.stringMatching(/^unknown location: pickup store S404/),
+        'feedback does not fit: collected for F-O-SHIP-1, a shipment (shipped, not collected)',
+        'feedback does not fit: failed for F-O-SHIP-1, already shipped',
       ]),
     );
+    await expectStock('SL-A', { S001: [3, 0, 3, 0], W01: [10, 0, 10, 0] }); // nothing written off
     expect((await getJson('/v1/orders/O-NOSTORE/fulfillment')).status).toBe(404);
   });
 });

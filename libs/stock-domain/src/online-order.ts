@@ -365,6 +365,29 @@ function changeFulfillment(state: OnlineOrderState, fulfillmentId: string, chang
   return fulfillment ? withFulfillment(state, { ...fulfillment, ...change }) : state;
 }
 
+/** How every feedbackRefusal for a known fulfillment begins. */
+export const FEEDBACK_MISFIT = 'feedback does not fit';
+
+/**
+ * Why logistics feedback cannot be true of this fulfillment (a dead letter for an operator to look
+ * at), or null when it fits: it is news, a repeat, or a shipment that raced a cancel. Shipped for a
+ * pickup, collected for a shipment, anything for a fulfillment never dispatched, shipped or collected
+ * after a failed pick (the order was sourced again: would the goods leave twice?), failed after it left.
+ */
+export function feedbackRefusal(state: OnlineOrderState, feedback: 'shipped' | 'collected' | 'failed', fulfillmentId: string): string | null {
+  const fulfillment = findFulfillment(state, fulfillmentId);
+  if (!fulfillment) return `unknown fulfillment: ${fulfillmentId} was never dispatched by this service`;
+  const never = fulfillment.state === 'awaiting-transfer' || (fulfillment.state === 'cancelled' && fulfillment.dispatchCommandId === null);
+  const misfit = `${FEEDBACK_MISFIT}: ${feedback} for ${fulfillmentId}`;
+  if (never) return `${misfit}, which was never dispatched (${fulfillment.state})`;
+  if (feedback !== 'failed' && (feedback === 'collected') !== (fulfillment.mode === 'pickup')) {
+    return `${misfit}, a ${fulfillment.mode === 'pickup' ? 'pickup (collected, not shipped)' : 'shipment (shipped, not collected)'}`;
+  }
+  if (feedback !== 'failed' && fulfillment.state === 'failed') return `${misfit} after its pick failed and the order was sourced again`;
+  if (feedback === 'failed' && (fulfillment.state === 'shipped' || fulfillment.state === 'collected')) return `${misfit}, already ${fulfillment.state}`;
+  return null;
+}
+
 /** After `FulfillmentFailed`: the lines to source again, and where not to look. */
 export function resourcingRequestFor(state: OnlineOrderState, fulfillmentId: string): { lines: OrderLine[]; excludedLocationIds: Set<string> } | null {
   const fulfillment = findFulfillment(state, fulfillmentId);

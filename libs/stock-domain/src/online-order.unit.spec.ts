@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decideOnlineOrder,
   evolveOnlineOrder,
+  feedbackRefusal,
   foldOnlineOrder,
   initialOnlineOrderState,
   orderIdOfFulfillment,
@@ -145,7 +146,7 @@ describe('online order', () => {
 
   it('writes off a short pick reported after a cancel, once, and sources nothing again', () => {
     const { state } = given([placeShip, { type: 'CancelOrder', ...provenance(2) }]);
-    const short = { type: 'RecordPickFailure', fulfillmentId: 'F-O-1-1', shortLines: [{ sku: 'A', quantity: 5 }], ...provenance(3) } as const;
+    const short: OnlineOrderCommand = { type: 'RecordPickFailure', fulfillmentId: 'F-O-1-1', shortLines: [{ sku: 'A', quantity: 5 }], ...provenance(3) };
     const recorded = decideOnlineOrder(short, state);
     expect(recorded).toMatchObject([{ type: 'ShortPickRecorded', data: { fulfillmentId: 'F-O-1-1', shortLines: [{ sku: 'A', quantity: 2 }] } }]);
     expect(stockInstructionsOfOrderEvent(recorded[0]!, state, safetyStockOf).map((i) => i.command)).toMatchObject([
@@ -249,5 +250,21 @@ describe('online order', () => {
     const events = decideOnlineOrder({ type: 'ExpirePickupHold', fulfillmentId: 'F-O-4-1', ...provenance(9) }, state);
     expect(events).toMatchObject([{ type: 'FulfillmentCancelled', data: { reason: 'pickup-hold-expired', commandId: 'F-O-4-1:cancel' } }]);
     expect(decideOnlineOrder({ type: 'ExpirePickupHold', fulfillmentId: 'F-O-4-1', ...provenance(10) }, foldOnlineOrder(events, state))).toEqual([]);
+  });
+
+  it('refuses feedback that cannot be true of a fulfillment, and takes news, repeats and a shipment that raced a cancel', () => {
+    const dispatched = given([placeShip]).state;
+    const folded = (commands: OnlineOrderCommand[]) => given([placeShip, ...commands]).state;
+    const shipped = folded([{ type: 'ConfirmShipped', fulfillmentId: 'F-O-1-1', ...provenance(2) }]);
+    const failed = folded([{ type: 'RecordPickFailure', fulfillmentId: 'F-O-1-1', shortLines: [{ sku: 'A', quantity: 1 }], ...provenance(2) }]);
+    const cancelled = folded([{ type: 'CancelOrder', ...provenance(2) }]);
+    expect(feedbackRefusal(dispatched, 'shipped', 'F-O-1-1')).toBeNull();
+    expect(feedbackRefusal(dispatched, 'failed', 'F-O-1-1')).toBeNull();
+    expect(feedbackRefusal(shipped, 'shipped', 'F-O-1-1')).toBeNull(); // a repeat
+    expect(feedbackRefusal(cancelled, 'shipped', 'F-O-1-1')).toBeNull(); // the truck left before the cancel reached it
+    expect(feedbackRefusal(dispatched, 'collected', 'F-O-1-1')).toMatch(/^feedback does not fit: collected for F-O-1-1, a shipment/);
+    expect(feedbackRefusal(failed, 'shipped', 'F-O-1-1')).toMatch(/after its pick failed/);
+    expect(feedbackRefusal(shipped, 'failed', 'F-O-1-1')).toMatch(/already shipped/);
+    expect(feedbackRefusal(dispatched, 'shipped', 'F-O-1-9')).toMatch(/^unknown fulfillment: F-O-1-9/);
   });
 });

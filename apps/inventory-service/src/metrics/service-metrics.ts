@@ -1,3 +1,4 @@
+import { FEEDBACK_MISFIT } from '@app/stock-domain';
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -60,6 +61,7 @@ export function reasonKind(reason: string): string {
   if (reason.startsWith('schema violation')) return 'schema_violation';
   if (reason.startsWith('empty')) return 'empty';
   if (reason.startsWith('could not apply')) return 'could_not_apply';
+  if (reason.startsWith(FEEDBACK_MISFIT)) return 'feedback_does_not_fit';
   const unknown = /^unknown (location|order|fulfillment|transfer)\b/.exec(reason);
   if (unknown) return `unknown_${unknown[1]}`;
   return 'other';

@@ -12,6 +12,8 @@ import {
   planReplenishment,
   reorderPointOf,
   planSourcing,
+  feedbackRefusal,
+  initialOnlineOrderState,
   resourcingRequestFor,
   stockInstructionsOfOrderEvent,
   stockInstructionsOfTransferEvent,
@@ -270,10 +272,10 @@ export class FulfilmentWork {
     const orderId = orderIdOfFulfillment(event.fulfillmentId);
     const streamId = orderId === null ? null : onlineOrderStreamId(orderId);
     if (streamId !== null) await this.orders.load([streamId]);
-    const fulfillment = streamId === null ? undefined : this.orders.stateOf(streamId).fulfillments.find((f) => f.fulfillmentId === event.fulfillmentId);
-    if (streamId === null || !fulfillment) {
-      return { applied: false, deadLetterReason: `unknown fulfillment: ${event.fulfillmentId} was never dispatched by this service` };
-    }
+    const known = streamId === null ? initialOnlineOrderState() : this.orders.stateOf(streamId); // no order: an unknown fulfillment
+    const feedback = event.type === 'FulfillmentShipped' ? 'shipped' : event.type === 'PickupCollected' ? 'collected' : 'failed';
+    const refusal = feedbackRefusal(known, feedback, event.fulfillmentId);
+    if (refusal !== null || streamId === null) return { applied: false, deadLetterReason: refusal ?? `unknown fulfillment: ${event.fulfillmentId}` };
     const provenance = provenanceOf(event);
     if (event.type !== 'FulfillmentFailed') {
       const type = event.type === 'FulfillmentShipped' ? 'ConfirmShipped' : 'ConfirmCollected';
