@@ -60,6 +60,22 @@ describe('location registry and channel availability', () => {
     ]);
   });
 
+  it('takes any location id that events can carry (CJK, spaces), and says 400 for one PostgreSQL could not store or too long', async () => {
+    const id = '杭州西湖店 1';
+    expect((await put(encodeURIComponent(id), store)).status).toBe(201);
+    const got = await fetch(`${service.baseUrl}/v1/locations/${encodeURIComponent(id)}`);
+    expect(got.status).toBe(200);
+    expect(await got.json()).toMatchObject({ locationId: id, name: store.name });
+    for (const path of ['/v1/locations/S%00X', '/v1/locations/S%00X/stock', `/v1/locations?after=S%00X`]) {
+      const refused = await fetch(`${service.baseUrl}${path}`);
+      expect(refused.status, path).toBe(400);
+      expect(await refused.json()).toMatchObject({ code: 'LOCATION.INVALID_ID', details: [{ field: path.includes('after') ? 'after' : 'locationId' }] });
+    }
+    const tooLong = await put('S'.repeat(201), store);
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body).toMatchObject({ code: 'LOCATION.INVALID_ID', error: 'a location id is 1 to 200 characters, none of them NUL (U+0000)' });
+  });
+
   it('keeps safety stock back from available and counts only shipping locations in online ATP', async () => {
     await put('W01', { ...store, type: 'warehouse', name: 'Xiaoshan DC', pickup: false, safetyStock: 5 });
     await put('S002', { ...store, name: 'Wulin', shipsOnline: false, safetyStock: 0 });

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ProgressBar } from '@app/console';
-import { LOCATION_ID_PATTERN } from '@app/contracts';
+import { LOCATION_ID_PATTERN, LOCATION_ID_RULE } from '@app/contracts';
 import { PostgresEventStore, TypeOrmTransactionRunner, rebuildReadModel, type RebuildableReadModel } from '@app/event-store';
 import { InvalidConfigurationError, loadServiceConfig } from './config/service-config';
 import { createDataSource } from './database/data-source';
@@ -98,7 +98,7 @@ async function inspect(args: string[]): Promise<void> {
 
 async function posKey([subject, ...rest]: string[], action: 'issue' | 'revoke'): Promise<void> {
   if (!subject || rest.length > 0) throw new UsageError(action === 'issue' ? 'issue-pos-key takes one store id' : 'revoke-pos-key takes one key id');
-  if (action === 'issue' && !LOCATION_ID_PATTERN.test(subject)) throw new UsageError(`${JSON.stringify(subject)} is not a valid store id`);
+  if (action === 'issue' && !LOCATION_ID_PATTERN.test(subject)) throw new UsageError(`${JSON.stringify(subject)} is not a valid store id: ${LOCATION_ID_RULE}`);
   await withDatabase(async (transactions) => {
     if (action === 'issue') {
       const { keyId, apiKey } = await transactions.inTransaction((sql) => issuePosKey(sql, subject));

@@ -16,8 +16,13 @@ export const locationProfileSchema = z
   .strict();
 export type LocationProfileBody = z.infer<typeof locationProfileSchema>;
 
-/** Location ids and SKUs in URLs: no spaces, commas or slashes. */
-export const LOCATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
+/**
+ * A location id, in URLs as in events (whose storeId, locationId, fromLocationId and toLocationId
+ * take any 1 to 200 characters): anything but NUL, which PostgreSQL cannot store. One rule, so a
+ * store that sells through Kafka ("杭州西湖店", "S 001") can also be registered.
+ */
+export const LOCATION_ID_PATTERN = /^[^\u0000]{1,200}$/;
+export const LOCATION_ID_RULE = 'a location id is 1 to 200 characters, none of them NUL (U+0000)';
 
 /** `PUT /v1/locations/{locationId}/skus/{sku}/policy` body. */
 export const skuPolicySchema = z

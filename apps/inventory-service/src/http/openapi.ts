@@ -107,7 +107,7 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
       '/v1/locations/{locationId}': {
         put: {
           summary: 'Register a store or warehouse, or replace its profile (an identical PUT records nothing)',
-          parameters: [{ name: 'locationId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,100}$' } }],
+          parameters: [{ name: 'locationId', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 200, description: 'Any characters but NUL' } }],
           requestBody: { required: true, content: { 'application/json': { schema: fromZod(locationProfileSchema) } } },
           responses: { '201': json(ref('Location'), 'Registered'), '200': json(ref('Location'), 'Updated or unchanged'), '400': error('A field is not valid') },
         },

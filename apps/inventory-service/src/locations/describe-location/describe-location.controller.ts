@@ -1,9 +1,9 @@
-import { LOCATION_ID_PATTERN, locationProfileSchema } from '@app/contracts';
+import { locationProfileSchema } from '@app/contracts';
 import { Body, Controller, HttpStatus, Inject, Param, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { ApiError } from '../../http/api-error';
 import { parseRequest } from '../../http/parse-request';
+import { locationIdParam } from '../../http/url-params';
 import { DescribeLocation } from './describe-location.command';
 
 @Controller('v1/locations')
@@ -13,11 +13,7 @@ export class DescribeLocationController {
   /** `PUT /v1/locations/{locationId}`: 201 when registered, 200 when updated or unchanged. */
   @Put(':locationId')
   async describe(@Param('locationId') locationId: string, @Body() body: unknown, @Res() response: Response): Promise<void> {
-    if (!LOCATION_ID_PATTERN.test(locationId)) {
-      throw ApiError.badRequest('LOCATION.INVALID_ID', 'a location id is 1 to 100 letters, digits, ".", "_", ":" or "-"', [
-        { field: 'locationId', problem: `${JSON.stringify(locationId.slice(0, 120))} is not a valid location id` },
-      ]);
-    }
+    locationIdParam('locationId', locationId);
     const profile = parseRequest(locationProfileSchema, body, 'LOCATION.INVALID_PROFILE', 'location profile');
     const { created, location } = await this.commands.execute(new DescribeLocation(locationId, profile));
     response.status(created ? HttpStatus.CREATED : HttpStatus.OK).json(location);

@@ -1,4 +1,4 @@
-import { LOCATION_ID_PATTERN, SKU_PATTERN, SKU_RULE, skuPolicySchema } from '@app/contracts';
+import { LOCATION_ID_PATTERN, LOCATION_ID_RULE, SKU_PATTERN, SKU_RULE, skuPolicySchema } from '@app/contracts';
 import { Body, Controller, HttpStatus, Inject, Param, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
@@ -14,7 +14,7 @@ export class SetSkuPolicyController {
   @Put(':locationId/skus/:sku/policy')
   async setPolicy(@Param('locationId') locationId: string, @Param('sku') sku: string, @Body() body: unknown, @Res() response: Response): Promise<void> {
     const problems = [
-      ...(LOCATION_ID_PATTERN.test(locationId) ? [] : [{ field: 'locationId', problem: 'not a valid location id' }]),
+      ...(LOCATION_ID_PATTERN.test(locationId) ? [] : [{ field: 'locationId', problem: LOCATION_ID_RULE }]),
       ...(SKU_PATTERN.test(sku) ? [] : [{ field: 'sku', problem: SKU_RULE }]),
     ];
     if (problems.length > 0) throw ApiError.badRequest('SKU_POLICY.INVALID_PATH', 'the location id or SKU in the path is not valid', problems);

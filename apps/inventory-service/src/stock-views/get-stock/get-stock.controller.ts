@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Inject, Param, Query as QueryParam, Res } fro
 import { QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { ApiError } from '../../http/api-error';
-import { skuListParam, skuParam } from '../sku-params';
+import { skuListParam, skuParam } from '../../http/url-params';
 import { conditional, minPositionParam, viewBehindAnswer } from '../stock-view-position';
 import { GetStockOfSkus, ViewBehindError, type SkuStock } from './get-stock.query';
 

@@ -2,6 +2,7 @@ import { SqlReader } from '@app/event-store';
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
+import { locationIdParam } from '../../http/url-params';
 import { parseRequest } from '../../http/parse-request';
 import { SALES_VELOCITY_DAYS } from '../daily-sales.projection';
 import { SELECT_LOCATION_STOCK_PAGE, SELECT_LOW_STOCK, SELECT_NEGATIVE_STOCK } from '../stock-views.sql';
@@ -45,6 +46,7 @@ export class LocationStockController {
    */
   @Get('locations/:locationId/stock')
   async stockOfLocation(@Param('locationId') locationId: string, @Query() query: Record<string, string>, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) response: Response) {
+    locationIdParam('locationId', locationId);
     const { after, limit } = parseRequest(pageQuery, query, 'STOCK.INVALID_PAGE', 'page request');
     const position = await this.position(query);
     const rows = await this.reads.query<LocationStockRow>(SELECT_LOCATION_STOCK_PAGE, [locationId, after, limit, SALES_VELOCITY_DAYS]);

@@ -5,7 +5,7 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import { parseRequest } from '../../http/parse-request';
 import { ServiceConfig } from '../../config/service-config';
-import { skuParam } from '../sku-params';
+import { skuParam } from '../../http/url-params';
 import { conditional, minPositionParam, stockViewPosition } from '../stock-view-position';
 import { SELECT_PICKUP_CANDIDATES } from '../stock-views.sql';
 

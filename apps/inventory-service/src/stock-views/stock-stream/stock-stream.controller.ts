@@ -2,7 +2,7 @@ import { Controller, Inject, Query, Sse, type MessageEvent } from '@nestjs/commo
 import { QueryBus } from '@nestjs/cqrs';
 import { Observable, concat, concatMap, defer, from, map, mergeMap } from 'rxjs';
 import { ApiError } from '../../http/api-error';
-import { skuListParam } from '../sku-params';
+import { skuListParam } from '../../http/url-params';
 import { GetStockOfSkus } from '../get-stock/get-stock.query';
 import { StockChangeFeed } from './stock-change-feed.service';
 

@@ -1,5 +1,5 @@
-import { SKU_PATTERN, SKU_RULE } from '@app/contracts';
-import { ApiError } from '../http/api-error';
+import { LOCATION_ID_PATTERN, LOCATION_ID_RULE, SKU_PATTERN, SKU_RULE } from '@app/contracts';
+import { ApiError } from './api-error';
 
 /** A SKU from a URL, or a 400 naming the field and the rule. */
 export function skuParam(field: string, sku: string): string {
@@ -16,4 +16,12 @@ export function skuListParam(field: string, param: string | undefined): string[]
 
 function invalidSku(field: string, sku: string): ApiError {
   return ApiError.badRequest('STOCK.INVALID_SKU', SKU_RULE, [{ field, problem: `${JSON.stringify(sku.slice(0, 120))} is not a valid SKU` }]);
+}
+
+/** A location id from a URL, or a 400 naming the field and the rule. */
+export function locationIdParam(field: string, locationId: string): string {
+  if (!LOCATION_ID_PATTERN.test(locationId)) {
+    throw ApiError.badRequest('LOCATION.INVALID_ID', LOCATION_ID_RULE, [{ field, problem: `${JSON.stringify(locationId.slice(0, 120))} is not a valid location id` }]);
+  }
+  return locationId;
 }

@@ -1,7 +1,7 @@
 import { parseInboundMessage } from '@app/contracts';
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../http/api-error';
-import { skuListParam, skuParam } from './sku-params';
+import { ApiError } from './api-error';
+import { skuListParam, skuParam } from './url-params';
 
 describe('SKUs in URLs and in events: one rule', () => {
   it('takes a comma-separated list, trimmed and without repeats or blanks', () => {
