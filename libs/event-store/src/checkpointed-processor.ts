@@ -110,7 +110,7 @@ export class CheckpointedProcessor {
   }
 
   private async run(): Promise<void> {
-    let mayHaveEvents = true; // at start, after a full batch, after a poke or an error: no need to ask first
+    let mayHaveEvents = true; // at start, after a full batch or a poke: no need to ask first
     while (this.running) {
       let applied = 0;
       try {

@@ -162,10 +162,11 @@ export function decideOnlineOrder(command: OnlineOrderCommand, state: OnlineOrde
     }
     case 'ConfirmShipped':
     case 'ConfirmCollected': {
-      const fulfillment = findFulfillment(state, command.fulfillmentId);
+      // What cannot be true of the fulfillment is the caller's dead letter (feedbackRefusal); a repeat changes nothing.
+      if (feedbackRefusal(state, command.type === 'ConfirmShipped' ? 'shipped' : 'collected', command.fulfillmentId) !== null) return [];
+      const fulfillment = findFulfillment(state, command.fulfillmentId)!;
       // Shipped after a cancel raced the truck: the goods left all the same, so it is recorded.
-      if (!fulfillment || !(fulfillment.state === 'dispatched' || fulfillment.state === 'cancelled')) return [];
-      if (fulfillment.state === 'cancelled' && fulfillment.dispatchCommandId === null) return []; // never dispatched
+      if (fulfillment.state !== 'dispatched' && fulfillment.state !== 'cancelled') return [];
       const type = command.type === 'ConfirmShipped' ? 'FulfillmentShipped' : 'PickupCollected';
       return [{ type, data: { ...provenance, fulfillmentId: fulfillment.fulfillmentId } }];
     }
