@@ -59,12 +59,16 @@ SELECT stream_id, version FROM streams WHERE stream_id = ANY($1::text[])`;
 /**
  * The next events in global order after a checkpoint. Reads only below the oldest transaction still
  * in flight, so an event whose transaction commits late is never skipped: it is read once it commits.
+ * The order names the table's columns (`events.`): the select lists return `transaction_id::text AS
+ * transaction_id`, and a bare name in ORDER BY means an output column, so the log was sorted as text
+ * (transaction 10 before 9: a batch ending in 10 moved the checkpoint past 9's events, never read) and
+ * could not walk events_global_order_idx. test/global-order.int.spec.ts.
  */
 const AFTER_CHECKPOINT = `
 FROM events
 WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-ORDER BY transaction_id, global_position
+ORDER BY events.transaction_id, events.global_position
 LIMIT $3`;
 
 /** The same, without metadata and recording time (what projections read: see ProjectedEvent). */
@@ -79,7 +83,7 @@ export const SELECT_HEAD_CHECKPOINT = `
 SELECT transaction_id::text AS transaction_id, global_position
 FROM events
 WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-ORDER BY transaction_id DESC, global_position DESC
+ORDER BY events.transaction_id DESC, events.global_position DESC
 LIMIT 1`;
 
 export const SELECT_CHECKPOINT = `
