@@ -13,6 +13,7 @@ import {
 import { foldStockItem, stockItemDecider, stockItemStreamId, type StockItemCommand, type StockItemEvent, type StockItemState } from '@app/stock-domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRY_LOCK_PROCESSOR } from '../libs/event-store/src/event-store.sql';
+import { stockItemStateBytes } from '../apps/inventory-service/src/stock-movements/stock-item-persistence';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 let db: TestDatabase;
@@ -125,7 +126,7 @@ describe('a stream state cache', () => {
   it('skips reading a stream still at its cached version, re-reads one written elsewhere, and keeps nothing of a rolled-back transaction', async () => {
     const streamId = stockItemStreamId({ locationId: 'CACHE', sku: 'A' });
     await recordReceipts(streamId, 4, 1000);
-    const cache = new StreamStateCache<StockItemState>(10);
+    const cache = new StreamStateCache<StockItemState>(1024 * 1024, stockItemStateBytes);
 
     (await receiveThroughCache(cache, streamId, 0)).rememberCommitted(); // read from PostgreSQL, then cached at version 5
     expect(cache.get(streamId)?.version).toBe(5);

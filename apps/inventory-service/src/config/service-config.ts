@@ -37,7 +37,7 @@ const envSchema = z.object({
   KAFKA_PARTITIONS_CONCURRENTLY: positiveInt.default(4),
   KAFKA_SESSION_TIMEOUT_MS: number().int().min(6000, 'must be at least 6000 (the broker minimum)').default(10_000),
   SNAPSHOT_EVERY_EVENTS: positiveInt.default(100),
-  STOCK_ITEM_STATE_CACHE_ENTRIES: number().int().min(0).max(10_000_000).default(50_000),
+  STOCK_ITEM_STATE_CACHE_MB: number().min(0).max(65_536).default(128),
   PROJECTION_BATCH_SIZE: positiveInt.default(2000),
   PROJECTION_IDLE_MS: positiveInt.default(25),
   OUTBOX_BATCH_SIZE: positiveInt.default(500),
@@ -58,8 +58,8 @@ export abstract class ServiceConfig {
   declare http: { port: number; host: string; minPositionWaitMs: number; stockCacheEntries: number };
   declare database: { url: string; schema: string; poolSize: number };
   declare kafka: { brokers: string[]; clientId: string; groupId: string; topicPartitions: number; partitionsConcurrently: number; sessionTimeoutMs: number; topics: TopicNames };
-  /** stockItemStateCacheEntries: stock item states the ingestion path keeps in memory (0 = none). */
-  declare eventStore: { snapshotEveryEvents: number; stockItemStateCacheEntries: number };
+  /** stockItemStateCacheBytes: how much memory the ingestion path's cache of stock item states may take (0 = none). */
+  declare eventStore: { snapshotEveryEvents: number; stockItemStateCacheBytes: number };
   declare projections: { batchSize: number; idleMs: number };
   /** relay: whether this instance publishes the outbox (off: another instance does). */
   declare outbox: { batchSize: number; idleMs: number; relay: boolean };
@@ -96,7 +96,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       partitionsConcurrently: values.KAFKA_PARTITIONS_CONCURRENTLY,
       topics,
     },
-    eventStore: { snapshotEveryEvents: values.SNAPSHOT_EVERY_EVENTS, stockItemStateCacheEntries: values.STOCK_ITEM_STATE_CACHE_ENTRIES },
+    eventStore: { snapshotEveryEvents: values.SNAPSHOT_EVERY_EVENTS, stockItemStateCacheBytes: Math.floor(values.STOCK_ITEM_STATE_CACHE_MB * 1024 * 1024) },
     projections: { batchSize: values.PROJECTION_BATCH_SIZE, idleMs: values.PROJECTION_IDLE_MS },
     outbox: { batchSize: values.OUTBOX_BATCH_SIZE, idleMs: values.OUTBOX_IDLE_MS, relay: values.OUTBOX_RELAY === 'on' },
     fulfilment: {

@@ -13,7 +13,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ServiceConfig } from '../../config/service-config';
 import { inboundCorrelationId } from '../../logging/correlation';
 import { withLogContext } from '../../logging/log-context';
-import { stockItemsUnitOfWork } from '../stock-item-persistence';
+import { stockItemStateBytes, stockItemsUnitOfWork } from '../stock-item-persistence';
 import { headersForStorage } from '../../kafka/headers';
 import { enqueueOutboxMessages, type OutboxMessage } from '../../outbox/outbox';
 import { RecordInboundBatch, type InboundBatchOutcome, type InboundMessage } from './record-inbound-batch.command';
@@ -53,7 +53,7 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     @Inject(PostgresEventStore) private readonly store: PostgresEventStore,
     @Inject(ServiceConfig) private readonly config: ServiceConfig,
   ) {
-    this.stockItemStates = new StreamStateCache(config.eventStore.stockItemStateCacheEntries);
+    this.stockItemStates = new StreamStateCache(config.eventStore.stockItemStateCacheBytes, stockItemStateBytes);
   }
 
   /**
