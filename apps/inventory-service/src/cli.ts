@@ -3,7 +3,7 @@ import { ProgressBar } from '@app/console';
 import { LOCATION_ID_PATTERN, LOCATION_ID_RULE } from '@app/contracts';
 import { PostgresEventStore, TypeOrmTransactionRunner, rebuildReadModel, type RebuildableReadModel } from '@app/event-store';
 import { InvalidConfigurationError, loadServiceConfig } from './config/service-config';
-import { createDataSource } from './database/data-source';
+import { createDataSource, maintenanceLimits, migrateDatabase } from './database/data-source';
 import { ensureDatabaseAndSchema } from './database/ensure-database';
 import { replayDeadLetters, type ReplayFilter } from './dead-letters/replay-dead-letters';
 import { inspectStream, type StreamTarget } from './event-sourcing/inspect-stream';
@@ -111,14 +111,18 @@ async function posKey([subject, ...rest]: string[], action: 'issue' | 'revoke'):
   });
 }
 
-/** Open the service's database (migrated), run the work, close it. */
+/**
+ * Open the service's database (migrated), run the work, close it. Sessions have no statement
+ * timeout (a rebuild's statements over a large log may take longer than the service's
+ * DATABASE_STATEMENT_TIMEOUT_MS); lock and idle-in-transaction timeouts still apply.
+ */
 async function withDatabase<T>(work: (transactions: TypeOrmTransactionRunner) => Promise<T>): Promise<T> {
   const config = loadServiceConfig();
   await ensureDatabaseAndSchema(config.database.url, config.database.schema);
-  const dataSource = createDataSource(config);
+  await migrateDatabase(config.database);
+  const dataSource = createDataSource({ database: { ...config.database, sessionLimits: maintenanceLimits(config.database.sessionLimits) } }, 'inventory-cli');
   await dataSource.initialize();
   try {
-    await dataSource.runMigrations({ transaction: 'each' });
     return await work(new TypeOrmTransactionRunner(dataSource));
   } finally {
     await dataSource.destroy();

@@ -13,6 +13,23 @@ const number = () => z.coerce.number({ error: (issue) => (issue.code === 'invali
 const port = number().int().min(0).max(65535); // 0: any free port
 const positiveInt = number().int().positive();
 
+/**
+ * PostgreSQL's bounds on every session of the service (milliseconds, 0 = none): statement_timeout,
+ * idle_in_transaction_session_timeout and lock_timeout.
+ */
+export interface SessionLimits {
+  statementTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
+  lockTimeoutMs: number;
+}
+
+/**
+ * 30 s per statement (the service's longest, a projection batch or a page of a view, take well under
+ * a second), 60 s idle in a transaction (the service never waits on anything outside the database
+ * inside one), 10 s waiting for a lock (row locks are held for one short transaction).
+ */
+export const DEFAULT_SESSION_LIMITS: SessionLimits = { statementTimeoutMs: 30_000, idleInTransactionTimeoutMs: 60_000, lockTimeoutMs: 10_000 };
+
 const envSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -27,6 +44,10 @@ const envSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier, e.g. inventory')
     .default('inventory'),
   DATABASE_POOL_SIZE: positiveInt.default(10),
+  DATABASE_READ_POOL_SIZE: positiveInt.default(5),
+  DATABASE_STATEMENT_TIMEOUT_MS: number().int().min(0).default(DEFAULT_SESSION_LIMITS.statementTimeoutMs),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: number().int().min(0).default(DEFAULT_SESSION_LIMITS.idleInTransactionTimeoutMs),
+  DATABASE_LOCK_TIMEOUT_MS: number().int().min(0).default(DEFAULT_SESSION_LIMITS.lockTimeoutMs),
   KAFKA_BROKERS: z
     .string()
     .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'must be host:port[,host:port...], e.g. 127.0.0.1:9092')
@@ -56,7 +77,12 @@ const envSchema = z.object({
 export abstract class ServiceConfig {
   /** stockCacheEntries: SKU answers kept per instance until the view changes them (0: no cache). */
   declare http: { port: number; host: string; minPositionWaitMs: number; stockCacheEntries: number };
-  declare database: { url: string; schema: string; poolSize: number };
+  /**
+   * poolSize: connections for ingestion, projections, the relay and the other background work;
+   * readPoolSize: a pool of its own for HTTP reads, so a read storm cannot starve ingestion.
+   * sessionLimits: set on every connection of both (0 = no limit).
+   */
+  declare database: { url: string; schema: string; poolSize: number; readPoolSize: number; sessionLimits: SessionLimits };
   declare kafka: { brokers: string[]; clientId: string; groupId: string; topicPartitions: number; partitionsConcurrently: number; sessionTimeoutMs: number; topics: TopicNames };
   /** stockItemStateCacheBytes: how much memory the ingestion path's cache of stock item states may take (0 = none). */
   declare eventStore: { snapshotEveryEvents: number; stockItemStateCacheBytes: number };
@@ -86,7 +112,17 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
   const topics = topicNamesFromEnv(values);
   return {
     http: { port: values.PORT, host: values.HOST, minPositionWaitMs: values.MIN_POSITION_WAIT_MS, stockCacheEntries: values.STOCK_CACHE_ENTRIES },
-    database: { url: values.DATABASE_URL, schema: values.DATABASE_SCHEMA, poolSize: values.DATABASE_POOL_SIZE },
+    database: {
+      url: values.DATABASE_URL,
+      schema: values.DATABASE_SCHEMA,
+      poolSize: values.DATABASE_POOL_SIZE,
+      readPoolSize: values.DATABASE_READ_POOL_SIZE,
+      sessionLimits: {
+        statementTimeoutMs: values.DATABASE_STATEMENT_TIMEOUT_MS,
+        idleInTransactionTimeoutMs: values.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+        lockTimeoutMs: values.DATABASE_LOCK_TIMEOUT_MS,
+      },
+    },
     kafka: {
       brokers: values.KAFKA_BROKERS.split(','),
       clientId: values.KAFKA_CLIENT_ID,

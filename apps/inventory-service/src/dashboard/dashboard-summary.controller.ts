@@ -6,6 +6,7 @@ import { STOCK_LEVELS_PROJECTION } from '../stock-views/stock-levels.projection'
 import { SELECT_LOW_STOCK, SELECT_NEGATIVE_STOCK } from '../stock-views/stock-views.sql';
 import { SELECT_RECENT_OUTBOX_MESSAGES } from './dashboard.sql';
 import { EventRateSampler } from './event-rate.sampler';
+import { HttpReads } from '../database/http-reads';
 
 const RECENT_COMMANDS = 20;
 const TOP_ALERTS = 10;
@@ -30,7 +31,7 @@ export interface DashboardSummary {
 @Controller('v1/dashboard')
 export class DashboardSummaryController {
   constructor(
-    @Inject(SqlReader) private readonly reads: SqlReader,
+    @Inject(HttpReads) private readonly reads: SqlReader,
     @Inject(ConsumerLagService) private readonly consumerLag: ConsumerLagService,
     @Inject(EventRateSampler) private readonly eventRate: EventRateSampler,
     @Inject(ServiceConfig) private readonly config: ServiceConfig,

@@ -1,6 +1,6 @@
 import { CreateEventStore1763800000000 } from '@app/event-store';
 import { DataSource } from 'typeorm';
-import type { ServiceConfig } from '../config/service-config';
+import { DEFAULT_SESSION_LIMITS, type SessionLimits } from '../config/service-config';
 import { CreateIngestionAndViews1763800001000 } from './migrations/1763800001000-create-ingestion-and-views';
 import { CreateLocations1763800002000 } from './migrations/1763800002000-create-locations';
 import { CreatePosApiKeys1763800003000 } from './migrations/1763800003000-create-pos-api-keys';
@@ -26,8 +26,39 @@ export const MIGRATIONS = [
   KeepStockUpdatesOnTheirPage1763800010000,
 ];
 
-/** The service's DataSource: schema only through migrations, all tables in the configured schema. */
-export function createDataSource(config: Pick<ServiceConfig, 'database'>): DataSource {
+/** What a DataSource is opened with: the service's settings, or a test's or tool's own (session limits then default). */
+export interface DatabaseSettings {
+  url: string;
+  schema: string;
+  poolSize: number;
+  sessionLimits?: SessionLimits;
+}
+
+/**
+ * Limits for migrations and the operator CLI: no statement timeout (a migration or a rebuild over a
+ * large log may take minutes), the same bounds on waiting for a lock (a migration queued behind a
+ * running transaction would block every later reader of its table) and on idling in a transaction.
+ */
+export function maintenanceLimits(limits: SessionLimits = DEFAULT_SESSION_LIMITS): SessionLimits {
+  return { ...limits, statementTimeoutMs: 0 };
+}
+
+/** The startup options of every session: its schema and PostgreSQL's bounds on it. */
+export function sessionOptions(schema: string, limits: SessionLimits = DEFAULT_SESSION_LIMITS): string {
+  return [
+    `-c search_path=${schema}`,
+    `-c statement_timeout=${limits.statementTimeoutMs}`,
+    `-c idle_in_transaction_session_timeout=${limits.idleInTransactionTimeoutMs}`,
+    `-c lock_timeout=${limits.lockTimeoutMs}`,
+  ].join(' ');
+}
+
+/**
+ * The service's DataSource: schema only through migrations, all tables in the configured schema,
+ * every session bounded (statement, idle-in-transaction and lock timeouts). `applicationName` tells
+ * the pools apart in pg_stat_activity.
+ */
+export function createDataSource(config: { database: DatabaseSettings }, applicationName = 'inventory-service'): DataSource {
   return new DataSource({
     type: 'postgres',
     url: config.database.url,
@@ -39,8 +70,19 @@ export function createDataSource(config: Pick<ServiceConfig, 'database'>): DataS
     logging: ['error', 'migration'],
     extra: {
       max: config.database.poolSize,
-      options: `-c search_path=${config.database.schema}`,
-      application_name: 'inventory-service',
+      options: sessionOptions(config.database.schema, config.database.sessionLimits),
+      application_name: applicationName,
     },
   });
+}
+
+/** Run the migrations on a DataSource of their own, with maintenance limits (no statement timeout), then close it. */
+export async function migrateDatabase(database: DatabaseSettings): Promise<void> {
+  const dataSource = createDataSource({ database: { ...database, poolSize: 2, sessionLimits: maintenanceLimits(database.sessionLimits) } }, 'inventory-service-migrations');
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await dataSource.destroy();
+  }
 }

@@ -4,10 +4,11 @@ import { DataSource } from 'typeorm';
 import { ServiceConfig } from '../config/service-config';
 import { LocationsProjection } from '../locations/locations.projection';
 import { SkuPoliciesProjection } from '../sku-policies/sku-policies.projection';
-import { createDataSource } from './data-source';
+import { createDataSource, migrateDatabase } from './data-source';
+import { HttpReadPool, HttpReads } from './http-reads';
 import { ensureDatabaseAndSchema } from './ensure-database';
 
-/** PostgreSQL: the DataSource (migrated at start-up), transactions, reads and the event store. */
+/** PostgreSQL: the DataSource (migrated at start-up), transactions, background reads, the HTTP read pool and the event store. */
 @Global()
 @Module({
   providers: [
@@ -16,23 +17,29 @@ import { ensureDatabaseAndSchema } from './ensure-database';
       inject: [ServiceConfig],
       useFactory: async (config: ServiceConfig) => {
         await ensureDatabaseAndSchema(config.database.url, config.database.schema);
+        await migrateDatabase(config.database); // without a statement timeout: see maintenanceLimits
         const dataSource = createDataSource(config);
         await dataSource.initialize();
-        await dataSource.runMigrations({ transaction: 'each' });
         return dataSource;
       },
     },
+    // HTTP reads: a pool of their own (opened once the schema is migrated).
+    { provide: HttpReads, inject: [ServiceConfig, DataSource], useFactory: (config: ServiceConfig) => HttpReadPool.open(config) },
     { provide: TransactionRunner, inject: [DataSource], useFactory: (ds: DataSource) => new TypeOrmTransactionRunner(ds) },
     { provide: SqlReader, inject: [DataSource], useFactory: (ds: DataSource) => new TypeOrmSqlReader(ds) },
     // Inline projections run inside every append's transaction.
     { provide: PostgresEventStore, useValue: new PostgresEventStore([new LocationsProjection(), new SkuPoliciesProjection()]) },
   ],
-  exports: [DataSource, TransactionRunner, SqlReader, PostgresEventStore],
+  exports: [DataSource, TransactionRunner, SqlReader, HttpReads, PostgresEventStore],
 })
 export class DatabaseModule implements OnApplicationShutdown {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(HttpReads) private readonly httpReads: HttpReadPool,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.httpReads.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }

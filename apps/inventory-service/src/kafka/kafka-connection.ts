@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, Partitioners, logLevel, type Admin, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type Producer, type ProducerConfig } from 'kafkajs';
 import { ServiceConfig } from '../config/service-config';
 
 /**
@@ -26,14 +26,23 @@ export class KafkaConnection implements OnApplicationShutdown {
     });
   }
 
+  /**
+   * A new producer (not connected) with the house settings, `overrides` on top: for a user that must
+   * own its producer's life (the outbox relay closes its own to fence a send it gave up on).
+   */
+  createProducer(overrides: ProducerConfig = {}): Producer {
+    return this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner, // Java-compatible murmur2: same partitions as other clients
+      ...overrides,
+    });
+  }
+
   producer(): Promise<Producer> {
     this.producerReady ??= (async () => {
-      const producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner, // Java-compatible murmur2: same partitions as other clients
-      });
+      const producer = this.createProducer();
       await producer.connect();
       return producer;
     })();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SqlReader, TransactionRunner } from '@app/event-store';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import type { Producer } from 'kafkajs';
 import { ServiceConfig } from '../config/service-config';
 import { KafkaConnection } from '../kafka/kafka-connection';
 import { headersForKafka, type StoredHeaders } from '../kafka/headers';
@@ -10,6 +11,7 @@ import {
   COUNT_UNPUBLISHED,
   MARK_PUBLISHED,
   RECORD_RELAY_INSTANCE,
+  RENEW_RELAY_LEASE,
   SELECT_UNPUBLISHED,
   SELECT_UNPUBLISHED_TOPICS,
   TAKE_RELAY_LEASE,
@@ -33,11 +35,34 @@ interface OutboxRow {
 
 
 /**
- * Publishes the outbox to Kafka in id order and marks what was sent, one batch per transaction,
- * one relay at a time (the lease row names it). Exactly once: a relay that cannot be sure what was
- * sent before (its process is new, another instance relayed last, or its last send failed) first
- * reads the tails of the topics it is about to write for this database's outbox ids and marks those
- * as published. So a crash between the send and the commit does not send those messages again.
+ * Publishes the outbox to Kafka in id order and marks what was sent, one relay at a time (the lease
+ * row names it). No transaction is open while a batch is on its way to Kafka: every reader of the
+ * event log reads only below the oldest running transaction, so one held across a slow or retried
+ * send would stop every projection and change feed. A batch takes three steps:
+ *
+ * 1. a short transaction takes the lease (renewing it) and reads the batch;
+ * 2. the batch is sent outside any transaction, while the lease is renewed every second in
+ *    statements of their own (RENEW_RELAY_LEASE);
+ * 3. a short transaction renews the lease once more and, if it is still this instance's, marks the
+ *    batch published.
+ *
+ * Exactly once. A relay that cannot be sure what was sent before (its process is new, another
+ * instance relayed last, or a send of its own failed or was abandoned) first reads the tails of the
+ * topics it is about to write for this database's outbox ids and marks those as published
+ * (takeOverCarefully). So a crash between a send and its mark does not send those messages again.
+ *
+ * Why a lease taken over during a slow send cannot send a batch twice: another instance takes the
+ * lease only once it has not been renewed for RELAY_LEASE_LAPSES_MS (5 s, by the database's clock),
+ * and reads the tails only after that. While our send is in flight we renew the lease every second,
+ * so as long as we reach the database the lease does not lapse, however long Kafka takes, and no one
+ * else sends. If we cannot renew it for RELAY_FENCE_MS (3 s, by our monotonic clock, counted from
+ * before the renewal that succeeded last, so never later than the database's count), we give up the
+ * send before the lease can lapse: the relay's producer is closed, and it has no retries of its own
+ * (kafkajs would reconnect and send again after a close), so nothing of the batch leaves this process
+ * afterwards. What had already reached the broker is appended within the 2 s that remain, before
+ * anyone reads the tails. The batch stays unmarked, and the next relay (this one, or another once the
+ * lease lapsed) finds those messages in the tails instead of sending them again. The argument assumes
+ * a request on the wire reaches the broker within those 2 s.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -47,6 +72,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private certain = false;
   private running = false;
   private loop: Promise<void> | null = null;
+  /** The relay's own producer: closing it fences a send given up on (see the class comment). */
+  private producer: Promise<Producer> | null = null;
 
   constructor(
     @Inject(TransactionRunner) private readonly transactions: TransactionRunner,
@@ -67,41 +94,124 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
     await this.loop;
+    await this.closeProducer();
   }
 
   /** Publish one batch; resolves to how many messages were sent (0 when another instance holds the lease). */
   async publishNextBatch(): Promise<number> {
     if (!this.certain && !(await this.takeOverCarefully())) return 0;
-    const producer = await this.kafka.producer();
-    const sent = await this.transactions.inTransaction(async (sql) => {
-      const [lease] = await sql.query<Lease>(TAKE_RELAY_LEASE);
-      if (!lease) return 0; // another instance is relaying right now
+    const renewedAt = performance.now(); // before the lease is renewed: never later than the database's clock says
+    const batch = await this.transactions.inTransaction(async (sql) => {
+      const [lease] = await sql.query<Lease>(TAKE_RELAY_LEASE, [RELAY_LEASE_LAPSES_MS]);
+      if (!lease) return null; // another instance is looking at the lease right now
       if (lease.relay_instance !== this.instanceId) {
         this.certain = false; // another instance took over since: check again before sending anything
-        return 0;
+        return null;
       }
-      if (lease.renew_due) await sql.query(RECORD_RELAY_INSTANCE, [this.instanceId]);
       const rows = await sql.query<OutboxRow>(SELECT_UNPUBLISHED, [this.config.outbox.batchSize]);
-      if (rows.length === 0) return 0;
-      const byTopic = new Map<string, OutboxRow[]>();
-      for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
-      this.certain = false; // from here until the commit, what Kafka holds is unknown if anything fails
-      await producer.sendBatch({
+      if (rows.length > 0 || lease.renew_due) await sql.query(RECORD_RELAY_INSTANCE, [this.instanceId]);
+      return { origin: lease.origin, rows };
+    });
+    if (!batch || batch.rows.length === 0) return 0;
+    const { origin, rows } = batch;
+    const byTopic = new Map<string, OutboxRow[]>();
+    for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+    this.certain = false; // from here until the mark, what Kafka holds is unknown if anything fails
+    const producer = await this.connectedProducer();
+    await this.sendHoldingLease(renewedAt, () =>
+      producer.sendBatch({
         acks: -1,
         topicMessages: [...byTopic].map(([topic, messages]) => ({
           topic,
           messages: messages.map((m) => ({
             key: m.message_key,
             value: m.message_value,
-            headers: { ...headersForKafka(m.headers), [OUTBOX_HEADERS.id]: m.id, [OUTBOX_HEADERS.origin]: lease.origin },
+            headers: { ...headersForKafka(m.headers), [OUTBOX_HEADERS.id]: m.id, [OUTBOX_HEADERS.origin]: origin },
           })),
         })),
-      });
+      }),
+    );
+    const marked = await this.transactions.inTransaction(async (sql) => {
+      const renewed = await sql.query(RENEW_RELAY_LEASE, [this.instanceId]);
+      if (renewed.length === 0) return false; // the lease lapsed: the next relay finds this batch in the tails
       await sql.query(MARK_PUBLISHED, [rows.map((row) => row.id)]);
-      return rows.length;
+      return true;
     });
-    this.certain = true;
-    return sent;
+    this.certain = marked;
+    return marked ? rows.length : 0;
+  }
+
+  /**
+   * Run a send while renewing the lease every second; give the send up (close the producer, reject)
+   * if the lease could not be renewed for RELAY_FENCE_MS, or another instance holds it. A failed send
+   * closes the producer too, so no request of it is still queued when the tails are read.
+   */
+  private async sendHoldingLease(renewedAt: number, send: () => Promise<unknown>): Promise<void> {
+    let lastRenewal = renewedAt;
+    let lost = false;
+    let done = false;
+    const renewals = (async () => {
+      while (!done) {
+        await delay(LEASE_RENEWAL_MS);
+        if (done) return;
+        const startedAt = performance.now();
+        try {
+          const renewed = await this.reads.query(RENEW_RELAY_LEASE, [this.instanceId]);
+          if (renewed.length > 0) lastRenewal = startedAt;
+          else lost = true;
+        } catch (error) {
+          this.logger.warn(`could not renew the outbox relay lease during a send: ${(error as Error).message}`);
+        }
+      }
+    })();
+    let watch: NodeJS.Timeout | undefined;
+    const fenced = new Promise<never>((_, reject) => {
+      watch = setInterval(() => {
+        const unrenewedMs = performance.now() - lastRenewal;
+        if (lost || unrenewedMs > RELAY_FENCE_MS) {
+          reject(
+            new Error(
+              lost
+                ? 'another instance holds the outbox relay lease: send abandoned and producer closed; the next relay finds what arrived in the tails'
+                : `outbox relay lease not renewed for ${Math.round(unrenewedMs)} ms during a send (limit ${RELAY_FENCE_MS} ms): send abandoned and producer closed before the lease lapses`,
+            ),
+          );
+        }
+      }, FENCE_CHECK_MS);
+    });
+    const sending = send();
+    try {
+      await Promise.race([sending, fenced]);
+    } catch (error) {
+      sending.catch(() => undefined); // an abandoned send's own failure is of no further interest
+      await this.closeProducer();
+      throw error;
+    } finally {
+      done = true;
+      clearInterval(watch);
+      void renewals; // not awaited: with the database out of reach, a renewal may hang for a while
+    }
+  }
+
+  private connectedProducer(): Promise<Producer> {
+    this.producer ??= (async () => {
+      // No retries inside kafkajs: after a close it would reconnect and send again. A failed send is
+      // retried by the loop, after the tails were read (idempotence needs retries, so it is off).
+      const producer = this.kafka.createProducer({ idempotent: false, retry: { retries: 0 } });
+      await producer.connect();
+      return producer;
+    })();
+    const pending = this.producer;
+    pending.catch(() => {
+      if (this.producer === pending) this.producer = null;
+    });
+    return pending;
+  }
+
+  private async closeProducer(): Promise<void> {
+    const pending = this.producer;
+    this.producer = null;
+    if (pending) await (await pending.catch(() => null))?.disconnect().catch(() => undefined);
   }
 
   /**
@@ -112,7 +222,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    */
   private async takeOverCarefully(): Promise<boolean> {
     const claim = await this.transactions.inTransaction(async (sql) => {
-      const [lease] = await sql.query<Lease>(TAKE_RELAY_LEASE);
+      const [lease] = await sql.query<Lease>(TAKE_RELAY_LEASE, [RELAY_LEASE_LAPSES_MS]);
       if (!lease) return null;
       // Another live relay renews its lease every second: leave it be until it lapses.
       if (lease.relay_instance !== null && lease.relay_instance !== this.instanceId && !lease.expired) return null;
@@ -128,7 +238,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       for (const headers of tails) if (headers[OUTBOX_HEADERS.origin] === claim.origin && headers[OUTBOX_HEADERS.id]) ids.push(headers[OUTBOX_HEADERS.id]!);
     }
     const confirmed = await this.transactions.inTransaction(async (sql) => {
-      const [lease] = await sql.query<Lease>(TAKE_RELAY_LEASE);
+      const [lease] = await sql.query<Lease>(TAKE_RELAY_LEASE, [RELAY_LEASE_LAPSES_MS]);
       if (!lease || lease.relay_instance !== this.instanceId) return false; // taken over meanwhile
       if (ids.length > 0) {
         const marked = await sql.query<{ id: string }>(MARK_PUBLISHED, [ids]);
@@ -177,7 +287,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 }
 
-/** How often an idle relay still opens a batch: the lease it holds is renewed once it is a second old. */
+/** How often an idle relay still opens a batch, and a sending one renews its lease: it is renewed once it is a second old. */
 const LEASE_RENEWAL_MS = 1000;
+/** Another instance takes the lease over once it has not been renewed for this long (database clock). */
+export const RELAY_LEASE_LAPSES_MS = 5000;
+/** A send is given up once the lease could not be renewed for this long, 2 s before it can lapse. */
+export const RELAY_FENCE_MS = 3000;
+const FENCE_CHECK_MS = 100;
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -7,13 +7,22 @@ FROM unnest($1::text[], $2::bytea[], $3::bytea[], $4::text[]) AS m(topic, messag
 /**
  * The relay's lease: one relay at a time, so messages leave in outbox order. SKIP LOCKED: an
  * instance that finds it taken does nothing this round. The relay named in it renews it at least
- * every second; another instance takes over only once it is 5 seconds old.
+ * every second, also while a send is in flight; another instance takes over only once it has not
+ * been renewed for $1 milliseconds (RELAY_LEASE_LAPSES_MS). Short transactions only: none is open
+ * across a send to Kafka.
  */
 export const TAKE_RELAY_LEASE = `
 SELECT origin::text AS origin, relay_instance,
        updated_at < now() - interval '1 second' AS renew_due,
-       updated_at < now() - interval '5 seconds' AS expired
+       updated_at < now() - $1::int * interval '1 millisecond' AS expired
 FROM outbox_relay_state WHERE id = 1 FOR UPDATE SKIP LOCKED`;
+
+/**
+ * Renew the lease if this instance ($1) still holds it, in one statement (its own short
+ * transaction): resolves to a row when renewed, to none when another instance holds it, and waits
+ * for a moment if another instance is looking at the lease row (it holds it only for a statement or two).
+ */
+export const RENEW_RELAY_LEASE = `UPDATE outbox_relay_state SET updated_at = now() WHERE id = 1 AND relay_instance = $1 RETURNING relay_instance`;
 
 /** Name this instance the relay (or renew its lease). */
 export const RECORD_RELAY_INSTANCE = `UPDATE outbox_relay_state SET relay_instance = $1, updated_at = now() WHERE id = 1`;

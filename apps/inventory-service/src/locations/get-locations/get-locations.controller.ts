@@ -4,12 +4,13 @@ import { ApiError } from '../../http/api-error';
 import { locationIdParam } from '../../http/url-params';
 import { locationViewOf, type LocationRow, type LocationView } from '../location-view';
 import { SELECT_LOCATION, SELECT_LOCATIONS_PAGE } from '../locations.sql';
+import { HttpReads } from '../../database/http-reads';
 
 const MAX_PAGE = 500;
 
 @Controller('v1/locations')
 export class GetLocationsController {
-  constructor(@Inject(SqlReader) private readonly reads: SqlReader) {}
+  constructor(@Inject(HttpReads) private readonly reads: SqlReader) {}
 
   /** `GET /v1/locations?after=&limit=`: locations in id order, a page at a time. */
   @Get()

@@ -4,11 +4,12 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { upcastOnlineOrderEvent } from '../smart-logistics-persistence';
 import { GetOrderFulfillment, type OrderFulfillmentView } from './get-order-fulfillment.query';
+import { HttpReads } from '../../database/http-reads';
 
 @QueryHandler(GetOrderFulfillment)
 export class GetOrderFulfillmentHandler implements IQueryHandler<GetOrderFulfillment, OrderFulfillmentView | null> {
   constructor(
-    @Inject(SqlReader) private readonly reads: SqlReader,
+    @Inject(HttpReads) private readonly reads: SqlReader,
     @Inject(PostgresEventStore) private readonly store: PostgresEventStore,
   ) {}
 

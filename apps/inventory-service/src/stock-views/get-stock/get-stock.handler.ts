@@ -7,6 +7,7 @@ import { SELECT_STOCK_OF_SKUS } from '../stock-views.sql';
 import { GetStockOfSkus, ViewBehindError, type LocationStock, type SkuStock } from './get-stock.query';
 import { ServiceConfig } from '../../config/service-config';
 import { StockReadCache } from './stock-read-cache.service';
+import { HttpReads } from '../../database/http-reads';
 
 /** SELECT_STOCK_OF_SKUS: the checkpoint row (sku null), then one row per SKU and location. */
 type Row =
@@ -17,7 +18,7 @@ type Row =
 @QueryHandler(GetStockOfSkus)
 export class GetStockOfSkusHandler implements IQueryHandler<GetStockOfSkus, SkuStock[]> {
   constructor(
-    @Inject(SqlReader) private readonly reads: SqlReader,
+    @Inject(HttpReads) private readonly reads: SqlReader,
     @Inject(ServiceConfig) private readonly config: ServiceConfig,
     @Inject(StockReadCache) private readonly cache: StockReadCache,
   ) {}

@@ -9,6 +9,7 @@ import { SELECT_LOCATION_STOCK_PAGE, SELECT_LOW_STOCK, SELECT_NEGATIVE_STOCK } f
 import { daysOfCover } from '@app/stock-domain';
 import { ServiceConfig } from '../../config/service-config';
 import { conditional, minPositionParam, stockViewPosition } from '../stock-view-position';
+import { HttpReads } from '../../database/http-reads';
 
 const pageQuery = z.object({
   after: z.string().max(100).default(''),
@@ -32,7 +33,7 @@ interface LocationStockRow {
 @Controller('v1')
 export class LocationStockController {
   constructor(
-    @Inject(SqlReader) private readonly reads: SqlReader,
+    @Inject(HttpReads) private readonly reads: SqlReader,
     @Inject(ServiceConfig) private readonly config: ServiceConfig,
   ) {}
 

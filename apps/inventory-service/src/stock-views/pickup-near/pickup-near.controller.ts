@@ -8,6 +8,7 @@ import { ServiceConfig } from '../../config/service-config';
 import { skuParam } from '../../http/url-params';
 import { conditional, minPositionParam, stockViewPosition } from '../stock-view-position';
 import { SELECT_PICKUP_CANDIDATES } from '../stock-views.sql';
+import { HttpReads } from '../../database/http-reads';
 
 const pickupQuery = z.object({
   lat: z.coerce.number().min(-90).max(90),
@@ -22,7 +23,7 @@ const pickupQuery = z.object({
 @Controller('v1/stock')
 export class PickupNearController {
   constructor(
-    @Inject(SqlReader) private readonly reads: SqlReader,
+    @Inject(HttpReads) private readonly reads: SqlReader,
     @Inject(ServiceConfig) private readonly config: ServiceConfig,
   ) {}
 
