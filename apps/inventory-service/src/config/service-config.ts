@@ -41,6 +41,7 @@ const envSchema = z.object({
   PROJECTION_BATCH_SIZE: positiveInt.default(2000),
   PROJECTION_IDLE_MS: positiveInt.default(25),
   PROJECTION_RETRY_MAX_MS: number().int().min(25, 'must be at least 25 (the first retry delay)').default(30_000),
+  INGESTION_TRANSIENT_RETRY_MS: number().int().min(0).max(600_000).default(8_000),
   OUTBOX_BATCH_SIZE: positiveInt.default(500),
   OUTBOX_IDLE_MS: positiveInt.default(50),
   OUTBOX_RELAY: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
@@ -63,6 +64,8 @@ export abstract class ServiceConfig {
   declare eventStore: { snapshotEveryEvents: number; stockItemStateCacheEntries: number };
   /** retryMaxMs: a failing batch is retried after 25 ms, doubling up to this. */
   declare projections: { batchSize: number; idleMs: number; retryMaxMs: number };
+  /** transientRetryMs: how long one inbound batch is retried on a transient database fault before it fails to kafkajs (which retries it again). */
+  declare ingestion: { transientRetryMs: number };
   /** relay: whether this instance publishes the outbox (off: another instance does). */
   declare outbox: { batchSize: number; idleMs: number; relay: boolean };
   declare fulfilment: { pickupHoldMs: number; pickupHoldSweepMs: number; leadTimeDays: number; coverDays: number };
@@ -100,6 +103,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
     },
     eventStore: { snapshotEveryEvents: values.SNAPSHOT_EVERY_EVENTS, stockItemStateCacheEntries: values.STOCK_ITEM_STATE_CACHE_ENTRIES },
     projections: { batchSize: values.PROJECTION_BATCH_SIZE, idleMs: values.PROJECTION_IDLE_MS, retryMaxMs: values.PROJECTION_RETRY_MAX_MS },
+    ingestion: { transientRetryMs: values.INGESTION_TRANSIENT_RETRY_MS },
     outbox: { batchSize: values.OUTBOX_BATCH_SIZE, idleMs: values.OUTBOX_IDLE_MS, relay: values.OUTBOX_RELAY === 'on' },
     fulfilment: {
       pickupHoldMs: values.PICKUP_HOLD_HOURS * 60 * 60 * 1000,
