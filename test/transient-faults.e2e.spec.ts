@@ -59,7 +59,7 @@ describe('a transient fault while one event is applied', () => {
     await sendJson(producer, topicEnv.TOPIC_STOCK_MOVEMENTS!, [
       { key: 'W1', value: { eventId: 'tr-receipt', type: 'StockReceived', occurredAt: now(), locationId: 'W1', lines: [{ sku: SKU, quantity: 10 }] } },
     ]);
-    await eventually(async () => expect((await (await fetch(`${service.baseUrl}/v1/stock/${SKU}`)).json()).onHand).toBe(10));
+    await eventually(async () => expect(((await (await fetch(`${service.baseUrl}/v1/stock/${SKU}`)).json()) as { onHand: number }).onHand).toBe(10));
     await sendJson(producer, topicEnv.TOPIC_ONLINE_ORDERS!, [
       {
         key: 'O-TR-1',
