@@ -23,6 +23,15 @@ export const PROCESSOR_TRANSIENT_STALL_AFTER_MS = 10_000;
 /** onError hears each distinct error at most once in this long. */
 export const PROCESSOR_ERROR_LOG_EVERY_MS = 60_000;
 
+/** Another processor of the same projection moved the checkpoint while this one applied its batch (which rolled back). */
+export class CheckpointMovedError extends Error {
+  readonly code = 'EVENT_STORE.CHECKPOINT_MOVED';
+  constructor(projection: string) {
+    super(`the ${projection} checkpoint moved while this batch was applied (another processor ran it): batch rolled back`);
+    this.name = 'CheckpointMovedError';
+  }
+}
+
 /** What onError is told with each error it hears. */
 export interface ProcessorFailure {
   projection: string;
@@ -153,7 +162,7 @@ export class CheckpointedProcessor {
       after.transactionId,
       after.globalPosition,
     ]);
-    if (!moved?.advanced) throw new Error(`the ${this.projection.name} checkpoint moved while this batch was applied (another processor ran it): batch rolled back`);
+    if (!moved?.advanced) throw new CheckpointMovedError(this.projection.name);
     this.lastCheckpoint = checkpoint;
     return events.length;
   }
@@ -212,7 +221,7 @@ export class CheckpointedProcessor {
   /** Count the failure, record the stall in PostgreSQL, tell onError if due; resolves to the backoff delay. */
   private async failed(error: unknown): Promise<number> {
     const now = Date.now();
-    const transient = isTransientDatabaseFault(error);
+    const transient = isTransientDatabaseFault(error) || error instanceof CheckpointMovedError; // a race, not a fault of the batch
     const message = error instanceof Error ? error.message : String(error);
     const failing = (this.failing ??= { since: new Date(now), attempts: 0, lastError: message, onlyTransient: true });
     failing.attempts += 1;
@@ -225,6 +234,7 @@ export class CheckpointedProcessor {
     const retryInMs = Math.min(max, first * 2 ** Math.min(failing.attempts - 1, 30));
     const seen = this.reported.get(message);
     if (!seen || now - seen.at >= (this.options.errorLogEveryMs ?? PROCESSOR_ERROR_LOG_EVERY_MS)) {
+      if (!seen && this.reported.size >= 100) this.reported.clear(); // messages that carry ever-new details: keep memory bounded
       this.reported.set(message, { at: now, unreported: 0 });
       this.options.onError?.(error, { projection: this.projection.name, attempts: failing.attempts, unreported: seen?.unreported ?? 0, stalled, transient, retryInMs });
     } else {
