@@ -116,6 +116,11 @@ describe('a failing batch: backoff, stall, recovery', () => {
       await eventually(async () => expect(processor.stall).not.toBeNull(), { timeoutMs: 5_000 });
       expect(Date.now() - processor.stall!.since.getTime()).toBeGreaterThanOrEqual(300);
       await eventually(async () => expect(await recordedStall('persistent')).toMatchObject({ lastError: 'injected failover' }), { timeoutMs: 5_000 });
+      // Said twice in all: when it first failed, and when it became a stall.
+      expect(heard.map((h) => [h.error, h.failure.transient, h.failure.stalled])).toEqual([
+        ['injected failover', true, false],
+        ['injected failover', true, true],
+      ]);
       await db.reads.query('DROP TRIGGER probe_fault ON probe_rows');
       await eventually(async () => expect(await rowsOf('persistent')).toBeGreaterThan(0), { timeoutMs: 5_000 });
       await eventually(async () => expect(processor.stall).toBeNull(), { timeoutMs: 5_000 });

@@ -61,7 +61,8 @@ export interface ProcessorOptions {
   idleDelayMs: number;
   /**
    * A batch failed (its transaction rolled back; it is tried again after a backoff). Told each
-   * distinct error (by message) at most once every `errorLogEveryMs`, with how often it recurred.
+   * distinct error (by message, and whether it is a stall yet) at most once every `errorLogEveryMs`,
+   * with how often it recurred.
    */
   onError?: (error: unknown, failure: ProcessorFailure) => void;
   /** The first batch that succeeded after failures. */
@@ -232,10 +233,11 @@ export class CheckpointedProcessor {
     const first = this.options.retryFirstDelayMs ?? PROCESSOR_RETRY_FIRST_DELAY_MS;
     const max = this.options.retryMaxDelayMs ?? PROCESSOR_RETRY_MAX_DELAY_MS;
     const retryInMs = Math.min(max, first * 2 ** Math.min(failing.attempts - 1, 30));
-    const seen = this.reported.get(message);
+    const key = `${stalled ? 'stalled' : 'retrying'}|${message}`; // a transient fault that becomes a stall is said again, as one
+    const seen = this.reported.get(key);
     if (!seen || now - seen.at >= (this.options.errorLogEveryMs ?? PROCESSOR_ERROR_LOG_EVERY_MS)) {
       if (!seen && this.reported.size >= 100) this.reported.clear(); // messages that carry ever-new details: keep memory bounded
-      this.reported.set(message, { at: now, unreported: 0 });
+      this.reported.set(key, { at: now, unreported: 0 });
       this.options.onError?.(error, { projection: this.projection.name, attempts: failing.attempts, unreported: seen?.unreported ?? 0, stalled, transient, retryInMs });
     } else {
       seen.unreported += 1;
