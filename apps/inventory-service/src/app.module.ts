@@ -9,7 +9,7 @@ import { DashboardSummaryController } from './dashboard/dashboard-summary.contro
 import { EventRateSampler } from './dashboard/event-rate.sampler';
 import { HealthCheckLogger } from './health/health-check.logger';
 import { HealthController } from './health/health.controller';
-import { BacklogHealthIndicator, KafkaHealthIndicator, PostgresHealthIndicator } from './health/health-indicators';
+import { BacklogHealthIndicator, KafkaHealthIndicator, PostgresHealthIndicator, ProjectionsHealthIndicator } from './health/health-indicators';
 import { ApiErrorFilter } from './http/api-error.filter';
 import { KafkaConnection } from './kafka/kafka-connection';
 import { DescribeLocationController } from './locations/describe-location/describe-location.controller';
@@ -66,6 +66,7 @@ export class AppModule {
         PostgresHealthIndicator,
         KafkaHealthIndicator,
         BacklogHealthIndicator,
+        ProjectionsHealthIndicator,
       ],
       exports: [ServiceConfig],
     };

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ProgressBar } from '@app/console';
 import { LOCATION_ID_PATTERN, LOCATION_ID_RULE } from '@app/contracts';
-import { PostgresEventStore, TypeOrmTransactionRunner, rebuildReadModel, type RebuildableReadModel } from '@app/event-store';
+import { PostgresEventStore, TypeOrmTransactionRunner, formatViewPosition, projectionBacklog, readProjectionStatuses, rebuildReadModel, type RebuildableReadModel } from '@app/event-store';
 import { InvalidConfigurationError, loadServiceConfig } from './config/service-config';
 import { createDataSource, maintenanceLimits, migrateDatabase } from './database/data-source';
 import { ensureDatabaseAndSchema } from './database/ensure-database';
@@ -32,6 +32,10 @@ commands:
                              print a stream's events in order (version, position, time, type, data)
                              and the state they fold to; --json for one JSON document
 
+  projections                each projection's position (its checkpoint), backlog (events still to
+                             apply) and whether it is stalled (its next batch keeps failing: since
+                             when, attempts, the last error); exit code 1 when any is stalled
+
   issue-pos-key <storeId>    create an API key for one store's POS (printed once; only a hash is kept)
   revoke-pos-key <keyId>     revoke a key (the keyId is the part after "pos_")
 
@@ -44,6 +48,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'rebuild') return rebuild(args);
   if (command === 'replay-dead-letters') return replay(args);
   if (command === 'inspect') return inspect(args);
+  if (command === 'projections') return projections(args);
   if (command === 'issue-pos-key') return posKey(args, 'issue');
   if (command === 'revoke-pos-key') return posKey(args, 'revoke');
   throw new UsageError(command ? `unknown command ${JSON.stringify(command)}` : 'no command given');
@@ -94,6 +99,30 @@ async function inspect(args: string[]): Promise<void> {
     process.stdout.write(`  v${event.streamVersion}  @${event.globalPosition}  ${when}  ${event.type}  ${JSON.stringify(event.data)}\n`);
   }
   process.stdout.write(`state: ${JSON.stringify(inspection.state, null, 2)}\n`);
+}
+
+async function projections(args: string[]): Promise<void> {
+  if (args.length > 0) throw new UsageError('projections takes no arguments');
+  const rows = await withDatabase((transactions) =>
+    transactions.inTransaction(async (sql) => {
+      const statuses = await readProjectionStatuses(sql);
+      return Promise.all(statuses.map(async (status) => ({ ...status, backlog: await projectionBacklog(sql, status.projection) })));
+    }),
+  );
+  const table = [
+    ['projection', 'position', 'backlog', 'state'],
+    ...rows.map(({ projection, checkpoint, backlog, stall }) => [
+      projection,
+      formatViewPosition(checkpoint),
+      String(backlog),
+      stall ? `STALLED since ${stall.since.toISOString()} (${stall.attempts} attempts): ${stall.lastError}` : 'ok',
+    ]),
+  ];
+  const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
+  for (const row of table) process.stdout.write(`${row.map((cell, column) => (column < row.length - 1 ? cell.padEnd(widths[column]!) : cell)).join('  ')}\n`);
+  const stalled = rows.filter((row) => row.stall !== null).length;
+  process.stdout.write(stalled > 0 ? `${stalled} projection(s) stalled\n` : 'no projection stalled\n');
+  if (stalled > 0) process.exitCode = 1;
 }
 
 async function posKey([subject, ...rest]: string[], action: 'issue' | 'revoke'): Promise<void> {

@@ -169,3 +169,35 @@ INSERT INTO checkpoints (processor_id, transaction_id, global_position, updated_
 SELECT $2, transaction_id, global_position, now() FROM checkpoints WHERE processor_id = $1
 ON CONFLICT (processor_id) DO UPDATE
 SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position, updated_at = now()`;
+
+/**
+ * A projection's batch failed: record (or refresh) that it is stalled, at its stored checkpoint.
+ * `stalled_since` keeps the first failure's time; $3 is the number of attempts so far.
+ */
+export const RECORD_PROJECTION_STALLED = `
+INSERT INTO projection_status (projection, stalled_since, last_error, checkpoint_transaction_id, checkpoint_global_position, attempts, updated_at)
+SELECT $1, $4::timestamptz, $2,
+       coalesce((SELECT transaction_id FROM checkpoints WHERE processor_id = $1), '0'::xid8),
+       coalesce((SELECT global_position FROM checkpoints WHERE processor_id = $1), 0),
+       $3, now()
+ON CONFLICT (projection) DO UPDATE
+  SET last_error = EXCLUDED.last_error, checkpoint_transaction_id = EXCLUDED.checkpoint_transaction_id,
+      checkpoint_global_position = EXCLUDED.checkpoint_global_position, attempts = EXCLUDED.attempts, updated_at = now()`;
+
+/** A batch of the projection succeeded: it is no longer stalled. */
+export const CLEAR_PROJECTION_STALLED = `DELETE FROM projection_status WHERE projection = $1`;
+
+/** Every projection with a checkpoint or a stall, with its stall (if any). */
+export const SELECT_PROJECTION_STATUSES = `
+SELECT coalesce(c.processor_id, s.projection) AS projection,
+       coalesce(c.transaction_id, s.checkpoint_transaction_id, '0'::xid8)::text AS transaction_id,
+       coalesce(c.global_position, s.checkpoint_global_position, 0) AS global_position,
+       s.stalled_since, s.last_error, s.attempts, s.updated_at
+FROM checkpoints c FULL JOIN projection_status s ON s.projection = c.processor_id
+ORDER BY 1`;
+
+/** The stalled projections, oldest stall first. */
+export const SELECT_STALLED_PROJECTIONS = `
+SELECT projection, stalled_since, last_error, attempts, updated_at,
+       checkpoint_transaction_id::text AS transaction_id, checkpoint_global_position AS global_position
+FROM projection_status ORDER BY stalled_since, projection`;

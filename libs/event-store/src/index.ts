@@ -6,6 +6,7 @@ export * from './projection';
 export * from './checkpointed-processor';
 export * from './typeorm-transactions';
 export { CreateEventStore1763800000000 } from './migrations/1763800000000-create-event-store';
+export { CreateProjectionStatus1763800012000 } from './migrations/1763800012000-create-projection-status';
 export * from './decider';
 export * from './stream-unit-of-work';
 export * from './stream-state-cache';

@@ -61,6 +61,8 @@ const envSchema = z.object({
   STOCK_ITEM_STATE_CACHE_MB: number().min(0).max(65_536).default(128),
   PROJECTION_BATCH_SIZE: positiveInt.default(2000),
   PROJECTION_IDLE_MS: positiveInt.default(25),
+  PROJECTION_RETRY_MAX_MS: number().int().min(25, 'must be at least 25 (the first retry delay)').default(30_000),
+  INGESTION_TRANSIENT_RETRY_MS: number().int().min(0).max(600_000).default(8_000),
   OUTBOX_BATCH_SIZE: positiveInt.default(500),
   OUTBOX_IDLE_MS: positiveInt.default(50),
   OUTBOX_RELAY: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
@@ -86,7 +88,10 @@ export abstract class ServiceConfig {
   declare kafka: { brokers: string[]; clientId: string; groupId: string; topicPartitions: number; partitionsConcurrently: number; sessionTimeoutMs: number; topics: TopicNames };
   /** stockItemStateCacheBytes: how much memory the ingestion path's cache of stock item states may take (0 = none). */
   declare eventStore: { snapshotEveryEvents: number; stockItemStateCacheBytes: number };
-  declare projections: { batchSize: number; idleMs: number };
+  /** retryMaxMs: a failing batch is retried after 25 ms, doubling up to this. */
+  declare projections: { batchSize: number; idleMs: number; retryMaxMs: number };
+  /** transientRetryMs: how long one inbound batch is retried on a transient database fault before it fails to kafkajs (which retries it again). */
+  declare ingestion: { transientRetryMs: number };
   /** relay: whether this instance publishes the outbox (off: another instance does). */
   declare outbox: { batchSize: number; idleMs: number; relay: boolean };
   declare fulfilment: { pickupHoldMs: number; pickupHoldSweepMs: number; leadTimeDays: number; coverDays: number };
@@ -133,7 +138,8 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       topics,
     },
     eventStore: { snapshotEveryEvents: values.SNAPSHOT_EVERY_EVENTS, stockItemStateCacheBytes: Math.floor(values.STOCK_ITEM_STATE_CACHE_MB * 1024 * 1024) },
-    projections: { batchSize: values.PROJECTION_BATCH_SIZE, idleMs: values.PROJECTION_IDLE_MS },
+    projections: { batchSize: values.PROJECTION_BATCH_SIZE, idleMs: values.PROJECTION_IDLE_MS, retryMaxMs: values.PROJECTION_RETRY_MAX_MS },
+    ingestion: { transientRetryMs: values.INGESTION_TRANSIENT_RETRY_MS },
     outbox: { batchSize: values.OUTBOX_BATCH_SIZE, idleMs: values.OUTBOX_IDLE_MS, relay: values.OUTBOX_RELAY === 'on' },
     fulfilment: {
       pickupHoldMs: values.PICKUP_HOLD_HOURS * 60 * 60 * 1000,

@@ -1,4 +1,4 @@
-import { CreateEventStore1763800000000 } from '@app/event-store';
+import { CreateEventStore1763800000000, CreateProjectionStatus1763800012000 } from '@app/event-store';
 import { DataSource } from 'typeorm';
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from '../config/service-config';
 import { CreateIngestionAndViews1763800001000 } from './migrations/1763800001000-create-ingestion-and-views';
@@ -24,6 +24,7 @@ export const MIGRATIONS = [
   CreateDailySales1763800008000,
   IndexOutboxByTopic1763800009000,
   KeepStockUpdatesOnTheirPage1763800010000,
+  CreateProjectionStatus1763800012000,
 ];
 
 /** What a DataSource is opened with: the service's settings, or a test's or tool's own (session limits then default). */

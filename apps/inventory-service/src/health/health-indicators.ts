@@ -1,9 +1,10 @@
-import { SqlReader, projectionBacklog } from '@app/event-store';
+import { SqlReader, formatViewPosition, projectionBacklog, readProjectionStalls, type ProjectionStall } from '@app/event-store';
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { COUNT_UNPUBLISHED } from '../outbox/outbox.sql';
 import { ConsumerLagService, type ConsumerLag } from '../stock-movements/record-inbound-events/consumer-lag.service';
 import { STOCK_LEVELS_PROJECTION } from '../stock-views/stock-levels.projection';
+import { StockViewsProcessor } from '../stock-views/stock-views-processor.service';
 
 /** Every check answers within this, so a probe never hangs on a database or broker that does not. */
 export const HEALTH_CHECK_TIMEOUT_MS = 2_000;
@@ -108,6 +109,57 @@ export class BacklogHealthIndicator {
     } catch (error) {
       return indicator.up({ messages: null, message: `not measured: ${messageOf(error)}` });
     }
+  }
+}
+
+/** A stalled projection as `/health/ready` names it. */
+export interface StalledProjection {
+  projection: string;
+  /** Its checkpoint, as positions are written elsewhere (`<transactionId>.<globalPosition>`): it cannot get past the batch after it. */
+  position: string;
+  error: string;
+  since: string;
+  attempts: number;
+}
+
+/**
+ * `projections`: down while any projection is stalled (its next batch keeps failing), naming each with
+ * its position and error. Stalls recorded in PostgreSQL (by whichever instance runs the projection)
+ * and this instance's own (also when the database could not record them).
+ */
+@Injectable()
+export class ProjectionsHealthIndicator {
+  constructor(
+    @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
+    @Inject(SqlReader) private readonly reads: SqlReader,
+    @Inject(StockViewsProcessor) private readonly stockViews: StockViewsProcessor,
+  ) {}
+
+  async isHealthy<const Key extends string>(key: Key) {
+    const indicator = this.indicators.check(key);
+    const stalled = new Map<string, StalledProjection>();
+    const name = (stall: ProjectionStall): StalledProjection => ({
+      projection: stall.projection,
+      position: formatViewPosition(stall.checkpoint),
+      error: stall.lastError,
+      since: stall.since.toISOString(),
+      attempts: stall.attempts,
+    });
+    for (const processor of this.stockViews.processors) {
+      const stall = processor.stall;
+      if (stall) stalled.set(stall.projection, name(stall));
+    }
+    let message: string | undefined;
+    try {
+      const recorded = await withTimeout(readProjectionStalls(this.reads), HEALTH_CHECK_TIMEOUT_MS, 'the projection status');
+      // This instance's own figures, when it has them, are the fresher.
+      for (const stall of recorded) if (!stalled.has(stall.projection)) stalled.set(stall.projection, name(stall));
+    } catch (error) {
+      message = `stalls recorded in PostgreSQL not read: ${messageOf(error)}`;
+    }
+    const details = { stalled: [...stalled.values()] as unknown[], ...(message ? { message } : {}) };
+    if (stalled.size === 0) return indicator.up(details);
+    return indicator.down(details);
   }
 }
 

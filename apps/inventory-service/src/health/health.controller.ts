@@ -1,7 +1,7 @@
 import { Controller, Get, HttpStatus, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { Response } from 'express';
-import { BacklogHealthIndicator, KafkaHealthIndicator, PostgresHealthIndicator } from './health-indicators';
+import { BacklogHealthIndicator, KafkaHealthIndicator, PostgresHealthIndicator, ProjectionsHealthIndicator } from './health-indicators';
 
 /** How far the service is behind, as `/health/ready` has always reported it (a figure not measured is left out). */
 export interface ReadinessLag {
@@ -25,7 +25,8 @@ export interface HealthAnswer {
 }
 
 /**
- * Liveness (the process answers) and readiness (PostgreSQL and Kafka answer: 200, else 503), with
+ * Liveness (the process answers) and readiness (PostgreSQL and Kafka answer and no projection is
+ * stalled: 200, else 503 naming what is down: a stalled projection with its position and error), with
  * @nestjs/terminus. Readiness also reports how far the service is behind (the `lag` object and the
  * consumerLag, stockViewBacklog and outboxBacklog indicators); lag never makes it unready. While the
  * service shuts down, both answer 503.
@@ -37,6 +38,7 @@ export class HealthController {
     @Inject(PostgresHealthIndicator) private readonly postgres: PostgresHealthIndicator,
     @Inject(KafkaHealthIndicator) private readonly kafka: KafkaHealthIndicator,
     @Inject(BacklogHealthIndicator) private readonly backlogs: BacklogHealthIndicator,
+    @Inject(ProjectionsHealthIndicator) private readonly projections: ProjectionsHealthIndicator,
   ) {}
 
   @Get('live')
@@ -51,6 +53,7 @@ export class HealthController {
       this.health.check([
         () => this.postgres.isHealthy('postgres'),
         () => this.kafka.isHealthy('kafka'),
+        () => this.projections.isHealthy('projections'),
         () => this.kafka.consumerLag('consumerLag'),
         () => this.backlogs.stockView('stockViewBacklog'),
         () => this.backlogs.outbox('outboxBacklog'),

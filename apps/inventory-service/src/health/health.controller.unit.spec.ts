@@ -11,12 +11,15 @@ import { ApiErrorFilter } from '../http/api-error.filter';
 import { COUNT_UNPUBLISHED } from '../outbox/outbox.sql';
 import { ConsumerLagService, type ConsumerLag } from '../stock-movements/record-inbound-events/consumer-lag.service';
 import { HealthController } from './health.controller';
-import { BacklogHealthIndicator, HEALTH_CHECK_TIMEOUT_MS, KafkaHealthIndicator, PostgresHealthIndicator } from './health-indicators';
+import { StockViewsProcessor } from '../stock-views/stock-views-processor.service';
+import { BacklogHealthIndicator, HEALTH_CHECK_TIMEOUT_MS, KafkaHealthIndicator, PostgresHealthIndicator, ProjectionsHealthIndicator } from './health-indicators';
 
 interface Fakes {
   /** Answer a statement (SELECT 1, the backlog counts), or throw. */
   sql?: (text: string) => Promise<unknown[]>;
   measure?: () => Promise<ConsumerLag>;
+  /** This instance's processors (their in-memory stalls). */
+  processors?: Array<{ name: string; stall: unknown }>;
 }
 
 const healthySql = async (text: string): Promise<unknown[]> => {
@@ -33,7 +36,7 @@ afterEach(async () => {
   app = null;
 });
 
-async function serve({ sql = healthySql, measure = healthyKafka }: Fakes = {}) {
+async function serve({ sql = healthySql, measure = healthyKafka, processors = [] }: Fakes = {}) {
   let measurements = 0;
   const moduleRef = await Test.createTestingModule({
     imports: [TerminusModule.forRoot({ logger: false })],
@@ -42,6 +45,8 @@ async function serve({ sql = healthySql, measure = healthyKafka }: Fakes = {}) {
       PostgresHealthIndicator,
       KafkaHealthIndicator,
       BacklogHealthIndicator,
+      ProjectionsHealthIndicator,
+      { provide: StockViewsProcessor, useValue: { processors } },
       { provide: SqlReader, useValue: { query: sql } },
       { provide: ConsumerLagService, useValue: { measure: () => ((measurements += 1), measure()) } },
       { provide: APP_FILTER, useClass: ApiErrorFilter },
@@ -79,6 +84,7 @@ describe('GET /health/ready', () => {
       details: {
         postgres: { status: 'up' },
         kafka: { status: 'up' },
+        projections: { status: 'up', stalled: [] },
         consumerLag: { status: 'up', messages: 5, byTopic: { 'retail.sales.offline': 5, 'retail.orders.online': 0 } },
         stockViewBacklog: { status: 'up', events: 7 },
         outboxBacklog: { status: 'up', messages: 3 },
@@ -125,6 +131,25 @@ describe('GET /health/ready', () => {
     expect(status).toBe(200);
     expect(body.details.outboxBacklog).toEqual({ status: 'up', messages: null, message: 'not measured: statement timeout' });
     expect(body.lag).not.toHaveProperty('outboxMessages');
+  });
+
+  it('answers 503 naming a stalled projection, its position and its error, from PostgreSQL and from this instance', async () => {
+    const since = new Date('2026-12-07T06:00:00.000Z');
+    const recorded = { projection: 'daily-sales', stalled_since: since, last_error: 'integer out of range', attempts: 12, transaction_id: '812', global_position: '40' };
+    const { get } = await serve({
+      sql: (text) => (text.includes('FROM projection_status') ? Promise.resolve([recorded]) : healthySql(text)),
+      processors: [
+        { name: 'stock-levels', stall: { projection: 'stock-levels', since, attempts: 3, lastError: 'date/time field value out of range', checkpoint: { transactionId: '900', globalPosition: 77 } } },
+        { name: 'daily-sales', stall: null },
+      ],
+    });
+    const { status, body } = await get('/health/ready');
+    expect(status).toBe(503);
+    expect(body.error.projections.stalled).toEqual([
+      { projection: 'stock-levels', position: '900.77', error: 'date/time field value out of range', since: since.toISOString(), attempts: 3 },
+      { projection: 'daily-sales', position: '812.40', error: 'integer out of range', since: since.toISOString(), attempts: 12 },
+    ]);
+    expect(body.details.postgres).toEqual({ status: 'up' });
   });
 
   it('answers 503 from the start of a graceful shutdown, saying so, and so does /health/live', async () => {

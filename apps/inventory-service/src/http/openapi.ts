@@ -257,10 +257,14 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
       },
       '/health/ready': {
         get: {
-          summary: 'PostgreSQL and Kafka answer (@nestjs/terminus); consumer lag, stock-view and outbox backlog reported, never a reason to be unready',
+          summary:
+            'PostgreSQL and Kafka answer and no projection is stalled (@nestjs/terminus); consumer lag, stock-view and outbox backlog reported, never a reason to be unready',
           responses: {
-            '200': json(ref('Readiness'), 'Ready: PostgreSQL and Kafka answer'),
-            '503': json(ref('Readiness'), 'PostgreSQL or Kafka did not answer (within 2 s), or the service is shutting down'),
+            '200': json(ref('Readiness'), 'Ready: PostgreSQL and Kafka answer, no projection is stalled'),
+            '503': json(
+              ref('Readiness'),
+              'PostgreSQL or Kafka did not answer (within 2 s), a projection is stalled (its next batch keeps failing: `error.projections.stalled` lists each with `projection`, `position`, `error`, `since`, `attempts`), or the service is shutting down',
+            ),
           },
         },
       },

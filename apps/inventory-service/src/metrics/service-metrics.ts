@@ -1,6 +1,6 @@
 import { FEEDBACK_MISFIT } from '@app/stock-domain';
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The service's Prometheus metrics, in one registry of its own (so tests can run several services). */
 @Injectable()
@@ -49,6 +49,24 @@ export class ServiceMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [this.registry],
   });
+
+  private readonly projectionSources: Array<() => ReadonlyArray<{ name: string; stall: unknown }>> = [];
+
+  /** 1 while a projection's batches fail here (a transient database fault: once it has lasted PROCESSOR_TRANSIENT_STALL_AFTER_MS), else 0. */
+  readonly projectionStalled = new Gauge({
+    name: 'inventory_projection_stalled',
+    help: 'Whether a projection is stalled on this instance: its next batch keeps failing (1) or not (0)',
+    labelNames: ['projection'] as const,
+    registers: [this.registry],
+    collect: () => {
+      for (const source of this.projectionSources) for (const processor of source()) this.projectionStalled.set({ projection: processor.name }, processor.stall ? 1 : 0);
+    },
+  });
+
+  /** Report these processors' stalls in inventory_projection_stalled, read at each scrape. */
+  watchProjections(processors: () => ReadonlyArray<{ name: string; stall: unknown }>): void {
+    this.projectionSources.push(processors);
+  }
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'inventory_' });

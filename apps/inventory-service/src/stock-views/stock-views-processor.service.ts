@@ -1,6 +1,7 @@
-import { CheckpointedProcessor, PostgresEventStore, SqlReader, TransactionRunner } from '@app/event-store';
+import { CheckpointedProcessor, PostgresEventStore, SqlReader, TransactionRunner, type ProcessorFailure } from '@app/event-store';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ServiceConfig } from '../config/service-config';
+import { ServiceMetrics } from '../metrics/service-metrics';
 import { DailySalesProjection } from './daily-sales.projection';
 import { StockLevelsProjection } from './stock-levels.projection';
 import { StockChangeFeed } from './stock-stream/stock-change-feed.service';
@@ -18,21 +19,43 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
     @Inject(PostgresEventStore) store: PostgresEventStore,
     @Inject(ServiceConfig) config: ServiceConfig,
     @Inject(StockChangeFeed) changeFeed: StockChangeFeed,
+    @Inject(ServiceMetrics) metrics: ServiceMetrics,
   ) {
+    const failures = {
+      retryMaxDelayMs: config.projections.retryMaxMs,
+      onError: (error: unknown, failure: ProcessorFailure) => this.logFailure(error, failure),
+      onRecovered: ({ projection, attempts, stalledForMs }: { projection: string; attempts: number; stalledForMs: number }) =>
+        this.logger.log(`${projection} projection recovered: a batch applied after ${attempts} failed attempts over ${(stalledForMs / 1000).toFixed(1)} s`),
+    };
     this.stockLevels = new CheckpointedProcessor(new StockLevelsProjection(), transactions, store, {
       batchSize: config.projections.batchSize,
       idleDelayMs: config.projections.idleMs,
       idleCheck: reads,
       // This instance moved the view: its cached answers and live streams learn of it now, not at the next poll.
       onBatch: () => changeFeed.poke(),
-      onError: (error) => this.logger.error(`stock-levels projection failed, retrying: ${(error as Error).message}`),
+      ...failures,
     });
     this.dailySales = new CheckpointedProcessor(new DailySalesProjection(), transactions, store, {
       batchSize: config.projections.batchSize,
       idleDelayMs: config.projections.idleMs * 4, // velocity can trail the stock view a little
       idleCheck: reads,
-      onError: (error) => this.logger.error(`daily-sales projection failed, retrying: ${(error as Error).message}`),
+      ...failures,
     });
+    metrics.watchProjections(() => this.processors);
+  }
+
+  get processors(): readonly CheckpointedProcessor[] {
+    return [this.stockLevels, this.dailySales];
+  }
+
+  /** Each distinct error once a minute (the processor sees to that), with how often it recurred meanwhile. */
+  private logFailure(error: unknown, failure: ProcessorFailure): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const repeats = failure.unreported > 0 ? `; failed ${failure.unreported} more times the same way since last said` : '';
+    const state = failure.stalled ? 'stalled' : 'failed (a transient database fault)';
+    const line = `${failure.projection} projection ${state} at attempt ${failure.attempts}, retrying in ${failure.retryInMs} ms: ${message}${repeats}`;
+    if (failure.stalled) this.logger.error(line);
+    else this.logger.warn(line);
   }
 
   onApplicationBootstrap(): void {

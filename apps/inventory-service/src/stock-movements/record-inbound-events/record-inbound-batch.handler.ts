@@ -2,8 +2,10 @@ import { DEAD_LETTER_HEADERS, parseInboundMessage, type InboundEvent } from '@ap
 import {
   PostgresEventStore,
   TransactionRunner,
+  isDataFault,
   isRetriableConflict,
   isStreamVersionConflict,
+  isTransientDatabaseFault,
   StreamStateCache,
   type SqlClient,
 } from '@app/event-store';
@@ -22,9 +24,13 @@ import { LocationNetwork } from '../../smart-logistics/location-network';
 import { CLAIM_INBOUND_EVENT_IDS, ENSURE_OFFSET_ROW, LOCK_NEXT_OFFSET, STORE_NEXT_OFFSET, UNCLAIM_INBOUND_EVENT_IDS } from './ingestion.sql';
 import { shopFloorInstructionsFor } from './stock-instructions';
 
-const MAX_ATTEMPTS = 8;
+/** Conflicts with a concurrent writer retried at once (with a little jitter) before they back off like transient faults. */
+const MAX_QUICK_CONFLICT_ATTEMPTS = 8;
+/** A transient database fault is retried after this, doubling up to TRANSIENT_RETRY_MAX_DELAY_MS, within INGESTION_TRANSIENT_RETRY_MS. */
+const TRANSIENT_RETRY_FIRST_DELAY_MS = 25;
+const TRANSIENT_RETRY_MAX_DELAY_MS = 2_000;
 
-/** Applying one inbound event failed for a reason other than a concurrent change. */
+/** Applying one inbound event failed for a reason of its own: not a concurrent change, not the database's fault. */
 class InboundEventFailed extends Error {
   constructor(
     readonly eventId: string,
@@ -57,28 +63,75 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
   }
 
   /**
-   * Retries the whole batch when another writer changed one of its streams first. An event that
-   * fails for any other reason is dead-lettered with that reason and the batch applied without it,
-   * so one bad event never blocks its partition.
+   * Retries the whole batch when another writer changed one of its streams first, and with backoff
+   * when the database fails it (a lost connection, a statement or lock timeout, a failover, a
+   * serialization failure or deadlock: isTransientDatabaseFault); such a batch is never
+   * dead-lettered: after INGESTION_TRANSIENT_RETRY_MS it fails, and kafkajs retries it. An event that
+   * fails for a reason of its own (a domain error, a data exception) is dead-lettered with that
+   * reason and the batch applied without it, so one bad event never blocks its partition. A data
+   * exception that no one event was being applied when it was raised (the batch's appends, say) is
+   * found by applying the batch a message at a time.
    */
   async execute(command: RecordInboundBatch): Promise<InboundBatchOutcome> {
+    try {
+      return await this.applyRetrying(command, command.messages.length === 1);
+    } catch (error) {
+      if (!isDataFault(error) || command.messages.length <= 1) throw error;
+      this.logger.warn(
+        `batch of ${command.messages.length} failed with a data exception no one event was applying (${(error as Error).message}): applying it a message at a time to find the event at fault`,
+      );
+      const outcomes: InboundBatchOutcome[] = [];
+      for (const message of command.messages) {
+        outcomes.push(await this.applyRetrying(new RecordInboundBatch(command.consumerGroup, command.topic, command.partition, [message]), true));
+      }
+      return sumOutcomes(outcomes);
+    }
+  }
+
+  /** `alone`: the command holds one message, so a data exception anywhere in its transaction is that event's own. */
+  private async applyRetrying(command: RecordInboundBatch, alone: boolean): Promise<InboundBatchOutcome> {
     const failed = new Map<string, string>();
-    for (let attempt = 1; ; attempt += 1) {
+    const started = Date.now();
+    let conflicts = 0;
+    let faults = 0;
+    for (;;) {
       try {
         const afterCommit: Array<() => void> = [];
         const outcome = await this.transactions.inTransaction((sql) => this.applyBatch(sql, command, failed, afterCommit));
         for (const committed of afterCommit) committed();
+        if (faults > 0) this.logger.log(`batch applied after ${faults} transient database faults in ${Date.now() - started} ms`);
         return outcome;
       } catch (error) {
         if (error instanceof InboundEventFailed && !failed.has(error.eventId)) {
           this.logger.error(`could not apply ${error.eventId}, dead-lettering it: ${error.message}`);
           failed.set(error.eventId, error.message);
-          attempt -= 1; // not a conflict: the batch shrank, try again at once
+          continue; // not a conflict: the batch shrank, try again at once
+        }
+        const conflict = isStreamVersionConflict(error) || isRetriableConflict(error);
+        if (conflict && (conflicts += 1) < MAX_QUICK_CONFLICT_ATTEMPTS) {
+          this.logger.debug(`conflict on attempt ${conflicts}, retrying: ${(error as Error).message}`);
+          await sleep(Math.random() * 20 * conflicts);
           continue;
         }
-        if (!(isStreamVersionConflict(error) || isRetriableConflict(error)) || attempt >= MAX_ATTEMPTS) throw error;
-        this.logger.debug(`conflict on attempt ${attempt}, retrying: ${(error as Error).message}`);
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+        if (conflict || isTransientDatabaseFault(error)) {
+          faults += 1;
+          const left = this.config.ingestion.transientRetryMs - (Date.now() - started);
+          if (left <= 0) {
+            this.logger.error(`batch failed ${faults} times over ${Date.now() - started} ms on transient database faults, leaving it to kafkajs to retry: ${(error as Error).message}`);
+            throw error;
+          }
+          const delay = Math.min(left, TRANSIENT_RETRY_MAX_DELAY_MS, TRANSIENT_RETRY_FIRST_DELAY_MS * 2 ** Math.min(faults - 1, 20));
+          if (faults === 1) this.logger.warn(`transient database fault, retrying the batch with backoff (never a dead letter): ${(error as Error).message}`);
+          await sleep(delay);
+          continue;
+        }
+        const eventId = alone && isDataFault(error) ? eventIdOf(command.messages[0]!) : null;
+        if (eventId !== null && !failed.has(eventId)) {
+          this.logger.error(`could not apply ${eventId}, dead-lettering it: ${(error as Error).message}`);
+          failed.set(eventId, (error as Error).message);
+          continue;
+        }
+        throw error;
       }
     }
   }
@@ -161,7 +214,8 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
           }
         }
       } catch (error) {
-        if (isStreamVersionConflict(error) || isRetriableConflict(error)) throw error;
+        // The database's fault, not the event's: the whole batch is retried.
+        if (isStreamVersionConflict(error) || isRetriableConflict(error) || isTransientDatabaseFault(error)) throw error;
         throw new InboundEventFailed(event.eventId, error);
       }
       outcome.applied += 1;
@@ -214,4 +268,29 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     };
   }
 
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The eventId of a message that parses, else null (one that does not is a dead letter anyway). */
+function eventIdOf(message: InboundMessage): string | null {
+  const parsed = parseInboundMessage(message.role, message.value);
+  return parsed.ok ? parsed.event.eventId : null;
+}
+
+function sumOutcomes(outcomes: readonly InboundBatchOutcome[]): InboundBatchOutcome {
+  const total: InboundBatchOutcome = { applied: 0, appliedByType: {}, duplicates: 0, deadLettered: 0, deadLetterReasons: [], alreadyApplied: 0, stockEventsAppended: 0, commandsIssued: 0 };
+  for (const outcome of outcomes) {
+    total.applied += outcome.applied;
+    for (const [type, n] of Object.entries(outcome.appliedByType)) total.appliedByType[type] = (total.appliedByType[type] ?? 0) + n;
+    total.duplicates += outcome.duplicates;
+    total.deadLettered += outcome.deadLettered;
+    total.deadLetterReasons.push(...outcome.deadLetterReasons);
+    total.alreadyApplied += outcome.alreadyApplied;
+    total.stockEventsAppended += outcome.stockEventsAppended;
+    total.commandsIssued += outcome.commandsIssued;
+  }
+  return total;
 }
