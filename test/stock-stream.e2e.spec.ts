@@ -1,5 +1,6 @@
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerLocations } from './support/locations';
 import { connectedProducer, sendJson, testKafka } from './support/test-kafka';
 import { startTestService, type RunningTestService } from './support/test-service';
 
@@ -8,6 +9,7 @@ let producer: Producer;
 
 beforeAll(async () => {
   service = await startTestService();
+  await registerLocations(service.baseUrl, ['S001']);
   producer = await connectedProducer(testKafka());
 });
 afterAll(async () => {
