@@ -49,23 +49,27 @@ async function stockItemStreams(like: string): Promise<Array<{ stream_id: string
 const at = (second: number) => new Date(Date.UTC(2026, 10, 11, 1, 0, second)).toISOString();
 
 describe('registered locations only, on real Kafka and PostgreSQL', () => {
-  it('dead-letters a sale, a receipt and a count at an unregistered location, naming it; registered and replayed, each applies once', async () => {
+  it('dead-letters a sale, a return, a receipt, an adjustment and a count at an unregistered location, naming it; registered and replayed, each applies once', async () => {
     const { topics } = service.config.kafka;
     await sendJson(producer, topics.offlineSales, [
       { key: 'S0O1', value: { eventId: 'rl-sale', type: 'StoreSaleRecorded', occurredAt: at(1), storeId: 'S0O1', receiptId: 'R-1', lines: [{ sku: 'RL-1', quantity: 2 }] } },
+      { key: 'S0O1', value: { eventId: 'rl-return', type: 'StoreReturnRecorded', occurredAt: at(5), storeId: 'S0O1', receiptId: 'R-1', lines: [{ sku: 'RL-1', quantity: 1 }] } },
     ]);
     await sendJson(producer, topics.stockMovements, [
       { key: 'W-NEW', value: { eventId: 'rl-receipt', type: 'StockReceived', occurredAt: at(2), locationId: 'W-NEW', lines: [{ sku: 'RL-1', quantity: 10 }] } },
       { key: 'W-NEW', value: { eventId: 'rl-count', type: 'StockCounted', occurredAt: at(3), locationId: 'W-NEW', lines: [{ sku: 'RL-1', countedQuantity: 7 }] } },
+      { key: 'W-NEW', value: { eventId: 'rl-adjust', type: 'StockAdjusted', occurredAt: at(6), locationId: 'W-NEW', reason: 'damaged', lines: [{ sku: 'RL-1', delta: -1 }] } },
       // The same SKU at a registered store is applied as before.
       { key: 'S-REG', value: { eventId: 'rl-ok', type: 'StockReceived', occurredAt: at(4), locationId: 'S-REG', lines: [{ sku: 'RL-1', quantity: 5 }] } },
     ]);
 
-    const letters = await readTopic(kafka, topics.deadLetters, 3);
+    const letters = await readTopic(kafka, topics.deadLetters, 5);
     const reasonOf = (eventId: string) => letters.find((l) => l.value?.includes(`"${eventId}"`))?.headers[DEAD_LETTER_HEADERS.reason];
     expect(reasonOf('rl-sale')).toBe('unknown location: "S0O1" is not registered; register it with PUT /v1/locations/S0O1 and replay');
     expect(reasonOf('rl-receipt')).toBe('unknown location: "W-NEW" is not registered; register it with PUT /v1/locations/W-NEW and replay');
     expect(reasonOf('rl-count')).toBe('unknown location: "W-NEW" is not registered; register it with PUT /v1/locations/W-NEW and replay');
+    expect(reasonOf('rl-return')).toBe('unknown location: "S0O1" is not registered; register it with PUT /v1/locations/S0O1 and replay');
+    expect(reasonOf('rl-adjust')).toBe('unknown location: "W-NEW" is not registered; register it with PUT /v1/locations/W-NEW and replay');
     expect(letters.find((l) => l.value?.includes('"rl-sale"'))!.headers[DEAD_LETTER_HEADERS.sourceTopic]).toBe(topics.offlineSales);
 
     // No stock was opened at either: no stream, nothing in the view (once the registered receipt is in it).
@@ -73,27 +77,27 @@ describe('registered locations only, on real Kafka and PostgreSQL', () => {
     expect(await stockItemStreams('stock-item|S0O1|%')).toEqual([]);
     expect(await stockItemStreams('stock-item|W-NEW|%')).toEqual([]);
     const metrics = await (await fetch(`${service.baseUrl}/metrics`)).text();
-    expect(metrics).toContain(`inventory_dead_letters_total{topic="${topics.offlineSales}",reason="unknown_location"} 1`);
-    expect(metrics).toContain(`inventory_dead_letters_total{topic="${topics.stockMovements}",reason="unknown_location"} 2`);
+    expect(metrics).toContain(`inventory_dead_letters_total{topic="${topics.offlineSales}",reason="unknown_location"} 2`);
+    expect(metrics).toContain(`inventory_dead_letters_total{topic="${topics.stockMovements}",reason="unknown_location"} 3`);
 
     // Their ids were given back: once the locations are registered, a replay applies them.
     await registerLocations(service.baseUrl, { S0O1: {}, 'W-NEW': { type: 'warehouse' } });
     const replay = await runCli(['replay-dead-letters', '--reason-contains', 'unknown location'], cliEnv());
     expect(replay.code).toBe(0);
-    expect(replay.stdout).toMatch(/replayed 3 of 3 dead letters/);
-    await eventually(async () => expect(await onHandAt('RL-1')).toEqual({ 'S-REG': 5, S0O1: -2, 'W-NEW': 7 }));
+    expect(replay.stdout).toMatch(/replayed 5 of 5 dead letters/);
+    await eventually(async () => expect(await onHandAt('RL-1')).toEqual({ 'S-REG': 5, S0O1: -1, 'W-NEW': 6 }));
 
     // A second replay finds them applied: duplicates, no second effect.
     const again = await runCli(['replay-dead-letters', '--reason-contains', 'unknown location'], cliEnv());
-    expect(again.stdout).toMatch(/replayed 3 of 3 dead letters/);
+    expect(again.stdout).toMatch(/replayed 5 of 5 dead letters/);
     await eventually(async () => {
       const text = await (await fetch(`${service.baseUrl}/metrics`)).text();
       const duplicates = text.split('\n').filter((line) => line.startsWith('inventory_inbound_duplicates_total{')).reduce((sum, line) => sum + Number(line.split(' ')[1]), 0);
-      expect(duplicates).toBe(3);
+      expect(duplicates).toBe(5);
     });
-    expect(await onHandAt('RL-1')).toEqual({ 'S-REG': 5, S0O1: -2, 'W-NEW': 7 });
-    expect(await stockItemStreams('stock-item|S0O1|%')).toEqual([{ stream_id: 'stock-item|S0O1|RL-1', version: 1 }]);
-    expect(await stockItemStreams('stock-item|W-NEW|%')).toEqual([{ stream_id: 'stock-item|W-NEW|RL-1', version: 2 }]);
+    expect(await onHandAt('RL-1')).toEqual({ 'S-REG': 5, S0O1: -1, 'W-NEW': 6 });
+    expect(await stockItemStreams('stock-item|S0O1|%')).toEqual([{ stream_id: 'stock-item|S0O1|RL-1', version: 2 }]);
+    expect(await stockItemStreams('stock-item|W-NEW|%')).toEqual([{ stream_id: 'stock-item|W-NEW|RL-1', version: 3 }]);
   });
 
   it('lists locations that hold stock but were never registered (data from before), with SKUs and units, and says what to do', async () => {
