@@ -3,6 +3,7 @@ import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { freePort, lagOf, processTestEnv, ServiceProcess } from '../test/support/service-process';
 import { createTestDatabase, dropSchema } from '../test/support/test-database';
 import { testKafka } from '../test/support/test-kafka';
+import { registerLocationsInSchema } from '../test/support/locations';
 import { percentile, printTable, round, type BenchReport } from './report';
 
 interface IngestSettings {
@@ -15,9 +16,12 @@ interface IngestSettings {
 const STORES = 40;
 const SKUS = 20_000;
 
+/** The store of message i (every one registered before the stream starts). */
+const storeId = (i: number) => `S${String(i % STORES).padStart(3, '0')}`;
+
 /** Message i of the stream: a store sale, return or receipt of `linesPerMessage` lines. */
 function shopMessage(i: number, linesPerMessage: number, topics: Record<string, string>, run: string) {
-  const store = `S${String(i % STORES).padStart(3, '0')}`;
+  const store = storeId(i);
   const lines = Array.from({ length: linesPerMessage }, (_, k) => ({ sku: `SKU-${(i * 31 + k * 7919) % SKUS}`, quantity: 1 + ((i + k) % 3) }));
   const base = { eventId: `${run}-${i}`, occurredAt: new Date(Date.UTC(2026, 10, 11) + i).toISOString() };
   const kind = i % 10;
@@ -101,6 +105,7 @@ export async function runIngestBench(settings: IngestSettings): Promise<BenchRep
   await producer.connect();
   const service = new ServiceProcess(env, await freePort());
   try {
+    await registerLocationsInSchema(schema, Array.from({ length: STORES }, (_, i) => storeId(i)));
     await service.start(); // creates the topics
     await service.stop();
 

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropSchema } from './support/test-database';
 import { connectedProducer, eventually, testKafka } from './support/test-kafka';
 import { freePort, lagOf, onHandShown, processTestEnv, ServiceProcess } from './support/service-process';
-import { sendShopFloor, shopFloor, SHOP_FLOOR_SKUS } from './support/shop-floor';
+import { registerLocationsInSchema } from './support/locations';
+import { sendShopFloor, shopFloor, SHOP_FLOOR_LOCATIONS, SHOP_FLOOR_SKUS } from './support/shop-floor';
 
 const { schema, topicEnv, env } = processTestEnv('kill', { SNAPSHOT_EVERY_EVENTS: '7' });
 let service: ServiceProcess;
@@ -11,6 +12,7 @@ let producer: Producer;
 
 beforeAll(async () => {
   service = new ServiceProcess(env, await freePort());
+  await registerLocationsInSchema(schema, SHOP_FLOOR_LOCATIONS);
   producer = await connectedProducer(testKafka());
 });
 afterAll(async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/built-apps';
+import { registerLocations } from './support/locations';
 import { eventually } from './support/test-kafka';
 import { startTestService, type RunningTestService } from './support/test-service';
 
@@ -9,6 +10,7 @@ let keyIdForS001: string;
 
 beforeAll(async () => {
   service = await startTestService();
+  await registerLocations(service.baseUrl, ['S001']);
   const issued = await runCli(['issue-pos-key', 'S001'], { DATABASE_URL: service.config.database.url, DATABASE_SCHEMA: service.config.database.schema });
   expect(issued.code).toBe(0);
   keyForS001 = /^(pos_\S+)$/m.exec(issued.stdout)![1]!;

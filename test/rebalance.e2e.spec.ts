@@ -1,7 +1,8 @@
 import { AssignerProtocol, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, lagOf, onHandShown, processTestEnv, ServiceProcess } from './support/service-process';
-import { sendShopFloor, shopFloor, SHOP_FLOOR_SKUS } from './support/shop-floor';
+import { registerLocationsInSchema } from './support/locations';
+import { sendShopFloor, shopFloor, SHOP_FLOOR_LOCATIONS, SHOP_FLOOR_SKUS } from './support/shop-floor';
 import { dropSchema } from './support/test-database';
 import { connectedProducer, eventually, testKafka } from './support/test-kafka';
 
@@ -11,6 +12,7 @@ let second: ServiceProcess;
 let producer: Producer;
 
 beforeAll(async () => {
+  await registerLocationsInSchema(schema, SHOP_FLOOR_LOCATIONS);
   first = new ServiceProcess(env, await freePort());
   second = new ServiceProcess(env, await freePort());
   producer = await connectedProducer(testKafka());

@@ -2,6 +2,7 @@ import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/built-apps';
+import { registerLocations } from './support/locations';
 import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
 import { startTestService, type RunningTestService } from './support/test-service';
 
@@ -10,6 +11,7 @@ let producer: Producer;
 
 beforeAll(async () => {
   service = await startTestService({ PROJECTION_BATCH_SIZE: '50' });
+  await registerLocations(service.baseUrl, ['L1', 'L2', 'L3']);
   producer = await connectedProducer(testKafka());
 });
 afterAll(async () => {

@@ -1,12 +1,13 @@
 import { DEAD_LETTER_HEADERS } from '@app/contracts';
 import { CheckpointedProcessor, PostgresEventStore } from '@app/event-store';
-import { ONLINE_ORDER_STATE_VERSION, onlineOrderStreamId } from '@app/stock-domain';
+import { ONLINE_ORDER_STATE_VERSION, onlineOrderStreamId, stockItemStreamId } from '@app/stock-domain';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServiceConfig } from '../apps/inventory-service/src/config/service-config';
 import { RecordInboundBatch, type InboundMessage } from '../apps/inventory-service/src/stock-movements/record-inbound-events/record-inbound-batch.command';
 import { RecordInboundBatchHandler } from '../apps/inventory-service/src/stock-movements/record-inbound-events/record-inbound-batch.handler';
 import { StockLevelsProjection } from '../apps/inventory-service/src/stock-views/stock-levels.projection';
+import { registerLocationsInDatabase } from './support/locations';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 let db: TestDatabase;
@@ -20,6 +21,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   handler = new RecordInboundBatchHandler(db.transactions, store, config);
   views = new CheckpointedProcessor(new StockLevelsProjection(), db.transactions, store, { batchSize: 500, idleDelayMs: 10 });
+  await registerLocationsInDatabase(db.transactions, ['S1', 'S2', 'S3', 'S4']);
 });
 afterAll(async () => {
   await db?.drop();
@@ -143,6 +145,30 @@ describe('RecordInboundBatch on PostgreSQL', () => {
     expect(claimed!.n).toBe(0);
   });
 
+  it('dead-letters a sale or movement at an unregistered location, naming it, and applies it once replayed after the location is registered', async () => {
+    const sale = sold('u-1', 'S0O1', 'U', 2);
+    const count = { eventId: 'u-2', type: 'StockCounted', occurredAt: at(5), locationId: 'W 9', lines: [{ sku: 'U', countedQuantity: 6 }] };
+    const outcome = await apply([message('offlineSales', sale), message('offlineSales', sold('u-ok', 'S1', 'U', 1))]);
+    const movements = await apply([message('stockMovements', count)]);
+    expect(outcome).toMatchObject({
+      applied: 1,
+      deadLettered: 1,
+      deadLetterReasons: ['unknown location: "S0O1" is not registered; register it with PUT /v1/locations/S0O1 and replay'],
+    });
+    expect(movements.deadLetterReasons).toEqual(['unknown location: "W 9" is not registered; register it with PUT /v1/locations/W%209 and replay']);
+    // No stock opened there, and the ids were given back for a replay.
+    expect(await store.readStream(db.reads, stockItemStreamId({ locationId: 'S0O1', sku: 'U' }))).toEqual([]);
+    const [claimed] = await db.reads.query<{ n: number }>(`SELECT count(*)::int AS n FROM inbound_events WHERE event_id IN ('u-1', 'u-2')`);
+    expect(claimed!.n).toBe(0);
+
+    await registerLocationsInDatabase(db.transactions, ['S0O1', 'W 9']);
+    expect(await apply([message('offlineSales', sale)])).toMatchObject({ applied: 1, deadLettered: 0 });
+    expect(await apply([message('stockMovements', count)])).toMatchObject({ applied: 1, deadLettered: 0 });
+    expect(await apply([message('offlineSales', sale)])).toMatchObject({ applied: 0, duplicates: 1 });
+    expect(await onHand('S0O1', 'U')).toBe(-2);
+    expect(await onHand('W 9', 'U')).toBe(6);
+  });
+
   it('applies a count as of when it was taken, even when it arrives after later sales', async () => {
     await apply([message('stockMovements', received('c-1', 'S4', 'D', 50, 0))]);
     await apply([message('offlineSales', sold('c-2', 'S4', 'D', 3, 20))]);
@@ -164,6 +190,7 @@ describe('RecordInboundBatch on PostgreSQL', () => {
       fc.asyncProperty(historyArbitrary, fc.integer({ min: 1, max: 6 }), async ([events, minutes], batchSize) => {
         run += 1;
         const prefix = `prop-${run}`;
+        await registerLocationsInDatabase(db.transactions, [`${prefix}-P1`, `${prefix}-P2`]);
         const physical = new Map<string, Array<[number, string, number]>>();
         const messages = events.map(([kind, line], i) => {
           const minute = minutes[i]!;

@@ -275,7 +275,7 @@ describe('smart logistics on real Kafka and PostgreSQL', () => {
       expect.arrayContaining([
         expect.stringMatching(/^unknown fulfillment: F-nobody-1/),
         expect.stringMatching(/^unknown transfer: T-nowhere/),
-        expect.stringMatching(/^unknown location: pickup store S404/),
+        expect.stringMatching(/^unknown location: pickup store "S404" is not registered/),
         'feedback does not fit: collected for F-O-SHIP-1, a shipment (shipped, not collected)',
         'feedback does not fit: failed for F-O-SHIP-1, already shipped',
       ]),

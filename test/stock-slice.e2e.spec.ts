@@ -1,6 +1,7 @@
 import { compareCheckpoints, parseViewPosition } from '@app/event-store';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerLocations } from './support/locations';
 import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
 import { startTestService, type RunningTestService } from './support/test-service';
 
@@ -10,6 +11,7 @@ const kafka = testKafka();
 
 beforeAll(async () => {
   service = await startTestService({ MIN_POSITION_WAIT_MS: '300' });
+  await registerLocations(service.baseUrl, ['S001']);
   producer = await connectedProducer(kafka);
 });
 afterAll(async () => {

@@ -1,6 +1,8 @@
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectedProducer, sendJson, testKafka } from './support/test-kafka';
+import { registerLocations } from './support/locations';
+import { lagOf } from './support/service-process';
+import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
 import { startTestService, type RunningTestService } from './support/test-service';
 
 let service: RunningTestService;
@@ -8,6 +10,9 @@ let producer: Producer;
 
 beforeAll(async () => {
   service = await startTestService();
+  await registerLocations(service.baseUrl, ['S001']);
+  // A registration moves every SKU's available: let the view pass it first, so no stream below sees it.
+  await eventually(async () => expect((await lagOf(service.baseUrl)).stockViewEvents).toBe(0));
   producer = await connectedProducer(testKafka());
 });
 afterAll(async () => {

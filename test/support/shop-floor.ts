@@ -3,7 +3,10 @@ import type { Producer } from 'kafkajs';
 export const SHOP_FLOOR_LOCATIONS = ['K1', 'K2', 'K3'];
 export const SHOP_FLOOR_SKUS = ['A', 'B', 'C', 'D', 'E'];
 
-/** A deterministic stream of receipts, sales, returns and adjustments, with the on-hand it should leave. */
+/**
+ * A deterministic stream of receipts, sales, returns and adjustments, with the on-hand it should leave.
+ * Its locations (SHOP_FLOOR_LOCATIONS) must be registered first (`registerLocationsInSchema` in ./locations).
+ */
 export function shopFloor(count: number, topics: Record<string, string>, idPrefix = 'k') {
   const expected = new Map<string, number>();
   const messages: Array<{ topic: string; key: string; value: string; eventId: string; lines: number }> = [];

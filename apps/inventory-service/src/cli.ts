@@ -9,6 +9,7 @@ import { replayDeadLetters, type ReplayFilter } from './dead-letters/replay-dead
 import { inspectStream, type StreamTarget } from './event-sourcing/inspect-stream';
 import { issuePosKey, revokePosKey } from './pos-gateway/pos-api-keys';
 import { locationsReadModel } from './locations/locations.projection';
+import { findUnregisteredLocations } from './locations/unregistered-locations/find-unregistered-locations';
 import { skuPoliciesReadModel } from './sku-policies/sku-policies.projection';
 import { stockLevelsReadModel } from './stock-views/stock-levels.projection';
 import { dailySalesReadModel } from './stock-views/daily-sales.projection';
@@ -35,6 +36,10 @@ commands:
   projections                each projection's position (its checkpoint), backlog (events still to
                              apply) and whether it is stalled (its next batch keeps failing: since
                              when, attempts, the last error); exit code 1 when any is stalled
+  unregistered-locations [--json]
+                             list locations that hold stock (or have stock history) but were never
+                             registered, with their SKU count and units, and how to register them or
+                             write them off
 
   issue-pos-key <storeId>    create an API key for one store's POS (printed once; only a hash is kept)
   revoke-pos-key <keyId>     revoke a key (the keyId is the part after "pos_")
@@ -49,6 +54,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'replay-dead-letters') return replay(args);
   if (command === 'inspect') return inspect(args);
   if (command === 'projections') return projections(args);
+  if (command === 'unregistered-locations') return unregisteredLocations(args);
   if (command === 'issue-pos-key') return posKey(args, 'issue');
   if (command === 'revoke-pos-key') return posKey(args, 'revoke');
   throw new UsageError(command ? `unknown command ${JSON.stringify(command)}` : 'no command given');
@@ -123,6 +129,36 @@ async function projections(args: string[]): Promise<void> {
   const stalled = rows.filter((row) => row.stall !== null).length;
   process.stdout.write(stalled > 0 ? `${stalled} projection(s) stalled\n` : 'no projection stalled\n');
   if (stalled > 0) process.exitCode = 1;
+}
+
+async function unregisteredLocations(args: string[]): Promise<void> {
+  const json = args.includes('--json');
+  const other = args.find((arg) => arg !== '--json');
+  if (other !== undefined) throw new UsageError(`unregistered-locations does not take ${JSON.stringify(other)}`);
+  const locations = await withDatabase((transactions) => transactions.inTransaction((sql) => findUnregisteredLocations(sql)));
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ locations }, null, 2)}\n`);
+    return;
+  }
+  if (locations.length === 0) {
+    process.stdout.write('every location that holds stock is registered\n');
+    return;
+  }
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  process.stdout.write(`${plural(locations.length, 'location')} hold${locations.length === 1 ? 's' : ''} stock but ${locations.length === 1 ? 'was' : 'were'} never registered:\n`);
+  for (const l of locations) {
+    process.stdout.write(`  ${JSON.stringify(l.locationId)}  ${plural(l.skus, 'SKU')}  on hand ${l.onHand}, reserved ${l.reserved}, in transit ${l.inTransit}\n`);
+  }
+  process.stdout.write(
+    [
+      'Sales, returns and movements at an unregistered location are dead letters. For each location, either:',
+      '  - register it: PUT /v1/locations/{id} with its profile; its stock then sells, ships and counts as usual',
+      '    (then replay its dead letters: replay-dead-letters --reason-contains "unknown location"), or',
+      '  - write it off: register it first, then send a StockCounted with countedQuantity 0 (or a StockAdjusted',
+      '    with the opposite delta) for each SKU it holds; inspect stock-item <locationId> <sku> shows one.',
+      '',
+    ].join('\n'),
+  );
 }
 
 async function posKey([subject, ...rest]: string[], action: 'issue' | 'revoke'): Promise<void> {

@@ -106,7 +106,7 @@ async function main(): Promise<void> {
       `  fulfillments:       ${w.dispatches} dispatched: ${w.shipped} shipped, ${w.collected} collected, ${w.failedPicks} short picks (re-sourced), ${w.cancelledBeforePick} cancelled before the pick`,
       `  backordered:        ${w.backorders} orders with lines no location could supply`,
       `  transfers:          ${w.transfers} (replenishment and pickups), all shipped and received`,
-      `  dead letters:       ${deadLetters}`,
+      `  dead letters:       ${deadLetters}` + (deadLetters > 0 ? ' (their reasons: npm run cli -- replay-dead-letters --dry-run; an "unknown location" one names a location to register)' : ''),
       `  repeated commands:  ${w.repeatsDropped} (dropped by commandId)`,
       `  stock accuracy:     ${accuracy.matching}/${accuracy.compared} SKU-locations match the simulator's own ledger` +
         (accuracy.mismatches.length > 0 ? ` (first mismatches: ${accuracy.mismatches.slice(0, 5).join('; ')})` : ''),

@@ -12,3 +12,23 @@ export const SELECT_LOCATION = `SELECT ${LOCATION_COLUMNS} FROM locations WHERE 
 
 export const SELECT_LOCATIONS_PAGE = `
 SELECT ${LOCATION_COLUMNS} FROM locations WHERE location_id > $1 ORDER BY location_id LIMIT $2`;
+
+/** Stock-view rows holding stock (on hand, reserved or in transit not 0) at locations not in the registry. */
+export const SELECT_STOCK_AT_UNREGISTERED_LOCATIONS = `
+SELECT l.location_id, l.sku, l.on_hand, l.reserved, l.in_transit
+FROM stock_levels l
+WHERE (l.on_hand <> 0 OR l.reserved <> 0 OR l.in_transit <> 0)
+  AND NOT EXISTS (SELECT 1 FROM locations loc WHERE loc.location_id = l.location_id)`;
+
+/**
+ * Stock-item streams (`stock-item|<location>|<sku>`, both parts URI-encoded) whose encoded location
+ * is not a registered id as it stands; the caller decodes and checks again (an id that needs
+ * encoding never matches here).
+ */
+export const SELECT_STOCK_ITEM_STREAMS_OUTSIDE_REGISTRY = `
+SELECT s.stream_id
+FROM streams s
+WHERE s.stream_id LIKE 'stock-item|%'
+  AND NOT EXISTS (SELECT 1 FROM locations loc WHERE loc.location_id = split_part(s.stream_id, '|', 2))`;
+
+export const SELECT_REGISTERED_LOCATION_IDS = `SELECT location_id FROM locations WHERE location_id = ANY($1::text[])`;

@@ -42,6 +42,7 @@ import { messagesOfOrderEvent, messagesOfTransferEvent } from './logistics-messa
 import { DELETE_PICKUP_HOLDS, INSERT_PICKUP_HOLDS } from './smart-logistics.sql';
 import { SALES_VELOCITY_DAYS } from '../stock-views/daily-sales.projection';
 import { SELECT_UNITS_SOLD_PER_DAY } from '../stock-views/stock-views.sql';
+import { unknownLocationReason } from '../locations/unknown-location';
 import { upcastOnlineOrderEvent, upcastTransferEvent } from './smart-logistics-persistence';
 
 export type SmartLogisticsEvent = OnlineOrderPlaced | OnlineOrderCancelled | LogisticsEvent;
@@ -246,7 +247,7 @@ export class FulfilmentWork {
     await this.orders.load([streamId]);
     if (this.orders.stateOf(streamId).orderId !== null) return { applied: true }; // the same order again: no second effect
     if (event.delivery.mode === 'pickup' && !this.network.location(event.delivery.storeId)) {
-      return { applied: false, deadLetterReason: `unknown location: pickup store ${event.delivery.storeId} is not registered (PUT /v1/locations/${event.delivery.storeId} first)` };
+      return { applied: false, deadLetterReason: unknownLocationReason(event.delivery.storeId, 'pickup store') };
     }
     const plan = await this.source(event.lines, event.delivery, new Set());
     await this.executeOnOrder(streamId, { type: 'PlaceOrder', orderId: event.orderId, lines: event.lines, delivery: event.delivery, plan, ...provenanceOf(event) }, metadata);

@@ -23,6 +23,7 @@ import { FulfilmentWork, fulfilmentSettingsOf, isSmartLogisticsEvent } from '../
 import { LocationNetwork } from '../../smart-logistics/location-network';
 import { CLAIM_INBOUND_EVENT_IDS, ENSURE_OFFSET_ROW, LOCK_NEXT_OFFSET, STORE_NEXT_OFFSET, UNCLAIM_INBOUND_EVENT_IDS } from './ingestion.sql';
 import { shopFloorInstructionsFor } from './stock-instructions';
+import { unknownLocationReason } from '../../locations/unknown-location';
 
 /** Conflicts with a concurrent writer retried at once (with a little jitter) before they back off like transient faults. */
 const MAX_QUICK_CONFLICT_ATTEMPTS = 8;
@@ -197,6 +198,12 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
         continue;
       }
       const instructions = shopFloor.get(event.eventId);
+      const unregistered = instructions?.find(({ key }) => !network.location(key.locationId));
+      if (unregistered) {
+        deadLetters.push(this.deadLetter(message, unknownLocationReason(unregistered.key.locationId)));
+        unclaim.push(event.eventId); // a replay once the location is registered applies it
+        continue;
+      }
       try {
         if (instructions) {
           instructions.forEach(({ key, command: itemCommand }, line) => {
