@@ -54,7 +54,7 @@ afterAll(async () => {
 });
 
 async function put(path: string, body: unknown): Promise<number> {
-  const response = await fetch(`${service.baseUrl}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${service.baseUrl}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...service.operatorHeaders }, body: JSON.stringify(body) });
   await response.arrayBuffer();
   return response.status;
 }
@@ -77,7 +77,7 @@ function ours(commands: Array<{ commandId: string; published: boolean }>) {
 }
 
 async function summary(): Promise<any> {
-  const response = await fetch(`${service.baseUrl}/v1/dashboard/summary`);
+  const response = await fetch(`${service.baseUrl}/v1/dashboard/summary`, { headers: service.operatorHeaders });
   expect(response.status).toBe(200);
   return response.json();
 }

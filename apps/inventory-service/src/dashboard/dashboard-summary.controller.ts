@@ -6,6 +6,7 @@ import { STOCK_LEVELS_PROJECTION } from '../stock-views/stock-levels.projection'
 import { SELECT_LOW_STOCK, SELECT_NEGATIVE_STOCK } from '../stock-views/stock-views.sql';
 import { SELECT_RECENT_OUTBOX_MESSAGES } from './dashboard.sql';
 import { EventRateSampler } from './event-rate.sampler';
+import { Access } from '../access/access-rule';
 
 const RECENT_COMMANDS = 20;
 const TOP_ALERTS = 10;
@@ -37,6 +38,7 @@ export class DashboardSummaryController {
   ) {}
 
   @Get('summary')
+  @Access.operator('operations:read')
   @Header('Cache-Control', 'no-store')
   async summary(): Promise<DashboardSummary> {
     const [rate, lag, backlog, commands, negative, low] = await Promise.allSettled([
