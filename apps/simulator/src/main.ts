@@ -7,6 +7,8 @@ import { ProgressBar } from '@app/console';
 
 interface SimulatorSettings {
   serviceUrl: string;
+  /** An operator key with locations:write (SIM_OPERATOR_KEY), for registering the city's locations. */
+  operatorKey: string;
   brokers: string[];
   skus: number;
   ratePerSecond: number;
@@ -26,6 +28,7 @@ function settingsFromEnv(env: NodeJS.ProcessEnv): SimulatorSettings {
   };
   return {
     serviceUrl: env.SIM_SERVICE_URL ?? `http://127.0.0.1:${env.PORT ?? 3000}`,
+    operatorKey: env.SIM_OPERATOR_KEY ?? '',
     brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
     skus: number('SIM_SKUS', 200),
     ratePerSecond: number('SIM_RATE', 200),
@@ -53,7 +56,7 @@ async function main(): Promise<void> {
     });
   };
 
-  await registerLocations(settings.serviceUrl, day.locations);
+  await registerLocations(settings.serviceUrl, settings.operatorKey, day.locations);
   const workers = new SimulatedLogisticsWorkers(kafka, topics, day, seededRandom(settings.seed + 1), settings);
   await workers.start();
   const deadLettersBefore = await topicSize(kafka, topics.deadLetters);
@@ -119,7 +122,8 @@ async function main(): Promise<void> {
 }
 
 /** The city's stores and warehouses, registered (or re-described) with the service. */
-async function registerLocations(serviceUrl: string, locations: readonly SimulatedLocation[]): Promise<void> {
+async function registerLocations(serviceUrl: string, operatorKey: string, locations: readonly SimulatedLocation[]): Promise<void> {
+  if (!operatorKey) throw new Error('SIM_OPERATOR_KEY is not set: the simulator registers locations with an operator key (npm run cli -- issue-operator-key simulator --scopes locations:write)');
   for (const location of locations) {
     const warehouse = location.type === 'warehouse';
     const profile = {
@@ -134,7 +138,7 @@ async function registerLocations(serviceUrl: string, locations: readonly Simulat
     };
     const response = await fetch(`${serviceUrl}/v1/locations/${location.locationId}`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${operatorKey}` },
       body: JSON.stringify(profile),
     });
     if (!response.ok) throw new Error(`PUT /v1/locations/${location.locationId} answered ${response.status}: ${await response.text()}`);
