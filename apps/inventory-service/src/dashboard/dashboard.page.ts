@@ -134,6 +134,8 @@ const SCRIPT = String.raw`
     el('signin').hidden = false;
     el('dashboard').hidden = true;
     el('signout').hidden = true;
+    pill('stream-status', 'signed out', '');
+    pill('readiness', 'signed out', '');
     el('signin-error').textContent = message || '';
     el('signin-key').focus();
   }

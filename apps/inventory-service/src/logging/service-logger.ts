@@ -33,6 +33,8 @@ export const REDACTED_LOG_PATHS = [
   'operatorKey',
   'posKey',
   'headers.authorization',
+  'headers["proxy-authorization"]',
+  'headers.cookie',
   'headers["x-api-key"]',
   'req.headers.authorization',
   'req.headers["x-api-key"]',
