@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const workers = new SimulatedLogisticsWorkers(kafka, topics, day, seededRandom(settings.seed + 1), settings);
   await workers.start();
   const deadLettersBefore = await topicSize(kafka, topics.deadLetters);
-  day.startFrom(await settledStock(settings.serviceUrl, day.catalogue.skus));
+  day.startFrom(await settledStock(settings.serviceUrl, settings.operatorKey, day.catalogue.skus));
   let events = 0;
   let lines = 0;
   const opening = [...day.openingReceipts()];
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   }
   await producer.disconnect();
 
-  const accuracy = await compareWithService(settings.serviceUrl, day);
+  const accuracy = await compareWithService(settings.serviceUrl, settings.operatorKey, day);
   await workers.stop();
   const deadLetters = (await topicSize(kafka, topics.deadLetters)) - deadLettersBefore;
   const w = workers.counts;
@@ -163,10 +163,11 @@ async function topicSize(kafka: Kafka, topic: string): Promise<number> {
 }
 
 /** On-hand per `location|sku` as the service shows it now. */
-async function stockShown(serviceUrl: string, skus: readonly string[]): Promise<Map<string, number>> {
+/** The service's on-hand; the key goes along, for a service with STOREFRONT_READ_KEY_REQUIRED=true. */
+async function stockShown(serviceUrl: string, operatorKey: string, skus: readonly string[]): Promise<Map<string, number>> {
   const shown = new Map<string, number>();
   for (let i = 0; i < skus.length; i += 500) {
-    const response = await fetch(`${serviceUrl}/v1/stock?skus=${encodeURIComponent(skus.slice(i, i + 500).join(','))}`);
+    const response = await fetch(`${serviceUrl}/v1/stock?skus=${encodeURIComponent(skus.slice(i, i + 500).join(','))}`, { headers: { authorization: `Bearer ${operatorKey}` } });
     if (!response.ok) throw new Error(`GET /v1/stock answered ${response.status}: ${await response.text()}`);
     const body = (await response.json()) as { items: Array<{ sku: string; locations: Array<{ locationId: string; onHand: number }> }> };
     for (const item of body.items) for (const l of item.locations) shown.set(`${l.locationId}|${item.sku}`, l.onHand);
@@ -175,13 +176,13 @@ async function stockShown(serviceUrl: string, skus: readonly string[]): Promise<
 }
 
 /** The service's stock once it has applied everything already on the topics (it may be catching up). */
-async function settledStock(serviceUrl: string, skus: readonly string[]): Promise<Map<string, number>> {
+async function settledStock(serviceUrl: string, operatorKey: string, skus: readonly string[]): Promise<Map<string, number>> {
   const deadline = Date.now() + 120_000;
   for (;;) {
     const response = await fetch(`${serviceUrl}/health/ready`);
     const body = (await response.json()) as { lag?: { inboundMessages?: number; stockViewEvents?: number } };
     const behind = (body.lag?.inboundMessages ?? 1) + (body.lag?.stockViewEvents ?? 1);
-    if (response.ok && behind === 0) return stockShown(serviceUrl, skus);
+    if (response.ok && behind === 0) return stockShown(serviceUrl, operatorKey, skus);
     if (Date.now() > deadline) throw new Error(`the service is still ${behind} messages/events behind after 120 s`);
     process.stderr.write(`simulator: waiting for the service to catch up (${behind} behind)\n`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -189,10 +190,10 @@ async function settledStock(serviceUrl: string, skus: readonly string[]): Promis
 }
 
 /** Wait (bounded) until the service shows the simulator's numbers, then report how many match. */
-async function compareWithService(serviceUrl: string, day: OmnichannelDay) {
+async function compareWithService(serviceUrl: string, operatorKey: string, day: OmnichannelDay) {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const shown = await stockShown(serviceUrl, day.skusTouched);
+    const shown = await stockShown(serviceUrl, operatorKey, day.skusTouched);
     const mismatches: string[] = [];
     for (const [key, expected] of day.expectedOnHand) {
       const actual = shown.get(key) ?? 0;
