@@ -34,9 +34,10 @@ export function secretMatches(storedSha256: Buffer, secret: string): boolean {
 
 /**
  * Anything in a text that looks like one of the service's keys or a bearer credential, replaced by
- * `[redacted]`: the last line of defence of the log output (see logging/service-logger.ts).
+ * `[redacted]`: the last line of defence of the log output (see logging/service-logger.ts). No word
+ * boundary is asked for: a key glued to other text (`id=xop_...`) is still a key.
  */
-export const SECRET_IN_TEXT = /\b(?:pos|op)_[A-Za-z0-9]{12}_[A-Za-z0-9_-]{43}|\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
+export const SECRET_IN_TEXT = /(?:pos|op)_[A-Za-z0-9]{12}_[A-Za-z0-9_-]{43}|(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 export function redactSecrets(text: string): string {
   return text.replace(SECRET_IN_TEXT, (_, scheme: string | undefined) => (scheme ? `${scheme} [redacted]` : '[redacted]'));
 }
