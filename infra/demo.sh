@@ -58,15 +58,21 @@ for _ in $(seq 1 120); do
 done
 echo "demo: service ready at $base (log: $run_dir/inventory-service.log)"
 
-SIM_SERVICE_URL="$base" node dist/apps/simulator/main.js || echo "demo: the simulator reported a problem (see above)"
+# The demo's own operator key (the last demo's is revoked first: one active key per name).
+node dist/apps/inventory-service/cli.js revoke-operator-key demo >/dev/null 2>&1 || true
+operator_key="$(node dist/apps/inventory-service/cli.js issue-operator-key demo | tail -n 1)"
+
+SIM_SERVICE_URL="$base" SIM_OPERATOR_KEY="$operator_key" node dist/apps/simulator/main.js || echo "demo: the simulator reported a problem (see above)"
 
 cat <<EOT
 
 The service keeps serving. Look at:
   $base/dashboard?sku=SKU-00001    the live dashboard: stock on the map, event rate, dispatches, alerts
+      sign in with the demo's operator key: $operator_key
   $base/v1/stock/SKU-00001                 one SKU at every location
   $base/v1/stock?skus=SKU-00001,SKU-00002  several SKUs
-  $base/v1/orders/<orderId>/fulfillment    where an online order ships from (ids: WEB-...)
+  $base/v1/orders/<orderId>/fulfillment    where an online order ships from (ids: WEB-...), with
+      curl -H "Authorization: Bearer $operator_key" ...
   $base/health/ready                       readiness
 Service log: $run_dir/inventory-service.log.  Ctrl-C stops it.
 EOT

@@ -5,6 +5,7 @@ import { TransactionRunner } from '@app/event-store';
 import type { Producer } from 'kafkajs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintApiKey } from '../apps/inventory-service/src/access/api-keys';
 import { enqueueOutboxMessages } from '../apps/inventory-service/src/outbox/outbox';
 import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
 import { startTestService, type RunningTestService } from './support/test-service';
@@ -28,6 +29,11 @@ let page: Page;
 let eventSeq = 0;
 const offSite: string[] = [];
 const pageErrors: string[] = [];
+/** Every URL the page asked for, and the Authorization header of each request to the service. */
+const requested: string[] = [];
+const authorizationSent = new Map<string, Set<string>>();
+/** While a wrong key is tried, Chromium reports the refused request (401) on the console: expected then only. */
+let expectingRefusal = false;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run 'bash infra/install-chromium.sh' (infra/test.sh does)`);
@@ -38,13 +44,20 @@ beforeAll(async () => {
   // Only this service, on 127.0.0.1, may be reached: anything else is refused and reported.
   await page.route('**/*', (route) => {
     const url = route.request().url();
+    requested.push(url);
+    if (url.startsWith(`${service.baseUrl}/`)) {
+      const { pathname } = new URL(url);
+      const sent = authorizationSent.get(pathname) ?? new Set<string>();
+      sent.add(route.request().headers().authorization ?? '(none)');
+      authorizationSent.set(pathname, sent);
+    }
     if (url.startsWith(`${service.baseUrl}/`) || url.startsWith('data:')) return route.continue();
     offSite.push(url);
     return route.abort();
   });
   page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
+    if (message.type() === 'error' && !(expectingRefusal && /status of 401/.test(message.text()))) pageErrors.push(`console: ${message.text()}`);
   });
 });
 afterAll(async () => {
@@ -54,7 +67,7 @@ afterAll(async () => {
 });
 
 async function put(path: string, body: unknown): Promise<number> {
-  const response = await fetch(`${service.baseUrl}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${service.baseUrl}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...service.operatorHeaders }, body: JSON.stringify(body) });
   await response.arrayBuffer();
   return response.status;
 }
@@ -77,7 +90,7 @@ function ours(commands: Array<{ commandId: string; published: boolean }>) {
 }
 
 async function summary(): Promise<any> {
-  const response = await fetch(`${service.baseUrl}/v1/dashboard/summary`);
+  const response = await fetch(`${service.baseUrl}/v1/dashboard/summary`, { headers: service.operatorHeaders });
   expect(response.status).toBe(200);
   return response.json();
 }
@@ -108,6 +121,30 @@ describe('GET /dashboard in headless Chromium', () => {
     const html = await response.text();
     expect(html).not.toMatch(/<(script|link|img|iframe)[^>]+(src|href)="(?!data:)/i);
     expect(html).toContain('data-testid="stock-map"');
+  });
+
+  it('asks for an operator key first: says so when it is wrong, keeps the right one in session storage and sends it as a header, never in a URL', async () => {
+    await page.goto(`${service.baseUrl}/dashboard?sku=DASH-1`);
+    expect(await page.isVisible('[data-testid="signin-form"]')).toBe(true);
+    expect(await page.isVisible('[data-testid="stock-map"]')).toBe(false);
+
+    const wrongKey = mintApiKey('op').apiKey;
+    expectingRefusal = true;
+    await page.fill('[data-testid="signin-key"]', wrongKey);
+    await page.click('[data-testid="signin-form"] button[type="submit"]');
+    await eventually(async () => expect(await page.textContent('[data-testid="signin-error"]')).toContain('not an active operator key'), soon);
+    expectingRefusal = false;
+    expect(await page.evaluate('window.sessionStorage.length')).toBe(0);
+    expect(await page.isVisible('[data-testid="stock-map"]')).toBe(false);
+
+    await page.fill('[data-testid="signin-key"]', service.operatorKey);
+    await page.press('[data-testid="signin-key"]', 'Enter');
+    await eventually(async () => expect(await page.isVisible('[data-testid="stock-map"]')).toBe(true), soon);
+    expect(await page.isVisible('[data-testid="signin-form"]')).toBe(false);
+    expect(await page.evaluate('Object.values(window.sessionStorage)')).toEqual([service.operatorKey]);
+    await eventually(async () => expect(await page.textContent('[data-testid="stream-status"]')).toBe('live'), soon);
+    expect(authorizationSent.get('/v1/dashboard/summary')).toEqual(new Set([`Bearer ${wrongKey}`, `Bearer ${service.operatorKey}`]));
+    expect(authorizationSent.get('/v1/stock/stream')).toEqual(new Set([`Bearer ${service.operatorKey}`]));
   });
 
   it('shows the SKU at each location on the map, the alerts, the recent commands and readiness', async () => {
@@ -155,8 +192,8 @@ describe('GET /dashboard in headless Chromium', () => {
     expect(body).toMatchObject({ ready: true, consumerLag: { total: 0 } });
     expect(typeof body.eventsPerSecond).toBe('number');
 
-    await page.goto(`${service.baseUrl}/dashboard?sku=DASH-1`);
-    expect(await page.inputValue('[data-testid="sku-input"]')).toBe('DASH-1');
+    await page.goto(`${service.baseUrl}/dashboard?sku=DASH-1`); // signed in still: the key is in this tab's session storage
+    await eventually(async () => expect(await page.inputValue('[data-testid="sku-input"]')).toBe('DASH-1'), soon);
     await eventually(async () => expect(await mapOnHand()).toEqual({ S001: 12, S002: 7, S003: -2, W01: 100 }), soon);
     expect(await page.textContent('[data-location-id="S001"] [data-testid="map-qty"]')).toBe('12 on hand · 12 avail');
     expect(await page.textContent('[data-location-id="S003"] text.name')).toBe('S003');
@@ -220,8 +257,18 @@ describe('GET /dashboard in headless Chromium', () => {
     expect(await page.textContent('[data-testid="map-title"]')).toBe('Stock of DASH-2 by location');
   });
 
-  it('reached nothing but the service and logged no errors', () => {
+  it('signs out: forgets the key and asks for one again', async () => {
+    await page.click('[data-testid="signout"]');
+    await eventually(async () => expect(await page.isVisible('[data-testid="signin-form"]')).toBe(true), soon);
+    expect(await page.evaluate('window.sessionStorage.length')).toBe(0);
+    await page.reload();
+    expect(await page.isVisible('[data-testid="signin-form"]')).toBe(true);
+  });
+
+  it('reached nothing but the service, put no key in a URL and logged no errors', () => {
     expect(offSite).toEqual([]);
+    expect(requested.length).toBeGreaterThan(10);
+    expect(requested.filter((url) => url.includes('op_') || url.includes(service.operatorKey.split('_')[2]!))).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -72,7 +72,7 @@ describe('dead letters on real Kafka', () => {
     const negative = (await (await fetch(`${service.baseUrl}/v1/stock-alerts/negative`)).json()) as { items: unknown[] };
     expect(negative.items).toContainEqual(expect.objectContaining({ locationId: 'S001', sku: 'DL-1', onHand: -2 }));
 
-    const metrics = await (await fetch(`${service.baseUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${service.baseUrl}/metrics`, { headers: service.operatorHeaders })).text();
     const sales = topics.offlineSales;
     expect(metrics).toContain(`inventory_dead_letters_total{topic="${sales}",reason="invalid_json"} 1`);
     expect(metrics).toContain(`inventory_dead_letters_total{topic="${sales}",reason="schema_violation"} 2`);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestLogisticsWorker } from './support/logistics-worker';
 import { dropSchema } from './support/test-database';
 import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
+import { bearer, issueOperatorKeyWithCli } from './support/operator-keys';
 import { freePort, lagOf, processTestEnv, ServiceProcess } from './support/service-process';
 
 const kafka = testKafka();
@@ -12,6 +13,7 @@ const topicNames = topicNamesFromEnv(topicEnv);
 let producer: Producer;
 let worker: TestLogisticsWorker;
 let service: ServiceProcess;
+let operatorKey: string;
 
 const SKUS = Array.from({ length: 20 }, (_, i) => `XO-${i}`);
 const LOCATIONS = ['W01', 'S001', 'S002', 'S003'];
@@ -61,9 +63,10 @@ describe('dispatch commands through the outbox, across SIGKILLs', () => {
     // Phase 1: an instance that commits orders but does not relay, killed with the commands still in its outbox.
     service = new ServiceProcess({ ...env, OUTBOX_RELAY: 'off' }, await freePort());
     await service.start();
+    operatorKey = await issueOperatorKeyWithCli(env);
     for (const [index, locationId] of LOCATIONS.entries()) {
       const profile = { type: index === 0 ? 'warehouse' : 'store', name: locationId, lat: 30.2 + index / 20, lng: 120.1 + index / 20, shipsOnline: true, pickup: index > 0, dailyCapacity: 10_000, safetyStock: 0 };
-      const response = await fetch(`${service.baseUrl}/v1/locations/${locationId}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(profile) });
+      const response = await fetch(`${service.baseUrl}/v1/locations/${locationId}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...bearer(operatorKey) }, body: JSON.stringify(profile) });
       expect(response.status).toBe(201);
     }
     await sendJson(
@@ -97,7 +100,7 @@ describe('dispatch commands through the outbox, across SIGKILLs', () => {
       async () => {
         const ids: string[] = [];
         for (const orderId of orderIds) {
-          const response = await fetch(`${service.baseUrl}/v1/orders/${orderId}/fulfillment`);
+          const response = await fetch(`${service.baseUrl}/v1/orders/${orderId}/fulfillment`, { headers: bearer(operatorKey) });
           expect(response.status).toBe(200);
           const order = (await response.json()) as { fulfillments: Array<{ fulfillmentId: string }>; backordered: unknown[] };
           ids.push(...order.fulfillments.map((f) => f.fulfillmentId));

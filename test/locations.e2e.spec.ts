@@ -21,7 +21,7 @@ const store = { type: 'store', name: 'West Lake', lat: 30.259, lng: 120.15, ship
 async function put(locationId: string, body: unknown) {
   const response = await fetch(`${service.baseUrl}/v1/locations/${locationId}`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...service.operatorHeaders },
     body: JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as any };
@@ -160,7 +160,7 @@ describe('location registry and channel availability', () => {
   it("lets a SKU's own safety stock override the location's, and lists it as low stock at its reorder point", async () => {
     // ATP-1 at S001: 10 on hand, location safety stock 2 (earlier test). Now the SKU keeps 4 back, reorder at 7.
     const url = `${service.baseUrl}/v1/locations/S001/skus/ATP-1/policy`;
-    const put = (body: unknown) => fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const put = (body: unknown) => fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json', ...service.operatorHeaders }, body: JSON.stringify(body) });
     const created = await put({ safetyStock: 4, reorderPoint: 7, reorderQuantity: 20 });
     expect(created.status).toBe(201);
     expect(await created.json()).toMatchObject({ locationId: 'S001', sku: 'ATP-1', safetyStock: 4, reorderPoint: 7, reorderQuantity: 20, version: 1 });

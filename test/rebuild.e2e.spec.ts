@@ -78,7 +78,7 @@ describe('inventory-cli rebuild', () => {
   it('rebuilds every read model with "all", the inline location registry included, and keeps taking writes after', async () => {
     const profile = { type: 'store', name: 'Rebuilt', lat: 30.2, lng: 120.1, shipsOnline: true, pickup: false, dailyCapacity: 10, safetyStock: 1 };
     const put = (id: string, body: unknown) =>
-      fetch(`${service.baseUrl}/v1/locations/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${service.baseUrl}/v1/locations/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...service.operatorHeaders }, body: JSON.stringify(body) });
     expect((await put('RB-S1', profile)).status).toBe(201);
     expect((await put('RB-S1', { ...profile, dailyCapacity: 20 })).status).toBe(200);
     const before = (await (await fetch(`${service.baseUrl}/v1/locations/RB-S1`)).json()) as Record<string, unknown>;

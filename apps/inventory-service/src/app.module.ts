@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { AccessGuard } from './access/access.guard';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { ServiceConfig } from './config/service-config';
@@ -43,11 +44,12 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [CqrsModule.forRoot(), DatabaseModule, TerminusModule.forRoot({ errorLogStyle: 'json', logger: HealthCheckLogger })],
+      imports: [CqrsModule.forRoot(), DiscoveryModule, DatabaseModule, TerminusModule.forRoot({ errorLogStyle: 'json', logger: HealthCheckLogger })],
       controllers: [GetOrderFulfillmentController, SetSkuPolicyController, StockStreamController, PickupNearController, LocationStockController, GetStockController, DescribeLocationController, GetLocationsController, PostPosEventController, HealthController, MetricsController, DashboardPageController, DashboardSummaryController],
       providers: [
         { provide: ServiceConfig, useValue: config },
         { provide: APP_FILTER, useClass: ApiErrorFilter },
+        { provide: APP_GUARD, useClass: AccessGuard },
         KafkaConnection,
         ServiceMetrics,
         OutboxRelay,

@@ -1,8 +1,9 @@
 import { Logger, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { DiscoveryService, NestFactory } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
+import { routeTable, type RouteAccess } from './access/route-table';
 import { AppModule } from './app.module';
 import { MAX_REQUEST_BODY_BYTES } from './http/api-error.filter';
 import { inventoryOpenApiDocument } from './http/openapi';
@@ -19,10 +20,16 @@ export async function startInventoryService(config: ServiceConfig): Promise<INes
   app.use(httpRequestLogging(rootLoggerFor(config.logging)));
   recordHttpLatency(app);
   app.useBodyParser('json', { limit: MAX_REQUEST_BODY_BYTES }); // in place of the default 100 kB parser
-  SwaggerModule.setup('docs', app, inventoryOpenApiDocument(), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, inventoryOpenApiDocument(servedRoutes(app), config.access), { jsonDocumentUrl: 'docs-json' });
   await app.listen(config.http.port, config.http.host);
   new Logger('InventoryService').log(`listening on ${serviceUrl(app)}`);
   return app;
+}
+
+/** Every route the running service serves, with its access rule, from the app's own controllers (Nest's DiscoveryService). */
+export function servedRoutes(app: INestApplication): RouteAccess[] {
+  const controllers = app.get(DiscoveryService).getControllers().map((wrapper) => wrapper.metatype as new (...args: never[]) => object);
+  return routeTable(controllers);
 }
 
 /** Every HTTP request's latency into inventory_http_request_seconds, labelled by route pattern. */

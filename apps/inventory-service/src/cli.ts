@@ -8,6 +8,8 @@ import { ensureDatabaseAndSchema } from './database/ensure-database';
 import { replayDeadLetters, type ReplayFilter } from './dead-letters/replay-dead-letters';
 import { inspectStream, type StreamTarget } from './event-sourcing/inspect-stream';
 import { issuePosKey, revokePosKey } from './pos-gateway/pos-api-keys';
+import { OPERATOR_KEY_NAME_PATTERN, OPERATOR_KEY_NAME_RULE, describeScopes, issueOperatorKey, listOperatorKeys, revokeOperatorKey } from './access/operator-keys';
+import { OPERATOR_SCOPES, isOperatorScope, type OperatorScope } from './access/operator-scopes';
 import { locationsReadModel } from './locations/locations.projection';
 import { findUnregisteredLocations } from './locations/unregistered-locations/find-unregistered-locations';
 import { skuPoliciesReadModel } from './sku-policies/sku-policies.projection';
@@ -44,6 +46,14 @@ commands:
   issue-pos-key <storeId>    create an API key for one store's POS (printed once; only a hash is kept)
   revoke-pos-key <keyId>     revoke a key (the keyId is the part after "pos_")
 
+  issue-operator-key NAME [--scopes SCOPE,...]
+                             create an operator key (printed once, alone on the last line; only a
+                             hash is kept); without --scopes it may do everything an operator may;
+                             scopes: ${OPERATOR_SCOPES.join(', ')}
+  revoke-operator-key <keyId|NAME>
+                             revoke an operator key, from its next request on
+  list-operator-keys         every operator key: id, name, scopes, issued, revoked (never a secret)
+
 Settings come from the same environment as the service (DATABASE_URL, DATABASE_SCHEMA, ...).`;
 
 class UsageError extends Error {}
@@ -57,6 +67,9 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'unregistered-locations') return unregisteredLocations(args);
   if (command === 'issue-pos-key') return posKey(args, 'issue');
   if (command === 'revoke-pos-key') return posKey(args, 'revoke');
+  if (command === 'issue-operator-key') return issueOperator(args);
+  if (command === 'revoke-operator-key') return revokeOperator(args);
+  if (command === 'list-operator-keys') return listOperators(args);
   throw new UsageError(command ? `unknown command ${JSON.stringify(command)}` : 'no command given');
 }
 
@@ -174,6 +187,50 @@ async function posKey([subject, ...rest]: string[], action: 'issue' | 'revoke'):
     if (store === null) throw new Error(`no active key ${subject}`);
     process.stdout.write(`revoked POS key ${subject} of store ${store}\n`);
   });
+}
+
+async function issueOperator(args: string[]): Promise<void> {
+  let name: string | undefined;
+  let scopes: OperatorScope[] | null = null;
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i]!;
+    if (arg === '--scopes' || arg.startsWith('--scopes=')) {
+      const list = arg === '--scopes' ? args[++i] : arg.slice('--scopes='.length);
+      if (!list) throw new UsageError('--scopes needs a comma-separated list, e.g. --scopes locations:write,policies:write');
+      const named = list.split(',').map((scope) => scope.trim()).filter((scope) => scope !== '');
+      const unknown = named.filter((scope) => !isOperatorScope(scope));
+      if (named.length === 0 || unknown.length > 0) throw new UsageError(`unknown scope ${unknown.map((s) => JSON.stringify(s)).join(', ') || '(none given)'}: scopes are ${OPERATOR_SCOPES.join(', ')}`);
+      scopes = named as OperatorScope[];
+    } else if (name === undefined && !arg.startsWith('--')) name = arg;
+    else throw new UsageError(`issue-operator-key takes one NAME and --scopes; not ${JSON.stringify(arg)}`);
+  }
+  if (name === undefined) throw new UsageError('issue-operator-key needs a NAME, e.g. issue-operator-key alice@ops');
+  if (!OPERATOR_KEY_NAME_PATTERN.test(name)) throw new UsageError(`${JSON.stringify(name)} is not a valid key name: ${OPERATOR_KEY_NAME_RULE}`);
+  const key = await withDatabase((transactions) => transactions.inTransaction((sql) => issueOperatorKey(sql, name, scopes)));
+  process.stdout.write(`operator key ${key.keyId} "${key.name}", scopes: ${describeScopes(key.scopes)}\n(shown once, keep it secret; send it as "Authorization: Bearer <key>"):\n${key.apiKey}\n`);
+}
+
+async function revokeOperator(args: string[]): Promise<void> {
+  const [subject, ...rest] = args;
+  if (!subject || rest.length > 0) throw new UsageError('revoke-operator-key takes one key id or key name');
+  const revoked = await withDatabase((transactions) => transactions.inTransaction((sql) => revokeOperatorKey(sql, subject)));
+  if (revoked === null) throw new Error(`no active operator key with id or name ${JSON.stringify(subject)} (list-operator-keys shows them)`);
+  process.stdout.write(`revoked operator key ${revoked.keyId} "${revoked.name}"
+`);
+}
+
+async function listOperators(args: string[]): Promise<void> {
+  if (args.length > 0) throw new UsageError('list-operator-keys takes no arguments');
+  const keys = await withDatabase((transactions) => transactions.inTransaction((sql) => listOperatorKeys(sql)));
+  if (keys.length === 0) {
+    process.stdout.write('no operator keys yet (issue-operator-key NAME)\n');
+    return;
+  }
+  const rows = [['KEY ID', 'NAME', 'STATE', 'ISSUED', 'SCOPES']].concat(
+    keys.map((key) => [key.keyId, key.name, key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'active', key.createdAt.toISOString(), describeScopes(key.scopes)]),
+  );
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  for (const row of rows) process.stdout.write(`${row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')}\n`);
 }
 
 /**

@@ -7,6 +7,8 @@ import { ProgressBar } from '@app/console';
 
 interface SimulatorSettings {
   serviceUrl: string;
+  /** An operator key with locations:write (SIM_OPERATOR_KEY), for registering the city's locations. */
+  operatorKey: string;
   brokers: string[];
   skus: number;
   ratePerSecond: number;
@@ -26,6 +28,7 @@ function settingsFromEnv(env: NodeJS.ProcessEnv): SimulatorSettings {
   };
   return {
     serviceUrl: env.SIM_SERVICE_URL ?? `http://127.0.0.1:${env.PORT ?? 3000}`,
+    operatorKey: env.SIM_OPERATOR_KEY ?? '',
     brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
     skus: number('SIM_SKUS', 200),
     ratePerSecond: number('SIM_RATE', 200),
@@ -53,11 +56,11 @@ async function main(): Promise<void> {
     });
   };
 
-  await registerLocations(settings.serviceUrl, day.locations);
+  await registerLocations(settings.serviceUrl, settings.operatorKey, day.locations);
   const workers = new SimulatedLogisticsWorkers(kafka, topics, day, seededRandom(settings.seed + 1), settings);
   await workers.start();
   const deadLettersBefore = await topicSize(kafka, topics.deadLetters);
-  day.startFrom(await settledStock(settings.serviceUrl, day.catalogue.skus));
+  day.startFrom(await settledStock(settings.serviceUrl, settings.operatorKey, day.catalogue.skus));
   let events = 0;
   let lines = 0;
   const opening = [...day.openingReceipts()];
@@ -93,7 +96,7 @@ async function main(): Promise<void> {
   }
   await producer.disconnect();
 
-  const accuracy = await compareWithService(settings.serviceUrl, day);
+  const accuracy = await compareWithService(settings.serviceUrl, settings.operatorKey, day);
   await workers.stop();
   const deadLetters = (await topicSize(kafka, topics.deadLetters)) - deadLettersBefore;
   const w = workers.counts;
@@ -119,7 +122,8 @@ async function main(): Promise<void> {
 }
 
 /** The city's stores and warehouses, registered (or re-described) with the service. */
-async function registerLocations(serviceUrl: string, locations: readonly SimulatedLocation[]): Promise<void> {
+async function registerLocations(serviceUrl: string, operatorKey: string, locations: readonly SimulatedLocation[]): Promise<void> {
+  if (!operatorKey) throw new Error('SIM_OPERATOR_KEY is not set: the simulator registers locations with an operator key (npm run cli -- issue-operator-key simulator --scopes locations:write)');
   for (const location of locations) {
     const warehouse = location.type === 'warehouse';
     const profile = {
@@ -134,7 +138,7 @@ async function registerLocations(serviceUrl: string, locations: readonly Simulat
     };
     const response = await fetch(`${serviceUrl}/v1/locations/${location.locationId}`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${operatorKey}` },
       body: JSON.stringify(profile),
     });
     if (!response.ok) throw new Error(`PUT /v1/locations/${location.locationId} answered ${response.status}: ${await response.text()}`);
@@ -159,10 +163,11 @@ async function topicSize(kafka: Kafka, topic: string): Promise<number> {
 }
 
 /** On-hand per `location|sku` as the service shows it now. */
-async function stockShown(serviceUrl: string, skus: readonly string[]): Promise<Map<string, number>> {
+/** The service's on-hand; the key goes along, for a service with STOREFRONT_READ_KEY_REQUIRED=true. */
+async function stockShown(serviceUrl: string, operatorKey: string, skus: readonly string[]): Promise<Map<string, number>> {
   const shown = new Map<string, number>();
   for (let i = 0; i < skus.length; i += 500) {
-    const response = await fetch(`${serviceUrl}/v1/stock?skus=${encodeURIComponent(skus.slice(i, i + 500).join(','))}`);
+    const response = await fetch(`${serviceUrl}/v1/stock?skus=${encodeURIComponent(skus.slice(i, i + 500).join(','))}`, { headers: { authorization: `Bearer ${operatorKey}` } });
     if (!response.ok) throw new Error(`GET /v1/stock answered ${response.status}: ${await response.text()}`);
     const body = (await response.json()) as { items: Array<{ sku: string; locations: Array<{ locationId: string; onHand: number }> }> };
     for (const item of body.items) for (const l of item.locations) shown.set(`${l.locationId}|${item.sku}`, l.onHand);
@@ -171,13 +176,13 @@ async function stockShown(serviceUrl: string, skus: readonly string[]): Promise<
 }
 
 /** The service's stock once it has applied everything already on the topics (it may be catching up). */
-async function settledStock(serviceUrl: string, skus: readonly string[]): Promise<Map<string, number>> {
+async function settledStock(serviceUrl: string, operatorKey: string, skus: readonly string[]): Promise<Map<string, number>> {
   const deadline = Date.now() + 120_000;
   for (;;) {
     const response = await fetch(`${serviceUrl}/health/ready`);
     const body = (await response.json()) as { lag?: { inboundMessages?: number; stockViewEvents?: number } };
     const behind = (body.lag?.inboundMessages ?? 1) + (body.lag?.stockViewEvents ?? 1);
-    if (response.ok && behind === 0) return stockShown(serviceUrl, skus);
+    if (response.ok && behind === 0) return stockShown(serviceUrl, operatorKey, skus);
     if (Date.now() > deadline) throw new Error(`the service is still ${behind} messages/events behind after 120 s`);
     process.stderr.write(`simulator: waiting for the service to catch up (${behind} behind)\n`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -185,10 +190,10 @@ async function settledStock(serviceUrl: string, skus: readonly string[]): Promis
 }
 
 /** Wait (bounded) until the service shows the simulator's numbers, then report how many match. */
-async function compareWithService(serviceUrl: string, day: OmnichannelDay) {
+async function compareWithService(serviceUrl: string, operatorKey: string, day: OmnichannelDay) {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const shown = await stockShown(serviceUrl, day.skusTouched);
+    const shown = await stockShown(serviceUrl, operatorKey, day.skusTouched);
     const mismatches: string[] = [];
     for (const [key, expected] of day.expectedOnHand) {
       const actual = shown.get(key) ?? 0;

@@ -72,6 +72,7 @@ const envSchema = z.object({
   REPLENISHMENT_COVER_DAYS: number().positive().default(7),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   LOG_FORMAT: z.enum(LOG_FORMATS, { message: `must be one of ${LOG_FORMATS.join(', ')}` }).default('json'),
+  STOREFRONT_READ_KEY_REQUIRED: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
   ...Object.fromEntries(Object.values(TOPIC_ENV_VARS).map((name) => [name, z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a Kafka topic name').optional()])),
 });
 
@@ -96,6 +97,8 @@ export abstract class ServiceConfig {
   declare outbox: { batchSize: number; idleMs: number; relay: boolean };
   declare fulfilment: { pickupHoldMs: number; pickupHoldSweepMs: number; leadTimeDays: number; coverDays: number };
   declare logging: { level: LogLevel; format: LogFormat };
+  /** storefrontReadKeyRequired: stock reads need an operator key with stock:read (else they are open). */
+  declare access: { storefrontReadKeyRequired: boolean };
 }
 
 export class InvalidConfigurationError extends Error {
@@ -148,5 +151,6 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       coverDays: values.REPLENISHMENT_COVER_DAYS,
     },
     logging: { level: values.LOG_LEVEL, format: values.LOG_FORMAT },
+    access: { storefrontReadKeyRequired: values.STOREFRONT_READ_KEY_REQUIRED === 'true' },
   };
 }

@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { DASHBOARD_CSP, DASHBOARD_HTML } from './dashboard.page';
+import { Access } from '../access/access-rule';
 
 /**
  * `GET /dashboard`: a live operators' page (open `/dashboard?sku=SKU-1`): the SKU's stock on a map
@@ -9,6 +10,7 @@ import { DASHBOARD_CSP, DASHBOARD_HTML } from './dashboard.page';
 @Controller('dashboard')
 export class DashboardPageController {
   @Get()
+  @Access.open()
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-cache')
   @Header('Content-Security-Policy', DASHBOARD_CSP)

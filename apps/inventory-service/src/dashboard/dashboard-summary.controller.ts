@@ -7,6 +7,7 @@ import { SELECT_LOW_STOCK, SELECT_NEGATIVE_STOCK } from '../stock-views/stock-vi
 import { SELECT_RECENT_OUTBOX_MESSAGES } from './dashboard.sql';
 import { EventRateSampler } from './event-rate.sampler';
 import { HttpReads } from '../database/http-reads';
+import { Access } from '../access/access-rule';
 
 const RECENT_COMMANDS = 20;
 const TOP_ALERTS = 10;
@@ -38,6 +39,7 @@ export class DashboardSummaryController {
   ) {}
 
   @Get('summary')
+  @Access.operator('operations:read')
   @Header('Cache-Control', 'no-store')
   async summary(): Promise<DashboardSummary> {
     const [rate, lag, backlog, commands, negative, low] = await Promise.allSettled([

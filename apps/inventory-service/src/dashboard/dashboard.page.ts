@@ -3,8 +3,12 @@ import { createHash } from 'node:crypto';
 
 /*
  * The dashboard: one self-contained page (inline CSS and vanilla JS, nothing fetched from anywhere
- * but this service). The SKU's stock arrives over GET /v1/stock/stream (server-sent events); the
- * rest is polled from GET /v1/dashboard/summary every second; locations from GET /v1/locations.
+ * but this service). It signs in first: the operator key typed into its form is checked against
+ * GET /v1/dashboard/summary (operations:read), kept in the tab's sessionStorage and sent as an
+ * `Authorization: Bearer` header on every request, never in a URL. The SKU's stock arrives over
+ * GET /v1/stock/stream (server-sent events, read with fetch() and a stream reader, because an
+ * EventSource cannot send a header and STOREFRONT_READ_KEY_REQUIRED=true needs one); the rest is
+ * polled from GET /v1/dashboard/summary every second; locations from GET /v1/locations.
  * Everything data-driven is written with textContent / createElementNS, never as HTML.
  */
 
@@ -18,6 +22,13 @@ header h1 { font-size: 18px; margin: 0 12px 0 0; font-weight: 600; }
 header form { display: flex; gap: 6px; }
 header input { font: inherit; padding: 6px 10px; border-radius: 6px; border: 1px solid #3b4a59; background: #0e161e; color: #fff; width: 220px; }
 header button { font: inherit; padding: 6px 12px; border-radius: 6px; border: 0; background: #2f81f7; color: #fff; cursor: pointer; }
+header button.quiet { background: #3b4a59; }
+.signin { max-width: 460px; margin: 60px auto; }
+.signin form { display: flex; gap: 8px; margin-top: 10px; }
+.signin input { font: inherit; flex: 1; padding: 8px 10px; border-radius: 6px; border: 1px solid var(--line); }
+.signin button { font: inherit; padding: 8px 14px; border-radius: 6px; border: 0; background: #2f81f7; color: #fff; cursor: pointer; }
+.signin .error { color: var(--bad); margin-top: 8px; min-height: 1.2em; }
+[hidden] { display: none !important; }
 .spacer { flex: 1; }
 .pill { display: inline-block; padding: 3px 10px; border-radius: 999px; font-size: 12px; font-weight: 600; background: #3b4a59; color: #fff; }
 .pill.good { background: var(--good); } .pill.bad { background: var(--bad); } .pill.warn { background: var(--warn); }
@@ -73,7 +84,8 @@ const SCRIPT = String.raw`
   var SKU_PATTERN = new RegExp(${JSON.stringify(SKU_PATTERN.source)});
   var SVG = 'http://www.w3.org/2000/svg';
   var W = 800, H = 470, PAD = 70;
-  var state = { sku: '', locations: new Map(), stock: null, source: null, rates: [] };
+  var KEY_STORE = 'inventory.operatorKey';
+  var state = { sku: '', locations: new Map(), stock: null, stream: null, rates: [], key: '', started: false };
   var numberFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 
   function el(testId) { return document.querySelector('[data-testid="' + testId + '"]'); }
@@ -102,6 +114,58 @@ const SCRIPT = String.raw`
     node.className = 'pill ' + kind;
   }
 
+  // --- signing in: the operator key lives in this tab's sessionStorage and travels as a header ---
+  function api(path, options) {
+    var init = options || {};
+    var headers = new Headers(init.headers || {});
+    if (state.key) headers.set('Authorization', 'Bearer ' + state.key);
+    return fetch(path, { cache: 'no-store', headers: headers, signal: init.signal });
+  }
+
+  function refusal(status) {
+    if (status === 401) return 'That is not an active operator key (npm run cli -- issue-operator-key NAME issues one).';
+    if (status === 403) return 'That key may not read the dashboard: it needs the operations:read scope.';
+    return '';
+  }
+
+  function showSignIn(message) {
+    state.key = '';
+    try { window.sessionStorage.removeItem(KEY_STORE); } catch (ignored) { /* storage unavailable */ }
+    el('signin').hidden = false;
+    el('dashboard').hidden = true;
+    el('signout').hidden = true;
+    pill('stream-status', 'signed out', '');
+    pill('readiness', 'signed out', '');
+    el('signin-error').textContent = message || '';
+    el('signin-key').focus();
+  }
+
+  async function signIn(key) {
+    el('signin-error').textContent = 'checking\u2026';
+    state.key = key;
+    var response;
+    try {
+      response = await api('/v1/dashboard/summary');
+    } catch (error) {
+      state.key = '';
+      el('signin-error').textContent = 'The service did not answer: ' + error.message;
+      return;
+    }
+    if (!response.ok) {
+      state.key = '';
+      el('signin-error').textContent = refusal(response.status) || 'The service answered HTTP ' + response.status + '.';
+      return;
+    }
+    try { window.sessionStorage.setItem(KEY_STORE, key); } catch (ignored) { /* kept for this page only */ }
+    el('signin-key').value = '';
+    el('signin-error').textContent = '';
+    el('signin').hidden = true;
+    el('dashboard').hidden = false;
+    el('signout').hidden = false;
+    renderSummary(await response.json());
+    start();
+  }
+
   // --- the SKU and its live stock -------------------------------------------------------------
   function chooseSku(sku) {
     state.sku = sku;
@@ -110,33 +174,71 @@ const SCRIPT = String.raw`
     var url = new URL(window.location.href);
     if (sku) url.searchParams.set('sku', sku); else url.searchParams.delete('sku');
     window.history.replaceState(null, '', url.pathname + url.search);
-    openStream();
+    if (state.started) openStream();
+  }
+
+  function closeStream() {
+    if (state.stream) state.stream.abort();
+    state.stream = null;
   }
 
   function openStream() {
-    if (state.source) state.source.close();
-    state.source = null;
+    closeStream();
     state.stock = null;
     renderStock(null);
     if (!state.sku) { pill('stream-status', 'pick a SKU', ''); return; }
-    var source = new EventSource('/v1/stock/stream?skus=' + encodeURIComponent(state.sku));
-    state.source = source;
+    var stream = new AbortController();
+    state.stream = stream;
     pill('stream-status', 'connecting', 'warn');
-    source.addEventListener('open', function () { if (state.source === source) pill('stream-status', 'live', 'good'); });
-    source.addEventListener('stock', function (event) {
-      if (state.source !== source) return;
-      var stock = JSON.parse(event.data);
-      if (stock.sku !== state.sku) return;
-      var previous = state.stock;
-      state.stock = stock;
+    void readStream(stream, '/v1/stock/stream?skus=' + encodeURIComponent(state.sku));
+  }
+
+  /** Server-sent events over fetch(), so the key goes as a header; reconnects a second after a drop. */
+  async function readStream(stream, url) {
+    try {
+      var response = await api(url, { headers: { Accept: 'text/event-stream' }, signal: stream.signal });
+      if (response.status === 401 || response.status === 403) { pill('stream-status', 'stream refused', 'bad'); el('sku-error').textContent = refusal(response.status); return; }
+      if (!response.ok || !response.body) throw new Error('HTTP ' + response.status);
+      if (state.stream !== stream) return;
       pill('stream-status', 'live', 'good');
-      renderStock(previous);
+      var reader = response.body.getReader();
+      var decoder = new TextDecoder();
+      var buffer = '';
+      for (;;) {
+        var chunk = await reader.read();
+        if (chunk.done) break;
+        buffer = (buffer + decoder.decode(chunk.value, { stream: true })).replace(/\r\n?/g, '\n');
+        var end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          onServerEvent(stream, buffer.slice(0, end));
+          buffer = buffer.slice(end + 2);
+        }
+      }
+    } catch (error) {
+      if (stream.signal.aborted) return;
+    }
+    if (state.stream !== stream) return;
+    pill('stream-status', 'reconnecting', 'warn');
+    setTimeout(function () { if (state.stream === stream) void readStream(stream, url); }, 1000);
+  }
+
+  function onServerEvent(stream, block) {
+    var type = 'message', data = [];
+    block.split('\n').forEach(function (line) {
+      var colon = line.indexOf(':');
+      if (colon === 0) return;
+      var field = colon < 0 ? line : line.slice(0, colon);
+      var value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'event') type = value;
+      else if (field === 'data') data.push(value);
     });
-    source.addEventListener('error', function () {
-      if (state.source !== source) return;
-      if (source.readyState === EventSource.CLOSED) pill('stream-status', 'stream closed', 'bad');
-      else pill('stream-status', 'reconnecting', 'warn');
-    });
+    if (type !== 'stock' || data.length === 0 || state.stream !== stream) return;
+    var stock = JSON.parse(data.join('\n'));
+    if (stock.sku !== state.sku) return;
+    var previous = state.stock;
+    state.stock = stock;
+    pill('stream-status', 'live', 'good');
+    renderStock(previous);
   }
 
   function renderStock(previous) {
@@ -153,7 +255,7 @@ const SCRIPT = String.raw`
     var all = [];
     var after = '';
     for (;;) {
-      var response = await fetch('/v1/locations?limit=500&after=' + encodeURIComponent(after), { cache: 'no-store' });
+      var response = await api('/v1/locations?limit=500&after=' + encodeURIComponent(after));
       if (!response.ok) throw new Error('GET /v1/locations: HTTP ' + response.status);
       var page = await response.json();
       all = all.concat(page.items);
@@ -317,21 +419,40 @@ const SCRIPT = String.raw`
   }
 
   async function pollSummary() {
+    if (!state.started) return;
     try {
-      var response = await fetch('/v1/dashboard/summary', { cache: 'no-store' });
+      var response = await api('/v1/dashboard/summary');
+      if (response.status === 401 || response.status === 403) { stop(); showSignIn(refusal(response.status)); return; }
       if (!response.ok) throw new Error('HTTP ' + response.status);
       renderSummary(await response.json());
     } catch (error) {
       pill('readiness', 'no answer', 'bad');
       el('summary-updated').textContent = 'summary failed: ' + error.message;
-    } finally {
-      setTimeout(pollSummary, 1000);
     }
+    if (state.started) state.summaryTimer = setTimeout(pollSummary, 1000);
   }
 
   async function pollLocations() {
+    if (!state.started) return;
     try { await loadLocations(); } catch (error) { el('unplaced').textContent = 'locations: ' + error.message; }
-    setTimeout(pollLocations, 10000);
+    if (state.started) state.locationsTimer = setTimeout(pollLocations, 10000);
+  }
+
+  /** Signed in: follow the SKU, poll the summary and the locations. */
+  function start() {
+    if (state.started) return;
+    state.started = true;
+    var initial = new URLSearchParams(window.location.search).get('sku') || '';
+    chooseSku(state.sku || (SKU_PATTERN.test(initial.trim()) ? initial.trim() : ''));
+    state.summaryTimer = setTimeout(pollSummary, 1000);
+    void pollLocations();
+  }
+
+  function stop() {
+    state.started = false;
+    clearTimeout(state.summaryTimer);
+    clearTimeout(state.locationsTimer);
+    closeStream();
   }
 
   el('sku-form').addEventListener('submit', function (event) {
@@ -342,10 +463,21 @@ const SCRIPT = String.raw`
     chooseSku(sku);
   });
 
-  var initial = new URLSearchParams(window.location.search).get('sku') || '';
-  chooseSku(SKU_PATTERN.test(initial.trim()) ? initial.trim() : '');
-  void pollLocations();
-  void pollSummary();
+  el('signin-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var key = el('signin-key').value.trim();
+    if (!key) { el('signin-error').textContent = 'Paste an operator key (op_...).'; return; }
+    void signIn(key);
+  });
+
+  el('signout').addEventListener('click', function () {
+    stop();
+    showSignIn('Signed out.');
+  });
+
+  var kept = '';
+  try { kept = window.sessionStorage.getItem(KEY_STORE) || ''; } catch (ignored) { /* none kept */ }
+  if (kept) void signIn(kept); else showSignIn('');
 })();
 `;
 
@@ -360,8 +492,18 @@ const BODY = `
   <span class="spacer"></span>
   <span class="muted">stock stream</span> <span data-testid="stream-status" class="pill">starting</span>
   <span class="muted">service</span> <span data-testid="readiness" class="pill">\u2026</span>
+  <button type="button" class="quiet" data-testid="signout" hidden>Sign out</button>
 </header>
-<main>
+<section class="card signin" data-testid="signin" id="signin" hidden>
+  <h2>Sign in</h2>
+  <div class="muted">Paste an operator key with the operations:read scope. It is kept in this tab only (session storage) and sent as a header.</div>
+  <form data-testid="signin-form" autocomplete="off">
+    <input data-testid="signin-key" type="password" placeholder="op_..." aria-label="Operator key" autocomplete="off" spellcheck="false">
+    <button type="submit">Sign in</button>
+  </form>
+  <div class="error" data-testid="signin-error" role="alert"></div>
+</section>
+<main data-testid="dashboard" hidden>
   <section class="card" data-testid="stock-card">
     <h2 data-testid="map-title">Stock by location</h2>
     <div class="totals">

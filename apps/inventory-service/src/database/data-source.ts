@@ -11,6 +11,7 @@ import { CreateOutboxRelayState1763800007000 } from './migrations/1763800007000-
 import { CreateDailySales1763800008000 } from './migrations/1763800008000-create-daily-sales';
 import { IndexOutboxByTopic1763800009000 } from './migrations/1763800009000-index-outbox-by-topic';
 import { KeepStockUpdatesOnTheirPage1763800010000 } from './migrations/1763800010000-keep-stock-updates-on-their-page';
+import { CreateOperatorKeys1763800015000 } from './migrations/1763800015000-create-operator-keys';
 
 export const MIGRATIONS = [
   CreateEventStore1763800000000,
@@ -25,6 +26,7 @@ export const MIGRATIONS = [
   IndexOutboxByTopic1763800009000,
   KeepStockUpdatesOnTheirPage1763800010000,
   CreateProjectionStatus1763800012000,
+  CreateOperatorKeys1763800015000,
 ];
 
 /** What a DataSource is opened with: the service's settings, or a test's or tool's own (session limits then default). */

@@ -2,6 +2,7 @@ import { Controller, Get, HttpStatus, Inject, Res, ServiceUnavailableException }
 import { HealthCheckService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { BacklogHealthIndicator, KafkaHealthIndicator, PostgresHealthIndicator, ProjectionsHealthIndicator } from './health-indicators';
+import { Access } from '../access/access-rule';
 
 /** How far the service is behind, as `/health/ready` has always reported it (a figure not measured is left out). */
 export interface ReadinessLag {
@@ -42,12 +43,14 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @Access.open()
   async live(@Res() response: Response): Promise<void> {
     const answer = answerOf(await settled(this.health.check([])));
     send(response, answer);
   }
 
   @Get('ready')
+  @Access.open()
   async ready(@Res() response: Response): Promise<void> {
     const result = await settled(
       this.health.check([

@@ -1,6 +1,10 @@
 import { locationProfileSchema, offlineSalesEventSchema, skuPolicySchema } from '@app/contracts';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
+import type { AccessRule } from '../access/access-rule';
+import { OPERATOR_SCOPE_MEANING, OPERATOR_SCOPES } from '../access/operator-scopes';
+import type { RouteAccess } from '../access/route-table';
+import type { ServiceConfig } from '../config/service-config';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -33,17 +37,49 @@ const stockReadResponses = (body: JsonSchema) => ({
 
 /**
  * The HTTP API as OpenAPI 3.1, served at /docs (UI) and /docs-json. Request bodies come from the zod
- * schemas that validate them; a unit test checks that every route the service serves is here and
- * nothing else is.
+ * schemas that validate them; each operation's security (and its 401/403 answers) comes from the
+ * route's @Access rule in the route table. A unit test checks that every route the service serves
+ * is here and nothing else is.
  */
-export function inventoryOpenApiDocument(): OpenAPIObject {
+export function inventoryOpenApiDocument(routes: readonly RouteAccess[], access: ServiceConfig['access']): OpenAPIObject {
+  const document = handWrittenDocument();
+  for (const route of routes) {
+    const operation = (document.paths[route.path] as Record<string, Record<string, unknown>> | undefined)?.[route.method.toLowerCase()];
+    if (operation && route.rule) Object.assign(operation, securityOf(route.rule, access, operation.responses as Record<string, unknown>));
+  }
+  return document;
+}
+
+const unauthorized = error('No key, or not an active one (the answer carries WWW-Authenticate: Bearer)');
+const forbidden = (scope: string) => error(`The key lacks the ${scope} scope`);
+
+/** An operation's `security` and the answers its rule adds, as OpenAPI puts them. */
+function securityOf(rule: AccessRule, access: ServiceConfig['access'], responses: Record<string, unknown>): Record<string, unknown> {
+  const operator = (scope: string) => ({
+    security: [{ operatorKey: [scope] }],
+    responses: { ...responses, '401': unauthorized, '403': forbidden(scope) },
+  });
+  switch (rule.kind) {
+    case 'open':
+      return { security: [] };
+    case 'storefront':
+      return access.storefrontReadKeyRequired ? operator('stock:read') : { security: [] };
+    case 'operator':
+      return operator(rule.scope);
+    case 'posStore':
+      return { security: [{ posKey: [] }], responses: { ...responses, '401': unauthorized } };
+  }
+}
+
+function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown> } {
   return {
     openapi: '3.1.0',
     info: {
       title: 'Omnichannel inventory service',
       version: '1.0.0',
       description:
-        'Wire contract v1 (shared/CONTRACT.md), HTTP side. Errors are `{"error","code","details":[{"field","problem"}]}` with a fitting status.',
+        'Wire contract v1.1 (shared/CONTRACT.md), HTTP side. Errors are `{"error","code","details":[{"field","problem"}]}` with a fitting status. ' +
+        'Writes, order fulfillment, the dashboard\'s data and /metrics need an operator key (`Authorization: Bearer op_...`, the scope each operation names): 401 with `WWW-Authenticate: Bearer` without one, 403 when it lacks the scope.',
     },
     paths: {
       '/v1/stock/{sku}': {
@@ -133,12 +169,10 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
       '/v1/pos/events': {
         post: {
           summary: 'A POS sale or return for POS systems that cannot speak Kafka; written to retail.sales.offline (acks all) before 202',
-          security: [{ posKey: [] }],
           requestBody: { required: true, content: { 'application/json': { schema: fromZod(offlineSalesEventSchema) } } },
           responses: {
             '202': json({ type: 'object', required: ['eventId', 'topic'], properties: { eventId: { type: 'string' }, topic: { type: 'string' } } }, 'Durably written; applied once per eventId'),
             '400': error('A field is not valid'),
-            '401': error('No valid key'),
             '403': error("The event is for another store than the key's"),
             '413': error('The body is over 1 MiB (the largest event the contract allows is about 130 kB)'),
           },
@@ -316,7 +350,14 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
       },
     },
     components: {
-      securitySchemes: { posKey: { type: 'http', scheme: 'bearer', description: 'A store key from `inventory-cli issue-pos-key <storeId>`: pos_<keyId>_<secret>' } },
+      securitySchemes: {
+        posKey: { type: 'http', scheme: 'bearer', description: 'A store key from `npm run cli -- issue-pos-key <storeId>`: pos_<keyId>_<secret>' },
+        operatorKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: `An operator key from \`npm run cli -- issue-operator-key NAME [--scopes SCOPE,...]\`: op_<keyId>_<secret>. Each operation names the scope it needs: ${OPERATOR_SCOPES.map((scope) => `${scope}: ${OPERATOR_SCOPE_MEANING[scope]}`).join('; ')}.`,
+        },
+      },
       schemas: {
         Health: {
           type: 'object',
@@ -438,5 +479,5 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
         },
       },
     },
-  } as unknown as OpenAPIObject;
+  } as unknown as OpenAPIObject & { paths: Record<string, unknown> };
 }

@@ -5,6 +5,7 @@ import { Test } from '@nestjs/testing';
 import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import type { DestinationStream } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { mintApiKey } from '../access/api-keys';
 import type { LogLevel } from '../config/service-config';
 import { ApiErrorFilter } from '../http/api-error.filter';
 import { httpRequestLogging } from './http-request-logging';
@@ -53,6 +54,24 @@ describe('the root logger', () => {
       { msg: 'outside', correlationId: undefined, topic: undefined, partition: undefined },
     ]);
     expect(out.lines[1]).not.toHaveProperty('unused');
+  });
+
+  it('writes no key and no Authorization header: not in a field, not in a message, not in an error, json or pretty', () => {
+    const operatorKey = mintApiKey('op').apiKey;
+    const posKey = mintApiKey('pos').apiKey;
+    for (const format of ['json', 'pretty'] as const) {
+      const written: string[] = [];
+      const logger = createRootLogger({ level: 'info', format }, { write: (line: string) => void written.push(line) });
+      logger.info({ req: { headers: { authorization: `Bearer ${operatorKey}`, host: 'h' } } }, 'request');
+      logger.info({ headers: { authorization: `bearer ${posKey}` }, apiKey: operatorKey }, 'fields');
+      logger.warn(`refused ${posKey} from a POS; header was "Authorization: Bearer ${operatorKey}"`);
+      logger.error({ err: new Error(`lookup of ${operatorKey} failed`) }, 'failed');
+      const output = written.join('');
+      expect(written).toHaveLength(4);
+      for (const secret of [operatorKey, posKey, operatorKey.split('_')[2]!, posKey.split('_')[2]!]) expect(output).not.toContain(secret);
+      expect(output).toContain('[redacted]');
+      if (format === 'json') expect(JSON.parse(written[0]!).req.headers).toEqual({ authorization: '[redacted]', host: 'h' });
+    }
   });
 
   it('writes readable lines with LOG_FORMAT=pretty', () => {

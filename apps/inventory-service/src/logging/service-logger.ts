@@ -1,5 +1,6 @@
 import { Logger as NestPinoLogger, PinoLogger } from 'nestjs-pino';
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { redactSecrets } from '../access/api-keys';
 import type { ServiceConfig } from '../config/service-config';
 import { currentLogFields } from './log-context';
 import { prettyLogLine } from './pretty-log-line';
@@ -21,9 +22,34 @@ export function rootLoggerFor(settings: LogSettings): Logger {
 }
 
 /**
+ * Where a log entry may carry a credential (a request's headers, a key handed to a logger by
+ * mistake): pino writes `[redacted]` there. Whatever slips past these paths (a key inside a message
+ * or an error's text) is caught on the finished line, which is searched for anything shaped like a
+ * key or a bearer credential (redactSecrets).
+ */
+export const REDACTED_LOG_PATHS = [
+  'authorization',
+  'apiKey',
+  'operatorKey',
+  'posKey',
+  'headers.authorization',
+  'headers["proxy-authorization"]',
+  'headers.cookie',
+  'headers["x-api-key"]',
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'request.headers.authorization',
+  '*.authorization',
+  '*.apiKey',
+  '*.operatorKey',
+  '*.posKey',
+];
+
+/**
  * A root logger: one line per entry, `{"level":"info","time":"…","pid":…,"hostname":"…",
  * "context":"…","msg":"…"}` plus the fields of the work in progress (see withLogContext), which the
- * entry's own fields override; with LOG_FORMAT=pretty, one readable line instead.
+ * entry's own fields override; with LOG_FORMAT=pretty, one readable line instead. No line carries a
+ * key or an Authorization header (REDACTED_LOG_PATHS, redactSecrets).
  */
 export function createRootLogger(settings: LogSettings, destination: DestinationStream): Logger {
   return pino(
@@ -32,6 +58,8 @@ export function createRootLogger(settings: LogSettings, destination: Destination
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       mixin: currentLogFields,
+      redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
+      hooks: { streamWrite: redactSecrets },
     },
     settings.format === 'pretty' ? { write: (line: string) => destination.write(prettyLogLine(line)) } : destination,
   );

@@ -5,6 +5,7 @@ import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { ConsumerLagService } from '../stock-movements/record-inbound-events/consumer-lag.service';
 import { STOCK_LEVELS_PROJECTION } from '../stock-views/stock-levels.projection';
 import { ServiceMetrics } from './service-metrics';
+import { Access } from '../access/access-rule';
 
 /** `GET /metrics` in Prometheus text format; lag and backlogs are measured at scrape time. */
 @Controller('metrics')
@@ -26,6 +27,7 @@ export class MetricsController {
   }
 
   @Get()
+  @Access.operator('operations:read')
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   async scrape(): Promise<string> {
     const [lag, backlog, behind] = await Promise.allSettled([

@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import { parseRequest } from '../../http/parse-request';
 import { locationIdParam } from '../../http/url-params';
 import { DescribeLocation } from './describe-location.command';
+import { Access } from '../../access/access-rule';
 
 @Controller('v1/locations')
 export class DescribeLocationController {
@@ -12,6 +13,7 @@ export class DescribeLocationController {
 
   /** `PUT /v1/locations/{locationId}`: 201 when registered, 200 when updated or unchanged. */
   @Put(':locationId')
+  @Access.operator('locations:write')
   async describe(@Param('locationId') locationId: string, @Body() body: unknown, @Res() response: Response): Promise<void> {
     locationIdParam('locationId', locationId);
     const profile = parseRequest(locationProfileSchema, body, 'LOCATION.INVALID_PROFILE', 'location profile');

@@ -5,6 +5,7 @@ import { locationIdParam } from '../../http/url-params';
 import { locationViewOf, type LocationRow, type LocationView } from '../location-view';
 import { SELECT_LOCATION, SELECT_LOCATIONS_PAGE } from '../locations.sql';
 import { HttpReads } from '../../database/http-reads';
+import { Access } from '../../access/access-rule';
 
 const MAX_PAGE = 500;
 
@@ -14,6 +15,7 @@ export class GetLocationsController {
 
   /** `GET /v1/locations?after=&limit=`: locations in id order, a page at a time. */
   @Get()
+  @Access.open()
   async list(@Query('after') after = '', @Query('limit') limitParam = '100'): Promise<{ items: LocationView[]; next: string | null }> {
     const limit = Number(limitParam);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
@@ -25,6 +27,7 @@ export class GetLocationsController {
   }
 
   @Get(':locationId')
+  @Access.open()
   async one(@Param('locationId') locationId: string): Promise<LocationView> {
     const [row] = await this.reads.query<LocationRow>(SELECT_LOCATION, [locationIdParam('locationId', locationId)]);
     if (!row) throw new ApiError(HttpStatus.NOT_FOUND, 'LOCATION.NOT_FOUND', `no location ${locationId}: register it with PUT /v1/locations/${locationId}`);

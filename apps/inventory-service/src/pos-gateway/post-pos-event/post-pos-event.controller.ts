@@ -1,40 +1,27 @@
 import { offlineSalesEventSchema } from '@app/contracts';
-import { SqlReader } from '@app/event-store';
-import { Body, Controller, Headers, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
+import { Access, PosKeyStore } from '../../access/access-rule';
 import { ServiceConfig } from '../../config/service-config';
 import { ApiError } from '../../http/api-error';
 import { parseRequest } from '../../http/parse-request';
 import { KafkaConnection } from '../../kafka/kafka-connection';
-import { storeOfPosKey } from '../pos-api-keys';
 
 /**
  * `POST /v1/pos/events` for POS systems that cannot speak Kafka: the same JSON as the offline-sales
- * topic, authenticated per store, written to that topic (acks from all in-sync replicas) before it
- * answers 202. Retrying with the same eventId is safe: the service applies an eventId once.
+ * topic, authenticated per store (the AccessGuard checks the store's key, this checks the event is
+ * that store's), written to that topic (acks from all in-sync replicas) before it answers 202. Retrying with the same eventId is safe: the service applies an eventId once.
  */
 @Controller('v1/pos')
 export class PostPosEventController {
   constructor(
-    @Inject(SqlReader) private readonly reads: SqlReader,
     @Inject(KafkaConnection) private readonly kafka: KafkaConnection,
     @Inject(ServiceConfig) private readonly config: ServiceConfig,
   ) {}
 
   @Post('events')
+  @Access.posStore()
   @HttpCode(HttpStatus.ACCEPTED)
-  async post(@Headers('authorization') authorization: string | undefined, @Body() body: unknown): Promise<{ eventId: string; topic: string }> {
-    const presented = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
-    if (!presented) {
-      throw new ApiError(HttpStatus.UNAUTHORIZED, 'POS.KEY_REQUIRED', 'send the store\'s API key as "Authorization: Bearer pos_..."', [
-        { field: 'authorization', problem: 'missing' },
-      ]);
-    }
-    const keyStore = await storeOfPosKey(this.reads, presented);
-    if (keyStore === null) {
-      throw new ApiError(HttpStatus.UNAUTHORIZED, 'POS.KEY_INVALID', 'the API key is unknown or revoked; ask an operator for a key for this store', [
-        { field: 'authorization', problem: 'unknown or revoked key' },
-      ]);
-    }
+  async post(@PosKeyStore() keyStore: string, @Body() body: unknown): Promise<{ eventId: string; topic: string }> {
     const event = parseRequest(offlineSalesEventSchema, body, 'POS.INVALID_EVENT', 'POS event');
     if (event.storeId !== keyStore) {
       throw new ApiError(HttpStatus.FORBIDDEN, 'POS.WRONG_STORE', `this key posts for store ${keyStore} only`, [

@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import { ApiError } from '../../http/api-error';
 import { parseRequest } from '../../http/parse-request';
 import { SetSkuPolicy } from './set-sku-policy.command';
+import { Access } from '../../access/access-rule';
 
 @Controller('v1/locations')
 export class SetSkuPolicyController {
@@ -12,6 +13,7 @@ export class SetSkuPolicyController {
 
   /** `PUT /v1/locations/{locationId}/skus/{sku}/policy`: safety stock (overrides the location's) and reorder policy. */
   @Put(':locationId/skus/:sku/policy')
+  @Access.operator('policies:write')
   async setPolicy(@Param('locationId') locationId: string, @Param('sku') sku: string, @Body() body: unknown, @Res() response: Response): Promise<void> {
     const problems = [
       ...(LOCATION_ID_PATTERN.test(locationId) ? [] : [{ field: 'locationId', problem: LOCATION_ID_RULE }]),

@@ -5,6 +5,7 @@ import { ApiError } from '../../http/api-error';
 import { skuListParam, skuParam } from '../../http/url-params';
 import { conditional, minPositionParam, viewBehindAnswer } from '../stock-view-position';
 import { GetStockOfSkus, ViewBehindError, type SkuStock } from './get-stock.query';
+import { Access } from '../../access/access-rule';
 
 export const MAX_SKUS_PER_LOOKUP = 500;
 
@@ -19,6 +20,7 @@ export class GetStockController {
 
   /** `GET /v1/stock?skus=SKU-1,SKU-2`: up to 500 SKUs at once. */
   @Get()
+  @Access.storefront()
   async stockOfSkus(
     @QueryParam('skus') skusParam: string | undefined,
     @QueryParam('minPosition') minPosition: string | undefined,
@@ -38,6 +40,7 @@ export class GetStockController {
 
   /** `GET /v1/stock/{sku}`: the SKU at every location, network totals and online ATP. */
   @Get(':sku')
+  @Access.storefront()
   async stockOfSku(
     @Param('sku') sku: string,
     @QueryParam('minPosition') minPosition: string | undefined,

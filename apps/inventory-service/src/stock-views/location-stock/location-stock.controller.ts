@@ -10,6 +10,7 @@ import { daysOfCover } from '@app/stock-domain';
 import { ServiceConfig } from '../../config/service-config';
 import { conditional, minPositionParam, stockViewPosition } from '../stock-view-position';
 import { HttpReads } from '../../database/http-reads';
+import { Access } from '../../access/access-rule';
 
 const pageQuery = z.object({
   after: z.string().max(100).default(''),
@@ -46,6 +47,7 @@ export class LocationStockController {
    * With sales velocity over the last 7 days and days of cover (null when nothing sold).
    */
   @Get('locations/:locationId/stock')
+  @Access.storefront()
   async stockOfLocation(@Param('locationId') locationId: string, @Query() query: Record<string, string>, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) response: Response) {
     locationIdParam('locationId', locationId);
     const { after, limit } = parseRequest(pageQuery, query, 'STOCK.INVALID_PAGE', 'page request');
@@ -66,6 +68,7 @@ export class LocationStockController {
 
   /** `GET /v1/stock-alerts/negative?limit=`: SKU-locations whose on-hand is below zero, worst first. */
   @Get('stock-alerts/negative')
+  @Access.storefront()
   async negativeStock(@Query() query: Record<string, string>, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) response: Response) {
     const { limit } = parseRequest(pageQuery.pick({ limit: true }), query, 'STOCK.INVALID_PAGE', 'alert request');
     const position = await this.position(query);
@@ -76,6 +79,7 @@ export class LocationStockController {
 
   /** `GET /v1/stock-alerts/low?limit=`: SKU-locations whose available is at or below their reorder point, furthest below first. */
   @Get('stock-alerts/low')
+  @Access.storefront()
   async lowStock(@Query() query: Record<string, string>, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) response: Response) {
     const { limit } = parseRequest(pageQuery.pick({ limit: true }), query, 'STOCK.INVALID_PAGE', 'alert request');
     const position = await this.position(query);

@@ -9,6 +9,7 @@ import { skuParam } from '../../http/url-params';
 import { conditional, minPositionParam, stockViewPosition } from '../stock-view-position';
 import { SELECT_PICKUP_CANDIDATES } from '../stock-views.sql';
 import { HttpReads } from '../../database/http-reads';
+import { Access } from '../../access/access-rule';
 
 const pickupQuery = z.object({
   lat: z.coerce.number().min(-90).max(90),
@@ -28,6 +29,7 @@ export class PickupNearController {
   ) {}
 
   @Get(':sku/pickup')
+  @Access.storefront()
   async pickupNear(
     @Param('sku') sku: string,
     @Query() query: Record<string, string>,

@@ -5,6 +5,7 @@ import { ApiError } from '../../http/api-error';
 import { skuListParam } from '../../http/url-params';
 import { GetStockOfSkus } from '../get-stock/get-stock.query';
 import { StockChangeFeed } from './stock-change-feed.service';
+import { Access } from '../../access/access-rule';
 
 const MAX_STREAMED_SKUS = 100;
 
@@ -20,6 +21,7 @@ export class StockStreamController {
   ) {}
 
   @Sse('stream')
+  @Access.storefront()
   stream(@Query('skus') skusParam: string | undefined): Observable<MessageEvent> {
     const skus = skuListParam('skus', skusParam);
     if (skus.length === 0 || skus.length > MAX_STREAMED_SKUS) {
