@@ -12,7 +12,7 @@ let producer: Producer;
 
 beforeAll(async () => {
   service = await startTestService();
-  await registerLocations(service.baseUrl, ['S001', 'W01']);
+  await registerLocations(service.baseUrl, ['S001', 'W01'], service.operatorHeaders);
   producer = await connectedProducer(kafka);
 });
 afterAll(async () => {

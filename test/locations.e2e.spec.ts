@@ -139,7 +139,7 @@ describe('location registry and channel availability', () => {
   });
 
   it("pages one location's stock in SKU order", async () => {
-    await registerLocations(service.baseUrl, ['PAGED']);
+    await registerLocations(service.baseUrl, ['PAGED'], service.operatorHeaders);
     const { topics } = service.config.kafka;
     await sendJson(producer, topics.stockMovements, [
       { key: 'PAGED', value: { eventId: 'pg-1', type: 'StockReceived', occurredAt: '2026-11-11T00:00:00Z', locationId: 'PAGED', lines: ['C', 'A', 'B'].map((sku) => ({ sku, quantity: 1 })) } },
@@ -179,7 +179,7 @@ describe('location registry and channel availability', () => {
   });
 
   it('stamps pickup, a location\'s stock and the alert lists with the stock view\'s position and ETag, waits for minPosition, and shows sales velocity', async () => {
-    await registerLocations(service.baseUrl, ['VELO']);
+    await registerLocations(service.baseUrl, ['VELO'], service.operatorHeaders);
     const { topics } = service.config.kafka;
     const now = new Date().toISOString();
     await sendJson(producer, topics.stockMovements, [

@@ -10,7 +10,7 @@ let keyIdForS001: string;
 
 beforeAll(async () => {
   service = await startTestService();
-  await registerLocations(service.baseUrl, ['S001']);
+  await registerLocations(service.baseUrl, ['S001'], service.operatorHeaders);
   const issued = await runCli(['issue-pos-key', 'S001'], { DATABASE_URL: service.config.database.url, DATABASE_SCHEMA: service.config.database.schema });
   expect(issued.code).toBe(0);
   keyForS001 = /^(pos_\S+)$/m.exec(issued.stdout)![1]!;

@@ -3,6 +3,7 @@ import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/built-apps';
+import { bearer, issueOperatorKeyWithCli } from './support/operator-keys';
 import { freePort, processTestEnv, ServiceProcess } from './support/service-process';
 import { TEST_DATABASE_URL, dropSchema } from './support/test-database';
 import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
@@ -17,12 +18,15 @@ import { connectedProducer, eventually, sendJson, testKafka } from './support/te
 const RETRY_MAX_MS = 4000;
 const { schema, topicEnv, env } = processTestEnv('stall', { LOG_LEVEL: 'info', LOG_FORMAT: 'json', PROJECTION_RETRY_MAX_MS: String(RETRY_MAX_MS) });
 let service: ServiceProcess;
+/** An operator key for the PUTs and the operators' reads. */
+let operator: Record<string, string> = {};
 let producer: Producer;
 let db: Client;
 const BAD = 'STALL-BAD';
 const GOOD = 'STALL-OK';
 
 beforeAll(async () => {
+  operator = bearer(await issueOperatorKeyWithCli(env));
   service = new ServiceProcess(env, await freePort());
   await service.start();
   producer = await connectedProducer(testKafka());
@@ -31,7 +35,7 @@ beforeAll(async () => {
   await eventually(async () => expect((await fetch(`${service.baseUrl}/health/ready`)).status).toBe(200), { timeoutMs: 60_000 });
   const registered = await fetch(`${service.baseUrl}/v1/locations/W1`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...operator },
     body: JSON.stringify({ type: 'warehouse', name: 'Stall test warehouse', lat: 30.2, lng: 120.1, shipsOnline: true, pickup: false, dailyCapacity: 500, safetyStock: 0 }),
   });
   expect(registered.status).toBeLessThan(300);
@@ -60,7 +64,7 @@ async function ready(): Promise<{ status: number; body: any }> {
 }
 
 async function stalledGauge(projection: string): Promise<number | null> {
-  const text = await (await fetch(`${service.baseUrl}/metrics`)).text();
+  const text = await (await fetch(`${service.baseUrl}/metrics`, { headers: operator })).text();
   const match = new RegExp(`^inventory_projection_stalled\\{projection="${projection}"\\} (\\d+)$`, 'm').exec(text);
   return match ? Number(match[1]) : null;
 }

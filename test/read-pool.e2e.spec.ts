@@ -2,6 +2,7 @@ import { topicNamesFromEnv } from '@app/contracts';
 import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, issueOperatorKeyWithCli } from './support/operator-keys';
 import { freePort, processTestEnv, ServiceProcess } from './support/service-process';
 import { dropSchema, TEST_DATABASE_URL } from './support/test-database';
 import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
@@ -12,6 +13,8 @@ const topicNames = topicNamesFromEnv(topicEnv);
 const kafka = testKafka();
 let producer: Producer;
 let service: ServiceProcess;
+/** An operator key for the PUTs and the operators' reads. */
+let operator: Record<string, string> = {};
 let db: Client;
 
 /** A heavy but ordinary storefront read: 500 SKUs, each stocked at 80 locations. */
@@ -20,6 +23,7 @@ const HEAVY_READ = `/v1/stock?skus=${LOAD_SKUS.join(',')}`;
 
 beforeAll(async () => {
   producer = await connectedProducer(kafka);
+  operator = bearer(await issueOperatorKeyWithCli(env));
   service = new ServiceProcess(env, await freePort());
   await service.start();
   db = new Client({ connectionString: TEST_DATABASE_URL });
@@ -42,7 +46,7 @@ describe('HTTP reads use a pool of their own', () => {
   it('a storm of reads that keeps every read connection busy does not hold back a POS sale or a receipt', { timeout: 240_000 }, async () => {
     const response = await fetch(`${service.baseUrl}/v1/locations/S001`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...operator },
       body: JSON.stringify({ type: 'store', name: 'S001', lat: 30.2, lng: 120.1, shipsOnline: true, pickup: true, dailyCapacity: 1000, safetyStock: 0 }),
     });
     expect(response.status).toBe(201);

@@ -11,7 +11,7 @@ let producer: Producer;
 
 beforeAll(async () => {
   service = await startTestService({ PROJECTION_BATCH_SIZE: '50' });
-  await registerLocations(service.baseUrl, ['L1', 'L2', 'L3']);
+  await registerLocations(service.baseUrl, ['L1', 'L2', 'L3'], service.operatorHeaders);
   producer = await connectedProducer(testKafka());
 });
 afterAll(async () => {

@@ -18,7 +18,7 @@ beforeAll(async () => {
   db = new Client({ connectionString: service.config.database.url });
   await db.connect();
   await db.query(`SET search_path TO "${service.config.database.schema}"`);
-  await registerLocations(service.baseUrl, ['S-REG']);
+  await registerLocations(service.baseUrl, ['S-REG'], service.operatorHeaders);
 });
 afterAll(async () => {
   await db?.end();
@@ -81,7 +81,7 @@ describe('registered locations only, on real Kafka and PostgreSQL', () => {
     expect(metrics).toContain(`inventory_dead_letters_total{topic="${topics.stockMovements}",reason="unknown_location"} 3`);
 
     // Their ids were given back: once the locations are registered, a replay applies them.
-    await registerLocations(service.baseUrl, { S0O1: {}, 'W-NEW': { type: 'warehouse' } });
+    await registerLocations(service.baseUrl, { S0O1: {}, 'W-NEW': { type: 'warehouse' } }, service.operatorHeaders);
     const replay = await runCli(['replay-dead-letters', '--reason-contains', 'unknown location'], cliEnv());
     expect(replay.code).toBe(0);
     expect(replay.stdout).toMatch(/replayed 5 of 5 dead letters/);
@@ -130,7 +130,7 @@ describe('registered locations only, on real Kafka and PostgreSQL', () => {
     });
 
     // Registered, a location is no longer listed.
-    await registerLocations(service.baseUrl, ['OLD 1', 'OLD-2', 'STREAM-ONLY']);
+    await registerLocations(service.baseUrl, ['OLD 1', 'OLD-2', 'STREAM-ONLY'], service.operatorHeaders);
     const none = await runCli(['unregistered-locations'], cliEnv());
     expect(none.code).toBe(0);
     expect(none.stdout).toMatch(/every location that holds stock is registered/);

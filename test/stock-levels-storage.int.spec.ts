@@ -75,7 +75,12 @@ describe('stock_levels storage', () => {
   });
 
   it('migrates a database whose negative-stock index was renamed by an earlier rebuild, both ways', async () => {
-    await db.dataSource.undoLastMigration({ transaction: 'each' });
+    // Back to before KeepStockUpdatesOnTheirPage (the migrations after it undone first), as an older database was.
+    for (;;) {
+      const [last] = await db.reads.query<{ name: string }>(`SELECT name FROM migrations ORDER BY id DESC LIMIT 1`);
+      await db.dataSource.undoLastMigration({ transaction: 'each' });
+      if (last!.name === 'KeepStockUpdatesOnTheirPage1763800010000') break;
+    }
     await db.reads.query(`ALTER INDEX stock_levels_negative_idx RENAME TO stock_levels_rebuild_location_id_sku_idx1`);
     await db.dataSource.runMigrations({ transaction: 'each' });
     const partial = await db.reads.query<Row>(

@@ -11,7 +11,7 @@ const kafka = testKafka();
 
 beforeAll(async () => {
   service = await startTestService({ MIN_POSITION_WAIT_MS: '300' });
-  await registerLocations(service.baseUrl, ['S001']);
+  await registerLocations(service.baseUrl, ['S001'], service.operatorHeaders);
   producer = await connectedProducer(kafka);
 });
 afterAll(async () => {

@@ -10,7 +10,7 @@ let producer: Producer;
 
 beforeAll(async () => {
   service = await startTestService();
-  await registerLocations(service.baseUrl, ['S001']);
+  await registerLocations(service.baseUrl, ['S001'], service.operatorHeaders);
   // A registration moves every SKU's available: let the view pass it first, so no stream below sees it.
   await eventually(async () => expect((await lagOf(service.baseUrl)).stockViewEvents).toBe(0));
   producer = await connectedProducer(testKafka());

@@ -1,6 +1,7 @@
 import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, issueOperatorKeyWithCli } from './support/operator-keys';
 import { freePort, processTestEnv, ServiceProcess } from './support/service-process';
 import { TEST_DATABASE_URL, dropSchema } from './support/test-database';
 import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
@@ -14,11 +15,14 @@ import { connectedProducer, eventually, sendJson, testKafka } from './support/te
  */
 const { schema, topicEnv, env } = processTestEnv('transient', { LOG_LEVEL: 'warn', LOG_FORMAT: 'json' });
 let service: ServiceProcess;
+/** An operator key for the PUTs and the operators' reads. */
+let operator: Record<string, string> = {};
 let producer: Producer;
 let db: Client;
 const SKU = 'TRANSIENT-1';
 
 beforeAll(async () => {
+  operator = bearer(await issueOperatorKeyWithCli(env));
   service = new ServiceProcess(env, await freePort());
   await service.start();
   producer = await connectedProducer(testKafka());
@@ -27,7 +31,7 @@ beforeAll(async () => {
   await eventually(async () => expect((await fetch(`${service.baseUrl}/health/ready`)).status).toBe(200), { timeoutMs: 60_000 });
   const registered = await fetch(`${service.baseUrl}/v1/locations/W1`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...operator },
     body: JSON.stringify({ type: 'warehouse', name: 'Transient test warehouse', lat: 30.2, lng: 120.1, shipsOnline: true, pickup: false, dailyCapacity: 500, safetyStock: 0 }),
   });
   expect(registered.status).toBeLessThan(300);
@@ -96,7 +100,7 @@ describe('a transient fault while one event is applied', () => {
 
     // Applied after the retries: the reservation is released and the order cancelled; no dead letter.
     await eventually(async () => expect(await reservedAtW1()).toBe(0));
-    const fulfillment = (await (await fetch(`${service.baseUrl}/v1/orders/O-TR-1/fulfillment`)).json()) as { fulfillments: Array<{ state: string }> };
+    const fulfillment = (await (await fetch(`${service.baseUrl}/v1/orders/O-TR-1/fulfillment`, { headers: operator })).json()) as { fulfillments: Array<{ state: string }> };
     expect(fulfillment.fulfillments.map((f) => f.state)).toEqual(['cancelled']);
     expect(await couldNotApplyLetters()).toBe(0);
     expect(service.log).toContain('transient database fault, retrying the batch with backoff');

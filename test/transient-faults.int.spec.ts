@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadServiceConfig } from '../apps/inventory-service/src/config/service-config';
 import { RecordInboundBatch, type InboundMessage } from '../apps/inventory-service/src/stock-movements/record-inbound-events/record-inbound-batch.command';
 import { RecordInboundBatchHandler } from '../apps/inventory-service/src/stock-movements/record-inbound-events/record-inbound-batch.handler';
+import { registerLocationsInDatabase } from './support/locations';
 import { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from './support/test-database';
 
 /*
@@ -23,6 +24,7 @@ let offset = 0;
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  await registerLocationsInDatabase(db.transactions, { W1: { type: 'warehouse' } });
   handler = new RecordInboundBatchHandler(db.transactions, store, config);
   admin = new Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();
