@@ -12,6 +12,7 @@ import { CreateDailySales1763800008000 } from './migrations/1763800008000-create
 import { IndexOutboxByTopic1763800009000 } from './migrations/1763800009000-index-outbox-by-topic';
 import { KeepStockUpdatesOnTheirPage1763800010000 } from './migrations/1763800010000-keep-stock-updates-on-their-page';
 import { WidenStockTotalsToBigint1763800011000 } from './migrations/1763800011000-widen-stock-totals-to-bigint';
+import { CreateOrderIdDigests1763800011100 } from './migrations/1763800011100-create-order-id-digests';
 
 export const MIGRATIONS = [
   CreateEventStore1763800000000,
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   IndexOutboxByTopic1763800009000,
   KeepStockUpdatesOnTheirPage1763800010000,
   WidenStockTotalsToBigint1763800011000,
+  CreateOrderIdDigests1763800011100,
 ];
 
 /** The service's DataSource: schema only through migrations, all tables in the configured schema. */
