@@ -74,6 +74,14 @@ describe('POST /v1/pos/events', () => {
     expect(tooMany.body.details).toEqual([{ field: 'lines.0.quantity', problem: expect.stringMatching(/1000000/) }]);
   });
 
+  it('answers 400 naming occurredAt when it lies before 2000 or past the clock plus MAX_CLOCK_SKEW, and writes nothing', async () => {
+    for (const occurredAt of ['1999-12-31T23:59:59Z', new Date(Date.now() + 2 * 60 * 60 * 1000).toISOString(), '2066-01-01T00:00:00+08:00']) {
+      const response = await post({ ...sale('pos-window'), occurredAt });
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ code: 'POS.INVALID_EVENT', details: [{ field: 'occurredAt', problem: expect.stringMatching(/outside the accepted window 2000-01-01T00:00:00\.000Z to /) }] });
+    }
+  });
+
   it('takes the largest event the contract allows, and answers a body too large with 413 and one not JSON with 400, naming the body', async () => {
     const lines = Array.from({ length: 1000 }, (_, i) => ({ sku: `POS-BIG-${String(i).padStart(4, '0')}-${'x'.repeat(87)}`, quantity: 1 }));
     const largest = { ...sale('pos-largest'), lines };

@@ -55,7 +55,7 @@ async function onHand(locationId: string, sku: string): Promise<number | undefin
     if (views.checkpoint.globalPosition >= Number(newest!.position)) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  const [row] = await db.reads.query<{ on_hand: number }>('SELECT on_hand FROM stock_levels WHERE location_id = $1 AND sku = $2', [locationId, sku]);
+  const [row] = await db.reads.query<{ on_hand: number }>('SELECT on_hand::float8 AS on_hand FROM stock_levels WHERE location_id = $1 AND sku = $2', [locationId, sku]);
   return row?.on_hand;
 }
 

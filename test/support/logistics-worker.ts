@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { logisticsCommandSchema, type LogisticsCommand, type TopicNames } from '@app/contracts';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { connectedProducer, sendJson } from './test-kafka';
@@ -45,7 +46,7 @@ export class TestLogisticsWorker {
           this.topics.logisticsEvents,
           feedback.map((event) => ({
             key: String(event.fulfillmentId ?? event.transferId),
-            value: { eventId: `worker-${command.commandId}-${(this.feedbackCount += 1)}`, occurredAt: new Date().toISOString(), ...event },
+            value: { eventId: feedbackEventId(command.commandId, (this.feedbackCount += 1)), occurredAt: new Date().toISOString(), ...event },
           })),
         );
       },
@@ -72,4 +73,10 @@ export class TestLogisticsWorker {
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
   }
+}
+
+/** The worker's own event id for feedback to a command: the commandId in it while that fits 200 characters. */
+function feedbackEventId(commandId: string, count: number): string {
+  const readable = `worker-${commandId}-${count}`;
+  return readable.length <= 200 ? readable : `worker-${createHash('sha256').update(commandId).digest('hex')}-${count}`;
 }

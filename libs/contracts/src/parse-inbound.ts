@@ -54,12 +54,53 @@ export function nulCharacterProblem(value: unknown): FieldProblem | null {
   return field === null ? null : { field, problem: 'contains the NUL character (U+0000), which cannot be stored' };
 }
 
-/** Validate an event object against the contract of the topic it arrived on. */
-export function validateInboundEvent(role: InboundTopicRole, candidate: unknown): ParsedInbound {
+/** The earliest `occurredAt` the service takes (contract v1.1). */
+export const EARLIEST_OCCURRED_AT = '2000-01-01T00:00:00.000Z';
+const EARLIEST_OCCURRED_AT_MS = Date.parse(EARLIEST_OCCURRED_AT);
+/** How far past the service's clock an `occurredAt` may lie when MAX_CLOCK_SKEW is not set: 1 hour. */
+export const DEFAULT_MAX_CLOCK_SKEW_MS = 60 * 60 * 1000;
+
+/**
+ * When an event may have happened: from 2000-01-01T00:00:00Z to the service's clock (`now`, passed in
+ * so validation stays a pure function) plus MAX_CLOCK_SKEW.
+ */
+export interface OccurredAtWindow {
+  now: Date;
+  maxClockSkewMs: number;
+}
+
+/**
+ * The problem with an `occurredAt` outside the window, else null. A count dated decades ahead would
+ * otherwise hide every later movement at its stock item, and a year PostgreSQL cannot store (0000)
+ * would stop the projections.
+ */
+export function occurredAtProblem(occurredAt: string, window: OccurredAtWindow): FieldProblem | null {
+  const at = Date.parse(occurredAt);
+  const latestMs = window.now.getTime() + window.maxClockSkewMs;
+  if (at >= EARLIEST_OCCURRED_AT_MS && at <= latestMs) return null;
+  return {
+    field: 'occurredAt',
+    problem: `${occurredAt} is outside the accepted window ${EARLIEST_OCCURRED_AT} to ${new Date(latestMs).toISOString()} (the service clock plus MAX_CLOCK_SKEW of ${window.maxClockSkewMs} ms)`,
+  };
+}
+
+/**
+ * Validate an event object against the contract of the topic it arrived on, and its `occurredAt`
+ * against the time window (by default the machine's clock now and a skew of 1 hour).
+ */
+export function validateInboundEvent(
+  role: InboundTopicRole,
+  candidate: unknown,
+  window: OccurredAtWindow = { now: new Date(), maxClockSkewMs: DEFAULT_MAX_CLOCK_SKEW_MS },
+): ParsedInbound {
   const nul = nulCharacterProblem(candidate);
   if (nul !== null) return { ok: false, problems: [nul], reason: `schema violation: ${nul.field}: ${nul.problem}` };
   const result = schemaByTopic[role].safeParse(candidate);
-  if (result.success) return { ok: true, event: result.data };
+  if (result.success) {
+    const late = occurredAtProblem(result.data.occurredAt, window);
+    if (late === null) return { ok: true, event: result.data };
+    return { ok: false, problems: [late], reason: `occurredAt out of window: ${late.field} ${late.problem}` };
+  }
   const problems = describeProblems(result.error);
   return {
     ok: false,
@@ -68,8 +109,8 @@ export function validateInboundEvent(role: InboundTopicRole, candidate: unknown)
   };
 }
 
-/** Decode and validate the raw bytes of a Kafka value. Never throws. */
-export function parseInboundMessage(role: InboundTopicRole, value: Buffer | null): ParsedInbound {
+/** Decode and validate the raw bytes of a Kafka value (the window as for validateInboundEvent). Never throws. */
+export function parseInboundMessage(role: InboundTopicRole, value: Buffer | null, window?: OccurredAtWindow): ParsedInbound {
   if (value === null || value.length === 0) {
     return { ok: false, reason: 'empty message value', problems: [{ field: '(message)', problem: 'empty' }] };
   }
@@ -80,5 +121,5 @@ export function parseInboundMessage(role: InboundTopicRole, value: Buffer | null
     const problem = error instanceof Error ? error.message : String(error);
     return { ok: false, reason: `invalid JSON: ${problem}`, problems: [{ field: '(message)', problem }] };
   }
-  return validateInboundEvent(role, candidate);
+  return validateInboundEvent(role, candidate, window);
 }

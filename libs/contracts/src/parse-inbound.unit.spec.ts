@@ -50,3 +50,32 @@ describe('quantities', () => {
     expect(count(2 ** 31)).toMatchObject({ ok: false, problems: [{ field: 'lines.0.countedQuantity' }] });
   });
 });
+
+describe('the occurredAt window (2000-01-01T00:00:00Z to the clock plus MAX_CLOCK_SKEW)', () => {
+  const window = { now: new Date('2026-11-11T10:00:00Z'), maxClockSkewMs: 60 * 60 * 1000 };
+  const at = (occurredAt: string) => validateInboundEvent('offlineSales', { ...sale, occurredAt }, window);
+
+  it('takes its edges, in any offset', () => {
+    expect(at('2000-01-01T00:00:00Z')).toMatchObject({ ok: true });
+    expect(at('2000-01-01T08:00:00+08:00')).toMatchObject({ ok: true });
+    expect(at('2026-11-11T11:00:00Z')).toMatchObject({ ok: true });
+    expect(at('2026-11-11T06:00:00-05:00')).toMatchObject({ ok: true });
+  });
+
+  it('refuses just outside, naming occurredAt and the window', () => {
+    for (const outside of ['1999-12-31T23:59:59.999Z', '2000-01-01T07:59:59+08:00', '2026-11-11T11:00:00.001Z', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59Z']) {
+      const parsed = at(outside);
+      expect(parsed).toMatchObject({ ok: false, problems: [{ field: 'occurredAt' }] });
+      if (!parsed.ok) expect(parsed.reason).toBe(`occurredAt out of window: occurredAt ${outside} is outside the accepted window 2000-01-01T00:00:00.000Z to 2026-11-11T11:00:00.000Z (the service clock plus MAX_CLOCK_SKEW of 3600000 ms)`);
+    }
+  });
+
+  it('is a pure function of the clock passed in', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -10_000_000, max: 10_000_000 }), (offsetMs) => {
+        const occurredAt = new Date(window.now.getTime() + offsetMs).toISOString();
+        expect(at(occurredAt).ok).toBe(offsetMs <= window.maxClockSkewMs);
+      }),
+    );
+  });
+});

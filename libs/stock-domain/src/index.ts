@@ -10,3 +10,4 @@ export * from './online-order';
 export * from './transfer';
 export * from './replenishment';
 export * from './sourcing';
+export * from './minted-ids';

@@ -6,6 +6,7 @@
  * and the service turns them into logistics commands. Sourcing plans come from `planSourcing`,
  * computed by the caller on current stock and passed in with the command, so this stays a plain function.
  */
+import { cancelCommandIdFor, dispatchCommandIdFor, fulfillmentIdFor, orderTransferIdFor } from './minted-ids';
 import { linesWithin, mergeLines, quantitiesBySku, subtractLines, type QuantityBySku } from './order-lines';
 import type { OrderDelivery, OrderLine, SourcingPlan } from './sourcing';
 import type { StockItemCommand, StockItemKey } from './stock-item';
@@ -125,16 +126,6 @@ export const initialOnlineOrderState = (): OnlineOrderState => ({
   failedLocationIds: [],
 });
 
-/** Ids are derived from the order id and a sequence, so a retried decision names the same things. */
-export const fulfillmentIdFor = (orderId: string, sequence: number) => `F-${orderId}-${sequence}`;
-/** The order a fulfillment id belongs to (null when the id is not one of ours). */
-export function orderIdOfFulfillment(fulfillmentId: string): string | null {
-  const match = /^F-(.+)-\d+$/.exec(fulfillmentId);
-  return match ? match[1]! : null;
-}
-export const orderTransferIdFor = (orderId: string, sequence: number) => `T-${orderId}-${sequence}`;
-export const dispatchCommandIdFor = (fulfillmentId: string) => `${fulfillmentId}:dispatch`;
-export const cancelCommandIdFor = (fulfillmentId: string) => `${fulfillmentId}:cancel`;
 
 const OPEN_STATES: ReadonlySet<FulfillmentState> = new Set(['awaiting-transfer', 'dispatched']);
 

@@ -5,13 +5,13 @@ import {
   feedbackRefusal,
   foldOnlineOrder,
   initialOnlineOrderState,
-  orderIdOfFulfillment,
   resourcingRequestFor,
   stockInstructionsOfOrderEvent,
   type OnlineOrderCommand,
   type OnlineOrderEvent,
   type OnlineOrderState,
 } from './online-order';
+import { orderOfFulfillment } from './minted-ids';
 import type { SourcingPlan } from './sourcing';
 
 const provenance = (n: number) => ({ occurredAt: new Date(Date.UTC(2026, 10, 11, 0, n)).toISOString(), sourceEventId: `e-${n}` });
@@ -61,8 +61,8 @@ describe('online order', () => {
       ['F-O-1-2', 'W01', 'dispatched', 'F-O-1-2:dispatch'],
     ]);
     expect(state.backordered).toEqual([{ sku: 'C', quantity: 3 }]);
-    expect(orderIdOfFulfillment('F-O-1-2')).toBe('O-1');
-    expect(orderIdOfFulfillment('F-1')).toBeNull();
+    expect(orderOfFulfillment('F-O-1-2')).toEqual({ orderId: 'O-1' });
+    expect(orderOfFulfillment('F-1')).toBeNull();
   });
 
   it('places an order once: the same order again has no second effect', () => {

@@ -118,6 +118,41 @@ export class ReservationExceedsAvailable extends Error {
  * views, never rejected).
  */
 export function decideStockItem(command: StockItemCommand, state: StockItemState): StockItemEvent[] {
+  const events = decideWithinAnyRange(command, state);
+  refuseInexactTotals(state, events);
+  return events;
+}
+
+/**
+ * The most units a stock item's on-hand, reserved or in-transit can reach either way: numbers are
+ * exact to 2^53 - 1 here and in every view (PostgreSQL bigint holds more). One event moves at most
+ * 1000 lines x 1,000,000 units, so this is some nine million of the largest events at one SKU and location.
+ */
+export const MAX_STOCK_ITEM_QUANTITY = Number.MAX_SAFE_INTEGER;
+
+/** A command would take a stock item's total past what is held exactly: the inbound event is a dead letter. */
+export class StockQuantityOutOfRange extends Error {
+  constructor(
+    readonly field: 'onHand' | 'reserved' | 'inTransit',
+    readonly wouldBe: number,
+  ) {
+    super(`${field} would reach ${wouldBe}, past ±${MAX_STOCK_ITEM_QUANTITY} (2^53 - 1), the most a stock item holds exactly`);
+  }
+}
+
+function refuseInexactTotals(state: StockItemState, events: readonly StockItemEvent[]): void {
+  let { onHand, reserved, inTransit } = state;
+  for (const { data } of events) {
+    onHand += data.onHandChange;
+    reserved += data.reservedChange ?? 0;
+    inTransit += data.inTransitChange ?? 0;
+    for (const [field, value] of [['onHand', onHand], ['reserved', reserved], ['inTransit', inTransit]] as const) {
+      if (Math.abs(value) > MAX_STOCK_ITEM_QUANTITY) throw new StockQuantityOutOfRange(field, value);
+    }
+  }
+}
+
+function decideWithinAnyRange(command: StockItemCommand, state: StockItemState): StockItemEvent[] {
   const provenance = { occurredAt: command.occurredAt, sourceEventId: command.sourceEventId };
   const moved = (quantity: number): number => effectiveMovement(state, quantity, command.occurredAt);
   switch (command.type) {
@@ -260,9 +295,16 @@ export function evolveStockItem(state: StockItemState, event: StockItemEvent): S
   return movement === null ? changed : { ...changed, journal: trimJournal(insertByTime(state.journal, [at, movement])) };
 }
 
+/**
+ * The journal with one more movement, in time order. Movements at the same instant are summed into one
+ * entry (a count only asks what moved after its own instant), so an event of 1000 lines of one SKU
+ * adds one entry, not 1000.
+ */
 function insertByTime(journal: Array<[number, number]>, entry: [number, number]): Array<[number, number]> {
   let index = journal.length;
   while (index > 0 && journal[index - 1]![0] > entry[0]) index -= 1;
+  const same = journal[index - 1];
+  if (same !== undefined && same[0] === entry[0]) return [...journal.slice(0, index - 1), [same[0], same[1] + entry[1]], ...journal.slice(index)];
   return [...journal.slice(0, index), entry, ...journal.slice(index)];
 }
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ReservationExceedsAvailable,
+  StockQuantityOutOfRange,
   decideStockItem,
   evolveStockItem,
   foldStockItem,
@@ -195,5 +196,15 @@ describe('stock item reservations and transfers', () => {
     const { state: arrived } = record([{ type: 'ReceiveTransfer', transferId: 'T-1', quantity: 4, inTransitQuantity: 5, occurredAt: at(5), sourceEventId: 'b' }], state);
     expect(arrived).toMatchObject({ onHand: 4, inTransit: 0, openReplenishmentTransferId: null });
     expect(decideStockItem(request(6), arrived)).toHaveLength(1);
+  });
+});
+
+describe('totals a stock item holds exactly', () => {
+  it('refuses a movement that would take on-hand past 2^53 - 1, naming the field and the bound', () => {
+    const nearTop = { ...initialStockItemState(), onHand: Number.MAX_SAFE_INTEGER - 5 };
+    const receipt = { type: 'RecordReceipt' as const, quantity: 5, occurredAt: '2026-11-11T10:00:00Z', sourceEventId: 'e' };
+    expect(decideStockItem(receipt, nearTop)).toHaveLength(1);
+    expect(() => decideStockItem({ ...receipt, quantity: 6 }, nearTop)).toThrow(StockQuantityOutOfRange);
+    expect(() => decideStockItem({ ...receipt, quantity: 6 }, nearTop)).toThrow(/onHand would reach .* past ±9007199254740991/);
   });
 });

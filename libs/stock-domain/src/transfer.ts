@@ -2,6 +2,7 @@
  * A transfer of stock between two locations: requested by us, shipped and received by logistics.
  * Pure decide/evolve, no framework. Its events say what happens to stock at both ends.
  */
+import { transferCommandIdFor } from './minted-ids';
 import { mergeLines, quantitiesBySku } from './order-lines';
 import type { OrderLine } from './sourcing';
 import type { StockItemCommand, StockItemKey } from './stock-item';
@@ -52,7 +53,6 @@ export const initialTransferState = (): TransferRecord => ({
   receivedLines: [],
 });
 
-export const transferCommandIdFor = (transferId: string) => `${transferId}:transfer`;
 
 export function decideTransfer(command: TransferCommand, state: TransferRecord): TransferEvent[] {
   const provenance = { occurredAt: command.occurredAt, sourceEventId: command.sourceEventId };

@@ -12,6 +12,16 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 const number = () => z.coerce.number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a number' : undefined) });
 const port = number().int().min(0).max(65535); // 0: any free port
 const positiveInt = number().int().positive();
+/** A duration: a number of milliseconds, or a number with ms, s, m or h (`1h`, `30m`, `3600s`, `500ms`). */
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const duration = () =>
+  z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h)?\s*$/, 'must be a duration: milliseconds, or a number with ms, s, m or h (e.g. 1h, 30m, 3600s)')
+    .transform((text) => {
+      const [, amount, unit] = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text)!;
+      return Math.round(Number(amount) * DURATION_UNITS_MS[unit ?? 'ms']!);
+    });
 
 /**
  * PostgreSQL's bounds on every session of the service (milliseconds, 0 = none): statement_timeout,
@@ -70,6 +80,8 @@ const envSchema = z.object({
   PICKUP_HOLD_SWEEP_MS: positiveInt.default(30_000),
   REPLENISHMENT_LEAD_TIME_DAYS: number().positive().default(2),
   REPLENISHMENT_COVER_DAYS: number().positive().default(7),
+  /** How far past the service's clock an event's occurredAt may lie (contract v1.1); default 1 hour. */
+  MAX_CLOCK_SKEW: duration().prefault('1h'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   LOG_FORMAT: z.enum(LOG_FORMATS, { message: `must be one of ${LOG_FORMATS.join(', ')}` }).default('json'),
   STOREFRONT_READ_KEY_REQUIRED: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
@@ -99,6 +111,8 @@ export abstract class ServiceConfig {
   declare logging: { level: LogLevel; format: LogFormat };
   /** storefrontReadKeyRequired: stock reads need an operator key with stock:read (else they are open). */
   declare access: { storefrontReadKeyRequired: boolean };
+  /** maxClockSkewMs: how far past the clock an inbound occurredAt may lie (MAX_CLOCK_SKEW). */
+  declare inbound: { maxClockSkewMs: number };
 }
 
 export class InvalidConfigurationError extends Error {
@@ -152,5 +166,6 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
     },
     logging: { level: values.LOG_LEVEL, format: values.LOG_FORMAT },
     access: { storefrontReadKeyRequired: values.STOREFRONT_READ_KEY_REQUIRED === 'true' },
+    inbound: { maxClockSkewMs: values.MAX_CLOCK_SKEW },
   };
 }

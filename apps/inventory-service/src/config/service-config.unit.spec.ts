@@ -59,3 +59,19 @@ describe('configuration at start-up', () => {
     expect(config.database).toMatchObject({ url: 'postgres://postgres@127.0.0.1:5432/inventory', schema: 'inventory' });
   });
 });
+
+describe('MAX_CLOCK_SKEW', () => {
+  it('defaults to 1 hour and takes milliseconds or a number with ms, s, m or h', () => {
+    expect(loadServiceConfig({}).inbound.maxClockSkewMs).toBe(3_600_000);
+    expect(loadServiceConfig({ MAX_CLOCK_SKEW: '90000' }).inbound.maxClockSkewMs).toBe(90_000);
+    expect(loadServiceConfig({ MAX_CLOCK_SKEW: '30m' }).inbound.maxClockSkewMs).toBe(1_800_000);
+    expect(loadServiceConfig({ MAX_CLOCK_SKEW: '3600s' }).inbound.maxClockSkewMs).toBe(3_600_000);
+    expect(loadServiceConfig({ MAX_CLOCK_SKEW: '2h' }).inbound.maxClockSkewMs).toBe(7_200_000);
+    expect(loadServiceConfig({ MAX_CLOCK_SKEW: '250ms' }).inbound.maxClockSkewMs).toBe(250);
+  });
+
+  it('names a value that is not a duration', () => {
+    expect(() => loadServiceConfig({ MAX_CLOCK_SKEW: 'an hour' })).toThrow(/MAX_CLOCK_SKEW="an hour": must be a duration/);
+    expect(() => loadServiceConfig({ MAX_CLOCK_SKEW: '-1h' })).toThrow(/MAX_CLOCK_SKEW/);
+  });
+});

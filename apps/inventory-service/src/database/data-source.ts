@@ -11,6 +11,8 @@ import { CreateOutboxRelayState1763800007000 } from './migrations/1763800007000-
 import { CreateDailySales1763800008000 } from './migrations/1763800008000-create-daily-sales';
 import { IndexOutboxByTopic1763800009000 } from './migrations/1763800009000-index-outbox-by-topic';
 import { KeepStockUpdatesOnTheirPage1763800010000 } from './migrations/1763800010000-keep-stock-updates-on-their-page';
+import { WidenStockTotalsToBigint1763800011000 } from './migrations/1763800011000-widen-stock-totals-to-bigint';
+import { CreateOrderIdDigests1763800011100 } from './migrations/1763800011100-create-order-id-digests';
 import { CreateOperatorKeys1763800015000 } from './migrations/1763800015000-create-operator-keys';
 
 export const MIGRATIONS = [
@@ -25,6 +27,8 @@ export const MIGRATIONS = [
   CreateDailySales1763800008000,
   IndexOutboxByTopic1763800009000,
   KeepStockUpdatesOnTheirPage1763800010000,
+  WidenStockTotalsToBigint1763800011000,
+  CreateOrderIdDigests1763800011100,
   CreateProjectionStatus1763800012000,
   CreateOperatorKeys1763800015000,
 ];

@@ -172,7 +172,7 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
           requestBody: { required: true, content: { 'application/json': { schema: fromZod(offlineSalesEventSchema) } } },
           responses: {
             '202': json({ type: 'object', required: ['eventId', 'topic'], properties: { eventId: { type: 'string' }, topic: { type: 'string' } } }, 'Durably written; applied once per eventId'),
-            '400': error('A field is not valid'),
+            '400': error('A field is not valid (POS.INVALID_EVENT), occurredAt included: it must lie between 2000-01-01T00:00:00Z and the service clock plus MAX_CLOCK_SKEW'),
             '403': error("The event is for another store than the key's"),
             '413': error('The body is over 1 MiB (the largest event the contract allows is about 130 kB)'),
           },

@@ -77,6 +77,7 @@ export class ServiceMetrics {
 export function reasonKind(reason: string): string {
   if (reason.startsWith('invalid JSON')) return 'invalid_json';
   if (reason.startsWith('schema violation')) return 'schema_violation';
+  if (reason.startsWith('occurredAt out of window')) return 'occurred_at_out_of_window';
   if (reason.startsWith('empty')) return 'empty';
   if (reason.startsWith('could not apply')) return 'could_not_apply';
   if (reason.startsWith(FEEDBACK_MISFIT)) return 'feedback_does_not_fit';

@@ -8,7 +8,10 @@ import {
   evolveTransfer,
   onlineOrderDecider,
   onlineOrderStreamId,
-  orderIdOfFulfillment,
+  hasReadableOrderIds,
+  orderIdDigest,
+  orderOfFulfillment,
+  replenishmentTransferIdFor,
   planReplenishment,
   reorderPointOf,
   planSourcing,
@@ -39,7 +42,7 @@ import type { OutboxMessage } from '../outbox/outbox';
 import type { StockItemsUnitOfWork } from '../stock-movements/stock-item-persistence';
 import type { LocationNetwork } from './location-network';
 import { messagesOfOrderEvent, messagesOfTransferEvent } from './logistics-messages';
-import { DELETE_PICKUP_HOLDS, INSERT_PICKUP_HOLDS } from './smart-logistics.sql';
+import { DELETE_PICKUP_HOLDS, INSERT_ORDER_ID_DIGESTS, INSERT_PICKUP_HOLDS, SELECT_ORDER_IDS_BY_DIGEST } from './smart-logistics.sql';
 import { SALES_VELOCITY_DAYS } from '../stock-views/daily-sales.projection';
 import { SELECT_UNITS_SOLD_PER_DAY } from '../stock-views/stock-views.sql';
 import { unknownLocationReason } from '../locations/unknown-location';
@@ -93,6 +96,9 @@ export class FulfilmentWork {
   private readonly transfers: StreamUnitOfWork<TransferCommand, TransferRecord, TransferEvent>;
   private readonly eventSequence = new Map<string, number>();
   private readonly pickupHolds = new Map<string, { orderId: string; storeId: string; expiresAt: string } | null>();
+  /** Long order ids by the digest their fulfillment ids carry: known (read or minted here) and minted in this unit. */
+  private readonly orderIdsByDigest = new Map<string, string>();
+  private readonly mintedOrderDigests = new Map<string, string>();
 
   constructor(
     private readonly sql: SqlClient,
@@ -114,11 +120,12 @@ export class FulfilmentWork {
     for (const event of events) {
       if (event.type === 'OnlineOrderPlaced' || event.type === 'OnlineOrderCancelled') orderIds.add(event.orderId);
       if (event.type === 'OnlineOrderPlaced') for (const line of event.lines) orderedSkus.add(line.sku);
-      if ('fulfillmentId' in event) {
-        const orderId = orderIdOfFulfillment(event.fulfillmentId);
-        if (orderId !== null) orderIds.add(orderId);
-      }
       if ('transferId' in event) transferIds.add(event.transferId);
+    }
+    await this.loadOrderIdDigests(events.flatMap((event) => ('fulfillmentId' in event ? [event.fulfillmentId] : [])));
+    for (const event of events) {
+      const orderId = 'fulfillmentId' in event ? this.orderIdOf(event.fulfillmentId) : null;
+      if (orderId !== null) orderIds.add(orderId);
     }
     await this.orders.load([...orderIds].map(onlineOrderStreamId));
     await this.transfers.load([...transferIds].map(transferStreamId));
@@ -194,7 +201,7 @@ export class FulfilmentWork {
         replenishment,
       );
       if (!decision) continue;
-      const transferId = `T-R-${key.locationId}-${key.sku}-v${this.items.versionOf(streamId)}`;
+      const transferId = replenishmentTransferIdFor(key.locationId, key.sku, this.items.versionOf(streamId));
       const cause = { occurredAt: this.issuedAt, sourceEventId: transferId };
       await this.requestTransfer(
         {
@@ -223,6 +230,9 @@ export class FulfilmentWork {
 
   /** Append the order and transfer events, and write capacity and pickup holds (the caller commits the stock items). */
   async commit(): Promise<number> {
+    if (this.mintedOrderDigests.size > 0) {
+      await this.sql.query(INSERT_ORDER_ID_DIGESTS, [[...this.mintedOrderDigests.keys()], [...this.mintedOrderDigests.values()]]);
+    }
     const orders = await this.orders.commit({ idsKnownNew: true });
     const transfers = await this.transfers.commit({ idsKnownNew: true });
     await this.network.saveCapacity(this.sql);
@@ -270,7 +280,8 @@ export class FulfilmentWork {
     event: Extract<LogisticsEvent, { fulfillmentId: string }>,
     metadata: EventMetadata,
   ): Promise<FulfilmentOutcome> {
-    const orderId = orderIdOfFulfillment(event.fulfillmentId);
+    await this.loadOrderIdDigests([event.fulfillmentId]);
+    const orderId = this.orderIdOf(event.fulfillmentId);
     const streamId = orderId === null ? null : onlineOrderStreamId(orderId);
     if (streamId !== null) await this.orders.load([streamId]);
     const known = streamId === null ? initialOnlineOrderState() : this.orders.stateOf(streamId); // no order: an unknown fulfillment
@@ -335,9 +346,35 @@ export class FulfilmentWork {
     return planSourcing({ lines, delivery, candidates, excludedLocationIds });
   }
 
+  /** The order a fulfillment id names, if it is one of ours and its digest (if any) is known. */
+  private orderIdOf(fulfillmentId: string): string | null {
+    const order = orderOfFulfillment(fulfillmentId);
+    if (order === null) return null;
+    return 'orderId' in order ? order.orderId : (this.orderIdsByDigest.get(order.orderIdDigest) ?? null);
+  }
+
+  /** Read which long order ids the digests in these fulfillment ids stand for (those not known yet). */
+  private async loadOrderIdDigests(fulfillmentIds: readonly string[]): Promise<void> {
+    const digests = new Set<string>();
+    for (const fulfillmentId of fulfillmentIds) {
+      const order = orderOfFulfillment(fulfillmentId);
+      if (order !== null && 'orderIdDigest' in order && !this.orderIdsByDigest.has(order.orderIdDigest)) digests.add(order.orderIdDigest);
+    }
+    if (digests.size === 0) return;
+    const rows = await this.sql.query<{ digest: string; order_id: string }>(SELECT_ORDER_IDS_BY_DIGEST, [[...digests]]);
+    for (const row of rows) this.orderIdsByDigest.set(row.digest, row.order_id);
+  }
+
   private async executeOnOrder(streamId: string, command: OnlineOrderCommand, metadata: EventMetadata): Promise<OnlineOrderEvent[]> {
     let before = this.orders.stateOf(streamId);
     const events = this.orders.execute(streamId, command, { eventIdFor: () => this.nextEventId(command.sourceEventId, 'o'), metadata });
+    const orderId = this.orders.stateOf(streamId).orderId;
+    if (events.length > 0 && orderId !== null && !hasReadableOrderIds(orderId)) {
+      // Its fulfillment ids carry the order id's digest: feedback finds the order through this row.
+      const digest = orderIdDigest(orderId);
+      if (!this.orderIdsByDigest.has(digest)) this.mintedOrderDigests.set(digest, orderId);
+      this.orderIdsByDigest.set(digest, orderId);
+    }
     for (const event of events) {
       const after = evolveOnlineOrder(before, event);
       await this.applyToStock(stockInstructionsOfOrderEvent(event, before, (key) => this.network.safetyStockOf(key)), command.sourceEventId, metadata);

@@ -37,3 +37,12 @@ export const DELETE_PICKUP_HOLDS = `DELETE FROM pickup_holds WHERE fulfillment_i
 export const SELECT_EXPIRED_PICKUP_HOLDS = `
 SELECT fulfillment_id, order_id FROM pickup_holds WHERE expires_at <= $1::timestamptz
 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED`;
+
+/** Remember which order a digest in fulfillment ids stands for (the same digest always names the same order). */
+export const INSERT_ORDER_ID_DIGESTS = `
+INSERT INTO order_id_digests (digest, order_id)
+SELECT * FROM unnest($1::text[], $2::text[])
+ON CONFLICT (digest) DO NOTHING`;
+
+/** The orders some digests in fulfillment ids stand for. */
+export const SELECT_ORDER_IDS_BY_DIGEST = `SELECT digest, order_id FROM order_id_digests WHERE digest = ANY($1::text[])`;

@@ -64,7 +64,8 @@ export function stockLevelChanges(events: readonly ProjectedEvent[]): LevelChang
     }
     change.lastPosition = event.globalPosition;
   }
-  return [...byItem.values()].map(({ lastChangedAtMs: _, ...change }) => change);
+  // In UTC: PostgreSQL refuses zone offsets past ±15:59, which ISO-8601 (and the contract) allow.
+  return [...byItem.values()].map(({ lastChangedAtMs, ...change }) => ({ ...change, lastChangedAt: new Date(lastChangedAtMs).toISOString() }));
 }
 
 /** The stock-levels view as the rebuild command sees it. */

@@ -1,4 +1,4 @@
-import { offlineSalesEventSchema } from '@app/contracts';
+import { occurredAtProblem, offlineSalesEventSchema } from '@app/contracts';
 import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
 import { Access, PosKeyStore } from '../../access/access-rule';
 import { ServiceConfig } from '../../config/service-config';
@@ -23,6 +23,10 @@ export class PostPosEventController {
   @HttpCode(HttpStatus.ACCEPTED)
   async post(@PosKeyStore() keyStore: string, @Body() body: unknown): Promise<{ eventId: string; topic: string }> {
     const event = parseRequest(offlineSalesEventSchema, body, 'POS.INVALID_EVENT', 'POS event');
+    const outOfWindow = occurredAtProblem(event.occurredAt, { now: new Date(), maxClockSkewMs: this.config.inbound.maxClockSkewMs });
+    if (outOfWindow !== null) {
+      throw ApiError.badRequest('POS.INVALID_EVENT', 'the POS event is not valid: fix the fields listed in details (check the till\'s clock)', [outOfWindow]);
+    }
     if (event.storeId !== keyStore) {
       throw new ApiError(HttpStatus.FORBIDDEN, 'POS.WRONG_STORE', `this key posts for store ${keyStore} only`, [
         { field: 'storeId', problem: `${event.storeId} is not the key's store` },

@@ -162,8 +162,9 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
 
     const deadLetters: DeadLetter[] = [];
     const applicable: ApplicableMessage[] = [];
+    const window = { now: new Date(), maxClockSkewMs: this.config.inbound.maxClockSkewMs };
     for (const message of fresh) {
-      const parsed = parseInboundMessage(message.role, message.value);
+      const parsed = parseInboundMessage(message.role, message.value, window);
       if (parsed.ok) applicable.push({ message, event: parsed.event });
       else deadLetters.push(this.deadLetter(message, parsed.reason));
     }
