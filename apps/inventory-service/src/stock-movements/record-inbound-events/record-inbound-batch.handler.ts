@@ -23,6 +23,7 @@ import { CLAIM_INBOUND_EVENT_IDS, ENSURE_OFFSET_ROW, LOCK_NEXT_OFFSET, STORE_NEX
 import { shopFloorInstructionsFor } from './stock-instructions';
 
 const MAX_ATTEMPTS = 8;
+const DEAD_LETTER_HEADER_NAMES: ReadonlySet<string> = new Set(Object.values(DEAD_LETTER_HEADERS));
 
 /** Applying one inbound event failed for a reason other than a concurrent change. */
 class InboundEventFailed extends Error {
@@ -203,14 +204,17 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
       topic: this.config.kafka.topics.deadLetters,
       key: message.key,
       value: message.value,
-      headers: {
-        ...headersForStorage(message.headers),
-        [DEAD_LETTER_HEADERS.sourceTopic]: message.topic,
-        [DEAD_LETTER_HEADERS.sourcePartition]: String(message.partition),
-        [DEAD_LETTER_HEADERS.sourceOffset]: message.offset,
-        [DEAD_LETTER_HEADERS.reason]: reason,
-        [DEAD_LETTER_HEADERS.failedAt]: new Date().toISOString(),
-      },
+      // The headers it arrived with (any names, any bytes, repeats in order), then ours, which replace any of the same name.
+      headers: [
+        ...headersForStorage(message.headers, DEAD_LETTER_HEADER_NAMES),
+        ...headersForStorage({
+          [DEAD_LETTER_HEADERS.sourceTopic]: message.topic,
+          [DEAD_LETTER_HEADERS.sourcePartition]: String(message.partition),
+          [DEAD_LETTER_HEADERS.sourceOffset]: message.offset,
+          [DEAD_LETTER_HEADERS.reason]: reason,
+          [DEAD_LETTER_HEADERS.failedAt]: new Date().toISOString(),
+        }),
+      ],
     };
   }
 
