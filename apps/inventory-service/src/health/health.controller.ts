@@ -1,6 +1,7 @@
 import { Controller, Get, HttpStatus, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { Response } from 'express';
+import { StoredOffsetsHealthIndicator } from '../stock-movements/record-inbound-events/stored-offsets.monitor';
 import { BacklogHealthIndicator, KafkaHealthIndicator, PostgresHealthIndicator } from './health-indicators';
 
 /** How far the service is behind, as `/health/ready` has always reported it (a figure not measured is left out). */
@@ -37,6 +38,7 @@ export class HealthController {
     @Inject(PostgresHealthIndicator) private readonly postgres: PostgresHealthIndicator,
     @Inject(KafkaHealthIndicator) private readonly kafka: KafkaHealthIndicator,
     @Inject(BacklogHealthIndicator) private readonly backlogs: BacklogHealthIndicator,
+    @Inject(StoredOffsetsHealthIndicator) private readonly storedOffsets: StoredOffsetsHealthIndicator,
   ) {}
 
   @Get('live')
@@ -54,6 +56,8 @@ export class HealthController {
         () => this.kafka.consumerLag('consumerLag'),
         () => this.backlogs.stockView('stockViewBacklog'),
         () => this.backlogs.outbox('outboxBacklog'),
+        // Down while a partition's stored offset is past its log's end (the topic recreated?).
+        () => this.storedOffsets.isHealthy('storedOffsets'),
       ]),
     );
     send(response, { ...answerOf(result), lag: lagOf(result.details) });

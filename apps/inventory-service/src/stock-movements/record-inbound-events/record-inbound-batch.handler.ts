@@ -16,7 +16,7 @@ import { withLogContext } from '../../logging/log-context';
 import { stockItemsUnitOfWork } from '../stock-item-persistence';
 import { headersForStorage } from '../../kafka/headers';
 import { enqueueOutboxMessages, type OutboxMessage } from '../../outbox/outbox';
-import { RecordInboundBatch, type InboundBatchOutcome, type InboundMessage } from './record-inbound-batch.command';
+import { RecordInboundBatch, type InboundBatchOutcome, type InboundMessage, type KafkaReadPosition } from './record-inbound-batch.command';
 import { FulfilmentWork, fulfilmentSettingsOf, isSmartLogisticsEvent } from '../../smart-logistics/fulfilment-work';
 import { LocationNetwork } from '../../smart-logistics/location-network';
 import { CLAIM_INBOUND_EVENT_IDS, ENSURE_OFFSET_ROW, LOCK_NEXT_OFFSET, STORE_NEXT_OFFSET, UNCLAIM_INBOUND_EVENT_IDS } from './ingestion.sql';
@@ -94,7 +94,8 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     await sql.query(ENSURE_OFFSET_ROW, [consumerGroup, topic, partition]);
     const [stored] = await sql.query<{ next_offset: string }>(LOCK_NEXT_OFFSET, [consumerGroup, topic, partition]);
     const nextOffset = BigInt(stored?.next_offset ?? '0');
-    const fresh = command.messages.filter((message) => BigInt(message.offset) >= nextOffset);
+    const gap = offsetGap(nextOffset, command.position);
+    const fresh = gap.refuse ? [] : command.messages.filter((message) => BigInt(message.offset) >= nextOffset);
     const outcome: InboundBatchOutcome = {
       applied: 0,
       appliedByType: {},
@@ -105,6 +106,8 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
       stockEventsAppended: 0,
       commandsIssued: 0,
     };
+    if (gap.refuse) return { ...outcome, alreadyApplied: 0, ...gap.outcome };
+    if (gap.lostToRetention) outcome.lostToRetention = gap.lostToRetention;
     if (fresh.length === 0) return outcome;
 
     const deadLetters: DeadLetter[] = [];
@@ -218,4 +221,27 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     };
   }
 
+}
+
+type OffsetGap =
+  | { refuse: true; outcome: Pick<InboundBatchOutcome, 'gapAfter' | 'aheadOfLog'> }
+  | { refuse: false; lostToRetention?: bigint };
+
+/**
+ * PostgreSQL's stored next offset against where Kafka read from. Kafka read from above it: the
+ * offsets between were never applied, so nothing is, unless they are below the log start (deleted
+ * by retention: applied from the log start, and counted as lost). The log ends before it (the topic
+ * recreated?): what Kafka has now is not what was applied, so nothing is taken as applied.
+ */
+function offsetGap(storedNext: bigint, position: KafkaReadPosition | undefined): OffsetGap {
+  if (!position) return { refuse: false };
+  const readFrom = BigInt(position.readFrom);
+  const logEnd = BigInt(position.logEnd);
+  if (logEnd < storedNext && readFrom < storedNext) {
+    return { refuse: true, outcome: { aheadOfLog: { storedNextOffset: storedNext.toString(), logEndOffset: position.logEnd } } };
+  }
+  if (readFrom <= storedNext) return { refuse: false };
+  const logStart = BigInt(position.logStart);
+  if (readFrom > logStart) return { refuse: true, outcome: { gapAfter: storedNext.toString() } };
+  return { refuse: false, lostToRetention: readFrom - storedNext };
 }
