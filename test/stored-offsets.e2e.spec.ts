@@ -80,6 +80,26 @@ describe("PostgreSQL's offsets are the truth, on real Kafka", () => {
     expect(await onHand(second, 'SO-1')).toBe(35);
   });
 
+  it("goes back to PostgreSQL's offset when Kafka reads from above it (a database restored while the service runs)", async () => {
+    const service = await start();
+    const topic = service.config.kafka.topics.stockMovements;
+    await receive(service, 0, 'SO-3', 10, 'so-e');
+    await eventually(async () => expect(await onHand(service, 'SO-3')).toBe(10));
+    // Long after the assignment's own seek (which, late, could read the offset set below and go back by itself).
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    // PostgreSQL now says only offsets 0 to 3 were applied; Kafka's position is 10.
+    await inSchema(service, 'UPDATE kafka_offsets SET next_offset = 4 WHERE topic = $1 AND partition = 0', [topic]);
+    await receive(service, 0, 'SO-3', 2, 'so-f');
+    await eventually(async () => expect(await onHand(service, 'SO-3')).toBe(12));
+    // Offsets 4 to 9 were read again from Kafka (their eventIds already applied: duplicates, no second effect).
+    const metrics = await eventually(async () => {
+      const text = await (await fetch(`${service.baseUrl}/metrics`)).text();
+      expect(text).toContain(`inventory_inbound_duplicates_total{topic="${topic}"} 6`);
+      return text;
+    });
+    expect(metrics).toContain(`inventory_inbound_events_applied_total{topic="${topic}",type="StockReceived"} 12`);
+  });
+
   it('reports a stored offset past the end of the log in /health/ready and a metric, and takes nothing after it as applied', async () => {
     const service = await start();
     await receive(service, 0, 'SO-2', 3, 'so-c');
