@@ -100,6 +100,27 @@ describe("PostgreSQL's offsets are the truth, on real Kafka", () => {
     expect(metrics).toContain(`inventory_inbound_events_applied_total{topic="${topic}",type="StockReceived"} 12`);
   });
 
+  it('applies from the log start when retention deleted messages after the stored offset, counting them as lost', async () => {
+    const service = await start();
+    const topic = service.config.kafka.topics.stockMovements;
+    await receive(service, 0, 'SO-4', 5, 'so-g');
+    await eventually(async () => expect(await onHand(service, 'SO-4')).toBe(5));
+    await service.stop({ dropSchema: false });
+    running.splice(running.indexOf(service), 1);
+    // While it is down, five more arrive and the log drops everything before offset 8.
+    await receive(service, 0, 'SO-4', 5, 'so-h');
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.fetchTopicMetadata({ topics: [topic] }); // kafkajs deletes records only of topics it has metadata for
+    await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '8' }] });
+    await admin.disconnect();
+    const again = await start({ ...sameKafkaAs(service), DATABASE_SCHEMA: service.config.database.schema });
+    await eventually(async () => expect(await onHand(again, 'SO-4')).toBe(7));
+    const metrics = await (await fetch(`${again.baseUrl}/metrics`)).text();
+    expect(metrics).toContain(`inventory_inbound_messages_lost_to_retention_total{topic="${topic}",partition="0"} 3`);
+    expect((await fetch(`${again.baseUrl}/health/ready`)).status).toBe(200);
+  });
+
   it('reports a stored offset past the end of the log in /health/ready and a metric, and takes nothing after it as applied', async () => {
     const service = await start();
     await receive(service, 0, 'SO-2', 3, 'so-c');
