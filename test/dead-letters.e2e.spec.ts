@@ -1,5 +1,5 @@
 import { DEAD_LETTER_HEADERS, TOPIC_ENV_VARS, type TopicRole } from '@app/contracts';
-import type { Producer } from 'kafkajs';
+import type { IHeaders, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/built-apps';
 import { registerLocations } from './support/locations';
@@ -131,6 +131,37 @@ describe('dead letters on real Kafka', () => {
     const resent = (await readTopic(kafka, topics.offlineSales, 4 + 3)).find((m) => 'dlq-replayed-from' in m.headers && m.value === '{"eventId": "broken"')!;
     expectOriginalHeaders(resent);
     expect(Object.keys(resent.headers).sort()).toEqual(['dlq-replayed-from', 'x-hop', 'x-pos-vendor', 'x-signature']);
+  });
+
+  it('keeps headers of any name on a dead letter, and they never block the partition', async () => {
+    const { topics } = service.config.kafka;
+    // Names jsonb cannot take as object keys or hold as text, names kafkajs mixes up with Object's members, repeats.
+    const names = ['x-nul\u0000name', 'x-emoji-\u{1F9FE}-\u{1D11E}', `x-long-${'n'.repeat(20_000)}`, 'constructor', '__proto__', 'x-lone-\ud800', 'x-repeated'];
+    const sent = new Map(names.map((name, i) => [name, [Buffer.from([0x00, 0xff, i]), Buffer.from(`second-${i}`)]]));
+    sent.get('x-repeated')!.push(Buffer.from('third'));
+    const headers = {} as IHeaders;
+    for (const [name, values] of sent) Object.defineProperty(headers, name, { value: values, enumerable: true });
+    await producer.send({
+      topic: topics.offlineSales,
+      acks: -1,
+      messages: [
+        { key: 'S001', value: '{"eventId": "odd-headers"', headers },
+        { key: 'S001', value: JSON.stringify({ eventId: 'dl-h-1', type: 'StoreSaleRecorded', occurredAt: new Date().toISOString(), storeId: 'S001', receiptId: 'R-h', lines: [{ sku: 'DL-H', quantity: 3 }] }) },
+      ],
+    });
+    // The good sale behind it was applied: nothing blocked the partition.
+    await eventually(async () => expect(await onHand('DL-H')).toBe(-3));
+    const letter = (await readTopic(kafka, topics.deadLetters, 10)).find((l) => l.value === '{"eventId": "odd-headers"')!;
+    expect(letter.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/^invalid JSON/);
+    expect(Object.keys(letter.rawHeaders).filter((name) => !name.startsWith('dlq-') && !name.startsWith('outbox-'))).toHaveLength(names.length);
+    for (const name of names) {
+      // As the service received them: kafkajs reads a name as UTF-8, so the lone surrogate (sent as U+FFFD) comes back as U+FFFD.
+      const received = name.replace('\ud800', '\ufffd');
+      const raw = letter.rawHeaders[received] as unknown;
+      // The reader's kafkajs puts an inherited member in front of `constructor` and `__proto__`: compare the bytes only.
+      const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is Buffer => Buffer.isBuffer(v));
+      expect(values, name.slice(0, 20)).toEqual(sent.get(name));
+    }
   });
 
   it('refuses a replay flag without its value, saying which', async () => {

@@ -4,6 +4,7 @@ import { ONLINE_ORDER_STATE_VERSION, onlineOrderStreamId, stockItemStreamId } fr
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServiceConfig } from '../apps/inventory-service/src/config/service-config';
+import { headersAsText, headersForKafka, type StoredHeaders } from '../apps/inventory-service/src/kafka/headers';
 import { RecordInboundBatch, type InboundMessage } from '../apps/inventory-service/src/stock-movements/record-inbound-events/record-inbound-batch.command';
 import { RecordInboundBatchHandler } from '../apps/inventory-service/src/stock-movements/record-inbound-events/record-inbound-batch.handler';
 import { StockLevelsProjection } from '../apps/inventory-service/src/stock-views/stock-levels.projection';
@@ -100,8 +101,8 @@ describe('RecordInboundBatch on PostgreSQL', () => {
     const good = message('offlineSales', sold('d-2', 'S3', 'C', 1));
     const outcome = await apply([broken, invalid, good]);
     expect(outcome).toMatchObject({ applied: 1, deadLettered: 2 });
-    const rows = await db.reads.query<{ topic: string; message_value: Buffer; headers: Record<string, string> }>(
-      'SELECT topic, message_value, headers FROM outbox ORDER BY id',
+    const rows = (await db.reads.query<{ topic: string; message_value: Buffer; headers: StoredHeaders }>('SELECT topic, message_value, headers FROM outbox ORDER BY id')).map(
+      (row) => ({ ...row, headers: headersAsText(headersForKafka(row.headers)) }),
     );
     const [jsonLetter, schemaLetter] = rows.slice(-2);
     expect(jsonLetter!.topic).toBe(config.kafka.topics.deadLetters);
@@ -134,10 +135,10 @@ describe('RecordInboundBatch on PostgreSQL', () => {
     });
     const outcome = await apply([place, cancel('c-damaged', 'O-DAMAGED'), cancel('c-ok', 'O-OK')]);
     expect(outcome).toMatchObject({ applied: 2, deadLettered: 1, appliedByType: { OnlineOrderPlaced: 1, OnlineOrderCancelled: 1 } });
-    const [letter] = await db.reads.query<{ message_value: Buffer; headers: Record<string, string> }>(
+    const [letter] = await db.reads.query<{ message_value: Buffer; headers: StoredHeaders }>(
       `SELECT message_value, headers FROM outbox WHERE convert_from(message_value, 'UTF8') LIKE '%c-damaged%'`,
     );
-    expect(letter!.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/^could not apply: /);
+    expect(headersAsText(headersForKafka(letter!.headers))[DEAD_LETTER_HEADERS.reason]).toMatch(/^could not apply: /);
     const cancelled = await store.readStream(db.reads, onlineOrderStreamId('O-OK'));
     expect(cancelled.map((event) => event.type)).toEqual(['OnlineOrderAccepted', 'OrderLinesBackordered', 'OnlineOrderCancelled']);
     // Its id was given back: once the stream is repaired, a replay of the letter applies it.
@@ -223,5 +224,51 @@ describe('RecordInboundBatch on PostgreSQL', () => {
       }),
       { numRuns: 25 },
     );
+  });
+
+  describe('PostgreSQL offsets are the truth', () => {
+    const topic = config.kafka.topics.stockMovements;
+    const at = (partition: number, offsetAt: number, value: unknown): InboundMessage => ({ ...message('stockMovements', value, partition), offset: String(offsetAt) });
+    const storedNext = async (partition: number) =>
+      (await db.reads.query<{ next_offset: string }>('SELECT next_offset FROM kafka_offsets WHERE consumer_group = $1 AND topic = $2 AND partition = $3', ['g', topic, partition]))[0]
+        ?.next_offset;
+    const run = (partition: number, messages: InboundMessage[], position: { readFrom: string; logStart: string; logEnd: string }) =>
+      handler.execute(new RecordInboundBatch('g', topic, partition, messages, position));
+
+    it('applies nothing of a batch Kafka read from above the stored next offset (after a database restore), and says where to seek back', async () => {
+      await run(11, [at(11, 0, received('gap-1', 'G1', 'A', 10)), at(11, 1, received('gap-2', 'G1', 'A', 10))], { readFrom: '0', logStart: '0', logEnd: '2' });
+      expect(await storedNext(11)).toBe('2');
+      // Kafka's committed offset says 9: offsets 2 to 8 were never applied here.
+      const outcome = await run(11, [at(11, 9, received('gap-3', 'G1', 'A', 5))], { readFrom: '9', logStart: '0', logEnd: '10' });
+      expect(outcome).toMatchObject({ applied: 0, gapAfter: '2' });
+      expect(await storedNext(11)).toBe('2');
+      expect(await onHand('G1', 'A')).toBe(20);
+      // Read again from the stored offset, everything applies.
+      const again = await run(11, [at(11, 2, received('gap-4', 'G1', 'A', 1)), at(11, 9, received('gap-3', 'G1', 'A', 5))], { readFrom: '2', logStart: '0', logEnd: '10' });
+      expect(again).toMatchObject({ applied: 2 });
+      expect(again.gapAfter).toBeUndefined();
+      expect(await storedNext(11)).toBe('10');
+      expect(await onHand('G1', 'A')).toBe(26);
+    });
+
+    it('applies from the log start what Kafka still has when retention deleted what lay after the stored offset, counting what was lost', async () => {
+      await run(12, [at(12, 0, received('ret-1', 'G2', 'A', 10))], { readFrom: '0', logStart: '0', logEnd: '1' });
+      const outcome = await run(12, [at(12, 40, received('ret-2', 'G2', 'A', 5))], { readFrom: '40', logStart: '40', logEnd: '41' });
+      expect(outcome).toMatchObject({ applied: 1, lostToRetention: 39n });
+      expect(await storedNext(12)).toBe('41');
+    });
+
+    it('takes nothing as applied when the stored next offset is past the end of the log (the topic recreated)', async () => {
+      await run(13, [at(13, 0, received('rec-1', 'G3', 'A', 10)), at(13, 1, received('rec-2', 'G3', 'A', 10)), at(13, 2, received('rec-3', 'G3', 'A', 10))], {
+        readFrom: '0',
+        logStart: '0',
+        logEnd: '3',
+      });
+      // The new topic's first message has offset 0, and its log ends at 1.
+      const outcome = await run(13, [at(13, 0, received('rec-new-1', 'G3', 'A', 7))], { readFrom: '0', logStart: '0', logEnd: '1' });
+      expect(outcome).toMatchObject({ applied: 0, aheadOfLog: { storedNextOffset: '3', logEndOffset: '1' } });
+      expect(await storedNext(13)).toBe('3');
+      expect(await onHand('G3', 'A')).toBe(30);
+    });
   });
 });

@@ -24,6 +24,7 @@ import { OutboxRelay } from './outbox/outbox-relay.service';
 import { PostPosEventController } from './pos-gateway/post-pos-event/post-pos-event.controller';
 import { ConsumerLagService } from './stock-movements/record-inbound-events/consumer-lag.service';
 import { InboundEventsConsumer } from './stock-movements/record-inbound-events/inbound-events.consumer';
+import { StoredOffsetsHealthIndicator, StoredOffsetsMonitor } from './stock-movements/record-inbound-events/stored-offsets.monitor';
 import { RecordInboundBatchHandler } from './stock-movements/record-inbound-events/record-inbound-batch.handler';
 import { GetStockController } from './stock-views/get-stock/get-stock.controller';
 import { LocationStockController } from './stock-views/location-stock/location-stock.controller';
@@ -56,6 +57,8 @@ export class AppModule {
         RecordInboundBatchHandler,
         InboundEventsConsumer,
         ConsumerLagService,
+        StoredOffsetsMonitor,
+        StoredOffsetsHealthIndicator,
         StockViewsProcessor,
         GetStockOfSkusHandler,
         StockChangeFeed,

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpStatus, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { Response } from 'express';
+import { StoredOffsetsHealthIndicator } from '../stock-movements/record-inbound-events/stored-offsets.monitor';
 import { BacklogHealthIndicator, KafkaHealthIndicator, PostgresHealthIndicator, ProjectionsHealthIndicator } from './health-indicators';
 import { Access } from '../access/access-rule';
 
@@ -40,6 +41,7 @@ export class HealthController {
     @Inject(KafkaHealthIndicator) private readonly kafka: KafkaHealthIndicator,
     @Inject(BacklogHealthIndicator) private readonly backlogs: BacklogHealthIndicator,
     @Inject(ProjectionsHealthIndicator) private readonly projections: ProjectionsHealthIndicator,
+    @Inject(StoredOffsetsHealthIndicator) private readonly storedOffsets: StoredOffsetsHealthIndicator,
   ) {}
 
   @Get('live')
@@ -60,6 +62,8 @@ export class HealthController {
         () => this.kafka.consumerLag('consumerLag'),
         () => this.backlogs.stockView('stockViewBacklog'),
         () => this.backlogs.outbox('outboxBacklog'),
+        // Down while a partition's stored offset is past its log's end (the topic recreated?).
+        () => this.storedOffsets.isHealthy('storedOffsets'),
       ]),
     );
     send(response, { ...answerOf(result), lag: lagOf(result.details) });

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ApiErrorFilter } from '../http/api-error.filter';
 import { COUNT_UNPUBLISHED } from '../outbox/outbox.sql';
 import { ConsumerLagService, type ConsumerLag } from '../stock-movements/record-inbound-events/consumer-lag.service';
+import { StoredOffsetsHealthIndicator, StoredOffsetsMonitor, type StoredOffsetAheadOfLog } from '../stock-movements/record-inbound-events/stored-offsets.monitor';
 import { HealthController } from './health.controller';
 import { StockViewsProcessor } from '../stock-views/stock-views-processor.service';
 import { BacklogHealthIndicator, HEALTH_CHECK_TIMEOUT_MS, KafkaHealthIndicator, PostgresHealthIndicator, ProjectionsHealthIndicator } from './health-indicators';
@@ -31,7 +32,9 @@ const healthySql = async (text: string): Promise<unknown[]> => {
 const healthyKafka = async (): Promise<ConsumerLag> => ({ total: 5, byTopic: { 'retail.sales.offline': 5, 'retail.orders.online': 0 } });
 
 let app: INestApplication | null = null;
+let aheadOfLog: StoredOffsetAheadOfLog[] = [];
 afterEach(async () => {
+  aheadOfLog = [];
   await app?.close();
   app = null;
 });
@@ -47,6 +50,8 @@ async function serve({ sql = healthySql, measure = healthyKafka, processors = []
       BacklogHealthIndicator,
       ProjectionsHealthIndicator,
       { provide: StockViewsProcessor, useValue: { processors } },
+      StoredOffsetsHealthIndicator,
+      { provide: StoredOffsetsMonitor, useValue: { partitionsAheadOfLog: () => aheadOfLog } },
       { provide: SqlReader, useValue: { query: sql } },
       { provide: ConsumerLagService, useValue: { measure: () => ((measurements += 1), measure()) } },
       { provide: APP_FILTER, useClass: ApiErrorFilter },
@@ -88,10 +93,23 @@ describe('GET /health/ready', () => {
         consumerLag: { status: 'up', messages: 5, byTopic: { 'retail.sales.offline': 5, 'retail.orders.online': 0 } },
         stockViewBacklog: { status: 'up', events: 7 },
         outboxBacklog: { status: 'up', messages: 3 },
+        storedOffsets: { status: 'up' },
       },
       lag: { inboundMessages: 5, inboundByTopic: { 'retail.sales.offline': 5, 'retail.orders.online': 0 }, stockViewEvents: 7, outboxMessages: 3 },
     });
     expect(measurements()).toBe(1);
+  });
+
+  it('answers 503 naming each partition whose stored offset is past the end of its log', async () => {
+    aheadOfLog = [{ topic: 'retail.sales.offline', partition: 2, storedNextOffset: '1000', logEndOffset: '3' }];
+    const { get } = await serve();
+    const { status, body } = await get('/health/ready');
+    expect(status).toBe(503);
+    expect(body.error.storedOffsets).toEqual({
+      status: 'down',
+      message: 'stored offsets past the end of the log (topic recreated? the partitions are paused): retail.sales.offline[2] stored next 1000, log ends at 3',
+      partitions: aheadOfLog,
+    });
   });
 
   it('answers 503 when Kafka does not answer, keeping the shape and the figures it could measure', async () => {

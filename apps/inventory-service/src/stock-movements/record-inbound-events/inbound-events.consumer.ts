@@ -11,6 +11,7 @@ import { reasonKind, ServiceMetrics } from '../../metrics/service-metrics';
 import { StockViewsProcessor } from '../../stock-views/stock-views-processor.service';
 import { RecordInboundBatch, type InboundMessage } from './record-inbound-batch.command';
 import { SELECT_STORED_OFFSETS } from './ingestion.sql';
+import { StoredOffsetsMonitor } from './stored-offsets.monitor';
 
 const MAX_MESSAGES_PER_TRANSACTION = 2000;
 
@@ -24,6 +25,11 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
   private readonly logger = new Logger(InboundEventsConsumer.name);
   private consumer: Consumer | null = null;
   private readonly roleByTopic: Map<string, InboundTopicRole>;
+  /** Counts assignments (group joins): a seek started for an older one does not open a partition. */
+  private generation = 0;
+  /** Partitions of the current assignment whose seek to the stored offset is done, with their log start then. */
+  private readonly ready = new Map<string, { logStart: string; seekingBackFromGap?: boolean }>();
+  private seeking: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(KafkaConnection) private readonly kafka: KafkaConnection,
@@ -32,6 +38,7 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
     @Inject(ServiceConfig) private readonly config: ServiceConfig,
     @Inject(ServiceMetrics) private readonly metrics: ServiceMetrics,
     @Inject(StockViewsProcessor) private readonly stockViews: StockViewsProcessor,
+    @Inject(StoredOffsetsMonitor) private readonly storedOffsets: StoredOffsetsMonitor,
   ) {
     this.roleByTopic = new Map(INBOUND_TOPIC_ROLES.map((role) => [config.kafka.topics[role], role]));
   }
@@ -48,9 +55,10 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
-      void this.seekToStoredOffsets(consumer, event.payload.memberAssignment).catch((error: Error) =>
-        this.logger.warn(`could not seek to stored offsets (in-transaction skipping still applies): ${error.message}`),
-      );
+      // A new assignment: no partition is consumed until its seek to the stored offset is done.
+      this.generation += 1;
+      this.ready.clear();
+      this.seeking = this.seekUntilDone(consumer, event.payload.memberAssignment, this.generation);
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.roleByTopic.keys()], fromBeginning: true });
@@ -71,8 +79,15 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
     await this.consumer?.disconnect();
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    const key = `${batch.topic}:${batch.partition}`;
+    if (!this.ready.has(key)) {
+      // Fetched before this partition's seek to the stored offset: wait for the seek (which makes this
+      // batch stale), and leave its offsets unresolved; kafkajs then fetches from the stored offset.
+      await Promise.race([this.seeking, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+      return;
+    }
     const role = this.roleByTopic.get(batch.topic);
     if (!role) throw new Error(`subscribed to unexpected topic ${batch.topic}`);
     const messages: InboundMessage[] = batch.messages.map((message) => ({
@@ -85,11 +100,42 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
       headers: message.headers ?? {},
     }));
     // Long batches go in chunks, each its own transaction, with a heartbeat between them.
-    for (let start = 0; start < messages.length && isRunning() && !isStale(); start += MAX_MESSAGES_PER_TRANSACTION) {
+    // Where Kafka read from: its first record (control records included), then the offset after the previous chunk.
+    let readFrom = batch.firstOffset() ?? messages[0]!.offset;
+    for (let start = 0; start < messages.length && isRunning() && !isStale() && this.ready.has(key); start += MAX_MESSAGES_PER_TRANSACTION) {
       const chunk = messages.slice(start, start + MAX_MESSAGES_PER_TRANSACTION);
+      const fence = this.ready.get(key)!;
+      // Sought back to the stored offset after a gap, and Kafka still reads from above it: what lies
+      // between is gone from the log (compaction, or retention since it was measured); take the gap, counted.
+      const logStart = fence.seekingBackFromGap && start === 0 ? readFrom : fence.logStart;
+      fence.seekingBackFromGap = false;
+      const position = { readFrom, logStart, logEnd: batch.highWatermark };
+      readFrom = (BigInt(chunk[chunk.length - 1]!.offset) + 1n).toString();
       const stopTimer = this.metrics.batchSeconds.startTimer({ topic: batch.topic });
-      const outcome = await this.commandBus.execute(new RecordInboundBatch(this.config.kafka.groupId, batch.topic, batch.partition, chunk));
+      const outcome = await this.commandBus.execute(new RecordInboundBatch(this.config.kafka.groupId, batch.topic, batch.partition, chunk, position));
       stopTimer();
+      if (outcome.gapAfter !== undefined) {
+        // Kafka read from above PostgreSQL's offset (its committed offsets ahead, after a restore, say):
+        // back to the stored offset, with the log start measured again (retention may have moved it).
+        this.logger.warn(`${key}: Kafka read from ${position.readFrom}, but the stored next offset is ${outcome.gapAfter}; seeking back to it`);
+        this.ready.delete(key);
+        this.seeking = this.seekUntilDone(this.consumer!, { [batch.topic]: [batch.partition] }, this.generation, true);
+        return;
+      }
+      if (outcome.aheadOfLog) {
+        const { storedNextOffset, logEndOffset } = outcome.aheadOfLog;
+        this.logger.error(
+          `${key}: the stored next offset ${storedNextOffset} is past the log's end ${logEndOffset} (topic recreated?); partition paused, nothing taken as applied. ` +
+            'Set kafka_offsets.next_offset for it once you know where to resume, then restart.',
+        );
+        this.storedOffsets.aheadOfLog({ topic: batch.topic, partition: batch.partition, storedNextOffset, logEndOffset });
+        pause();
+        return;
+      }
+      if (outcome.lostToRetention) {
+        this.logger.error(`${key}: ${outcome.lostToRetention} offsets before ${position.readFrom} were deleted by retention before they were applied`);
+        this.storedOffsets.lostToRetention(batch.topic, batch.partition, outcome.lostToRetention);
+      }
       // Fresh stock for storefronts: the stock view takes the new events now, not after its idle delay.
       if (outcome.stockEventsAppended > 0) this.stockViews.stockLevels.poke();
       for (const [type, applied] of Object.entries(outcome.appliedByType)) this.metrics.inboundApplied.inc({ topic: batch.topic, type }, applied);
@@ -101,21 +147,45 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
     }
   }
 
+  /** Seek, retrying until it is done or a newer assignment took over: until then those partitions wait. */
+  private async seekUntilDone(consumer: Consumer, assignment: Record<string, number[]>, generation: number, backFromGap = false): Promise<void> {
+    for (let attempt = 1; generation === this.generation; attempt += 1) {
+      try {
+        await this.seekToStoredOffsets(consumer, assignment, generation, backFromGap);
+        return;
+      } catch (error) {
+        this.logger.warn(`could not seek to stored offsets (attempt ${attempt}; those partitions wait): ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 250 * 2 ** attempt)));
+      }
+    }
+  }
+
   /**
    * PostgreSQL holds the truth of what was applied: resume each assigned partition at its stored
    * next offset, and a partition with none (a new database) at the earliest offset Kafka still has.
+   * A stored offset past the log's end is reported, and its partition paused.
    */
-  private async seekToStoredOffsets(consumer: Consumer, assignment: Record<string, number[]>): Promise<void> {
+  private async seekToStoredOffsets(consumer: Consumer, assignment: Record<string, number[]>, generation: number, backFromGap: boolean): Promise<void> {
     await this.kafka.withAdmin(async (admin) => {
       for (const [topic, partitions] of Object.entries(assignment)) {
         const rows = await this.transactions.inTransaction((sql) =>
           sql.query<{ partition: number; next_offset: string }>(SELECT_STORED_OFFSETS, [this.config.kafka.groupId, topic]),
         );
         const stored = new Map(rows.map((row) => [row.partition, row.next_offset]));
-        const earliest = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.low]));
+        const log = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p]));
+        if (generation !== this.generation) return;
         for (const partition of partitions) {
-          const offset = stored.get(partition) ?? earliest.get(partition) ?? '0';
+          const { low = '0', high = '0' } = log.get(partition) ?? {};
+          const offset = stored.get(partition) ?? low;
+          if (BigInt(offset) > BigInt(high)) {
+            this.logger.error(`${topic}:${partition}: the stored next offset ${offset} is past the log's end ${high} (topic recreated?); partition paused, nothing taken as applied`);
+            this.storedOffsets.aheadOfLog({ topic, partition, storedNextOffset: offset, logEndOffset: high });
+            consumer.pause([{ topic, partitions: [partition] }]);
+            continue;
+          }
+          this.storedOffsets.withinLog(topic, partition);
           consumer.seek({ topic, partition, offset });
+          this.ready.set(`${topic}:${partition}`, { logStart: low, seekingBackFromGap: backFromGap });
         }
       }
     });

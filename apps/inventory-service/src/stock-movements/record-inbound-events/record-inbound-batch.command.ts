@@ -27,6 +27,25 @@ export interface InboundBatchOutcome {
   stockEventsAppended: number;
   /** Logistics commands and order status messages written to the outbox. */
   commandsIssued: number;
+  /**
+   * Set when nothing was applied because Kafka read from above the stored next offset (its committed
+   * offsets ahead of PostgreSQL's, after a database restore, say): the consumer seeks back to it.
+   */
+  gapAfter?: string;
+  /** Set when nothing was applied because the stored next offset lies past the log's end (the topic recreated?). */
+  aheadOfLog?: { storedNextOffset: string; logEndOffset: string };
+  /** Offsets between the stored next offset and the log start, deleted by retention before they were applied. */
+  lostToRetention?: bigint;
+}
+
+/** Where Kafka read a chunk from, for the check against the stored next offset. */
+export interface KafkaReadPosition {
+  /** The first offset Kafka returned a record at (data or control record), or the one after the previous chunk. */
+  readFrom: string;
+  /** The partition's log start offset (low watermark) as the consumer last measured it: nothing below it can be read. */
+  logStart: string;
+  /** The partition's high watermark as the fetch returned it. */
+  logEnd: string;
 }
 
 /**
@@ -39,6 +58,8 @@ export class RecordInboundBatch extends Command<InboundBatchOutcome> {
     readonly topic: string,
     readonly partition: number,
     readonly messages: readonly InboundMessage[],
+    /** Given by the consumer; without it (tests, tools) the batch is taken as read from the stored offset. */
+    readonly position?: KafkaReadPosition,
   ) {
     super();
   }

@@ -18,7 +18,7 @@ import { withLogContext } from '../../logging/log-context';
 import { stockItemStateBytes, stockItemsUnitOfWork } from '../stock-item-persistence';
 import { headersForStorage } from '../../kafka/headers';
 import { enqueueOutboxMessages, type OutboxMessage } from '../../outbox/outbox';
-import { RecordInboundBatch, type InboundBatchOutcome, type InboundMessage } from './record-inbound-batch.command';
+import { RecordInboundBatch, type InboundBatchOutcome, type InboundMessage, type KafkaReadPosition } from './record-inbound-batch.command';
 import { FulfilmentWork, fulfilmentSettingsOf, isSmartLogisticsEvent } from '../../smart-logistics/fulfilment-work';
 import { LocationNetwork } from '../../smart-logistics/location-network';
 import { CLAIM_INBOUND_EVENT_IDS, ENSURE_OFFSET_ROW, LOCK_NEXT_OFFSET, STORE_NEXT_OFFSET, UNCLAIM_INBOUND_EVENT_IDS } from './ingestion.sql';
@@ -30,6 +30,7 @@ const MAX_QUICK_CONFLICT_ATTEMPTS = 8;
 /** A transient database fault is retried after this, doubling up to TRANSIENT_RETRY_MAX_DELAY_MS, within INGESTION_TRANSIENT_RETRY_MS. */
 const TRANSIENT_RETRY_FIRST_DELAY_MS = 25;
 const TRANSIENT_RETRY_MAX_DELAY_MS = 2_000;
+const DEAD_LETTER_HEADER_NAMES: ReadonlySet<string> = new Set(Object.values(DEAD_LETTER_HEADERS));
 
 /** Applying one inbound event failed for a reason of its own: not a concurrent change, not the database's fault. */
 class InboundEventFailed extends Error {
@@ -147,7 +148,8 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     await sql.query(ENSURE_OFFSET_ROW, [consumerGroup, topic, partition]);
     const [stored] = await sql.query<{ next_offset: string }>(LOCK_NEXT_OFFSET, [consumerGroup, topic, partition]);
     const nextOffset = BigInt(stored?.next_offset ?? '0');
-    const fresh = command.messages.filter((message) => BigInt(message.offset) >= nextOffset);
+    const gap = offsetGap(nextOffset, command.position);
+    const fresh = gap.refuse ? [] : command.messages.filter((message) => BigInt(message.offset) >= nextOffset);
     const outcome: InboundBatchOutcome = {
       applied: 0,
       appliedByType: {},
@@ -158,6 +160,8 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
       stockEventsAppended: 0,
       commandsIssued: 0,
     };
+    if (gap.refuse) return { ...outcome, alreadyApplied: 0, ...gap.outcome };
+    if (gap.lostToRetention) outcome.lostToRetention = gap.lostToRetention;
     if (fresh.length === 0) return outcome;
 
     const deadLetters: DeadLetter[] = [];
@@ -265,14 +269,17 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
       topic: this.config.kafka.topics.deadLetters,
       key: message.key,
       value: message.value,
-      headers: {
-        ...headersForStorage(message.headers),
-        [DEAD_LETTER_HEADERS.sourceTopic]: message.topic,
-        [DEAD_LETTER_HEADERS.sourcePartition]: String(message.partition),
-        [DEAD_LETTER_HEADERS.sourceOffset]: message.offset,
-        [DEAD_LETTER_HEADERS.reason]: reason,
-        [DEAD_LETTER_HEADERS.failedAt]: new Date().toISOString(),
-      },
+      // The headers it arrived with (any names, any bytes, repeats in order), then ours, which replace any of the same name.
+      headers: [
+        ...headersForStorage(message.headers, DEAD_LETTER_HEADER_NAMES),
+        ...headersForStorage({
+          [DEAD_LETTER_HEADERS.sourceTopic]: message.topic,
+          [DEAD_LETTER_HEADERS.sourcePartition]: String(message.partition),
+          [DEAD_LETTER_HEADERS.sourceOffset]: message.offset,
+          [DEAD_LETTER_HEADERS.reason]: reason,
+          [DEAD_LETTER_HEADERS.failedAt]: new Date().toISOString(),
+        }),
+      ],
     };
   }
 
@@ -301,4 +308,27 @@ function sumOutcomes(outcomes: readonly InboundBatchOutcome[]): InboundBatchOutc
     total.commandsIssued += outcome.commandsIssued;
   }
   return total;
+}
+
+type OffsetGap =
+  | { refuse: true; outcome: Pick<InboundBatchOutcome, 'gapAfter' | 'aheadOfLog'> }
+  | { refuse: false; lostToRetention?: bigint };
+
+/**
+ * PostgreSQL's stored next offset against where Kafka read from. Kafka read from above it: the
+ * offsets between were never applied, so nothing is, unless they are below the log start (deleted
+ * by retention: applied from the log start, and counted as lost). The log ends before it (the topic
+ * recreated?): what Kafka has now is not what was applied, so nothing is taken as applied.
+ */
+function offsetGap(storedNext: bigint, position: KafkaReadPosition | undefined): OffsetGap {
+  if (!position) return { refuse: false };
+  const readFrom = BigInt(position.readFrom);
+  const logEnd = BigInt(position.logEnd);
+  if (logEnd < storedNext && readFrom < storedNext) {
+    return { refuse: true, outcome: { aheadOfLog: { storedNextOffset: storedNext.toString(), logEndOffset: position.logEnd } } };
+  }
+  if (readFrom <= storedNext) return { refuse: false };
+  const logStart = BigInt(position.logStart);
+  if (readFrom > logStart) return { refuse: true, outcome: { gapAfter: storedNext.toString() } };
+  return { refuse: false, lostToRetention: readFrom - storedNext };
 }
