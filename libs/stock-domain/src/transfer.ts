@@ -7,7 +7,9 @@ import type { OrderLine } from './sourcing';
 import type { StockItemCommand, StockItemKey } from './stock-item';
 
 export type TransferPurpose = { kind: 'pickup-order'; orderId: string; fulfillmentId: string } | { kind: 'replenishment' };
-export type TransferState = 'requested' | 'shipped' | 'received';
+export type TransferState = 'requested' | 'shipped' | 'received' | 'cancelled';
+/** Why a transfer was called off before it left: nobody shipped it in time, or the order it was for was cancelled. */
+export type TransferCancelReason = 'not-shipped-in-time' | 'order-cancelled';
 
 export interface TransferRecord {
   transferId: string | null;
@@ -17,6 +19,8 @@ export interface TransferRecord {
   purpose: TransferPurpose | null;
   state: TransferState | null;
   receivedLines: OrderLine[];
+  /** Set when the transfer was called off. */
+  cancelReason?: TransferCancelReason;
 }
 
 interface Recorded {
@@ -30,7 +34,8 @@ export type TransferEvent =
       data: Recorded & { transferId: string; fromLocationId: string; toLocationId: string; lines: OrderLine[]; purpose: TransferPurpose; commandId: string; reasons: string[] };
     }
   | { type: 'TransferShipped'; data: Recorded & { transferId: string; lines: OrderLine[] } }
-  | { type: 'TransferReceived'; data: Recorded & { transferId: string; lines: OrderLine[] } };
+  | { type: 'TransferReceived'; data: Recorded & { transferId: string; lines: OrderLine[] } }
+  | { type: 'TransferCancelled'; data: Recorded & { transferId: string; reason: TransferCancelReason; commandId: string } };
 
 interface Provenance {
   occurredAt: string;
@@ -40,7 +45,9 @@ interface Provenance {
 export type TransferCommand =
   | ({ type: 'RequestTransfer'; transferId: string; fromLocationId: string; toLocationId: string; lines: OrderLine[]; purpose: TransferPurpose; reasons: string[] } & Provenance)
   | ({ type: 'ConfirmTransferShipped' } & Provenance)
-  | ({ type: 'ConfirmTransferReceived'; lines: OrderLine[] } & Provenance);
+  | ({ type: 'ConfirmTransferReceived'; lines: OrderLine[] } & Provenance)
+  /** Call off a transfer that has not left its source: the source's hold is released, the worker told. */
+  | ({ type: 'CancelTransfer'; reason: TransferCancelReason } & Provenance);
 
 export const initialTransferState = (): TransferRecord => ({
   transferId: null,
@@ -53,6 +60,18 @@ export const initialTransferState = (): TransferRecord => ({
 });
 
 export const transferCommandIdFor = (transferId: string) => `${transferId}:transfer`;
+export const transferCancelCommandIdFor = (transferId: string) => `${transferId}:cancel`;
+
+/**
+ * Feedback that cannot be true of the transfer any more: the caller's dead letter. A transfer we
+ * called off stays called off: a late TransferShipped or TransferReceived is not applied (its hold
+ * is gone and may be sold); an operator who finds the goods did move records them as movements.
+ */
+export function transferFeedbackRefusal(state: TransferRecord, feedback: 'shipped' | 'received'): string | null {
+  if (state.state !== 'cancelled') return null;
+  const what = feedback === 'shipped' ? 'TransferShipped' : 'TransferReceived';
+  return `transfer ${state.transferId} was called off (${state.cancelReason ?? 'cancelled'}, CancelTransfer sent) before any shipment was reported: this ${what} is not applied; record stock that did move as StockReceived/StockAdjusted`;
+}
 
 export function decideTransfer(command: TransferCommand, state: TransferRecord): TransferEvent[] {
   const provenance = { occurredAt: command.occurredAt, sourceEventId: command.sourceEventId };
@@ -74,11 +93,14 @@ export function decideTransfer(command: TransferCommand, state: TransferRecord):
           },
         },
       ];
+    case 'CancelTransfer':
+      if (state.state !== 'requested') return []; // left already, or over: nothing to call off
+      return [{ type: 'TransferCancelled', data: { ...provenance, transferId: state.transferId!, reason: command.reason, commandId: transferCancelCommandIdFor(state.transferId!) } }];
     case 'ConfirmTransferShipped':
       if (state.state !== 'requested') return [];
       return [{ type: 'TransferShipped', data: { ...provenance, transferId: state.transferId!, lines: state.lines } }];
     case 'ConfirmTransferReceived': {
-      if (state.state === null || state.state === 'received') return [];
+      if (state.state === null || state.state === 'received' || state.state === 'cancelled') return [];
       // Received without a shipped report first: it must have left, so record that too.
       const shipped: TransferEvent[] =
         state.state === 'requested' ? [{ type: 'TransferShipped', data: { ...provenance, transferId: state.transferId!, lines: state.lines } }] : [];
@@ -103,6 +125,8 @@ export function evolveTransfer(state: TransferRecord, event: TransferEvent): Tra
       return { ...state, state: 'shipped' };
     case 'TransferReceived':
       return { ...state, state: 'received', receivedLines: event.data.lines };
+    case 'TransferCancelled':
+      return { ...state, state: 'cancelled', cancelReason: event.data.reason };
   }
 }
 
@@ -143,6 +167,21 @@ export function stockInstructionsOfTransferEvent(
           command: { type: 'ExpectTransfer', transferId: event.data.transferId, quantity: line.quantity, ...provenance } as StockItemCommand,
         },
       ]);
+    case 'TransferCancelled': {
+      const { transferId } = event.data;
+      const releaseAtSource = before.lines.map((line) => ({
+        key: { locationId: before.fromLocationId, sku: line.sku },
+        command: { type: 'ReleaseReservation', purpose: 'transfer', referenceId: transferId, quantity: line.quantity, reason: `transfer ${event.data.reason}`, ...provenance } as StockItemCommand,
+      }));
+      const closeReplenishment =
+        before.purpose?.kind === 'replenishment'
+          ? before.lines.map((line) => ({
+              key: { locationId: before.toLocationId, sku: line.sku },
+              command: { type: 'CloseReplenishment', transferId, ...provenance } as StockItemCommand,
+            }))
+          : [];
+      return [...releaseAtSource, ...closeReplenishment];
+    }
     case 'TransferReceived': {
       const inTransit = quantitiesBySku(before.lines);
       const received = quantitiesBySku(event.data.lines);
