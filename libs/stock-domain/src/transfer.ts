@@ -63,12 +63,14 @@ export const transferCommandIdFor = (transferId: string) => `${transferId}:trans
 export const transferCancelCommandIdFor = (transferId: string) => `${transferId}:cancel`;
 
 /**
- * Feedback that cannot be true of the transfer any more: the caller's dead letter. A transfer we
- * called off stays called off: a late TransferShipped or TransferReceived is not applied (its hold
- * is gone and may be sold); an operator who finds the goods did move records them as movements.
+ * Feedback that cannot be true of the transfer any more: the caller's dead letter. A transfer called
+ * off for not shipping in time stays called off (contract v1.1): a late TransferShipped or
+ * TransferReceived is not applied (its hold is gone and may be sold); an operator who finds the
+ * goods did move records them as movements. A transfer called off because its order was cancelled
+ * may have raced the truck: its late feedback is applied, like a fulfillment shipped after a cancel.
  */
 export function transferFeedbackRefusal(state: TransferRecord, feedback: 'shipped' | 'received'): string | null {
-  if (state.state !== 'cancelled') return null;
+  if (state.state !== 'cancelled' || state.cancelReason === 'order-cancelled') return null;
   const what = feedback === 'shipped' ? 'TransferShipped' : 'TransferReceived';
   return `transfer ${state.transferId} was called off (${state.cancelReason ?? 'cancelled'}, CancelTransfer sent) before any shipment was reported: this ${what} is not applied; record stock that did move as StockReceived/StockAdjusted`;
 }
@@ -97,16 +99,21 @@ export function decideTransfer(command: TransferCommand, state: TransferRecord):
       if (state.state !== 'requested') return []; // left already, or over: nothing to call off
       return [{ type: 'TransferCancelled', data: { ...provenance, transferId: state.transferId!, reason: command.reason, commandId: transferCancelCommandIdFor(state.transferId!) } }];
     case 'ConfirmTransferShipped':
-      if (state.state !== 'requested') return [];
+      if (!stillAtSource(state)) return [];
       return [{ type: 'TransferShipped', data: { ...provenance, transferId: state.transferId!, lines: state.lines } }];
     case 'ConfirmTransferReceived': {
-      if (state.state === null || state.state === 'received' || state.state === 'cancelled') return [];
+      if (state.state === null || state.state === 'received' || transferFeedbackRefusal(state, 'received') !== null) return [];
       // Received without a shipped report first: it must have left, so record that too.
       const shipped: TransferEvent[] =
-        state.state === 'requested' ? [{ type: 'TransferShipped', data: { ...provenance, transferId: state.transferId!, lines: state.lines } }] : [];
+        stillAtSource(state) ? [{ type: 'TransferShipped', data: { ...provenance, transferId: state.transferId!, lines: state.lines } }] : [];
       return [...shipped, { type: 'TransferReceived', data: { ...provenance, transferId: state.transferId!, lines: mergeLines(command.lines) } }];
     }
   }
+}
+
+/** Not reported shipped yet: requested, or called off with its order (the truck may have left all the same). */
+function stillAtSource(state: TransferRecord): boolean {
+  return state.state === 'requested' || (state.state === 'cancelled' && state.cancelReason === 'order-cancelled');
 }
 
 export function evolveTransfer(state: TransferRecord, event: TransferEvent): TransferRecord {
@@ -160,7 +167,8 @@ export function stockInstructionsOfTransferEvent(
       return event.data.lines.flatMap((line) => [
         {
           key: { locationId: before.fromLocationId, sku: line.sku },
-          command: { type: 'ShipReservedStock', purpose: 'transfer', referenceId: event.data.transferId, quantity: line.quantity, reservedQuantity: line.quantity, ...provenance } as StockItemCommand,
+          // Called off first (its order was cancelled): the hold is already released, the goods left all the same.
+          command: { type: 'ShipReservedStock', purpose: 'transfer', referenceId: event.data.transferId, quantity: line.quantity, reservedQuantity: before.state === 'cancelled' ? 0 : line.quantity, ...provenance } as StockItemCommand,
         },
         {
           key: { locationId: before.toLocationId, sku: line.sku },

@@ -86,4 +86,16 @@ describe('transfer', () => {
     expect(decideTransfer({ type: 'ConfirmTransferShipped', ...provenance(5) }, state)).toEqual([]);
     expect(decideTransfer({ type: 'ConfirmTransferReceived', lines: [{ sku: 'A', quantity: 5 }], ...provenance(5) }, state)).toEqual([]);
   });
+
+  it('applies a late shipment of a transfer called off with its order: the truck may have left, the hold is already released', () => {
+    const { state, events } = given([
+      { ...request, purpose: { kind: 'pickup-order', orderId: 'O-1', fulfillmentId: 'O-1:F1' } },
+      { type: 'CancelTransfer', reason: 'order-cancelled', ...provenance(2) },
+      { type: 'ConfirmTransferShipped', ...provenance(3) },
+    ]);
+    expect(events.map((e) => e.type)).toEqual(['TransferRequested', 'TransferCancelled', 'TransferShipped']);
+    expect(transferFeedbackRefusal(state, 'received')).toBeNull();
+    const cancelled = evolveTransfer(evolveTransfer(initialTransferState(), events[0]!), events[1]!);
+    expect(stockInstructionsOfTransferEvent(events[2]!, cancelled, () => 0)[0]).toMatchObject({ command: { type: 'ShipReservedStock', quantity: 5, reservedQuantity: 0 } });
+  });
 });
