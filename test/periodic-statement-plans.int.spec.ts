@@ -13,7 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SELECT_RECENT_OUTBOX_MESSAGES } from '../apps/inventory-service/src/dashboard/dashboard.sql';
 import { COUNT_UNPUBLISHED, MARK_PUBLISHED, SELECT_UNPUBLISHED, SELECT_UNPUBLISHED_TOPICS, UNPUBLISHED_WAITING } from '../apps/inventory-service/src/outbox/outbox.sql';
-import { SELECT_EXPIRED_PICKUP_HOLDS } from '../apps/inventory-service/src/smart-logistics/smart-logistics.sql';
+import { SELECT_EXPIRED_PICKUP_HOLDS, SELECT_TRANSFERS_PAST_SHIP_BY } from '../apps/inventory-service/src/smart-logistics/smart-logistics.sql';
 import { UNCLAIM_INBOUND_EVENT_IDS } from '../apps/inventory-service/src/stock-movements/record-inbound-events/ingestion.sql';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -28,7 +28,7 @@ const LOG_EVENTS = 1_000_000;
 const EVENTS_PER_TRANSACTION = 20_000; // 50 transactions: the log's transaction ids vary as in life
 const STREAMS = 100_000; // streams the log's events fall in
 const STOCK_ITEMS = 1_000_000;
-const LARGE_TABLES = ['events', 'snapshots', 'streams', 'inbound_events', 'outbox'];
+const LARGE_TABLES = ['events', 'snapshots', 'streams', 'inbound_events', 'outbox', 'transfers_awaiting_shipment'];
 
 let db: TestDatabase;
 let lastTransactionId = '0';
@@ -69,6 +69,10 @@ beforeAll(async () => {
   await db.reads.query(
     `INSERT INTO pickup_holds (fulfillment_id, order_id, store_id, expires_at)
      SELECT 'F-' || g, 'O-' || g, 'S001', now() + (g || ' seconds')::interval FROM generate_series(0, 99999) AS g`,
+  );
+  await db.reads.query(
+    `INSERT INTO transfers_awaiting_shipment (transfer_id, ship_by)
+     SELECT 'T-' || g, now() + (g || ' seconds')::interval FROM generate_series(0, 99999) AS g`,
   );
   const [last] = await db.reads.query<{ transaction_id: string; global_position: string }>(
     `SELECT transaction_id::text AS transaction_id, global_position FROM events ORDER BY global_position DESC LIMIT 1`,
@@ -129,6 +133,7 @@ const statements: Array<[name: string, sql: string, params: () => unknown[]]> = 
   ['COUNT_UNPUBLISHED (health)', COUNT_UNPUBLISHED, () => []],
   ['SELECT_RECENT_OUTBOX_MESSAGES (dashboard)', SELECT_RECENT_OUTBOX_MESSAGES, () => ['retail.logistics.commands', 20]],
   ['SELECT_EXPIRED_PICKUP_HOLDS (sweeper)', SELECT_EXPIRED_PICKUP_HOLDS, () => [new Date().toISOString(), 100]],
+  ['SELECT_TRANSFERS_PAST_SHIP_BY (sweeper)', SELECT_TRANSFERS_PAST_SHIP_BY, () => [new Date().toISOString(), 100]],
 ];
 
 describe(`periodic and per-batch statements on a log of ${LOG_EVENTS.toLocaleString('en')} events`, () => {

@@ -14,7 +14,7 @@ interface PendingWork {
  * the day's ledger at the same instant of the day's clock.
  */
 export class SimulatedLogisticsWorkers {
-  readonly counts = { dispatches: 0, shipped: 0, collected: 0, failedPicks: 0, cancelledBeforePick: 0, transfers: 0, repeatsDropped: 0, backorders: 0 };
+  readonly counts = { dispatches: 0, shipped: 0, collected: 0, failedPicks: 0, cancelledBeforePick: 0, transfers: 0, transfersCalledOff: 0, repeatsDropped: 0, backorders: 0 };
   private readonly pending = new Map<string, PendingWork>();
   private readonly seenCommandIds = new Set<string>();
   private commandsConsumer: Consumer | null = null;
@@ -85,6 +85,10 @@ export class SimulatedLogisticsWorkers {
         this.counts.transfers += 1;
         this.pending.set(command.transferId, { command, dueAt });
         return;
+      case 'CancelTransfer':
+        // Called off before it left: nothing moves (the ledger saw nothing of it yet).
+        if (this.pending.delete(command.transferId)) this.counts.transfersCalledOff += 1;
+        return;
     }
   }
 
@@ -117,6 +121,7 @@ export class SimulatedLogisticsWorkers {
         ];
       }
       case 'CancelFulfillment':
+      case 'CancelTransfer':
         return [];
     }
   }

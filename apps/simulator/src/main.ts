@@ -108,7 +108,7 @@ async function main(): Promise<void> {
       `  web orders:         ${day.webOrders.placed} placed (${day.webOrders.ship} ship, ${day.webOrders.pickup} pickup), ${day.webOrders.cancelled} cancelled by shoppers`,
       `  fulfillments:       ${w.dispatches} dispatched: ${w.shipped} shipped, ${w.collected} collected, ${w.failedPicks} short picks (re-sourced), ${w.cancelledBeforePick} cancelled before the pick`,
       `  backordered:        ${w.backorders} orders with lines no location could supply`,
-      `  transfers:          ${w.transfers} (replenishment and pickups), all shipped and received`,
+      `  transfers:          ${w.transfers} (replenishment and pickups): ${w.transfers - w.transfersCalledOff} shipped and received, ${w.transfersCalledOff} called off before they left`,
       `  dead letters:       ${deadLetters}` + (deadLetters > 0 ? ' (their reasons: npm run cli -- replay-dead-letters --dry-run; an "unknown location" one names a location to register)' : ''),
       `  repeated commands:  ${w.repeatsDropped} (dropped by commandId)`,
       `  stock accuracy:     ${accuracy.matching}/${accuracy.compared} SKU-locations match the simulator's own ledger` +

@@ -34,11 +34,22 @@ export const transferStockSchema = z.object({
   toLocationId: id,
   lines,
 });
+/** v1.1: a transfer not shipped within TRANSFER_SHIP_HOURS (or whose pickup order was cancelled) is called off. */
+export const cancelTransferSchema = z.object({
+  commandId: id,
+  type: z.literal('CancelTransfer'),
+  issuedAt,
+  transferId: id,
+  fromLocationId: id,
+  toLocationId: id,
+});
 export const logisticsCommandSchema = z.discriminatedUnion('type', [
   dispatchFulfillmentSchema,
   cancelFulfillmentSchema,
   transferStockSchema,
+  cancelTransferSchema,
 ]);
+export type CancelTransfer = z.infer<typeof cancelTransferSchema>;
 export type DispatchFulfillment = z.infer<typeof dispatchFulfillmentSchema>;
 export type CancelFulfillment = z.infer<typeof cancelFulfillmentSchema>;
 export type TransferStock = z.infer<typeof transferStockSchema>;

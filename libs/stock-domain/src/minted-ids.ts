@@ -73,3 +73,4 @@ export function replenishmentTransferIdFor(locationId: string, sku: string, vers
 export const dispatchCommandIdFor = (fulfillmentId: string): string => `${fulfillmentId}:dispatch`;
 export const cancelCommandIdFor = (fulfillmentId: string): string => `${fulfillmentId}:cancel`;
 export const transferCommandIdFor = (transferId: string): string => `${transferId}:transfer`;
+export const transferCancelCommandIdFor = (transferId: string): string => `${transferId}:cancel`;

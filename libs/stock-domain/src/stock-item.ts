@@ -46,7 +46,9 @@ export type StockItemEvent =
   | { type: 'ReservedStockShipped'; data: Recorded & ReservationRef }
   | { type: 'TransferInbound'; data: Recorded & { transferId: string; quantity: number } }
   | { type: 'TransferReceivedIn'; data: Recorded & { transferId: string; quantity: number } }
-  | { type: 'ReplenishmentRequested'; data: Recorded & { transferId: string; quantity: number } };
+  | { type: 'ReplenishmentRequested'; data: Recorded & { transferId: string; quantity: number } }
+  /** The open replenishment's transfer was called off before it left: the store may be replenished again. */
+  | { type: 'ReplenishmentClosed'; data: Recorded & { transferId: string } };
 
 export type StockItemEventType = StockItemEvent['type'];
 
@@ -100,7 +102,8 @@ export type StockItemCommand =
   | ({ type: 'ExpectTransfer'; transferId: string; quantity: number } & Provenance)
   /** Stock arrived: `quantity` received, `inTransitQuantity` what was on its way for that transfer. */
   | ({ type: 'ReceiveTransfer'; transferId: string; quantity: number; inTransitQuantity: number } & Provenance)
-  | ({ type: 'RequestReplenishment'; transferId: string; quantity: number } & Provenance);
+  | ({ type: 'RequestReplenishment'; transferId: string; quantity: number } & Provenance)
+  | ({ type: 'CloseReplenishment'; transferId: string } & Provenance);
 
 /** An online order or a transfer asked for more than the location can promise: the caller sourced wrongly. */
 export class ReservationExceedsAvailable extends Error {
@@ -232,6 +235,9 @@ function decideWithinAnyRange(command: StockItemCommand, state: StockItemState):
     case 'RequestReplenishment':
       if (state.openReplenishmentTransferId !== null) return []; // one open replenishment per SKU and location
       return [{ type: 'ReplenishmentRequested', data: { ...provenance, transferId: command.transferId, quantity: command.quantity, onHandChange: 0 } }];
+    case 'CloseReplenishment':
+      if (state.openReplenishmentTransferId !== command.transferId) return []; // not the open one: nothing to close
+      return [{ type: 'ReplenishmentClosed', data: { ...provenance, transferId: command.transferId, onHandChange: 0 } }];
   }
 }
 
@@ -268,6 +274,7 @@ function physicalMovement(event: StockItemEvent): number | null {
     case 'ReservationReleased':
     case 'TransferInbound':
     case 'ReplenishmentRequested':
+    case 'ReplenishmentClosed':
       return null;
   }
 }
@@ -286,6 +293,7 @@ export function evolveStockItem(state: StockItemState, event: StockItemEvent): S
     case 'ReplenishmentRequested':
       return { ...changed, openReplenishmentTransferId: event.data.transferId };
     case 'TransferReceivedIn':
+    case 'ReplenishmentClosed':
       if (state.openReplenishmentTransferId === event.data.transferId) changed.openReplenishmentTransferId = null;
       break;
     default:

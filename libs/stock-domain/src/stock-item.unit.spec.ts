@@ -96,7 +96,7 @@ function physicalOnHand(commands: StockItemCommand[]): number {
     if (command.type === 'RecordCount') onHand = command.countedQuantity;
     else if (command.type === 'RecordStoreSale') onHand -= command.quantity;
     else if (command.type === 'RecordAdjustment') onHand += command.delta;
-    else onHand += command.quantity;
+    else if ('quantity' in command) onHand += command.quantity;
   }
   return onHand;
 }
@@ -196,6 +196,17 @@ describe('stock item reservations and transfers', () => {
     const { state: arrived } = record([{ type: 'ReceiveTransfer', transferId: 'T-1', quantity: 4, inTransitQuantity: 5, occurredAt: at(5), sourceEventId: 'b' }], state);
     expect(arrived).toMatchObject({ onHand: 4, inTransit: 0, openReplenishmentTransferId: null });
     expect(decideStockItem(request(6), arrived)).toHaveLength(1);
+  });
+
+  it('closes the open replenishment when its transfer is called off, so the store can be replenished again', () => {
+    const at = { occurredAt: '2026-11-11T01:00:00Z', sourceEventId: 'e-1' };
+    let state = initialStockItemState();
+    for (const event of decideStockItem({ type: 'RequestReplenishment', transferId: 'T-1', quantity: 5, ...at }, state)) state = evolveStockItem(state, event);
+    expect(state.openReplenishmentTransferId).toBe('T-1');
+    expect(decideStockItem({ type: 'CloseReplenishment', transferId: 'T-0', ...at }, state)).toEqual([]);
+    for (const event of decideStockItem({ type: 'CloseReplenishment', transferId: 'T-1', ...at }, state)) state = evolveStockItem(state, event);
+    expect(state.openReplenishmentTransferId).toBeNull();
+    expect(decideStockItem({ type: 'RequestReplenishment', transferId: 'T-2', quantity: 5, ...at }, state)).toHaveLength(1);
   });
 });
 

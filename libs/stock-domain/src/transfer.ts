@@ -2,13 +2,15 @@
  * A transfer of stock between two locations: requested by us, shipped and received by logistics.
  * Pure decide/evolve, no framework. Its events say what happens to stock at both ends.
  */
-import { transferCommandIdFor } from './minted-ids';
+import { transferCancelCommandIdFor, transferCommandIdFor } from './minted-ids';
 import { mergeLines, quantitiesBySku } from './order-lines';
 import type { OrderLine } from './sourcing';
 import type { StockItemCommand, StockItemKey } from './stock-item';
 
 export type TransferPurpose = { kind: 'pickup-order'; orderId: string; fulfillmentId: string } | { kind: 'replenishment' };
-export type TransferState = 'requested' | 'shipped' | 'received';
+export type TransferState = 'requested' | 'shipped' | 'received' | 'cancelled';
+/** Why a transfer was called off before it left: nobody shipped it in time, or the order it was for was cancelled. */
+export type TransferCancelReason = 'not-shipped-in-time' | 'order-cancelled';
 
 export interface TransferRecord {
   transferId: string | null;
@@ -18,6 +20,8 @@ export interface TransferRecord {
   purpose: TransferPurpose | null;
   state: TransferState | null;
   receivedLines: OrderLine[];
+  /** Set when the transfer was called off. */
+  cancelReason?: TransferCancelReason;
 }
 
 interface Recorded {
@@ -31,7 +35,8 @@ export type TransferEvent =
       data: Recorded & { transferId: string; fromLocationId: string; toLocationId: string; lines: OrderLine[]; purpose: TransferPurpose; commandId: string; reasons: string[] };
     }
   | { type: 'TransferShipped'; data: Recorded & { transferId: string; lines: OrderLine[] } }
-  | { type: 'TransferReceived'; data: Recorded & { transferId: string; lines: OrderLine[] } };
+  | { type: 'TransferReceived'; data: Recorded & { transferId: string; lines: OrderLine[] } }
+  | { type: 'TransferCancelled'; data: Recorded & { transferId: string; reason: TransferCancelReason; commandId: string } };
 
 interface Provenance {
   occurredAt: string;
@@ -41,7 +46,9 @@ interface Provenance {
 export type TransferCommand =
   | ({ type: 'RequestTransfer'; transferId: string; fromLocationId: string; toLocationId: string; lines: OrderLine[]; purpose: TransferPurpose; reasons: string[] } & Provenance)
   | ({ type: 'ConfirmTransferShipped' } & Provenance)
-  | ({ type: 'ConfirmTransferReceived'; lines: OrderLine[] } & Provenance);
+  | ({ type: 'ConfirmTransferReceived'; lines: OrderLine[] } & Provenance)
+  /** Call off a transfer that has not left its source: the source's hold is released, the worker told. */
+  | ({ type: 'CancelTransfer'; reason: TransferCancelReason } & Provenance);
 
 export const initialTransferState = (): TransferRecord => ({
   transferId: null,
@@ -53,6 +60,18 @@ export const initialTransferState = (): TransferRecord => ({
   receivedLines: [],
 });
 
+/**
+ * Feedback that cannot be true of the transfer any more: the caller's dead letter. A transfer called
+ * off for not shipping in time stays called off (contract v1.1): a late TransferShipped or
+ * TransferReceived is not applied (its hold is gone and may be sold); an operator who finds the
+ * goods did move records them as movements. A transfer called off because its order was cancelled
+ * may have raced the truck: its late feedback is applied, like a fulfillment shipped after a cancel.
+ */
+export function transferFeedbackRefusal(state: TransferRecord, feedback: 'shipped' | 'received'): string | null {
+  if (state.state !== 'cancelled' || state.cancelReason === 'order-cancelled') return null;
+  const what = feedback === 'shipped' ? 'TransferShipped' : 'TransferReceived';
+  return `transfer ${state.transferId} was called off (${state.cancelReason ?? 'cancelled'}, CancelTransfer sent) before any shipment was reported: this ${what} is not applied; record stock that did move as StockReceived/StockAdjusted`;
+}
 
 export function decideTransfer(command: TransferCommand, state: TransferRecord): TransferEvent[] {
   const provenance = { occurredAt: command.occurredAt, sourceEventId: command.sourceEventId };
@@ -74,17 +93,25 @@ export function decideTransfer(command: TransferCommand, state: TransferRecord):
           },
         },
       ];
+    case 'CancelTransfer':
+      if (state.state !== 'requested') return []; // left already, or over: nothing to call off
+      return [{ type: 'TransferCancelled', data: { ...provenance, transferId: state.transferId!, reason: command.reason, commandId: transferCancelCommandIdFor(state.transferId!) } }];
     case 'ConfirmTransferShipped':
-      if (state.state !== 'requested') return [];
+      if (!stillAtSource(state)) return [];
       return [{ type: 'TransferShipped', data: { ...provenance, transferId: state.transferId!, lines: state.lines } }];
     case 'ConfirmTransferReceived': {
-      if (state.state === null || state.state === 'received') return [];
+      if (state.state === null || state.state === 'received' || transferFeedbackRefusal(state, 'received') !== null) return [];
       // Received without a shipped report first: it must have left, so record that too.
       const shipped: TransferEvent[] =
-        state.state === 'requested' ? [{ type: 'TransferShipped', data: { ...provenance, transferId: state.transferId!, lines: state.lines } }] : [];
+        stillAtSource(state) ? [{ type: 'TransferShipped', data: { ...provenance, transferId: state.transferId!, lines: state.lines } }] : [];
       return [...shipped, { type: 'TransferReceived', data: { ...provenance, transferId: state.transferId!, lines: mergeLines(command.lines) } }];
     }
   }
+}
+
+/** Not reported shipped yet: requested, or called off with its order (the truck may have left all the same). */
+function stillAtSource(state: TransferRecord): boolean {
+  return state.state === 'requested' || (state.state === 'cancelled' && state.cancelReason === 'order-cancelled');
 }
 
 export function evolveTransfer(state: TransferRecord, event: TransferEvent): TransferRecord {
@@ -103,6 +130,8 @@ export function evolveTransfer(state: TransferRecord, event: TransferEvent): Tra
       return { ...state, state: 'shipped' };
     case 'TransferReceived':
       return { ...state, state: 'received', receivedLines: event.data.lines };
+    case 'TransferCancelled':
+      return { ...state, state: 'cancelled', cancelReason: event.data.reason };
   }
 }
 
@@ -136,13 +165,29 @@ export function stockInstructionsOfTransferEvent(
       return event.data.lines.flatMap((line) => [
         {
           key: { locationId: before.fromLocationId, sku: line.sku },
-          command: { type: 'ShipReservedStock', purpose: 'transfer', referenceId: event.data.transferId, quantity: line.quantity, reservedQuantity: line.quantity, ...provenance } as StockItemCommand,
+          // Called off first (its order was cancelled): the hold is already released, the goods left all the same.
+          command: { type: 'ShipReservedStock', purpose: 'transfer', referenceId: event.data.transferId, quantity: line.quantity, reservedQuantity: before.state === 'cancelled' ? 0 : line.quantity, ...provenance } as StockItemCommand,
         },
         {
           key: { locationId: before.toLocationId, sku: line.sku },
           command: { type: 'ExpectTransfer', transferId: event.data.transferId, quantity: line.quantity, ...provenance } as StockItemCommand,
         },
       ]);
+    case 'TransferCancelled': {
+      const { transferId } = event.data;
+      const releaseAtSource = before.lines.map((line) => ({
+        key: { locationId: before.fromLocationId, sku: line.sku },
+        command: { type: 'ReleaseReservation', purpose: 'transfer', referenceId: transferId, quantity: line.quantity, reason: `transfer ${event.data.reason}`, ...provenance } as StockItemCommand,
+      }));
+      const closeReplenishment =
+        before.purpose?.kind === 'replenishment'
+          ? before.lines.map((line) => ({
+              key: { locationId: before.toLocationId, sku: line.sku },
+              command: { type: 'CloseReplenishment', transferId, ...provenance } as StockItemCommand,
+            }))
+          : [];
+      return [...releaseAtSource, ...closeReplenishment];
+    }
     case 'TransferReceived': {
       const inTransit = quantitiesBySku(before.lines);
       const received = quantitiesBySku(event.data.lines);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideTransfer, evolveTransfer, initialTransferState, stockInstructionsOfTransferEvent, type TransferCommand, type TransferEvent, type TransferRecord } from './transfer';
+import { decideTransfer, transferFeedbackRefusal, evolveTransfer, initialTransferState, stockInstructionsOfTransferEvent, type TransferCommand, type TransferEvent, type TransferRecord } from './transfer';
 
 const provenance = (n: number) => ({ occurredAt: new Date(Date.UTC(2026, 10, 11, 1, n)).toISOString(), sourceEventId: `e-${n}` });
 
@@ -58,5 +58,44 @@ describe('transfer', () => {
       'TransferShipped',
       'TransferReceived',
     ]);
+  });
+
+  it('calls off a transfer not shipped in time once: CancelTransfer, the hold released, the replenishment closed', () => {
+    const cancel: TransferCommand = { type: 'CancelTransfer', reason: 'not-shipped-in-time', ...provenance(3) };
+    const { state, events } = given([request, cancel, { ...cancel, ...provenance(4) }]);
+    expect(events.map((e) => e.type)).toEqual(['TransferRequested', 'TransferCancelled']);
+    expect(state.state).toBe('cancelled');
+    expect(events[1]!.data).toMatchObject({ transferId: 'T-1', reason: 'not-shipped-in-time', commandId: 'T-1:cancel' });
+    const requested = evolveTransfer(initialTransferState(), events[0]!);
+    expect(stockInstructionsOfTransferEvent(events[1]!, requested, () => 2)).toMatchObject([
+      { key: { locationId: 'W01', sku: 'A' }, command: { type: 'ReleaseReservation', purpose: 'transfer', referenceId: 'T-1', quantity: 5 } },
+      { key: { locationId: 'S001', sku: 'A' }, command: { type: 'CloseReplenishment', transferId: 'T-1' } },
+    ]);
+  });
+
+  it('never calls off a transfer once it has shipped', () => {
+    const { events } = given([request, { type: 'ConfirmTransferShipped', ...provenance(2) }, { type: 'CancelTransfer', reason: 'not-shipped-in-time', ...provenance(3) }]);
+    expect(events.map((e) => e.type)).toEqual(['TransferRequested', 'TransferShipped']);
+  });
+
+  it('refuses shipment and receipt feedback for a transfer it called off, and says why', () => {
+    const { state } = given([request, { type: 'CancelTransfer', reason: 'not-shipped-in-time', ...provenance(3) }]);
+    expect(transferFeedbackRefusal(state, 'shipped')).toMatch(/T-1 was called off.*not-shipped-in-time.*CancelTransfer/);
+    expect(transferFeedbackRefusal(state, 'received')).toMatch(/T-1 was called off/);
+    expect(transferFeedbackRefusal(given([request]).state, 'shipped')).toBeNull();
+    expect(decideTransfer({ type: 'ConfirmTransferShipped', ...provenance(5) }, state)).toEqual([]);
+    expect(decideTransfer({ type: 'ConfirmTransferReceived', lines: [{ sku: 'A', quantity: 5 }], ...provenance(5) }, state)).toEqual([]);
+  });
+
+  it('applies a late shipment of a transfer called off with its order: the truck may have left, the hold is already released', () => {
+    const { state, events } = given([
+      { ...request, purpose: { kind: 'pickup-order', orderId: 'O-1', fulfillmentId: 'O-1:F1' } },
+      { type: 'CancelTransfer', reason: 'order-cancelled', ...provenance(2) },
+      { type: 'ConfirmTransferShipped', ...provenance(3) },
+    ]);
+    expect(events.map((e) => e.type)).toEqual(['TransferRequested', 'TransferCancelled', 'TransferShipped']);
+    expect(transferFeedbackRefusal(state, 'received')).toBeNull();
+    const cancelled = evolveTransfer(evolveTransfer(initialTransferState(), events[0]!), events[1]!);
+    expect(stockInstructionsOfTransferEvent(events[2]!, cancelled, () => 0)[0]).toMatchObject({ command: { type: 'ShipReservedStock', quantity: 5, reservedQuantity: 0 } });
   });
 });

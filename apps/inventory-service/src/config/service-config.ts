@@ -78,6 +78,7 @@ const envSchema = z.object({
   OUTBOX_RELAY: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   PICKUP_HOLD_HOURS: number().positive().default(72),
   PICKUP_HOLD_SWEEP_MS: positiveInt.default(30_000),
+  TRANSFER_SHIP_HOURS: number().positive().default(24),
   REPLENISHMENT_LEAD_TIME_DAYS: number().positive().default(2),
   REPLENISHMENT_COVER_DAYS: number().positive().default(7),
   /** How far past the service's clock an event's occurredAt may lie (contract v1.1); default 1 hour. */
@@ -107,7 +108,7 @@ export abstract class ServiceConfig {
   declare ingestion: { transientRetryMs: number };
   /** relay: whether this instance publishes the outbox (off: another instance does). */
   declare outbox: { batchSize: number; idleMs: number; relay: boolean };
-  declare fulfilment: { pickupHoldMs: number; pickupHoldSweepMs: number; leadTimeDays: number; coverDays: number };
+  declare fulfilment: { pickupHoldMs: number; pickupHoldSweepMs: number; transferShipMs: number; leadTimeDays: number; coverDays: number };
   declare logging: { level: LogLevel; format: LogFormat };
   /** storefrontReadKeyRequired: stock reads need an operator key with stock:read (else they are open). */
   declare access: { storefrontReadKeyRequired: boolean };
@@ -161,6 +162,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
     fulfilment: {
       pickupHoldMs: values.PICKUP_HOLD_HOURS * 60 * 60 * 1000,
       pickupHoldSweepMs: values.PICKUP_HOLD_SWEEP_MS,
+      transferShipMs: values.TRANSFER_SHIP_HOURS * 60 * 60 * 1000,
       leadTimeDays: values.REPLENISHMENT_LEAD_TIME_DAYS,
       coverDays: values.REPLENISHMENT_COVER_DAYS,
     },

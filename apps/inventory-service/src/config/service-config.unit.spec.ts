@@ -75,3 +75,17 @@ describe('MAX_CLOCK_SKEW', () => {
     expect(() => loadServiceConfig({ MAX_CLOCK_SKEW: '-1h' })).toThrow(/MAX_CLOCK_SKEW/);
   });
 });
+
+describe('transfer ship-by setting', () => {
+  it('defaults to 24 hours, takes fractions of an hour, and refuses what is not a positive number', () => {
+    expect(loadServiceConfig({}).fulfilment.transferShipMs).toBe(24 * 60 * 60 * 1000);
+    expect(loadServiceConfig({ TRANSFER_SHIP_HOURS: '0.5' }).fulfilment.transferShipMs).toBe(30 * 60 * 1000);
+    let problems: string[] = [];
+    try {
+      loadServiceConfig({ TRANSFER_SHIP_HOURS: '0' });
+    } catch (error) {
+      if (error instanceof InvalidConfigurationError) problems = error.problems;
+    }
+    expect(problems).toEqual([expect.stringMatching(/^TRANSFER_SHIP_HOURS="0": /)]);
+  });
+});

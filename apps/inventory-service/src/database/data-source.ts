@@ -14,6 +14,7 @@ import { KeepStockUpdatesOnTheirPage1763800010000 } from './migrations/176380001
 import { WidenStockTotalsToBigint1763800011000 } from './migrations/1763800011000-widen-stock-totals-to-bigint';
 import { CreateOrderIdDigests1763800011100 } from './migrations/1763800011100-create-order-id-digests';
 import { CreateOperatorKeys1763800015000 } from './migrations/1763800015000-create-operator-keys';
+import { CreateTransfersAwaitingShipment1763800018000 } from './migrations/1763800018000-create-transfers-awaiting-shipment';
 
 export const MIGRATIONS = [
   CreateEventStore1763800000000,
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   CreateOrderIdDigests1763800011100,
   CreateProjectionStatus1763800012000,
   CreateOperatorKeys1763800015000,
+  CreateTransfersAwaitingShipment1763800018000,
 ];
 
 /** What a DataSource is opened with: the service's settings, or a test's or tool's own (session limits then default). */

@@ -23,6 +23,7 @@ import {
   stockItemKeyOf,
   stockItemStreamId,
   transferDecider,
+  transferFeedbackRefusal,
   transferStreamId,
   type OnlineOrderCommand,
   type OnlineOrderEvent,
@@ -33,6 +34,7 @@ import {
   type SourcingPlan,
   type StockItemCommand,
   type StockItemKey,
+  type TransferCancelReason,
   type TransferCommand,
   type TransferEvent,
   type TransferRecord,
@@ -42,7 +44,7 @@ import type { OutboxMessage } from '../outbox/outbox';
 import type { StockItemsUnitOfWork } from '../stock-movements/stock-item-persistence';
 import type { LocationNetwork } from './location-network';
 import { messagesOfOrderEvent, messagesOfTransferEvent } from './logistics-messages';
-import { DELETE_PICKUP_HOLDS, INSERT_ORDER_ID_DIGESTS, INSERT_PICKUP_HOLDS, SELECT_ORDER_IDS_BY_DIGEST } from './smart-logistics.sql';
+import { DELETE_PICKUP_HOLDS, DELETE_TRANSFERS_AWAITING_SHIPMENT, INSERT_ORDER_ID_DIGESTS, INSERT_PICKUP_HOLDS, INSERT_TRANSFERS_AWAITING_SHIPMENT, SELECT_ORDER_IDS_BY_DIGEST } from './smart-logistics.sql';
 import { SALES_VELOCITY_DAYS } from '../stock-views/daily-sales.projection';
 import { SELECT_UNITS_SOLD_PER_DAY } from '../stock-views/stock-views.sql';
 import { unknownLocationReason } from '../locations/unknown-location';
@@ -58,6 +60,8 @@ export interface FulfilmentSettings {
   leadTimeDays: number;
   coverDays: number;
   pickupHoldMs: number;
+  /** A transfer not shipped this long after its request is called off. */
+  transferShipMs: number;
 }
 
 export function fulfilmentSettingsOf(config: ServiceConfig): FulfilmentSettings {
@@ -67,6 +71,7 @@ export function fulfilmentSettingsOf(config: ServiceConfig): FulfilmentSettings 
     leadTimeDays: config.fulfilment.leadTimeDays,
     coverDays: config.fulfilment.coverDays,
     pickupHoldMs: config.fulfilment.pickupHoldMs,
+    transferShipMs: config.fulfilment.transferShipMs,
   };
 }
 
@@ -99,6 +104,8 @@ export class FulfilmentWork {
   /** Long order ids by the digest their fulfillment ids carry: known (read or minted here) and minted in this unit. */
   private readonly orderIdsByDigest = new Map<string, string>();
   private readonly mintedOrderDigests = new Map<string, string>();
+  /** transferId → its ship-by time while it waits to be shipped, null once it has left or ended. */
+  private readonly transfersAwaitingShipment = new Map<string, string | null>();
 
   constructor(
     private readonly sql: SqlClient,
@@ -228,6 +235,34 @@ export class FulfilmentWork {
     this.pickupHolds.set(fulfillmentId, null); // whatever the order said, the hold is over
   }
 
+  /**
+   * A transfer not shipped by its ship-by time: call it off (CancelTransfer, the source's hold
+   * released, a replenishment's open flag closed; a pickup waiting for it stops waiting).
+   */
+  async callOffTransfer(transferId: string): Promise<void> {
+    const cause = `${transferId}:not-shipped-in-time`;
+    await this.cancelTransfer(transferId, 'not-shipped-in-time', { occurredAt: this.issuedAt, sourceEventId: cause }, { correlationId: transferId, causationId: cause });
+    this.transfersAwaitingShipment.set(transferId, null); // whatever the transfer said, it no longer waits
+  }
+
+  private async cancelTransfer(
+    transferId: string,
+    reason: TransferCancelReason,
+    provenance: { occurredAt: string; sourceEventId: string },
+    metadata: EventMetadata,
+  ): Promise<void> {
+    const streamId = transferStreamId(transferId);
+    await this.transfers.load([streamId]);
+    const before = this.transfers.stateOf(streamId);
+    const events = await this.executeOnTransfer(streamId, { type: 'CancelTransfer', reason, ...provenance }, metadata);
+    // A pickup waiting for this transfer stops waiting for it: it brought nothing.
+    if (events.length > 0 && before.purpose?.kind === 'pickup-order' && reason !== 'order-cancelled') {
+      const orderStream = onlineOrderStreamId(before.purpose.orderId);
+      await this.orders.load([orderStream]);
+      await this.executeOnOrder(orderStream, { type: 'ReceiveOrderTransfer', transferId, receivedLines: [], ...provenance }, metadata);
+    }
+  }
+
   /** Append the order and transfer events, and write capacity and pickup holds (the caller commits the stock items). */
   async commit(): Promise<number> {
     if (this.mintedOrderDigests.size > 0) {
@@ -247,6 +282,10 @@ export class FulfilmentWork {
         held.map(([, hold]) => hold.expiresAt),
       ]);
     }
+    const waiting = [...this.transfersAwaitingShipment].filter((entry): entry is [string, string] => entry[1] !== null);
+    const left = [...this.transfersAwaitingShipment].filter(([, shipBy]) => shipBy === null).map(([transferId]) => transferId);
+    if (left.length > 0) await this.sql.query(DELETE_TRANSFERS_AWAITING_SHIPMENT, [left]);
+    if (waiting.length > 0) await this.sql.query(INSERT_TRANSFERS_AWAITING_SHIPMENT, [waiting.map(([id]) => id), waiting.map(([, shipBy]) => shipBy)]);
     return orders.appended.length + transfers.appended.length;
   }
 
@@ -271,6 +310,10 @@ export class FulfilmentWork {
       return { applied: false, deadLetterReason: `unknown order: ${event.orderId} was never placed (an OnlineOrderCancelled must follow its OnlineOrderPlaced)` };
     }
     await this.executeOnOrder(streamId, { type: 'CancelOrder', ...provenanceOf(event) }, metadata);
+    // Its transfers that have not left are called off: the stock stays where it is, on sale there.
+    for (const transfer of this.orders.stateOf(streamId).transfers) {
+      if (!transfer.received) await this.cancelTransfer(transfer.transferId, 'order-cancelled', provenanceOf(event), metadata);
+    }
     return { applied: true };
   }
 
@@ -311,6 +354,8 @@ export class FulfilmentWork {
     if (before.state === null) {
       return { applied: false, deadLetterReason: `unknown transfer: ${event.transferId} was never requested by this service` };
     }
+    const refusal = transferFeedbackRefusal(before, event.type === 'TransferShipped' ? 'shipped' : 'received');
+    if (refusal !== null) return { applied: false, deadLetterReason: refusal };
     const provenance = provenanceOf(event);
     const command: TransferCommand =
       event.type === 'TransferShipped' ? { type: 'ConfirmTransferShipped', ...provenance } : { type: 'ConfirmTransferReceived', lines: event.lines, ...provenance };
@@ -420,6 +465,14 @@ export class FulfilmentWork {
     }
   }
 
+  private trackShipBy(event: TransferEvent): void {
+    if (event.type === 'TransferRequested') {
+      this.transfersAwaitingShipment.set(event.data.transferId, new Date(Date.parse(this.issuedAt) + this.settings.transferShipMs).toISOString());
+    } else if (event.type === 'TransferShipped' || event.type === 'TransferCancelled') {
+      this.transfersAwaitingShipment.set(event.data.transferId, null);
+    }
+  }
+
   private async requestTransfer(command: Extract<TransferCommand, { type: 'RequestTransfer' }>, metadata: EventMetadata): Promise<void> {
     const streamId = transferStreamId(command.transferId);
     await this.transfers.load([streamId]);
@@ -431,7 +484,8 @@ export class FulfilmentWork {
     const events = this.transfers.execute(streamId, command, { eventIdFor: () => this.nextEventId(command.sourceEventId, 't'), metadata });
     for (const event of events) {
       await this.applyToStock(stockInstructionsOfTransferEvent(event, before, (key) => this.network.safetyStockOf(key)), command.sourceEventId, metadata);
-      this.outbox.push(...messagesOfTransferEvent(event, this.settings.topics, this.issuedAt));
+      this.outbox.push(...messagesOfTransferEvent(event, this.settings.topics, this.issuedAt, before));
+      this.trackShipBy(event);
       before = evolveTransfer(before, event);
     }
     return events;

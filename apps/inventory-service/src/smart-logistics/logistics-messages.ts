@@ -1,5 +1,5 @@
-import type { CancelFulfillment, DispatchFulfillment, OrderBackordered, TopicNames, TransferStock } from '@app/contracts';
-import type { OnlineOrderEvent, OnlineOrderState, TransferEvent } from '@app/stock-domain';
+import type { CancelFulfillment, CancelTransfer, DispatchFulfillment, OrderBackordered, TopicNames, TransferStock } from '@app/contracts';
+import type { OnlineOrderEvent, OnlineOrderState, TransferEvent, TransferRecord } from '@app/stock-domain';
 import type { OutboxMessage } from '../outbox/outbox';
 
 /** Header naming the stable id a worker can use to drop a repeat (commandId, or eventId for status). */
@@ -54,8 +54,20 @@ export function messagesOfOrderEvent(event: OnlineOrderEvent, order: OnlineOrder
   }
 }
 
-/** TransferStock for a requested transfer, keyed by the location it leaves from. */
-export function messagesOfTransferEvent(event: TransferEvent, topics: TopicNames, issuedAt: string): OutboxMessage[] {
+/** TransferStock for a requested transfer, CancelTransfer for one called off; keyed by the location it leaves from. */
+export function messagesOfTransferEvent(event: TransferEvent, topics: TopicNames, issuedAt: string, before?: TransferRecord): OutboxMessage[] {
+  if (event.type === 'TransferCancelled' && before) {
+    const command: CancelTransfer = {
+      commandId: event.data.commandId,
+      type: 'CancelTransfer',
+      issuedAt,
+      transferId: event.data.transferId,
+      fromLocationId: before.fromLocationId,
+      toLocationId: before.toLocationId,
+    };
+    const correlationId = before.purpose?.kind === 'pickup-order' ? before.purpose.orderId : event.data.transferId;
+    return [outboxJson(topics.logisticsCommands, command.fromLocationId, command, command.commandId, correlationId)];
+  }
   if (event.type !== 'TransferRequested') return [];
   const command: TransferStock = {
     commandId: event.data.commandId,

@@ -33,6 +33,19 @@ ON CONFLICT (fulfillment_id) DO NOTHING`;
 
 export const DELETE_PICKUP_HOLDS = `DELETE FROM pickup_holds WHERE fulfillment_id = ANY($1::text[])`;
 
+/** A transfer now waits to be shipped until its ship-by time (TRANSFER_SHIP_HOURS after the request). */
+export const INSERT_TRANSFERS_AWAITING_SHIPMENT = `
+INSERT INTO transfers_awaiting_shipment (transfer_id, ship_by)
+SELECT * FROM unnest($1::text[], $2::timestamptz[])
+ON CONFLICT (transfer_id) DO NOTHING`;
+
+export const DELETE_TRANSFERS_AWAITING_SHIPMENT = `DELETE FROM transfers_awaiting_shipment WHERE transfer_id = ANY($1::text[])`;
+
+/** Transfers past their ship-by time, oldest first; SKIP LOCKED lets several instances sweep side by side. */
+export const SELECT_TRANSFERS_PAST_SHIP_BY = `
+SELECT transfer_id FROM transfers_awaiting_shipment WHERE ship_by <= $1::timestamptz
+ORDER BY ship_by LIMIT $2 FOR UPDATE SKIP LOCKED`;
+
 /** Holds past their expiry, oldest first; SKIP LOCKED lets several instances sweep side by side. */
 export const SELECT_EXPIRED_PICKUP_HOLDS = `
 SELECT fulfillment_id, order_id FROM pickup_holds WHERE expires_at <= $1::timestamptz

@@ -1,0 +1,159 @@
+import { DEAD_LETTER_HEADERS } from '@app/contracts';
+import type { Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PickupHoldSweeper } from '../apps/inventory-service/src/smart-logistics/expire-pickup-holds/pickup-hold-sweeper.service';
+import { TestLogisticsWorker } from './support/logistics-worker';
+import { connectedProducer, eventually, readTopic, sendJson, testKafka } from './support/test-kafka';
+import { startTestService, type RunningTestService } from './support/test-service';
+
+const kafka = testKafka();
+let service: RunningTestService;
+let producer: Producer;
+let worker: TestLogisticsWorker;
+
+const LOCATIONS = {
+  W01: { type: 'warehouse', name: 'Xiaoshan DC', lat: 30.3, lng: 120.1, shipsOnline: true, pickup: false, dailyCapacity: 1000, safetyStock: 0 },
+  S001: { type: 'store', name: 'West Lake', lat: 30.27, lng: 120.16, shipsOnline: true, pickup: true, dailyCapacity: 1000, safetyStock: 0 },
+  S002: { type: 'store', name: 'Binjiang', lat: 30.2, lng: 120.2, shipsOnline: false, pickup: true, dailyCapacity: 1000, safetyStock: 0 },
+};
+const PAST_SHIP_BY_MS = 25 * 60 * 60 * 1000; // TRANSFER_SHIP_HOURS is the default 24
+
+beforeAll(async () => {
+  // The sweeper's own timer never finds a transfer due (24 h); the tests sweep "25 hours later" by hand.
+  service = await startTestService();
+  producer = await connectedProducer(kafka);
+  for (const [locationId, profile] of Object.entries(LOCATIONS)) expect((await put(`/v1/locations/${locationId}`, profile)).status).toBe(201);
+  worker = new TestLogisticsWorker(kafka, service.config.kafka.topics);
+  await worker.start();
+});
+afterAll(async () => {
+  await worker?.stop();
+  await producer?.disconnect();
+  await service?.stop();
+});
+
+async function put(path: string, body: unknown): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${service.baseUrl}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, body: await response.json() };
+}
+async function getJson(path: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${service.baseUrl}${path}`);
+  return { status: response.status, body: await response.json() };
+}
+
+let eventNumber = 0;
+const nextEventId = (prefix: string) => `${prefix}-${(eventNumber += 1)}`;
+const now = () => new Date().toISOString();
+
+async function receive(locationId: string, lines: Array<{ sku: string; quantity: number }>): Promise<void> {
+  await sendJson(producer, service.config.kafka.topics.stockMovements, [
+    { key: locationId, value: { eventId: nextEventId('rcv'), type: 'StockReceived', occurredAt: now(), locationId, lines } },
+  ]);
+}
+async function sell(storeId: string, lines: Array<{ sku: string; quantity: number }>): Promise<void> {
+  await sendJson(producer, service.config.kafka.topics.offlineSales, [
+    { key: storeId, value: { eventId: nextEventId('sale'), type: 'StoreSaleRecorded', occurredAt: now(), storeId, receiptId: nextEventId('R'), lines } },
+  ]);
+}
+async function placeOrder(orderId: string, lines: Array<{ sku: string; quantity: number }>, delivery: unknown): Promise<void> {
+  await sendJson(producer, service.config.kafka.topics.onlineOrders, [
+    { key: orderId, value: { eventId: nextEventId('ord'), type: 'OnlineOrderPlaced', occurredAt: now(), orderId, lines, delivery } },
+  ]);
+}
+async function cancelOrder(orderId: string): Promise<void> {
+  await sendJson(producer, service.config.kafka.topics.onlineOrders, [
+    { key: orderId, value: { eventId: nextEventId('cancel'), type: 'OnlineOrderCancelled', occurredAt: now(), orderId } },
+  ]);
+}
+/** Per location: [onHand, reserved, available, inTransit], once the view shows `expected`. */
+async function expectStock(sku: string, expected: Record<string, [number, number, number, number]>): Promise<void> {
+  await eventually(async () => {
+    const { body } = await getJson(`/v1/stock/${sku}`);
+    expect(Object.fromEntries(body.locations.map((l: any) => [l.locationId, [l.onHand, l.reserved, l.available, l.inTransit]]))).toEqual(expected);
+  });
+}
+async function fulfillmentOf(orderId: string, check: (order: any) => void): Promise<any> {
+  return eventually(async () => {
+    const { status, body } = await getJson(`/v1/orders/${orderId}/fulfillment`);
+    expect(status).toBe(200);
+    check(body);
+    return body;
+  });
+}
+const transfersTo = (toLocationId: string, sku: string) => worker.of('TransferStock').filter((c) => c.toLocationId === toLocationId && c.lines[0]!.sku === sku);
+const cancelsOf = (transferId: string) => worker.of('CancelTransfer').filter((c) => c.transferId === transferId);
+
+describe('transfers always end (contract v1.1), on real Kafka and PostgreSQL', () => {
+  it('calls off a replenishment never shipped, once: hold released, a late TransferShipped dead-lettered, and the next sale replenishes again', async () => {
+    worker.answerWith(() => []);
+    expect((await put('/v1/locations/S001/skus/TE-R/policy', { safetyStock: 0, reorderPoint: 3, reorderQuantity: 10 })).status).toBe(201);
+    await receive('W01', [{ sku: 'TE-R', quantity: 50 }]);
+    await receive('S001', [{ sku: 'TE-R', quantity: 5 }]);
+    await expectStock('TE-R', { S001: [5, 0, 5, 0], W01: [50, 0, 50, 0] });
+    await sell('S001', [{ sku: 'TE-R', quantity: 2 }]);
+    const first = await eventually(async () => {
+      expect(transfersTo('S001', 'TE-R')).toHaveLength(1);
+      return transfersTo('S001', 'TE-R')[0]!;
+    });
+    await expectStock('TE-R', { S001: [3, 0, 3, 0], W01: [50, 10, 40, 0] });
+
+    const sweeper = service.app.get(PickupHoldSweeper);
+    expect(await sweeper.sweepTransfersPastShipBy(new Date())).toBe(0); // not due yet
+    expect(await sweeper.sweepTransfersPastShipBy(new Date(Date.now() + PAST_SHIP_BY_MS))).toBeGreaterThanOrEqual(1);
+    expect(await sweeper.sweepTransfersPastShipBy(new Date(Date.now() + PAST_SHIP_BY_MS))).toBe(0); // once
+    await eventually(async () => expect(cancelsOf(first.transferId)).toEqual([expect.objectContaining({ commandId: `${first.transferId}:cancel`, fromLocationId: 'W01', toLocationId: 'S001' })]));
+    await expectStock('TE-R', { S001: [3, 0, 3, 0], W01: [50, 0, 50, 0] });
+
+    await worker.send([{ type: 'TransferShipped', transferId: first.transferId }]);
+    await eventually(async () => {
+      const letters = await readTopic(kafka, service.config.kafka.topics.deadLetters, 1);
+      expect(letters.map((l) => l.headers[DEAD_LETTER_HEADERS.reason])).toContainEqual(expect.stringMatching(new RegExp(`^transfer ${first.transferId} was called off \\(not-shipped-in-time`)));
+    });
+    await expectStock('TE-R', { S001: [3, 0, 3, 0], W01: [50, 0, 50, 0] }); // the late shipment changed nothing
+
+    await sell('S001', [{ sku: 'TE-R', quantity: 1 }]); // the open flag was cleared: replenished again
+    await eventually(async () => expect(transfersTo('S001', 'TE-R')).toHaveLength(2));
+    expect(transfersTo('S001', 'TE-R')[1]!.transferId).not.toBe(first.transferId);
+    await expectStock('TE-R', { S001: [2, 0, 2, 0], W01: [50, 10, 40, 0] });
+    expect(cancelsOf(first.transferId)).toHaveLength(1);
+  });
+
+  it('a pickup waiting for a transfer never shipped goes ahead with what its store holds and backorders the rest', async () => {
+    worker.answerWith(() => []);
+    await receive('W01', [{ sku: 'TE-P', quantity: 5 }]);
+    await receive('S002', [{ sku: 'TE-P', quantity: 1 }]);
+    await expectStock('TE-P', { S002: [1, 0, 1, 0], W01: [5, 0, 5, 0] });
+    await placeOrder('O-TE-WAIT', [{ sku: 'TE-P', quantity: 3 }], { mode: 'pickup', storeId: 'S002' });
+    const transfer = await eventually(async () => {
+      expect(transfersTo('S002', 'TE-P')).toHaveLength(1);
+      return transfersTo('S002', 'TE-P')[0]!;
+    });
+    await expectStock('TE-P', { S002: [1, 1, 0, 0], W01: [5, 2, 3, 0] });
+
+    const sweeper = service.app.get(PickupHoldSweeper);
+    expect(await sweeper.sweepTransfersPastShipBy(new Date(Date.now() + PAST_SHIP_BY_MS))).toBeGreaterThanOrEqual(1);
+    await eventually(async () => expect(cancelsOf(transfer.transferId)).toHaveLength(1));
+    const order = await fulfillmentOf('O-TE-WAIT', (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['dispatched']));
+    expect(order).toMatchObject({ fulfillments: [{ fromLocationId: 'S002', lines: [{ sku: 'TE-P', quantity: 1 }] }], backordered: [{ sku: 'TE-P', quantity: 2 }] });
+    await expectStock('TE-P', { S002: [1, 1, 0, 0], W01: [5, 0, 5, 0] });
+  });
+
+  it("calls off a cancelled order's transfer that has not left, releasing both ends", async () => {
+    worker.answerWith(() => []);
+    await receive('W01', [{ sku: 'TE-C', quantity: 5 }]);
+    await receive('S002', [{ sku: 'TE-C', quantity: 1 }]);
+    await expectStock('TE-C', { S002: [1, 0, 1, 0], W01: [5, 0, 5, 0] });
+    await placeOrder('O-TE-CANCEL', [{ sku: 'TE-C', quantity: 3 }], { mode: 'pickup', storeId: 'S002' });
+    const transfer = await eventually(async () => {
+      expect(transfersTo('S002', 'TE-C')).toHaveLength(1);
+      return transfersTo('S002', 'TE-C')[0]!;
+    });
+    await expectStock('TE-C', { S002: [1, 1, 0, 0], W01: [5, 2, 3, 0] });
+    await cancelOrder('O-TE-CANCEL');
+    await eventually(async () => expect(cancelsOf(transfer.transferId)).toEqual([expect.objectContaining({ fromLocationId: 'W01', toLocationId: 'S002' })]));
+    await expectStock('TE-C', { S002: [1, 0, 1, 0], W01: [5, 0, 5, 0] });
+    await fulfillmentOf('O-TE-CANCEL', (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['cancelled']));
+    // Already called off with its order: the deadline has nothing more to do with it.
+    expect(await service.app.get(PickupHoldSweeper).sweepTransfersPastShipBy(new Date(Date.now() + PAST_SHIP_BY_MS))).toBe(0);
+  });
+});
