@@ -11,6 +11,7 @@ import { CreateOutboxRelayState1763800007000 } from './migrations/1763800007000-
 import { CreateDailySales1763800008000 } from './migrations/1763800008000-create-daily-sales';
 import { IndexOutboxByTopic1763800009000 } from './migrations/1763800009000-index-outbox-by-topic';
 import { KeepStockUpdatesOnTheirPage1763800010000 } from './migrations/1763800010000-keep-stock-updates-on-their-page';
+import { ScopeInboundEventIdsBySender1763800016000 } from './migrations/1763800016000-scope-inbound-event-ids-by-sender';
 
 export const MIGRATIONS = [
   CreateEventStore1763800000000,
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   CreateDailySales1763800008000,
   IndexOutboxByTopic1763800009000,
   KeepStockUpdatesOnTheirPage1763800010000,
+  ScopeInboundEventIdsBySender1763800016000,
 ];
 
 /** The service's DataSource: schema only through migrations, all tables in the configured schema. */

@@ -1,4 +1,4 @@
-import { DEAD_LETTER_HEADERS, parseInboundMessage, type InboundEvent } from '@app/contracts';
+import { DEAD_LETTER_HEADERS, parseInboundMessage, senderOf, senderScopedEventId, type InboundEvent } from '@app/contracts';
 import {
   PostgresEventStore,
   TransactionRunner,
@@ -40,6 +40,8 @@ type DeadLetter = OutboxMessage & { reason: string };
 interface ApplicableMessage {
   message: InboundMessage;
   event: InboundEvent;
+  /** senderScopedEventId: an eventId is unique per sender only, so this is what identifies the event. */
+  scopedId: string;
 }
 
 @CommandHandler(RecordInboundBatch)
@@ -110,45 +112,46 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     const applicable: ApplicableMessage[] = [];
     for (const message of fresh) {
       const parsed = parseInboundMessage(message.role, message.value);
-      if (parsed.ok) applicable.push({ message, event: parsed.event });
+      if (parsed.ok) applicable.push({ message, event: parsed.event, scopedId: senderScopedEventId(parsed.event) });
       else deadLetters.push(this.deadLetter(message, parsed.reason));
     }
 
     const claimed = await this.claimEventIds(sql, applicable);
-    const planned = applicable.filter(({ event }) => {
+    const planned = applicable.filter(({ scopedId }) => {
       // Unclaimed, or a second copy later in this batch: a duplicate, acknowledged with no effect.
-      const first = claimed.delete(event.eventId);
+      const first = claimed.delete(scopedId);
       if (!first) outcome.duplicates += 1;
       return first;
     });
 
     const items = stockItemsUnitOfWork(sql, this.store, this.config.eventStore.snapshotEveryEvents, this.stockItemStates);
     afterCommit.push(() => items.rememberCommitted());
-    const shopFloor = new Map(planned.map(({ event }) => [event.eventId, shopFloorInstructionsFor(event)]));
+    const shopFloor = new Map(planned.map(({ event, scopedId }) => [scopedId, shopFloorInstructionsFor(event)]));
     await items.load([...shopFloor.values()].flatMap((instructions) => (instructions ?? []).map(({ key }) => stockItemStreamId(key))));
     const network = await LocationNetwork.load(sql, new Date());
     const fulfilment = new FulfilmentWork(sql, this.store, items, network, fulfilmentSettingsOf(this.config), new Date().toISOString());
     await fulfilment.prepare(planned.map(({ event }) => event).filter(isSmartLogisticsEvent));
 
-    const unclaim: string[] = [];
-    for (const { message, event } of planned) {
+    const unclaim: ApplicableMessage[] = [];
+    for (const applicableMessage of planned) {
+      const { message, event, scopedId } = applicableMessage;
       const metadata = {
         correlationId: 'orderId' in event ? event.orderId : event.eventId,
         causationId: event.eventId,
         source: { topic: message.topic, partition: message.partition, offset: message.offset },
       };
-      const failure = failed.get(event.eventId);
+      const failure = failed.get(scopedId);
       if (failure !== undefined) {
         deadLetters.push(this.deadLetter(message, `could not apply: ${failure}`));
-        unclaim.push(event.eventId);
+        unclaim.push(applicableMessage);
         continue;
       }
-      const instructions = shopFloor.get(event.eventId);
+      const instructions = shopFloor.get(scopedId);
       try {
         if (instructions) {
           instructions.forEach(({ key, command: itemCommand }, line) => {
             items.execute(stockItemStreamId(key), itemCommand, {
-              eventIdFor: (_: StockItemEvent, index: number) => `${event.eventId}#${line}${index > 0 ? `.${index}` : ''}`,
+              eventIdFor: (_: StockItemEvent, index: number) => `${scopedId}#${line}${index > 0 ? `.${index}` : ''}`,
               metadata,
             });
           });
@@ -156,24 +159,26 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
           const result = await fulfilment.apply(event, metadata);
           if (!result.applied) {
             deadLetters.push(this.deadLetter(message, result.deadLetterReason));
-            unclaim.push(event.eventId); // a replay after the fix (say, registering the store) applies it
+            unclaim.push(applicableMessage); // a replay after the fix (say, registering the store) applies it
             continue;
           }
         }
       } catch (error) {
         if (isStreamVersionConflict(error) || isRetriableConflict(error)) throw error;
-        throw new InboundEventFailed(event.eventId, error);
+        throw new InboundEventFailed(scopedId, error);
       }
       outcome.applied += 1;
       outcome.appliedByType[event.type] = (outcome.appliedByType[event.type] ?? 0) + 1;
     }
     await fulfilment.replenishStores();
 
-    // Derived event ids (`<eventId>#...`) are new: their inbound eventId was claimed above.
+    // Derived event ids (`<sender-scoped eventId>#...`) are new: their inbound sender and eventId were claimed above.
     const appended = await items.commit({ idsKnownNew: true });
     outcome.stockEventsAppended = appended.appended.length;
     await fulfilment.commit();
-    if (unclaim.length > 0) await sql.query(UNCLAIM_INBOUND_EVENT_IDS, [unclaim]);
+    if (unclaim.length > 0) {
+      await sql.query(UNCLAIM_INBOUND_EVENT_IDS, [unclaim.map(({ event }) => senderOf(event)), unclaim.map(({ event }) => event.eventId)]);
+    }
     outcome.deadLettered = deadLetters.length;
     outcome.deadLetterReasons = deadLetters.map((letter) => letter.reason);
     await enqueueOutboxMessages(sql, [...deadLetters, ...fulfilment.outbox]);
@@ -184,16 +189,19 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     return outcome;
   }
 
+  /** The scoped ids of the events not seen before (per sender, and not claimed before senders were kept). */
   private async claimEventIds(sql: SqlClient, valid: readonly ApplicableMessage[]): Promise<Set<string>> {
     if (valid.length === 0) return new Set();
-    const rows = await sql.query<{ event_id: string }>(CLAIM_INBOUND_EVENT_IDS, [
+    const rows = await sql.query<{ sender: string; event_id: string }>(CLAIM_INBOUND_EVENT_IDS, [
+      valid.map(({ event }) => senderOf(event)),
       valid.map(({ event }) => event.eventId),
       valid.map(({ event }) => event.type),
       valid.map(({ message }) => message.topic),
       valid.map(({ message }) => message.partition),
       valid.map(({ message }) => message.offset),
     ]);
-    return new Set(rows.map((row) => row.event_id));
+    const scopedIdOf = new Map(valid.map(({ event, scopedId }) => [JSON.stringify([senderOf(event), event.eventId]), scopedId]));
+    return new Set(rows.map((row) => scopedIdOf.get(JSON.stringify([row.sender, row.event_id]))!));
   }
 
   private deadLetter(message: InboundMessage, reason: string): DeadLetter {
