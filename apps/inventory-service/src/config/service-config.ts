@@ -8,6 +8,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
+/** SASL mechanisms kafkajs speaks without a plugin. */
+export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
+
 /** A number setting: "soon" is refused as not a number (not as NaN). */
 const number = () => z.coerce.number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a number' : undefined) });
 const port = number().int().min(0).max(65535); // 0: any free port
@@ -36,6 +40,13 @@ const envSchema = z.object({
   KAFKA_TOPIC_PARTITIONS: positiveInt.default(4),
   KAFKA_PARTITIONS_CONCURRENTLY: positiveInt.default(4),
   KAFKA_SESSION_TIMEOUT_MS: number().int().min(6000, 'must be at least 6000 (the broker minimum)').default(10_000),
+  KAFKA_REPLICATION_FACTOR: positiveInt.default(1),
+  KAFKA_MIN_INSYNC_REPLICAS: positiveInt.optional(),
+  KAFKA_SSL: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
+  KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
+  KAFKA_SASL_MECHANISM: z.enum(KAFKA_SASL_MECHANISMS, { message: `must be one of ${KAFKA_SASL_MECHANISMS.join(', ')}` }).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
   SNAPSHOT_EVERY_EVENTS: positiveInt.default(100),
   STOCK_ITEM_STATE_CACHE_ENTRIES: number().int().min(0).max(10_000_000).default(50_000),
   PROJECTION_BATCH_SIZE: positiveInt.default(2000),
@@ -57,7 +68,7 @@ export abstract class ServiceConfig {
   /** stockCacheEntries: SKU answers kept per instance until the view changes them (0: no cache). */
   declare http: { port: number; host: string; minPositionWaitMs: number; stockCacheEntries: number };
   declare database: { url: string; schema: string; poolSize: number };
-  declare kafka: { brokers: string[]; clientId: string; groupId: string; topicPartitions: number; partitionsConcurrently: number; sessionTimeoutMs: number; topics: TopicNames };
+  declare kafka: { brokers: string[]; clientId: string; groupId: string; topicPartitions: number; partitionsConcurrently: number; sessionTimeoutMs: number; topics: TopicNames } & KafkaProductionSettings;
   /** stockItemStateCacheEntries: stock item states the ingestion path keeps in memory (0 = none). */
   declare eventStore: { snapshotEveryEvents: number; stockItemStateCacheEntries: number };
   declare projections: { batchSize: number; idleMs: number };
@@ -65,6 +76,18 @@ export abstract class ServiceConfig {
   declare outbox: { batchSize: number; idleMs: number; relay: boolean };
   declare fulfilment: { pickupHoldMs: number; pickupHoldSweepMs: number; leadTimeDays: number; coverDays: number };
   declare logging: { level: LogLevel; format: LogFormat };
+}
+
+/**
+ * How topics the service creates are replicated, and how it reaches a secured cluster.
+ * minInsyncReplicas: set on created topics only when given (and only with replicationFactor > 1).
+ * ssl: TLS to the brokers, caFile a PEM file of the CA to trust instead of the system's.
+ */
+export interface KafkaProductionSettings {
+  replicationFactor: number;
+  minInsyncReplicas: number | null;
+  ssl: { caFile: string | null } | null;
+  sasl: { mechanism: KafkaSaslMechanism; username: string; password: string } | null;
 }
 
 export class InvalidConfigurationError extends Error {
@@ -83,6 +106,8 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
     );
   }
   const values = parsed.data as z.infer<typeof envSchema> & Record<string, string | undefined>;
+  const kafkaProblems = kafkaSettingProblems(values);
+  if (kafkaProblems.length > 0) throw new InvalidConfigurationError(kafkaProblems);
   const topics = topicNamesFromEnv(values);
   return {
     http: { port: values.PORT, host: values.HOST, minPositionWaitMs: values.MIN_POSITION_WAIT_MS, stockCacheEntries: values.STOCK_CACHE_ENTRIES },
@@ -95,6 +120,12 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       sessionTimeoutMs: values.KAFKA_SESSION_TIMEOUT_MS,
       partitionsConcurrently: values.KAFKA_PARTITIONS_CONCURRENTLY,
       topics,
+      replicationFactor: values.KAFKA_REPLICATION_FACTOR,
+      minInsyncReplicas: values.KAFKA_MIN_INSYNC_REPLICAS ?? null,
+      ssl: values.KAFKA_SSL === 'true' ? { caFile: values.KAFKA_SSL_CA_FILE ?? null } : null,
+      sasl: values.KAFKA_SASL_MECHANISM
+        ? { mechanism: values.KAFKA_SASL_MECHANISM, username: values.KAFKA_SASL_USERNAME!, password: values.KAFKA_SASL_PASSWORD! }
+        : null,
     },
     eventStore: { snapshotEveryEvents: values.SNAPSHOT_EVERY_EVENTS, stockItemStateCacheEntries: values.STOCK_ITEM_STATE_CACHE_ENTRIES },
     projections: { batchSize: values.PROJECTION_BATCH_SIZE, idleMs: values.PROJECTION_IDLE_MS },
@@ -107,4 +138,26 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
     },
     logging: { level: values.LOG_LEVEL, format: values.LOG_FORMAT },
   };
+}
+
+/** The Kafka settings that only make sense together. */
+function kafkaSettingProblems(values: z.infer<typeof envSchema>): string[] {
+  const problems: string[] = [];
+  const shown = (name: keyof typeof values) => `${name}=${JSON.stringify(String(values[name]))}`;
+  const minIsr = values.KAFKA_MIN_INSYNC_REPLICAS;
+  if (minIsr !== undefined && values.KAFKA_REPLICATION_FACTOR === 1) {
+    problems.push(`${shown('KAFKA_MIN_INSYNC_REPLICAS')}: needs KAFKA_REPLICATION_FACTOR above 1 (with one replica there is nothing to wait for)`);
+  } else if (minIsr !== undefined && minIsr > values.KAFKA_REPLICATION_FACTOR) {
+    problems.push(`${shown('KAFKA_MIN_INSYNC_REPLICAS')}: must be at most KAFKA_REPLICATION_FACTOR (${values.KAFKA_REPLICATION_FACTOR}), or no write would ever succeed`);
+  }
+  if (values.KAFKA_SSL_CA_FILE !== undefined && values.KAFKA_SSL !== 'true') {
+    problems.push(`${shown('KAFKA_SSL_CA_FILE')}: needs KAFKA_SSL=true`);
+  }
+  if (values.KAFKA_SASL_MECHANISM !== undefined) {
+    if (values.KAFKA_SASL_USERNAME === undefined) problems.push(`KAFKA_SASL_USERNAME: must be set with KAFKA_SASL_MECHANISM=${values.KAFKA_SASL_MECHANISM}`);
+    if (values.KAFKA_SASL_PASSWORD === undefined) problems.push(`KAFKA_SASL_PASSWORD: must be set with KAFKA_SASL_MECHANISM=${values.KAFKA_SASL_MECHANISM}`);
+  } else if (values.KAFKA_SASL_USERNAME !== undefined || values.KAFKA_SASL_PASSWORD !== undefined) {
+    problems.push(`KAFKA_SASL_MECHANISM: must be set (one of ${KAFKA_SASL_MECHANISMS.join(', ')}) when KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is`);
+  }
+  return problems;
 }
