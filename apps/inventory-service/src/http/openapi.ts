@@ -109,7 +109,7 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
           summary: 'Register a store or warehouse, or replace its profile (an identical PUT records nothing)',
           parameters: [{ name: 'locationId', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 200, description: 'Any characters but NUL' } }],
           requestBody: { required: true, content: { 'application/json': { schema: fromZod(locationProfileSchema) } } },
-          responses: { '201': json(ref('Location'), 'Registered'), '200': json(ref('Location'), 'Updated or unchanged'), '400': error('A field is not valid') },
+          responses: { '201': json(ref('Location'), 'Registered'), '200': json(ref('Location'), 'Updated or unchanged'), '400': error('A field is not valid'), '413': error('The body is over 16 KiB') },
         },
         get: {
           summary: 'One location',
@@ -198,6 +198,7 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
           requestBody: { required: true, content: { 'application/json': { schema: fromZod(skuPolicySchema) } } },
           responses: {
             '201': json({ type: 'object' }, 'Set for the first time'),
+            '413': error('The body is over 16 KiB'),
             '200': json({ type: 'object' }, 'Changed or unchanged'),
             '400': error('A field or the path is not valid'),
           },
