@@ -36,3 +36,48 @@ describe('body limits per route', () => {
     expect(tooLarge).toMatchObject({ status: 413, body: { details: [{ field: 'body', problem: 'more than 1048576 bytes' }] } });
   });
 });
+
+describe('live stream caps', () => {
+  const open = async (baseUrl: string, controller: AbortController) => fetch(`${baseUrl}/v1/stock/stream?skus=CAP-1`, { signal: controller.signal });
+
+  it('turns away a client over STOCK_STREAMS_PER_CLIENT_MAX with 429 and Retry-After, and frees a slot when a client disconnects', async () => {
+    const capped = await startTestService({ STOCK_STREAMS_PER_CLIENT_MAX: '2', STOCK_STREAMS_MAX: '5' });
+    const streams = [new AbortController(), new AbortController()];
+    try {
+      for (const controller of streams) expect((await open(capped.baseUrl, controller)).status).toBe(200);
+      const refused = await fetch(`${capped.baseUrl}/v1/stock/stream?skus=CAP-1`);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('5');
+      expect(await refused.json()).toMatchObject({ code: 'STOCK.TOO_MANY_STREAMS', details: [{ field: 'streams', problem: expect.stringContaining('STOCK_STREAMS_PER_CLIENT_MAX') }] });
+      streams[0]!.abort();
+      const again = new AbortController();
+      streams.push(again);
+      let status = 0;
+      for (let attempt = 0; attempt < 50 && status !== 200; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const response = await open(capped.baseUrl, again);
+        status = response.status;
+        if (status !== 200) await response.body?.cancel();
+      }
+      expect(status).toBe(200);
+    } finally {
+      for (const controller of streams) controller.abort();
+      await capped.stop();
+    }
+  });
+
+  it('answers 503 with Retry-After when the instance serves STOCK_STREAMS_MAX streams', async () => {
+    const full = await startTestService({ STOCK_STREAMS_MAX: '1' });
+    const first = new AbortController();
+    try {
+      expect((await open(full.baseUrl, first)).status).toBe(200);
+      const refused = await fetch(`${full.baseUrl}/v1/stock/stream?skus=CAP-1`);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('5');
+      expect(await refused.json()).toMatchObject({ code: 'STOCK.STREAMS_FULL' });
+    } finally {
+      first.abort();
+      await full.stop();
+    }
+  });
+});

@@ -22,6 +22,8 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   MIN_POSITION_WAIT_MS: number().int().min(0).max(30_000).default(2000),
   STOCK_CACHE_ENTRIES: number().int().min(0).max(1_000_000).default(20_000),
+  STOCK_STREAMS_MAX: positiveInt.default(1000),
+  STOCK_STREAMS_PER_CLIENT_MAX: positiveInt.default(20),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL, e.g. postgres://postgres@127.0.0.1:5432/inventory')
@@ -66,7 +68,7 @@ const envSchema = z.object({
 /** The service's settings; the class doubles as the DI token (inject `ServiceConfig`). */
 export abstract class ServiceConfig {
   /** stockCacheEntries: SKU answers kept per instance until the view changes them (0: no cache). */
-  declare http: { port: number; host: string; minPositionWaitMs: number; stockCacheEntries: number };
+  declare http: { port: number; host: string; minPositionWaitMs: number; stockCacheEntries: number; stockStreamsMax: number; stockStreamsPerClientMax: number };
   declare database: { url: string; schema: string; poolSize: number };
   declare kafka: { brokers: string[]; clientId: string; groupId: string; topicPartitions: number; partitionsConcurrently: number; sessionTimeoutMs: number; topics: TopicNames } & KafkaProductionSettings;
   /** stockItemStateCacheEntries: stock item states the ingestion path keeps in memory (0 = none). */
@@ -110,7 +112,10 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
   if (kafkaProblems.length > 0) throw new InvalidConfigurationError(kafkaProblems);
   const topics = topicNamesFromEnv(values);
   return {
-    http: { port: values.PORT, host: values.HOST, minPositionWaitMs: values.MIN_POSITION_WAIT_MS, stockCacheEntries: values.STOCK_CACHE_ENTRIES },
+    http: { port: values.PORT, host: values.HOST, minPositionWaitMs: values.MIN_POSITION_WAIT_MS, stockCacheEntries: values.STOCK_CACHE_ENTRIES,
+      stockStreamsMax: values.STOCK_STREAMS_MAX,
+      stockStreamsPerClientMax: values.STOCK_STREAMS_PER_CLIENT_MAX,
+    },
     database: { url: values.DATABASE_URL, schema: values.DATABASE_SCHEMA, poolSize: values.DATABASE_POOL_SIZE },
     kafka: {
       brokers: values.KAFKA_BROKERS.split(','),

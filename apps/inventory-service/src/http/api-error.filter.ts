@@ -17,7 +17,9 @@ export class ApiErrorFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const body = exception.getResponse();
       if (typeof body === 'object' && body !== null && 'error' in body && 'details' in body) {
-        if (status === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '1');
+        const retryAfter = exception instanceof ApiError ? exception.retryAfterSeconds : undefined;
+        if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
+        else if (status === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '1');
         response.status(status).json(body);
         return;
       }

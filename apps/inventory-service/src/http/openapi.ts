@@ -68,7 +68,7 @@ export function inventoryOpenApiDocument(): OpenAPIObject {
         get: {
           summary: 'Server-sent events: a `stock` event per SKU (the GET /v1/stock/{sku} shape, id = position) on connect and after every change',
           parameters: [{ name: 'skus', in: 'query', required: true, description: 'Comma-separated, 1 to 100', schema: { type: 'string' } }],
-          responses: { '200': { description: 'text/event-stream' }, '400': error('No SKUs, or more than 100') },
+          responses: { '200': { description: 'text/event-stream' }, '400': error('No SKUs, or more than 100'), '429': error('This client address holds STOCK_STREAMS_PER_CLIENT_MAX streams (Retry-After)'), '503': error('This instance serves STOCK_STREAMS_MAX streams (Retry-After)') },
         },
       },
       '/v1/stock/{sku}/pickup': {
