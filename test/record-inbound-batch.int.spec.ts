@@ -87,6 +87,24 @@ describe('RecordInboundBatch on PostgreSQL', () => {
     expect(await onHand('S1', 'A')).toBe(98);
   });
 
+  it('keeps event ids apart per sender: two stores sending the same eventId both sell, one store sending it twice sells once', async () => {
+    await apply([message('stockMovements', received('shared-rcv', 'S7', 'Q', 10)), message('stockMovements', received('shared-rcv', 'S8', 'Q', 10))]);
+    const sales = await apply([message('offlineSales', sold('shared-1', 'S7', 'Q', 3)), message('offlineSales', sold('shared-1', 'S8', 'Q', 4))]);
+    const resent = await apply([message('offlineSales', sold('shared-1', 'S7', 'Q', 3), 2), message('offlineSales', sold('shared-1', 'S8', 'Q', 4), 2)], 2);
+    const inOneBatch = await apply([message('offlineSales', sold('shared-2', 'S7', 'Q', 1)), message('offlineSales', sold('shared-2', 'S7', 'Q', 1))]);
+    expect(sales).toMatchObject({ applied: 2, duplicates: 0, stockEventsAppended: 2 });
+    expect(resent).toMatchObject({ applied: 0, duplicates: 2 });
+    expect(inOneBatch).toMatchObject({ applied: 1, duplicates: 1 });
+    expect(await onHand('S7', 'Q')).toBe(6);
+    expect(await onHand('S8', 'Q')).toBe(6);
+  });
+
+  it('still takes an event id claimed before senders were kept (sender \'\') as a duplicate, from any sender', async () => {
+    await db.reads.query(`INSERT INTO inbound_events (sender, event_id, event_type, topic, partition, "offset") VALUES ('', 'before-upgrade', 'StoreSaleRecorded', 't', 0, 0)`);
+    const redelivered = await apply([message('offlineSales', sold('before-upgrade', 'S9', 'Q', 1))]);
+    expect(redelivered).toMatchObject({ applied: 0, duplicates: 1 });
+  });
+
   it('skips messages below the stored offset of the partition (a redelivered batch)', async () => {
     const batch = [message('stockMovements', received('o-1', 'S2', 'B', 5)), message('stockMovements', received('o-2', 'S2', 'B', 7))];
     await apply(batch, 0);

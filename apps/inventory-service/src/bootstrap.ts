@@ -5,7 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { routeTable, type RouteAccess } from './access/route-table';
 import { AppModule } from './app.module';
-import { MAX_REQUEST_BODY_BYTES } from './http/api-error.filter';
+import { useBodyLimits } from './http/body-limits';
 import { inventoryOpenApiDocument } from './http/openapi';
 import { httpRequestLogging } from './logging/http-request-logging';
 import { nestLoggerFor, rootLoggerFor } from './logging/service-logger';
@@ -19,7 +19,7 @@ export async function startInventoryService(config: ServiceConfig): Promise<INes
   app.enableShutdownHooks();
   app.use(httpRequestLogging(rootLoggerFor(config.logging)));
   recordHttpLatency(app);
-  app.useBodyParser('json', { limit: MAX_REQUEST_BODY_BYTES }); // in place of the default 100 kB parser
+  useBodyLimits(app); // 16 KiB for locations and policies, 1 MiB elsewhere
   SwaggerModule.setup('docs', app, inventoryOpenApiDocument(servedRoutes(app), config.access), { jsonDocumentUrl: 'docs-json' });
   await app.listen(config.http.port, config.http.host);
   new Logger('InventoryService').log(`listening on ${serviceUrl(app)}`);

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ProgressBar } from '@app/console';
 import { LOCATION_ID_PATTERN, LOCATION_ID_RULE } from '@app/contracts';
 import { PostgresEventStore, TypeOrmTransactionRunner, formatViewPosition, projectionBacklog, readProjectionStatuses, rebuildReadModel, type RebuildableReadModel } from '@app/event-store';
+import { loadEnvFile } from './config/env-file';
 import { InvalidConfigurationError, loadServiceConfig } from './config/service-config';
 import { createDataSource, maintenanceLimits, migrateDatabase } from './database/data-source';
 import { ensureDatabaseAndSchema } from './database/ensure-database';
@@ -272,6 +273,7 @@ async function replay(args: string[]): Promise<void> {
   );
 }
 
+loadEnvFile(); // .env in the working directory; variables already set win
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError) {
     process.stderr.write(`${error.message}\n\n${USAGE}\n`);

@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { startInventoryService } from './bootstrap';
+import { loadEnvFile } from './config/env-file';
 import { InvalidConfigurationError, loadServiceConfig } from './config/service-config';
 import { rootLoggerFor } from './logging/service-logger';
 
 async function main(): Promise<void> {
   let config;
   try {
+    loadEnvFile(); // .env in the working directory; variables already set win
     config = loadServiceConfig();
   } catch (error) {
     if (error instanceof InvalidConfigurationError) {

@@ -3,3 +3,4 @@ export * from './inbound-events';
 export * from './outbound-messages';
 export * from './parse-inbound';
 export * from './http-bodies';
+export * from './inbound-sender';

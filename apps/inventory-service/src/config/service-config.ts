@@ -8,6 +8,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
+/** SASL mechanisms kafkajs speaks without a plugin. */
+export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
+
 /** A number setting: "soon" is refused as not a number (not as NaN). */
 const number = () => z.coerce.number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a number' : undefined) });
 const port = number().int().min(0).max(65535); // 0: any free port
@@ -45,6 +49,8 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   MIN_POSITION_WAIT_MS: number().int().min(0).max(30_000).default(2000),
   STOCK_CACHE_ENTRIES: number().int().min(0).max(1_000_000).default(20_000),
+  STOCK_STREAMS_MAX: positiveInt.default(1000),
+  STOCK_STREAMS_PER_CLIENT_MAX: positiveInt.default(20),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL, e.g. postgres://postgres@127.0.0.1:5432/inventory')
@@ -67,6 +73,13 @@ const envSchema = z.object({
   KAFKA_TOPIC_PARTITIONS: positiveInt.default(4),
   KAFKA_PARTITIONS_CONCURRENTLY: positiveInt.default(4),
   KAFKA_SESSION_TIMEOUT_MS: number().int().min(6000, 'must be at least 6000 (the broker minimum)').default(10_000),
+  KAFKA_REPLICATION_FACTOR: positiveInt.default(1),
+  KAFKA_MIN_INSYNC_REPLICAS: positiveInt.optional(),
+  KAFKA_SSL: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
+  KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
+  KAFKA_SASL_MECHANISM: z.enum(KAFKA_SASL_MECHANISMS, { message: `must be one of ${KAFKA_SASL_MECHANISMS.join(', ')}` }).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
   SNAPSHOT_EVERY_EVENTS: positiveInt.default(100),
   STOCK_ITEM_STATE_CACHE_MB: number().min(0).max(65_536).default(128),
   PROJECTION_BATCH_SIZE: positiveInt.default(2000),
@@ -92,14 +105,14 @@ const envSchema = z.object({
 /** The service's settings; the class doubles as the DI token (inject `ServiceConfig`). */
 export abstract class ServiceConfig {
   /** stockCacheEntries: SKU answers kept per instance until the view changes them (0: no cache). */
-  declare http: { port: number; host: string; minPositionWaitMs: number; stockCacheEntries: number };
+  declare http: { port: number; host: string; minPositionWaitMs: number; stockCacheEntries: number; stockStreamsMax: number; stockStreamsPerClientMax: number };
   /**
    * poolSize: connections for ingestion, projections, the relay and the other background work;
    * readPoolSize: a pool of its own for HTTP reads, so a read storm cannot starve ingestion.
    * sessionLimits: set on every connection of both (0 = no limit).
    */
   declare database: { url: string; schema: string; poolSize: number; readPoolSize: number; sessionLimits: SessionLimits };
-  declare kafka: { brokers: string[]; clientId: string; groupId: string; topicPartitions: number; partitionsConcurrently: number; sessionTimeoutMs: number; topics: TopicNames };
+  declare kafka: { brokers: string[]; clientId: string; groupId: string; topicPartitions: number; partitionsConcurrently: number; sessionTimeoutMs: number; topics: TopicNames } & KafkaProductionSettings;
   /** stockItemStateCacheBytes: how much memory the ingestion path's cache of stock item states may take (0 = none). */
   declare eventStore: { snapshotEveryEvents: number; stockItemStateCacheBytes: number };
   /** retryMaxMs: a failing batch is retried after 25 ms, doubling up to this. */
@@ -114,6 +127,18 @@ export abstract class ServiceConfig {
   declare access: { storefrontReadKeyRequired: boolean };
   /** maxClockSkewMs: how far past the clock an inbound occurredAt may lie (MAX_CLOCK_SKEW). */
   declare inbound: { maxClockSkewMs: number };
+}
+
+/**
+ * How topics the service creates are replicated, and how it reaches a secured cluster.
+ * minInsyncReplicas: set on created topics only when given (and only with replicationFactor > 1).
+ * ssl: TLS to the brokers, caFile a PEM file of the CA to trust instead of the system's.
+ */
+export interface KafkaProductionSettings {
+  replicationFactor: number;
+  minInsyncReplicas: number | null;
+  ssl: { caFile: string | null } | null;
+  sasl: { mechanism: KafkaSaslMechanism; username: string; password: string } | null;
 }
 
 export class InvalidConfigurationError extends Error {
@@ -132,9 +157,14 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
     );
   }
   const values = parsed.data as z.infer<typeof envSchema> & Record<string, string | undefined>;
+  const kafkaProblems = kafkaSettingProblems(values);
+  if (kafkaProblems.length > 0) throw new InvalidConfigurationError(kafkaProblems);
   const topics = topicNamesFromEnv(values);
   return {
-    http: { port: values.PORT, host: values.HOST, minPositionWaitMs: values.MIN_POSITION_WAIT_MS, stockCacheEntries: values.STOCK_CACHE_ENTRIES },
+    http: { port: values.PORT, host: values.HOST, minPositionWaitMs: values.MIN_POSITION_WAIT_MS, stockCacheEntries: values.STOCK_CACHE_ENTRIES,
+      stockStreamsMax: values.STOCK_STREAMS_MAX,
+      stockStreamsPerClientMax: values.STOCK_STREAMS_PER_CLIENT_MAX,
+    },
     database: {
       url: values.DATABASE_URL,
       schema: values.DATABASE_SCHEMA,
@@ -154,6 +184,12 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       sessionTimeoutMs: values.KAFKA_SESSION_TIMEOUT_MS,
       partitionsConcurrently: values.KAFKA_PARTITIONS_CONCURRENTLY,
       topics,
+      replicationFactor: values.KAFKA_REPLICATION_FACTOR,
+      minInsyncReplicas: values.KAFKA_MIN_INSYNC_REPLICAS ?? null,
+      ssl: values.KAFKA_SSL === 'true' ? { caFile: values.KAFKA_SSL_CA_FILE ?? null } : null,
+      sasl: values.KAFKA_SASL_MECHANISM
+        ? { mechanism: values.KAFKA_SASL_MECHANISM, username: values.KAFKA_SASL_USERNAME!, password: values.KAFKA_SASL_PASSWORD! }
+        : null,
     },
     eventStore: { snapshotEveryEvents: values.SNAPSHOT_EVERY_EVENTS, stockItemStateCacheBytes: Math.floor(values.STOCK_ITEM_STATE_CACHE_MB * 1024 * 1024) },
     projections: { batchSize: values.PROJECTION_BATCH_SIZE, idleMs: values.PROJECTION_IDLE_MS, retryMaxMs: values.PROJECTION_RETRY_MAX_MS },
@@ -170,4 +206,26 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
     access: { storefrontReadKeyRequired: values.STOREFRONT_READ_KEY_REQUIRED === 'true' },
     inbound: { maxClockSkewMs: values.MAX_CLOCK_SKEW },
   };
+}
+
+/** The Kafka settings that only make sense together. */
+function kafkaSettingProblems(values: z.infer<typeof envSchema>): string[] {
+  const problems: string[] = [];
+  const shown = (name: keyof typeof values) => `${name}=${JSON.stringify(String(values[name]))}`;
+  const minIsr = values.KAFKA_MIN_INSYNC_REPLICAS;
+  if (minIsr !== undefined && values.KAFKA_REPLICATION_FACTOR === 1) {
+    problems.push(`${shown('KAFKA_MIN_INSYNC_REPLICAS')}: needs KAFKA_REPLICATION_FACTOR above 1 (with one replica there is nothing to wait for)`);
+  } else if (minIsr !== undefined && minIsr > values.KAFKA_REPLICATION_FACTOR) {
+    problems.push(`${shown('KAFKA_MIN_INSYNC_REPLICAS')}: must be at most KAFKA_REPLICATION_FACTOR (${values.KAFKA_REPLICATION_FACTOR}), or no write would ever succeed`);
+  }
+  if (values.KAFKA_SSL_CA_FILE !== undefined && values.KAFKA_SSL !== 'true') {
+    problems.push(`${shown('KAFKA_SSL_CA_FILE')}: needs KAFKA_SSL=true`);
+  }
+  if (values.KAFKA_SASL_MECHANISM !== undefined) {
+    if (values.KAFKA_SASL_USERNAME === undefined) problems.push(`KAFKA_SASL_USERNAME: must be set with KAFKA_SASL_MECHANISM=${values.KAFKA_SASL_MECHANISM}`);
+    if (values.KAFKA_SASL_PASSWORD === undefined) problems.push(`KAFKA_SASL_PASSWORD: must be set with KAFKA_SASL_MECHANISM=${values.KAFKA_SASL_MECHANISM}`);
+  } else if (values.KAFKA_SASL_USERNAME !== undefined || values.KAFKA_SASL_PASSWORD !== undefined) {
+    problems.push(`KAFKA_SASL_MECHANISM: must be set (one of ${KAFKA_SASL_MECHANISMS.join(', ')}) when KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is`);
+  }
+  return problems;
 }

@@ -15,6 +15,7 @@ import { WidenStockTotalsToBigint1763800011000 } from './migrations/176380001100
 import { CreateOrderIdDigests1763800011100 } from './migrations/1763800011100-create-order-id-digests';
 import { CreateOperatorKeys1763800015000 } from './migrations/1763800015000-create-operator-keys';
 import { CreateTransfersAwaitingShipment1763800018000 } from './migrations/1763800018000-create-transfers-awaiting-shipment';
+import { ScopeInboundEventIdsBySender1763800016000 } from './migrations/1763800016000-scope-inbound-event-ids-by-sender';
 
 export const MIGRATIONS = [
   CreateEventStore1763800000000,
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   CreateProjectionStatus1763800012000,
   CreateOperatorKeys1763800015000,
   CreateTransfersAwaitingShipment1763800018000,
+  ScopeInboundEventIdsBySender1763800016000,
 ];
 
 /** What a DataSource is opened with: the service's settings, or a test's or tool's own (session limits then default). */

@@ -2,6 +2,7 @@ import { DEAD_LETTER_HEADERS, INBOUND_TOPIC_ROLES } from '@app/contracts';
 import { Kafka, Partitioners, logLevel, type IHeaders } from 'kafkajs';
 import type { ServiceConfig } from '../config/service-config';
 import { headersAsText } from '../kafka/headers';
+import { kafkaSecurityOptions } from '../kafka/kafka-client-options';
 import { OUTBOX_HEADERS } from '../outbox/outbox';
 
 export interface ReplayFilter {
@@ -31,7 +32,7 @@ export async function replayDeadLetters(
   filter: ReplayFilter,
   onProgress?: (done: number, total: number) => void,
 ): Promise<ReplayOutcome> {
-  const kafka = new Kafka({ clientId: `${config.kafka.clientId}-dlq-replay`, brokers: config.kafka.brokers, logLevel: logLevel.ERROR });
+  const kafka = new Kafka({ clientId: `${config.kafka.clientId}-dlq-replay`, brokers: config.kafka.brokers, ...kafkaSecurityOptions(config.kafka), logLevel: logLevel.ERROR });
   const inbound = new Set(INBOUND_TOPIC_ROLES.map((role) => config.kafka.topics[role]));
   const dlq = config.kafka.topics.deadLetters;
   const admin = kafka.admin();

@@ -17,7 +17,9 @@ export class ApiErrorFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const body = exception.getResponse();
       if (typeof body === 'object' && body !== null && 'error' in body && 'details' in body) {
-        if (status === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '1');
+        const retryAfter = exception instanceof ApiError ? exception.retryAfterSeconds : undefined;
+        if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
+        else if (status === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '1');
         response.status(status).json(body);
         return;
       }
@@ -40,11 +42,12 @@ export class ApiErrorFilter implements ExceptionFilter {
  */
 function requestBodyRefusal(exception: unknown): ApiError | null {
   if (typeof exception !== 'object' || exception === null) return null;
-  const { status, type, message } = exception as { status?: unknown; type?: unknown; message?: unknown };
+  const { status, type, message, limit } = exception as { status?: unknown; type?: unknown; message?: unknown; limit?: unknown };
   if (typeof status !== 'number' || status < 400 || status > 499 || typeof type !== 'string') return null;
   if (type === 'entity.too.large') {
-    return new ApiError(HttpStatus.PAYLOAD_TOO_LARGE, 'HTTP.BODY_TOO_LARGE', `the request body is over ${MAX_REQUEST_BODY_BYTES} bytes; send less at once`, [
-      { field: 'body', problem: `more than ${MAX_REQUEST_BODY_BYTES} bytes` },
+    const bytes = typeof limit === 'number' ? limit : MAX_REQUEST_BODY_BYTES; // the limit of the route's parser
+    return new ApiError(HttpStatus.PAYLOAD_TOO_LARGE, 'HTTP.BODY_TOO_LARGE', `the request body is over ${bytes} bytes; send less at once`, [
+      { field: 'body', problem: `more than ${bytes} bytes` },
     ]);
   }
   return new ApiError(status, 'HTTP.UNREADABLE_BODY', 'the request body could not be read', [{ field: 'body', problem: String(message) }]);

@@ -104,7 +104,7 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
         get: {
           summary: 'Server-sent events: a `stock` event per SKU (the GET /v1/stock/{sku} shape, id = position) on connect and after every change',
           parameters: [{ name: 'skus', in: 'query', required: true, description: 'Comma-separated, 1 to 100', schema: { type: 'string' } }],
-          responses: { '200': { description: 'text/event-stream' }, '400': error('No SKUs, or more than 100') },
+          responses: { '200': { description: 'text/event-stream' }, '400': error('No SKUs, or more than 100'), '429': error('This client address holds STOCK_STREAMS_PER_CLIENT_MAX streams (Retry-After)'), '503': error('This instance serves STOCK_STREAMS_MAX streams (Retry-After)') },
         },
       },
       '/v1/stock/{sku}/pickup': {
@@ -145,7 +145,7 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
           summary: 'Register a store or warehouse, or replace its profile (an identical PUT records nothing)',
           parameters: [{ name: 'locationId', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 200, description: 'Any characters but NUL' } }],
           requestBody: { required: true, content: { 'application/json': { schema: fromZod(locationProfileSchema) } } },
-          responses: { '201': json(ref('Location'), 'Registered'), '200': json(ref('Location'), 'Updated or unchanged'), '400': error('A field is not valid') },
+          responses: { '201': json(ref('Location'), 'Registered'), '200': json(ref('Location'), 'Updated or unchanged'), '400': error('A field is not valid'), '413': error('The body is over 16 KiB') },
         },
         get: {
           summary: 'One location',
@@ -232,6 +232,7 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
           requestBody: { required: true, content: { 'application/json': { schema: fromZod(skuPolicySchema) } } },
           responses: {
             '201': json({ type: 'object' }, 'Set for the first time'),
+            '413': error('The body is over 16 KiB'),
             '200': json({ type: 'object' }, 'Changed or unchanged'),
             '400': error('A field or the path is not valid'),
           },

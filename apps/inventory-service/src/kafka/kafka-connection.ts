@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, Partitioners, logLevel, type Admin, type Producer, type ProducerConfig } from 'kafkajs';
 import { ServiceConfig } from '../config/service-config';
+import { createdTopicReplication, kafkaSecurityOptions } from './kafka-client-options';
 
 /**
  * The one Kafka client of the process, its idempotent producer (acks from all in-sync replicas) and
@@ -17,6 +18,7 @@ export class KafkaConnection implements OnApplicationShutdown {
     this.kafka = new Kafka({
       clientId: config.kafka.clientId,
       brokers: config.kafka.brokers,
+      ...kafkaSecurityOptions(config.kafka),
       logLevel: logLevel.WARN,
       retry: { retries: 8, initialRetryTime: 200 },
       logCreator: () => (entry) => {
@@ -79,7 +81,7 @@ export class KafkaConnection implements OnApplicationShutdown {
       if (missing.length === 0) return;
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: this.config.kafka.topicPartitions, replicationFactor: 1 })),
+        topics: missing.map((topic) => ({ topic, numPartitions: this.config.kafka.topicPartitions, ...createdTopicReplication(this.config.kafka) })),
       });
       this.logger.log(`created topics ${missing.join(', ')}`);
     });

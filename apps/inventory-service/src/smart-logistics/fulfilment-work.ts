@@ -1,4 +1,5 @@
 import type { InboundEvent, LogisticsEvent, OnlineOrderCancelled, OnlineOrderPlaced, TopicNames } from '@app/contracts';
+import { senderScopedEventId } from '@app/contracts';
 import { PostgresEventStore, StreamUnitOfWork, type EventMetadata, type SqlClient } from '@app/event-store';
 import {
   ONLINE_ORDER_STATE_VERSION,
@@ -100,6 +101,8 @@ export class FulfilmentWork {
   private readonly orders: StreamUnitOfWork<OnlineOrderCommand, OnlineOrderState, OnlineOrderEvent>;
   private readonly transfers: StreamUnitOfWork<TransferCommand, TransferRecord, TransferEvent>;
   private readonly eventSequence = new Map<string, number>();
+  /** While an inbound event is applied: its sender-scoped id, the base of the ids of the events it causes. */
+  private derivedIdBase: string | undefined;
   private readonly pickupHolds = new Map<string, { orderId: string; storeId: string; expiresAt: string } | null>();
   /** Long order ids by the digest their fulfillment ids carry: known (read or minted here) and minted in this unit. */
   private readonly orderIdsByDigest = new Map<string, string>();
@@ -144,6 +147,15 @@ export class FulfilmentWork {
   }
 
   async apply(event: SmartLogisticsEvent, metadata: EventMetadata): Promise<FulfilmentOutcome> {
+    this.derivedIdBase = senderScopedEventId(event);
+    try {
+      return await this.applyEvent(event, metadata);
+    } finally {
+      this.derivedIdBase = undefined;
+    }
+  }
+
+  private async applyEvent(event: SmartLogisticsEvent, metadata: EventMetadata): Promise<FulfilmentOutcome> {
     switch (event.type) {
       case 'OnlineOrderPlaced':
         return this.placeOrder(event, metadata);
@@ -510,9 +522,12 @@ export class FulfilmentWork {
     return ids;
   }
 
-  /** `<inbound eventId>#<kind><n>`: unique per inbound event, which is applied once. */
+  /**
+   * `<sender-scoped inbound eventId>#<kind><n>` (see senderScopedEventId): unique per inbound event, which
+   * is applied once. Work no inbound event caused (replenishment, an expired hold) uses its own cause.
+   */
   private nextEventId(sourceEventId: string, kind: 'o' | 't' | 's'): string {
-    const key = `${sourceEventId}#${kind}`;
+    const key = `${this.derivedIdBase ?? sourceEventId}#${kind}`;
     const next = (this.eventSequence.get(key) ?? 0) + 1;
     this.eventSequence.set(key, next);
     return `${key}${next}`;

@@ -17,15 +17,22 @@ WHERE consumer_group = $1 AND topic = $2 AND partition = $3`;
 export const SELECT_STORED_OFFSETS = `
 SELECT partition, next_offset FROM kafka_offsets WHERE consumer_group = $1 AND topic = $2`;
 
-/** Claim inbound event ids; an id returned was not seen before, one missing is a duplicate. */
+/**
+ * Claim inbound events by sender and eventId (`$1` senders as senderOf names them, `$2` eventIds); a
+ * pair returned was not seen before, one missing is a duplicate. An id claimed before senders were
+ * kept (sender '') stands for every sender: a redelivery of an event applied before the upgrade is
+ * still a duplicate.
+ */
 export const CLAIM_INBOUND_EVENT_IDS = `
-INSERT INTO inbound_events (event_id, event_type, topic, partition, "offset")
-SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[])
-ON CONFLICT (event_id) DO NOTHING
-RETURNING event_id`;
+INSERT INTO inbound_events (sender, event_id, event_type, topic, partition, "offset")
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[]) AS claim(sender, event_id, event_type, topic, partition, "offset")
+WHERE NOT EXISTS (SELECT 1 FROM inbound_events claimed_before WHERE claimed_before.sender = '' AND claimed_before.event_id = claim.event_id)
+ON CONFLICT (sender, event_id) DO NOTHING
+RETURNING sender, event_id`;
 
-/** Give back ids claimed by events that were dead-lettered after all: a replay may apply them later. */
-export const UNCLAIM_INBOUND_EVENT_IDS = `DELETE FROM inbound_events WHERE event_id = ANY($1::text[])`;
+/** Give back (sender, eventId) claims of events that were dead-lettered after all: a replay may apply them later. */
+export const UNCLAIM_INBOUND_EVENT_IDS = `
+DELETE FROM inbound_events WHERE (sender, event_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`;
 
 export const SELECT_GROUP_OFFSETS = `
 SELECT topic, partition, next_offset FROM kafka_offsets WHERE consumer_group = $1`;

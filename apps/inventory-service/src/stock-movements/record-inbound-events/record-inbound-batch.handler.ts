@@ -1,4 +1,4 @@
-import { DEAD_LETTER_HEADERS, parseInboundMessage, type InboundEvent } from '@app/contracts';
+import { DEAD_LETTER_HEADERS, parseInboundMessage, senderOf, senderScopedEventId, type InboundEvent } from '@app/contracts';
 import {
   PostgresEventStore,
   TransactionRunner,
@@ -48,6 +48,8 @@ type DeadLetter = OutboxMessage & { reason: string };
 interface ApplicableMessage {
   message: InboundMessage;
   event: InboundEvent;
+  /** senderScopedEventId: an eventId is unique per sender only, so this is what identifies the event. */
+  scopedId: string;
 }
 
 @CommandHandler(RecordInboundBatch)
@@ -127,7 +129,7 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
           await sleep(delay);
           continue;
         }
-        const eventId = alone && isDataFault(error) ? eventIdOf(command.messages[0]!) : null;
+        const eventId = alone && isDataFault(error) ? scopedEventIdOf(command.messages[0]!) : null;
         if (eventId !== null && !failed.has(eventId)) {
           this.logger.error(`could not apply ${eventId}, dead-lettering it: ${(error as Error).message}`);
           failed.set(eventId, (error as Error).message);
@@ -169,51 +171,52 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     const window = { now: new Date(), maxClockSkewMs: this.config.inbound.maxClockSkewMs };
     for (const message of fresh) {
       const parsed = parseInboundMessage(message.role, message.value, window);
-      if (parsed.ok) applicable.push({ message, event: parsed.event });
+      if (parsed.ok) applicable.push({ message, event: parsed.event, scopedId: senderScopedEventId(parsed.event) });
       else deadLetters.push(this.deadLetter(message, parsed.reason));
     }
 
     const claimed = await this.claimEventIds(sql, applicable);
-    const planned = applicable.filter(({ event }) => {
+    const planned = applicable.filter(({ scopedId }) => {
       // Unclaimed, or a second copy later in this batch: a duplicate, acknowledged with no effect.
-      const first = claimed.delete(event.eventId);
+      const first = claimed.delete(scopedId);
       if (!first) outcome.duplicates += 1;
       return first;
     });
 
     const items = stockItemsUnitOfWork(sql, this.store, this.config.eventStore.snapshotEveryEvents, this.stockItemStates);
     afterCommit.push(() => items.rememberCommitted());
-    const shopFloor = new Map(planned.map(({ event }) => [event.eventId, shopFloorInstructionsFor(event)]));
+    const shopFloor = new Map(planned.map(({ event, scopedId }) => [scopedId, shopFloorInstructionsFor(event)]));
     await items.load([...shopFloor.values()].flatMap((instructions) => (instructions ?? []).map(({ key }) => stockItemStreamId(key))));
     const network = await LocationNetwork.load(sql, new Date());
     const fulfilment = new FulfilmentWork(sql, this.store, items, network, fulfilmentSettingsOf(this.config), new Date().toISOString());
     await fulfilment.prepare(planned.map(({ event }) => event).filter(isSmartLogisticsEvent));
 
-    const unclaim: string[] = [];
-    for (const { message, event } of planned) {
+    const unclaim: ApplicableMessage[] = [];
+    for (const applicableMessage of planned) {
+      const { message, event, scopedId } = applicableMessage;
       const metadata = {
         correlationId: 'orderId' in event ? event.orderId : event.eventId,
         causationId: event.eventId,
         source: { topic: message.topic, partition: message.partition, offset: message.offset },
       };
-      const failure = failed.get(event.eventId);
+      const failure = failed.get(scopedId);
       if (failure !== undefined) {
         deadLetters.push(this.deadLetter(message, `could not apply: ${failure}`));
-        unclaim.push(event.eventId);
+        unclaim.push(applicableMessage);
         continue;
       }
-      const instructions = shopFloor.get(event.eventId);
+      const instructions = shopFloor.get(scopedId);
       const unregistered = instructions?.find(({ key }) => !network.location(key.locationId));
       if (unregistered) {
         deadLetters.push(this.deadLetter(message, unknownLocationReason(unregistered.key.locationId)));
-        unclaim.push(event.eventId); // a replay once the location is registered applies it
+        unclaim.push(applicableMessage); // a replay once the location is registered applies it
         continue;
       }
       try {
         if (instructions) {
           instructions.forEach(({ key, command: itemCommand }, line) => {
             items.execute(stockItemStreamId(key), itemCommand, {
-              eventIdFor: (_: StockItemEvent, index: number) => `${event.eventId}#${line}${index > 0 ? `.${index}` : ''}`,
+              eventIdFor: (_: StockItemEvent, index: number) => `${scopedId}#${line}${index > 0 ? `.${index}` : ''}`,
               metadata,
             });
           });
@@ -221,25 +224,27 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
           const result = await fulfilment.apply(event, metadata);
           if (!result.applied) {
             deadLetters.push(this.deadLetter(message, result.deadLetterReason));
-            unclaim.push(event.eventId); // a replay after the fix (say, registering the store) applies it
+            unclaim.push(applicableMessage); // a replay after the fix (say, registering the store) applies it
             continue;
           }
         }
       } catch (error) {
         // The database's fault, not the event's: the whole batch is retried.
         if (isStreamVersionConflict(error) || isRetriableConflict(error) || isTransientDatabaseFault(error)) throw error;
-        throw new InboundEventFailed(event.eventId, error);
+        throw new InboundEventFailed(scopedId, error);
       }
       outcome.applied += 1;
       outcome.appliedByType[event.type] = (outcome.appliedByType[event.type] ?? 0) + 1;
     }
     await fulfilment.replenishStores();
 
-    // Derived event ids (`<eventId>#...`) are new: their inbound eventId was claimed above.
+    // Derived event ids (`<sender-scoped eventId>#...`) are new: their inbound sender and eventId were claimed above.
     const appended = await items.commit({ idsKnownNew: true });
     outcome.stockEventsAppended = appended.appended.length;
     await fulfilment.commit();
-    if (unclaim.length > 0) await sql.query(UNCLAIM_INBOUND_EVENT_IDS, [unclaim]);
+    if (unclaim.length > 0) {
+      await sql.query(UNCLAIM_INBOUND_EVENT_IDS, [unclaim.map(({ event }) => senderOf(event)), unclaim.map(({ event }) => event.eventId)]);
+    }
     outcome.deadLettered = deadLetters.length;
     outcome.deadLetterReasons = deadLetters.map((letter) => letter.reason);
     await enqueueOutboxMessages(sql, [...deadLetters, ...fulfilment.outbox]);
@@ -250,16 +255,19 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     return outcome;
   }
 
+  /** The scoped ids of the events not seen before (per sender, and not claimed before senders were kept). */
   private async claimEventIds(sql: SqlClient, valid: readonly ApplicableMessage[]): Promise<Set<string>> {
     if (valid.length === 0) return new Set();
-    const rows = await sql.query<{ event_id: string }>(CLAIM_INBOUND_EVENT_IDS, [
+    const rows = await sql.query<{ sender: string; event_id: string }>(CLAIM_INBOUND_EVENT_IDS, [
+      valid.map(({ event }) => senderOf(event)),
       valid.map(({ event }) => event.eventId),
       valid.map(({ event }) => event.type),
       valid.map(({ message }) => message.topic),
       valid.map(({ message }) => message.partition),
       valid.map(({ message }) => message.offset),
     ]);
-    return new Set(rows.map((row) => row.event_id));
+    const scopedIdOf = new Map(valid.map(({ event, scopedId }) => [JSON.stringify([senderOf(event), event.eventId]), scopedId]));
+    return new Set(rows.map((row) => scopedIdOf.get(JSON.stringify([row.sender, row.event_id]))!));
   }
 
   private deadLetter(message: InboundMessage, reason: string): DeadLetter {
@@ -289,10 +297,10 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** The eventId of a message that parses, else null (one that does not is a dead letter anyway). */
-function eventIdOf(message: InboundMessage): string | null {
+/** The sender-scoped event id of a message that parses (what `failed` is keyed by), else null (one that does not is a dead letter anyway). */
+function scopedEventIdOf(message: InboundMessage): string | null {
   const parsed = parseInboundMessage(message.role, message.value);
-  return parsed.ok ? parsed.event.eventId : null;
+  return parsed.ok ? senderScopedEventId(parsed.event) : null;
 }
 
 function sumOutcomes(outcomes: readonly InboundBatchOutcome[]): InboundBatchOutcome {

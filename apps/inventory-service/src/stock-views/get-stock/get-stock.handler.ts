@@ -8,6 +8,7 @@ import { GetStockOfSkus, ViewBehindError, type LocationStock, type SkuStock } fr
 import { ServiceConfig } from '../../config/service-config';
 import { StockReadCache } from './stock-read-cache.service';
 import { HttpReads } from '../../database/http-reads';
+import { StockChangeFeed } from '../stock-stream/stock-change-feed.service';
 
 /** SELECT_STOCK_OF_SKUS: the checkpoint row (sku null), then one row per SKU and location. */
 type Row =
@@ -21,12 +22,14 @@ export class GetStockOfSkusHandler implements IQueryHandler<GetStockOfSkus, SkuS
     @Inject(HttpReads) private readonly reads: SqlReader,
     @Inject(ServiceConfig) private readonly config: ServiceConfig,
     @Inject(StockReadCache) private readonly cache: StockReadCache,
+    @Inject(StockChangeFeed) private readonly changeFeed: StockChangeFeed,
   ) {}
 
   async execute({ skus, atLeast }: GetStockOfSkus): Promise<SkuStock[]> {
     const cached = skus.map((sku) => this.cache.get(sku, atLeast));
     if (cached.every((stock) => stock !== undefined)) return cached as SkuStock[];
     const deadline = Date.now() + this.config.http.minPositionWaitMs;
+    let atDeadline = false;
     for (;;) {
       const readSince = this.cache.generationNow();
       const rows = await this.reads.query<Row>(SELECT_STOCK_OF_SKUS, [skus, STOCK_LEVELS_PROJECTION], { preparedAs: 'select-stock-of-skus' });
@@ -37,8 +40,10 @@ export class GetStockOfSkusHandler implements IQueryHandler<GetStockOfSkus, SkuS
         this.cache.store(stocks, readSince);
         return stocks;
       }
-      if (Date.now() >= deadline) throw new ViewBehindError(formatViewPosition(atLeast), formatViewPosition(reached));
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (atDeadline || Date.now() >= deadline) throw new ViewBehindError(formatViewPosition(atLeast), formatViewPosition(reached));
+      // Wake when the change feed sees the view's checkpoint reach the position, or at the deadline
+      // for one last read: not a query every few milliseconds per waiting request.
+      atDeadline = !(await this.changeFeed.viewReached(atLeast, deadline));
     }
   }
 

@@ -15,7 +15,8 @@ export interface StockChange {
  * Tells subscribers which SKUs' stock view changed. Each instance follows the view's checkpoint on
  * its own (whichever instance runs the projection) and reads the events between its cursor and the
  * checkpoint to learn the SKUs; it polls only while someone listens, every 200 ms, and at once when
- * poked (by this instance's own stock-view processor after each batch it applies).
+ * poked (by this instance's own stock-view processor after each batch it applies). Reads that wait
+ * for the view to reach a position (`minPosition`) wake on the checkpoint it reads (viewReached).
  */
 @Injectable()
 export class StockChangeFeed implements BeforeApplicationShutdown {
@@ -26,6 +27,8 @@ export class StockChangeFeed implements BeforeApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
   private pollAgain = false;
+  /** Reads waiting for the view to reach a position; each one counts as a listener while it waits. */
+  private readonly waiters = new Set<{ atLeast: GlobalCheckpoint; wake: () => void }>();
 
   constructor(
     @Inject(SqlReader) private readonly reads: SqlReader,
@@ -43,20 +46,55 @@ export class StockChangeFeed implements BeforeApplicationShutdown {
   /** Changes touching any of these SKUs (or all changes), until the subscriber unsubscribes. */
   changesOf(skus: ReadonlySet<string> | 'all'): Observable<StockChange> {
     return new Observable<StockChange>((subscriber) => {
-      this.listeners += 1;
-      this.timer ??= setInterval(() => void this.poll(), 200);
+      this.listen();
       const touches = (change: StockChange) => skus === 'all' || change.everySku || [...change.skus].some((sku) => skus.has(sku));
       const subscription = this.changes.pipe(filter(touches)).subscribe(subscriber);
       return () => {
         subscription.unsubscribe();
-        this.listeners -= 1;
-        if (this.listeners === 0 && this.timer) {
-          clearInterval(this.timer);
-          this.timer = null;
-          this.cursor = null;
-        }
+        this.stopListening();
       };
     });
+  }
+
+  /**
+   * Resolves true once the view's checkpoint (as this feed reads it: every 200 ms while anyone
+   * listens, at once when poked) reaches atLeast, or false at the deadline (epoch ms). The caller
+   * reads once more either way; nothing is queried for it in between but the checkpoint.
+   */
+  viewReached(atLeast: GlobalCheckpoint, deadline: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const waiter = {
+        atLeast,
+        wake: () => {
+          clearTimeout(timeout);
+          this.waiters.delete(waiter);
+          this.stopListening();
+          resolve(true);
+        },
+      };
+      const timeout = setTimeout(() => {
+        this.waiters.delete(waiter);
+        this.stopListening();
+        resolve(false);
+      }, Math.max(0, deadline - Date.now()));
+      this.waiters.add(waiter);
+      this.listen();
+      void this.poll();
+    });
+  }
+
+  private listen(): void {
+    this.listeners += 1;
+    this.timer ??= setInterval(() => void this.poll(), 200);
+  }
+
+  private stopListening(): void {
+    this.listeners -= 1;
+    if (this.listeners === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+      this.cursor = null;
+    }
   }
 
   /** The view moved: look now (a poll already under way looks again when it is done). */
@@ -66,6 +104,8 @@ export class StockChangeFeed implements BeforeApplicationShutdown {
 
   beforeApplicationShutdown(): void {
     if (this.timer) clearInterval(this.timer);
+    for (const waiter of [...this.waiters]) waiter.wake(); // they read once more and answer
+
     this.changes.complete();
   }
 
@@ -77,8 +117,10 @@ export class StockChangeFeed implements BeforeApplicationShutdown {
     this.polling = true;
     this.pollAgain = false;
     try {
-      if (this.cursor === null) return;
+      if (this.cursor === null && this.waiters.size === 0) return;
       const view = await readCheckpoint(this.reads, STOCK_LEVELS_PROJECTION);
+      for (const waiter of [...this.waiters]) if (compareCheckpoints(view, waiter.atLeast) >= 0) waiter.wake();
+      if (this.cursor === null) return;
       while (compareCheckpoints(this.cursor, view) < 0) {
         const batch = await this.store.readStreamIdsAfter(this.reads, this.cursor, 5000);
         const events = batch.filter((event) => compareCheckpoints(event, view) <= 0);
