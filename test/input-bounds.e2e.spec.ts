@@ -17,7 +17,7 @@ beforeAll(async () => {
   service = await startTestService();
   producer = await connectedProducer(kafka);
   const profile = { type: 'warehouse', name: 'Bounds DC', lat: 30.3, lng: 120.1, shipsOnline: true, pickup: false, dailyCapacity: 1000, safetyStock: 0 };
-  const registered = await fetch(`${service.baseUrl}/v1/locations/W-BIG`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(profile) });
+  const registered = await fetch(`${service.baseUrl}/v1/locations/W-BIG`, { method: 'PUT', headers: { 'content-type': 'application/json', ...service.operatorHeaders }, body: JSON.stringify(profile) });
   expect(registered.status).toBe(201);
 });
 afterAll(async () => {

@@ -107,7 +107,7 @@ async function receiptShownAfterMs(quantity: number): Promise<number> {
   const appendedAt = performance.now();
   await eventually(
     async () => {
-      const [row] = await db.reads.query<{ on_hand: number }>('SELECT on_hand FROM stock_levels WHERE location_id = $1 AND sku = $2', ['S1', `SLOW-${sku}`]);
+      const [row] = await db.reads.query<{ on_hand: number }>('SELECT on_hand::float8 AS on_hand FROM stock_levels WHERE location_id = $1 AND sku = $2', ['S1', `SLOW-${sku}`]);
       expect(row?.on_hand).toBe(quantity);
     },
     { timeoutMs: 30_000, intervalMs: 10 },

@@ -38,7 +38,7 @@ afterAll(async () => {
 });
 
 async function onHandInView(locationId: string, sku: string): Promise<number | null> {
-  const { rows } = await db.query<{ on_hand: number }>('SELECT on_hand FROM stock_levels WHERE location_id = $1 AND sku = $2', [locationId, sku]);
+  const { rows } = await db.query<{ on_hand: number }>('SELECT on_hand::float8 AS on_hand FROM stock_levels WHERE location_id = $1 AND sku = $2', [locationId, sku]);
   return rows[0]?.on_hand ?? null;
 }
 

@@ -22,7 +22,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   handler = new RecordInboundBatchHandler(db.transactions, store, config);
   views = new CheckpointedProcessor(new StockLevelsProjection(), db.transactions, store, { batchSize: 500, idleDelayMs: 10 });
-  await registerLocationsInDatabase(db.transactions, ['S1', 'S2', 'S3', 'S4']);
+  await registerLocationsInDatabase(db.transactions, ['S1', 'S2', 'S3', 'S4', 'S7', 'S8', 'S9']);
 });
 afterAll(async () => {
   await db?.drop();
@@ -246,6 +246,9 @@ describe('RecordInboundBatch on PostgreSQL', () => {
 
   describe('PostgreSQL offsets are the truth', () => {
     const topic = config.kafka.topics.stockMovements;
+    beforeAll(async () => {
+      await registerLocationsInDatabase(db.transactions, ['G1', 'G2', 'G3']);
+    });
     const at = (partition: number, offsetAt: number, value: unknown): InboundMessage => ({ ...message('stockMovements', value, partition), offset: String(offsetAt) });
     const storedNext = async (partition: number) =>
       (await db.reads.query<{ next_offset: string }>('SELECT next_offset FROM kafka_offsets WHERE consumer_group = $1 AND topic = $2 AND partition = $3', ['g', topic, partition]))[0]

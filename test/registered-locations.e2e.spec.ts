@@ -76,7 +76,7 @@ describe('registered locations only, on real Kafka and PostgreSQL', () => {
     await eventually(async () => expect(await onHandAt('RL-1')).toEqual({ 'S-REG': 5 }));
     expect(await stockItemStreams('stock-item|S0O1|%')).toEqual([]);
     expect(await stockItemStreams('stock-item|W-NEW|%')).toEqual([]);
-    const metrics = await (await fetch(`${service.baseUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${service.baseUrl}/metrics`, { headers: service.operatorHeaders })).text();
     expect(metrics).toContain(`inventory_dead_letters_total{topic="${topics.offlineSales}",reason="unknown_location"} 2`);
     expect(metrics).toContain(`inventory_dead_letters_total{topic="${topics.stockMovements}",reason="unknown_location"} 3`);
 
@@ -91,7 +91,7 @@ describe('registered locations only, on real Kafka and PostgreSQL', () => {
     const again = await runCli(['replay-dead-letters', '--reason-contains', 'unknown location'], cliEnv());
     expect(again.stdout).toMatch(/replayed 5 of 5 dead letters/);
     await eventually(async () => {
-      const text = await (await fetch(`${service.baseUrl}/metrics`)).text();
+      const text = await (await fetch(`${service.baseUrl}/metrics`, { headers: service.operatorHeaders })).text();
       const duplicates = text.split('\n').filter((line) => line.startsWith('inventory_inbound_duplicates_total{')).reduce((sum, line) => sum + Number(line.split(' ')[1]), 0);
       expect(duplicates).toBe(5);
     });

@@ -1,3 +1,5 @@
+import { registerLocationsInSchema } from './support/locations';
+import { uniqueSchemaName } from './support/test-database';
 import { TOPIC_ENV_VARS, type TopicRole } from '@app/contracts';
 import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
@@ -18,7 +20,10 @@ afterAll(async () => {
 });
 
 async function start(overrides: Record<string, string> = {}): Promise<RunningTestService> {
-  const service = await startTestService(overrides);
+  // Its schema holds the registered warehouse before the service starts: what is on the topics already is at W1.
+  const schema = overrides.DATABASE_SCHEMA ?? uniqueSchemaName('e2e');
+  await registerLocationsInSchema(schema, { W1: { type: 'warehouse' } });
+  const service = await startTestService({ ...overrides, DATABASE_SCHEMA: schema });
   running.push(service);
   return service;
 }
@@ -93,7 +98,7 @@ describe("PostgreSQL's offsets are the truth, on real Kafka", () => {
     await eventually(async () => expect(await onHand(service, 'SO-3')).toBe(12));
     // Offsets 4 to 9 were read again from Kafka (their eventIds already applied: duplicates, no second effect).
     const metrics = await eventually(async () => {
-      const text = await (await fetch(`${service.baseUrl}/metrics`)).text();
+      const text = await (await fetch(`${service.baseUrl}/metrics`, { headers: service.operatorHeaders })).text();
       expect(text).toContain(`inventory_inbound_duplicates_total{topic="${topic}"} 6`);
       return text;
     });
@@ -116,7 +121,7 @@ describe("PostgreSQL's offsets are the truth, on real Kafka", () => {
     await admin.disconnect();
     const again = await start({ ...sameKafkaAs(service), DATABASE_SCHEMA: service.config.database.schema });
     await eventually(async () => expect(await onHand(again, 'SO-4')).toBe(7));
-    const metrics = await (await fetch(`${again.baseUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${again.baseUrl}/metrics`, { headers: again.operatorHeaders })).text();
     expect(metrics).toContain(`inventory_inbound_messages_lost_to_retention_total{topic="${topic}",partition="0"} 3`);
     expect((await fetch(`${again.baseUrl}/health/ready`)).status).toBe(200);
   });
@@ -136,7 +141,7 @@ describe("PostgreSQL's offsets are the truth, on real Kafka", () => {
     });
     expect(ready.error.storedOffsets!.partitions).toEqual([{ topic, partition: 0, storedNextOffset: '1000', logEndOffset: '5' }]);
     expect(ready.error.storedOffsets!.message).toContain(`${topic}[0] stored next 1000, log ends at 5`);
-    const metrics = await (await fetch(`${service.baseUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${service.baseUrl}/metrics`, { headers: service.operatorHeaders })).text();
     expect(metrics).toContain(`inventory_stored_offset_ahead_of_log{topic="${topic}",partition="0"} 995`);
     // The two receipts after the offset were neither applied nor passed over.
     expect(await onHand(service, 'SO-2')).toBe(3);

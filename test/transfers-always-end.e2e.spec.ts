@@ -33,11 +33,11 @@ afterAll(async () => {
 });
 
 async function put(path: string, body: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${service.baseUrl}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${service.baseUrl}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...service.operatorHeaders }, body: JSON.stringify(body) });
   return { status: response.status, body: await response.json() };
 }
 async function getJson(path: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${service.baseUrl}${path}`);
+  const response = await fetch(`${service.baseUrl}${path}`, { headers: service.operatorHeaders });
   return { status: response.status, body: await response.json() };
 }
 

@@ -3,6 +3,7 @@ import { PostgresEventStore } from '@app/event-store';
 import { Client } from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadServiceConfig } from '../apps/inventory-service/src/config/service-config';
+import { headersAsText, headersForKafka, type StoredHeaders } from '../apps/inventory-service/src/kafka/headers';
 import { RecordInboundBatch, type InboundMessage } from '../apps/inventory-service/src/stock-movements/record-inbound-events/record-inbound-batch.command';
 import { RecordInboundBatchHandler } from '../apps/inventory-service/src/stock-movements/record-inbound-events/record-inbound-batch.handler';
 import { registerLocationsInDatabase } from './support/locations';
@@ -63,8 +64,8 @@ async function faultsRaised(): Promise<number> {
 }
 
 async function deadLetterReasons(): Promise<string[]> {
-  const rows = await db.reads.query<{ headers: Record<string, string> }>(`SELECT headers FROM outbox WHERE topic = $1 ORDER BY id`, [config.kafka.topics.deadLetters]);
-  return rows.map((row) => row.headers[DEAD_LETTER_HEADERS.reason]!);
+  const rows = await db.reads.query<{ headers: StoredHeaders }>(`SELECT headers FROM outbox WHERE topic = $1 ORDER BY id`, [config.kafka.topics.deadLetters]);
+  return rows.map((row) => headersAsText(headersForKafka(row.headers))[DEAD_LETTER_HEADERS.reason]!);
 }
 
 async function stockEventsOf(sku: string): Promise<number> {
@@ -113,10 +114,10 @@ describe('transient database faults retry; only an event at fault is a dead lett
   });
 
   it("a data exception (22003) raised by one event's append dead-letters that event with the reason; the rest of the batch applies", async () => {
-    await injectOnEvents(`IF NEW.event_id LIKE 't-data-2#%' THEN RAISE EXCEPTION 'injected: value out of range for %', NEW.event_id USING ERRCODE = '22003'; END IF;`);
+    await injectOnEvents(`IF NEW.event_id LIKE '%/t-data-2#%' THEN RAISE EXCEPTION 'injected: value out of range for %', NEW.event_id USING ERRCODE = '22003'; END IF;`);
     const outcome = await apply([message('t-data-1', 'T-DATA', 1), message('t-data-2', 'T-DATA', 2), message('t-data-3', 'T-DATA', 3)]);
     expect(outcome).toMatchObject({ applied: 2, deadLettered: 1 });
-    expect(await deadLetterReasons()).toEqual(['could not apply: injected: value out of range for t-data-2#0']);
+    expect(await deadLetterReasons()).toEqual(['could not apply: injected: value out of range for location:W1/t-data-2#0']);
     expect(await stockEventsOf('T-DATA')).toBe(2);
     // Its id was given back: a replay after the fix applies it.
     const [claimed] = await db.reads.query<{ n: number }>(`SELECT count(*)::int AS n FROM inbound_events WHERE event_id = 't-data-2'`);

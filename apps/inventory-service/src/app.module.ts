@@ -22,6 +22,7 @@ import { SetSkuPolicyController } from './sku-policies/set-sku-policy/set-sku-po
 import { SetSkuPolicyHandler } from './sku-policies/set-sku-policy/set-sku-policy.handler';
 import { OutboxRelay } from './outbox/outbox-relay.service';
 import { PostPosEventController } from './pos-gateway/post-pos-event/post-pos-event.controller';
+import { PostStockMovementController } from './stock-movements-gateway/post-stock-movement/post-stock-movement.controller';
 import { ConsumerLagService } from './stock-movements/record-inbound-events/consumer-lag.service';
 import { InboundEventsConsumer } from './stock-movements/record-inbound-events/inbound-events.consumer';
 import { StoredOffsetsHealthIndicator, StoredOffsetsMonitor } from './stock-movements/record-inbound-events/stored-offsets.monitor';
@@ -46,7 +47,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [CqrsModule.forRoot(), DiscoveryModule, DatabaseModule, TerminusModule.forRoot({ errorLogStyle: 'json', logger: HealthCheckLogger })],
-      controllers: [GetOrderFulfillmentController, SetSkuPolicyController, StockStreamController, PickupNearController, LocationStockController, GetStockController, DescribeLocationController, GetLocationsController, PostPosEventController, HealthController, MetricsController, DashboardPageController, DashboardSummaryController],
+      controllers: [GetOrderFulfillmentController, SetSkuPolicyController, StockStreamController, PickupNearController, LocationStockController, GetStockController, DescribeLocationController, GetLocationsController, PostPosEventController, PostStockMovementController, HealthController, MetricsController, DashboardPageController, DashboardSummaryController],
       providers: [
         { provide: ServiceConfig, useValue: config },
         { provide: APP_FILTER, useClass: ApiErrorFilter },

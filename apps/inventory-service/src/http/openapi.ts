@@ -1,4 +1,4 @@
-import { locationProfileSchema, offlineSalesEventSchema, skuPolicySchema } from '@app/contracts';
+import { locationProfileSchema, offlineSalesEventSchema, skuPolicySchema, stockMovementEventSchema } from '@app/contracts';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { AccessRule } from '../access/access-rule';
@@ -175,6 +175,17 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
             '400': error('A field is not valid (POS.INVALID_EVENT), occurredAt included: it must lie between 2000-01-01T00:00:00Z and the service clock plus MAX_CLOCK_SKEW'),
             '403': error("The event is for another store than the key's"),
             '413': error('The body is over 1 MiB (the largest event the contract allows is about 130 kB)'),
+          },
+        },
+      },
+      '/v1/stock/movements': {
+        post: {
+          summary: 'A stock receipt, adjustment or count for systems that cannot produce to Kafka; written to retail.stock.movements (acks all) before 202',
+          requestBody: { required: true, content: { 'application/json': { schema: fromZod(stockMovementEventSchema) } } },
+          responses: {
+            '202': json({ type: 'object', required: ['eventId', 'topic'], properties: { eventId: { type: 'string' }, topic: { type: 'string' } } }, 'Durably written; applied once per eventId (a movement at an unregistered location is then dead-lettered, naming it)'),
+            '400': error('A field is not valid (MOVEMENT.INVALID_EVENT), occurredAt included: it must lie between 2000-01-01T00:00:00Z and the service clock plus MAX_CLOCK_SKEW'),
+            '413': error('The body is over 1 MiB'),
           },
         },
       },

@@ -13,9 +13,9 @@ export const SELECT_LOCATION = `SELECT ${LOCATION_COLUMNS} FROM locations WHERE 
 export const SELECT_LOCATIONS_PAGE = `
 SELECT ${LOCATION_COLUMNS} FROM locations WHERE location_id > $1 ORDER BY location_id LIMIT $2`;
 
-/** Stock-view rows holding stock (on hand, reserved or in transit not 0) at locations not in the registry. */
+/** Stock-view rows holding stock (on hand, reserved or in transit not 0) at locations not in the registry (bigint totals read as numbers, exact to 2^53). */
 export const SELECT_STOCK_AT_UNREGISTERED_LOCATIONS = `
-SELECT l.location_id, l.sku, l.on_hand, l.reserved, l.in_transit
+SELECT l.location_id, l.sku, l.on_hand::float8 AS on_hand, l.reserved::float8 AS reserved, l.in_transit::float8 AS in_transit
 FROM stock_levels l
 WHERE (l.on_hand <> 0 OR l.reserved <> 0 OR l.in_transit <> 0)
   AND NOT EXISTS (SELECT 1 FROM locations loc WHERE loc.location_id = l.location_id)`;
