@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SELECT_RECENT_OUTBOX_MESSAGES } from '../apps/inventory-service/src/dashboard/dashboard.sql';
 import { COUNT_UNPUBLISHED, MARK_PUBLISHED, SELECT_UNPUBLISHED, SELECT_UNPUBLISHED_TOPICS, UNPUBLISHED_WAITING } from '../apps/inventory-service/src/outbox/outbox.sql';
 import { SELECT_EXPIRED_PICKUP_HOLDS, SELECT_TRANSFERS_PAST_SHIP_BY } from '../apps/inventory-service/src/smart-logistics/smart-logistics.sql';
-import { UNCLAIM_INBOUND_EVENT_IDS } from '../apps/inventory-service/src/stock-movements/record-inbound-events/ingestion.sql';
+import { CLAIM_INBOUND_EVENT_IDS, UNCLAIM_INBOUND_EVENT_IDS } from '../apps/inventory-service/src/stock-movements/record-inbound-events/ingestion.sql';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 /**
@@ -56,8 +56,8 @@ beforeAll(async () => {
      SELECT 'stock-item|L' || (g % 50) || '|SKU-' || g, ${LOG_EVENTS / STREAMS}, 1, '{}'::jsonb FROM generate_series(0, ${STREAMS - 1}) AS g`,
   );
   await db.reads.query(
-    `INSERT INTO inbound_events (event_id, event_type, topic, partition, "offset")
-     SELECT 'fill-' || g, 'StockReceived', 'retail.stock.movements', g % 4, g / 4 FROM generate_series(0, ${LOG_EVENTS - 1}) AS g`,
+    `INSERT INTO inbound_events (sender, event_id, event_type, topic, partition, "offset")
+     SELECT 'location:L' || (g % 50), 'fill-' || g, 'StockReceived', 'retail.stock.movements', g % 4, g / 4 FROM generate_series(0, ${LOG_EVENTS - 1}) AS g`,
   );
   // Published logistics commands and dead letters, and a few still waiting at the end.
   await db.reads.query(
@@ -125,7 +125,15 @@ const statements: Array<[name: string, sql: string, params: () => unknown[]]> = 
   ['SELECT_STREAM_VERSIONS (stream state cache)', SELECT_STREAM_VERSIONS, () => [someStreams()]],
   ['SELECT_SNAPSHOTS (load streams)', SELECT_SNAPSHOTS, () => [someStreams(), 1]],
   ['SELECT_STREAMS_AFTER_VERSIONS (load streams)', SELECT_STREAMS_AFTER_VERSIONS, () => [someStreams(), someStreams().map(() => 9)]],
-  ['UNCLAIM_INBOUND_EVENT_IDS', UNCLAIM_INBOUND_EVENT_IDS, () => [['fill-1', 'fill-2']]],
+  [
+    'CLAIM_INBOUND_EVENT_IDS (a batch of 2,000)',
+    CLAIM_INBOUND_EVENT_IDS,
+    () => {
+      const ids = Array.from({ length: 2000 }, (_, i) => `new-${i}`);
+      return [ids.map(() => 'location:L1'), ids, ids.map(() => 'StockReceived'), ids.map(() => 'retail.stock.movements'), ids.map(() => 0), ids.map((_, i) => i)];
+    },
+  ],
+  ['UNCLAIM_INBOUND_EVENT_IDS', UNCLAIM_INBOUND_EVENT_IDS, () => [['location:L1', 'location:L2'], ['fill-1', 'fill-2']]],
   ['UNPUBLISHED_WAITING (idle relay)', UNPUBLISHED_WAITING, () => []],
   ['SELECT_UNPUBLISHED (relay batch)', SELECT_UNPUBLISHED, () => [500]],
   ['SELECT_UNPUBLISHED_TOPICS (relay take-over)', SELECT_UNPUBLISHED_TOPICS, () => []],
