@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { WriteRateLimitGuard } from './access/write-rate-limit.guard';
 import { AccessGuard } from './access/access.guard';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
@@ -52,6 +53,8 @@ export class AppModule {
         { provide: ServiceConfig, useValue: config },
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_GUARD, useClass: AccessGuard },
+        // After the access guard: it names the caller whose writes are counted.
+        { provide: APP_GUARD, useClass: WriteRateLimitGuard },
         KafkaConnection,
         ServiceMetrics,
         OutboxRelay,

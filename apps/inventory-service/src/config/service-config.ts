@@ -99,6 +99,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   LOG_FORMAT: z.enum(LOG_FORMATS, { message: `must be one of ${LOG_FORMATS.join(', ')}` }).default('json'),
   STOREFRONT_READ_KEY_REQUIRED: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
+  WRITE_RATE_LIMIT_PER_KEY_PER_MINUTE: positiveInt.default(3000),
+  WRITE_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: positiveInt.default(6000),
   ...Object.fromEntries(Object.values(TOPIC_ENV_VARS).map((name) => [name, z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a Kafka topic name').optional()])),
 });
 
@@ -124,7 +126,8 @@ export abstract class ServiceConfig {
   declare fulfilment: { pickupHoldMs: number; pickupHoldSweepMs: number; transferShipMs: number; leadTimeDays: number; coverDays: number };
   declare logging: { level: LogLevel; format: LogFormat };
   /** storefrontReadKeyRequired: stock reads need an operator key with stock:read (else they are open). */
-  declare access: { storefrontReadKeyRequired: boolean };
+  /** writesPer...PerMinute: writes one key, or one client address, may make a minute on this instance (429 past them). */
+  declare access: { storefrontReadKeyRequired: boolean; writesPerKeyPerMinute: number; writesPerAddressPerMinute: number };
   /** maxClockSkewMs: how far past the clock an inbound occurredAt may lie (MAX_CLOCK_SKEW). */
   declare inbound: { maxClockSkewMs: number };
 }
@@ -203,7 +206,11 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       coverDays: values.REPLENISHMENT_COVER_DAYS,
     },
     logging: { level: values.LOG_LEVEL, format: values.LOG_FORMAT },
-    access: { storefrontReadKeyRequired: values.STOREFRONT_READ_KEY_REQUIRED === 'true' },
+    access: {
+      storefrontReadKeyRequired: values.STOREFRONT_READ_KEY_REQUIRED === 'true',
+      writesPerKeyPerMinute: values.WRITE_RATE_LIMIT_PER_KEY_PER_MINUTE,
+      writesPerAddressPerMinute: values.WRITE_RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+    },
     inbound: { maxClockSkewMs: values.MAX_CLOCK_SKEW },
   };
 }

@@ -41,7 +41,7 @@ const stockReadResponses = (body: JsonSchema) => ({
  * route's @Access rule in the route table. A unit test checks that every route the service serves
  * is here and nothing else is.
  */
-export function inventoryOpenApiDocument(routes: readonly RouteAccess[], access: ServiceConfig['access']): OpenAPIObject {
+export function inventoryOpenApiDocument(routes: readonly RouteAccess[], access: Pick<ServiceConfig['access'], 'storefrontReadKeyRequired'>): OpenAPIObject {
   const document = handWrittenDocument();
   for (const route of routes) {
     const operation = (document.paths[route.path] as Record<string, Record<string, unknown>> | undefined)?.[route.method.toLowerCase()];
@@ -54,7 +54,7 @@ const unauthorized = error('No key, or not an active one (the answer carries WWW
 const forbidden = (scope: string) => error(`The key lacks the ${scope} scope`);
 
 /** An operation's `security` and the answers its rule adds, as OpenAPI puts them. */
-function securityOf(rule: AccessRule, access: ServiceConfig['access'], responses: Record<string, unknown>): Record<string, unknown> {
+function securityOf(rule: AccessRule, access: Pick<ServiceConfig['access'], 'storefrontReadKeyRequired'>, responses: Record<string, unknown>): Record<string, unknown> {
   const operator = (scope: string) => ({
     security: [{ operatorKey: [scope] }],
     responses: { ...responses, '401': unauthorized, '403': forbidden(scope) },
