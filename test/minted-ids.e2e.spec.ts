@@ -1,7 +1,8 @@
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestLogisticsWorker } from './support/logistics-worker';
-import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
+import { connectedProducer, eventually, testKafka } from './support/test-kafka';
+import { OmnichannelClient } from './support/omnichannel-client';
 import { startTestService, type RunningTestService } from './support/test-service';
 
 /**
@@ -12,6 +13,7 @@ import { startTestService, type RunningTestService } from './support/test-servic
  */
 const kafka = testKafka();
 let service: RunningTestService;
+let shop: OmnichannelClient;
 let producer: Producer;
 let worker: TestLogisticsWorker;
 
@@ -24,7 +26,8 @@ const LOCATIONS = {
 beforeAll(async () => {
   service = await startTestService();
   producer = await connectedProducer(kafka);
-  for (const [locationId, profile] of Object.entries(LOCATIONS)) expect((await put(`/v1/locations/${locationId}`, profile)).status).toBe(201);
+  shop = new OmnichannelClient(service, producer);
+  for (const [locationId, profile] of Object.entries(LOCATIONS)) expect((await shop.put(`/v1/locations/${locationId}`, profile)).status).toBe(201);
   worker = new TestLogisticsWorker(kafka, service.config.kafka.topics);
   await worker.start();
 });
@@ -34,34 +37,15 @@ afterAll(async () => {
   await service?.stop();
 });
 
-async function put(path: string, body: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${service.baseUrl}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...service.operatorHeaders }, body: JSON.stringify(body) });
-  return { status: response.status, body: await response.json() };
-}
-async function getJson(path: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${service.baseUrl}${path}`, { headers: service.operatorHeaders });
-  return { status: response.status, body: await response.json() };
-}
-
-let eventNumber = 0;
-const nextEventId = (prefix: string) => `${prefix}-${(eventNumber += 1)}`;
-const now = () => new Date().toISOString();
-const receive = (locationId: string, lines: Array<{ sku: string; quantity: number }>) =>
-  sendJson(producer, service.config.kafka.topics.stockMovements, [{ key: locationId, value: { eventId: nextEventId('rcv'), type: 'StockReceived', occurredAt: now(), locationId, lines } }]);
-const sell = (storeId: string, lines: Array<{ sku: string; quantity: number }>) =>
-  sendJson(producer, service.config.kafka.topics.offlineSales, [{ key: storeId, value: { eventId: nextEventId('sale'), type: 'StoreSaleRecorded', occurredAt: now(), storeId, receiptId: nextEventId('R'), lines } }]);
-const placeOrder = (orderId: string, lines: Array<{ sku: string; quantity: number }>, delivery: unknown) =>
-  sendJson(producer, service.config.kafka.topics.onlineOrders, [{ key: orderId, value: { eventId: nextEventId('ord'), type: 'OnlineOrderPlaced', occurredAt: now(), orderId, lines, delivery } }]);
-
 async function expectStock(sku: string, expected: Record<string, [number, number, number, number]>): Promise<void> {
   await eventually(async () => {
-    const { body } = await getJson(`/v1/stock/${encodeURIComponent(sku)}`);
+    const { body } = await shop.getJson(`/v1/stock/${encodeURIComponent(sku)}`);
     expect(Object.fromEntries(body.locations.map((l: any) => [l.locationId, [l.onHand, l.reserved, l.available, l.inTransit]]))).toEqual(expected);
   });
 }
 const fulfillmentOf = (orderId: string, check: (order: any) => void) =>
   eventually(async () => {
-    const { status, body } = await getJson(`/v1/orders/${encodeURIComponent(orderId)}/fulfillment`);
+    const { status, body } = await shop.getJson(`/v1/orders/${encodeURIComponent(orderId)}/fulfillment`);
     expect(status).toBe(200);
     check(body);
     return body;
@@ -83,9 +67,9 @@ describe('minted ids on real Kafka and PostgreSQL', () => {
   it('ships an order with a 200-character id: the worker\'s FulfillmentShipped for it is applied', async () => {
     expect(LONG_SHIP).toHaveLength(200);
     worker.answerWith((c) => (c.type === 'DispatchFulfillment' && c.orderId === LONG_SHIP ? [{ type: 'FulfillmentShipped', fulfillmentId: c.fulfillmentId }] : []));
-    await receive('W-X', [{ sku: 'M-1', quantity: 10 }]);
+    await shop.receive('W-X', [{ sku: 'M-1', quantity: 10 }]);
     await expectStock('M-1', { 'W-X': [10, 0, 10, 0] });
-    await placeOrder(LONG_SHIP, [{ sku: 'M-1', quantity: 2 }], { mode: 'ship', lat: 30.3, lng: 120.1 });
+    await shop.placeOrder(LONG_SHIP, [{ sku: 'M-1', quantity: 2 }], { mode: 'ship', lat: 30.3, lng: 120.1 });
     await fulfillmentOf(LONG_SHIP, (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['shipped']));
     await expectStock('M-1', { 'W-X': [8, 0, 8, 0] });
     expectCommandIdsFit();
@@ -103,9 +87,9 @@ describe('minted ids on real Kafka and PostgreSQL', () => {
       if (c.type === 'DispatchFulfillment' && c.orderId === LONG_PICKUP) return [{ type: 'PickupCollected', fulfillmentId: c.fulfillmentId }];
       return [];
     });
-    await receive('W-X', [{ sku: 'M-2', quantity: 5 }]);
+    await shop.receive('W-X', [{ sku: 'M-2', quantity: 5 }]);
     await expectStock('M-2', { 'W-X': [5, 0, 5, 0] });
-    await placeOrder(LONG_PICKUP, [{ sku: 'M-2', quantity: 3 }], { mode: 'pickup', storeId: 'S-A' });
+    await shop.placeOrder(LONG_PICKUP, [{ sku: 'M-2', quantity: 3 }], { mode: 'pickup', storeId: 'S-A' });
     const order = await fulfillmentOf(LONG_PICKUP, (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['collected']));
     expect(order).toMatchObject({ transfers: [{ fromLocationId: 'W-X', toLocationId: 'S-A', received: true }] });
     await expectStock('M-2', { 'S-A': [0, 0, 0, 0], 'W-X': [2, 0, 2, 0] });
@@ -114,16 +98,16 @@ describe('minted ids on real Kafka and PostgreSQL', () => {
 
   it('gives replenishments for store S-A-B / SKU C and store S-A / SKU B-C two transfers, and feedback for each is applied to its own', async () => {
     worker.answerWith(() => []);
-    expect((await put('/v1/locations/S-A-B/skus/C/policy', { safetyStock: 0, reorderPoint: 3, reorderQuantity: 10 })).status).toBe(201);
-    expect((await put('/v1/locations/S-A/skus/B-C/policy', { safetyStock: 0, reorderPoint: 3, reorderQuantity: 10 })).status).toBe(201);
-    await receive('W-X', [{ sku: 'C', quantity: 50 }, { sku: 'B-C', quantity: 50 }]);
+    expect((await shop.put('/v1/locations/S-A-B/skus/C/policy', { safetyStock: 0, reorderPoint: 3, reorderQuantity: 10 })).status).toBe(201);
+    expect((await shop.put('/v1/locations/S-A/skus/B-C/policy', { safetyStock: 0, reorderPoint: 3, reorderQuantity: 10 })).status).toBe(201);
+    await shop.receive('W-X', [{ sku: 'C', quantity: 50 }, { sku: 'B-C', quantity: 50 }]);
     // The same history at both stock items: the same stream version when each asks for stock.
-    await receive('S-A-B', [{ sku: 'C', quantity: 5 }]);
-    await receive('S-A', [{ sku: 'B-C', quantity: 5 }]);
+    await shop.receive('S-A-B', [{ sku: 'C', quantity: 5 }]);
+    await shop.receive('S-A', [{ sku: 'B-C', quantity: 5 }]);
     await expectStock('C', { 'S-A-B': [5, 0, 5, 0], 'W-X': [50, 0, 50, 0] });
     await expectStock('B-C', { 'S-A': [5, 0, 5, 0], 'W-X': [50, 0, 50, 0] });
-    await sell('S-A-B', [{ sku: 'C', quantity: 2 }]);
-    await sell('S-A', [{ sku: 'B-C', quantity: 2 }]);
+    await shop.sell('S-A-B', [{ sku: 'C', quantity: 2 }]);
+    await shop.sell('S-A', [{ sku: 'B-C', quantity: 2 }]);
 
     const [toAB, toA] = await eventually(async () => {
       const ab = worker.of('TransferStock').filter((c) => c.toLocationId === 'S-A-B' && c.lines[0]!.sku === 'C');

@@ -5,10 +5,12 @@ import { PickupHoldSweeper } from '../apps/inventory-service/src/smart-logistics
 import { runCli } from './support/built-apps';
 import { TestLogisticsWorker } from './support/logistics-worker';
 import { connectedProducer, eventually, readTopic, sendJson, testKafka } from './support/test-kafka';
+import { OmnichannelClient } from './support/omnichannel-client';
 import { startTestService, type RunningTestService } from './support/test-service';
 
 const kafka = testKafka();
 let service: RunningTestService;
+let shop: OmnichannelClient;
 let producer: Producer;
 let worker: TestLogisticsWorker;
 
@@ -23,7 +25,8 @@ const NEAR_S001 = { mode: 'ship', lat: 30.271, lng: 120.161 } as const;
 beforeAll(async () => {
   service = await startTestService();
   producer = await connectedProducer(kafka);
-  for (const [locationId, profile] of Object.entries(LOCATIONS)) expect((await put(`/v1/locations/${locationId}`, profile)).status).toBe(201);
+  shop = new OmnichannelClient(service, producer);
+  for (const [locationId, profile] of Object.entries(LOCATIONS)) expect((await shop.put(`/v1/locations/${locationId}`, profile)).status).toBe(201);
   worker = new TestLogisticsWorker(kafka, service.config.kafka.topics);
   await worker.start();
 });
@@ -33,42 +36,12 @@ afterAll(async () => {
   await service?.stop();
 });
 
-async function put(path: string, body: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${service.baseUrl}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...service.operatorHeaders }, body: JSON.stringify(body) });
-  return { status: response.status, body: await response.json() };
-}
-
-async function getJson(path: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${service.baseUrl}${path}`, { headers: service.operatorHeaders });
-  return { status: response.status, body: await response.json() };
-}
-
-let eventNumber = 0;
-const nextEventId = (prefix: string) => `${prefix}-${(eventNumber += 1)}`;
 const now = () => new Date().toISOString();
-
-async function receive(locationId: string, lines: Array<{ sku: string; quantity: number }>): Promise<void> {
-  await sendJson(producer, service.config.kafka.topics.stockMovements, [
-    { key: locationId, value: { eventId: nextEventId('rcv'), type: 'StockReceived', occurredAt: now(), locationId, lines } },
-  ]);
-}
-
-async function sell(storeId: string, lines: Array<{ sku: string; quantity: number }>): Promise<void> {
-  await sendJson(producer, service.config.kafka.topics.offlineSales, [
-    { key: storeId, value: { eventId: nextEventId('sale'), type: 'StoreSaleRecorded', occurredAt: now(), storeId, receiptId: nextEventId('R'), lines } },
-  ]);
-}
-
-async function placeOrder(orderId: string, lines: Array<{ sku: string; quantity: number }>, delivery: unknown): Promise<void> {
-  await sendJson(producer, service.config.kafka.topics.onlineOrders, [
-    { key: orderId, value: { eventId: nextEventId('ord'), type: 'OnlineOrderPlaced', occurredAt: now(), orderId, lines, delivery } },
-  ]);
-}
 
 /** Per location: [onHand, reserved, available, inTransit], once the view shows `expected`. */
 async function expectStock(sku: string, expected: Record<string, [number, number, number, number]>): Promise<any> {
   return eventually(async () => {
-    const { body } = await getJson(`/v1/stock/${sku}`);
+    const { body } = await shop.getJson(`/v1/stock/${sku}`);
     const shown = Object.fromEntries(body.locations.map((l: any) => [l.locationId, [l.onHand, l.reserved, l.available, l.inTransit]]));
     expect(shown).toEqual(expected);
     return body;
@@ -77,7 +50,7 @@ async function expectStock(sku: string, expected: Record<string, [number, number
 
 async function fulfillmentOf(orderId: string, check: (order: any) => void): Promise<any> {
   return eventually(async () => {
-    const { status, body } = await getJson(`/v1/orders/${orderId}/fulfillment`);
+    const { status, body } = await shop.getJson(`/v1/orders/${orderId}/fulfillment`);
     expect(status).toBe(200);
     check(body);
     return body;
@@ -87,11 +60,11 @@ async function fulfillmentOf(orderId: string, check: (order: any) => void): Prom
 describe('smart logistics on real Kafka and PostgreSQL', () => {
   it('ships an order from the nearest location that holds all of it, and the shipment takes it off the shelf', async () => {
     worker.answerWith((c) => (c.type === 'DispatchFulfillment' && c.orderId === 'O-SHIP' ? [{ type: 'FulfillmentShipped', fulfillmentId: c.fulfillmentId }] : []));
-    await receive('W01', [{ sku: 'SL-A', quantity: 10 }]);
-    await receive('S001', [{ sku: 'SL-A', quantity: 5 }]);
+    await shop.receive('W01', [{ sku: 'SL-A', quantity: 10 }]);
+    await shop.receive('S001', [{ sku: 'SL-A', quantity: 5 }]);
     await expectStock('SL-A', { S001: [5, 0, 5, 0], W01: [10, 0, 10, 0] });
 
-    await placeOrder('O-SHIP', [{ sku: 'SL-A', quantity: 2 }], NEAR_S001);
+    await shop.placeOrder('O-SHIP', [{ sku: 'SL-A', quantity: 2 }], NEAR_S001);
     const order = await fulfillmentOf('O-SHIP', (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['shipped']));
     expect(order).toMatchObject({ orderId: 'O-SHIP', backordered: [], fulfillments: [{ fromLocationId: 'S001', lines: [{ sku: 'SL-A', quantity: 2 }] }] });
     expect(order.fulfillments[0].reasons.join(' ')).toMatch(/nearest/);
@@ -118,11 +91,11 @@ describe('smart logistics on real Kafka and PostgreSQL', () => {
 
   it('splits across the fewest locations, backorders what nobody has, and a cancel releases and tells the locations', async () => {
     worker.answerWith(() => []);
-    await receive('W01', [{ sku: 'SL-B', quantity: 3 }]);
-    await receive('S001', [{ sku: 'SL-C', quantity: 2 }]);
+    await shop.receive('W01', [{ sku: 'SL-B', quantity: 3 }]);
+    await shop.receive('S001', [{ sku: 'SL-C', quantity: 2 }]);
     await expectStock('SL-C', { S001: [2, 0, 2, 0] });
 
-    await placeOrder('O-SPLIT', [{ sku: 'SL-B', quantity: 3 }, { sku: 'SL-C', quantity: 2 }, { sku: 'SL-NONE', quantity: 1 }], NEAR_S001);
+    await shop.placeOrder('O-SPLIT', [{ sku: 'SL-B', quantity: 3 }, { sku: 'SL-C', quantity: 2 }, { sku: 'SL-NONE', quantity: 1 }], NEAR_S001);
     const order = await fulfillmentOf('O-SPLIT', (o) => expect(o.fulfillments).toHaveLength(2));
     expect(order.fulfillments.map((f: any) => [f.fromLocationId, f.lines, f.state]).sort()).toEqual([
       ['S001', [{ sku: 'SL-C', quantity: 2 }], 'dispatched'],
@@ -132,11 +105,11 @@ describe('smart logistics on real Kafka and PostgreSQL', () => {
     await expectStock('SL-B', { W01: [3, 3, 0, 0] });
     const status = (await readTopic(kafka, service.config.kafka.topics.orderStatus, 1)).map((m) => orderBackorderedSchema.parse(JSON.parse(m.value!)));
     expect(status.find((s) => s.orderId === 'O-SPLIT')).toMatchObject({ type: 'OrderBackordered', lines: [{ sku: 'SL-NONE', quantity: 1 }] });
-    const online = await getJson('/v1/stock/SL-B');
+    const online = await shop.getJson('/v1/stock/SL-B');
     expect(online.body.onlineAvailableToPromise).toBe(0);
 
     await sendJson(producer, service.config.kafka.topics.onlineOrders, [
-      { key: 'O-SPLIT', value: { eventId: nextEventId('cancel'), type: 'OnlineOrderCancelled', occurredAt: now(), orderId: 'O-SPLIT' } },
+      { key: 'O-SPLIT', value: { eventId: shop.nextEventId('cancel'), type: 'OnlineOrderCancelled', occurredAt: now(), orderId: 'O-SPLIT' } },
     ]);
     await fulfillmentOf('O-SPLIT', (o) => expect(o).toMatchObject({ status: 'cancelled', fulfillments: [{ state: 'cancelled' }, { state: 'cancelled' }] }));
     await expectStock('SL-B', { W01: [3, 0, 3, 0] });
@@ -150,11 +123,11 @@ describe('smart logistics on real Kafka and PostgreSQL', () => {
         ? [{ type: 'FulfillmentFailed', fulfillmentId: c.fulfillmentId, shortLines: [{ sku: 'SL-E', quantity: 1 }] }]
         : [{ type: 'FulfillmentShipped', fulfillmentId: c.fulfillmentId }];
     });
-    await receive('W01', [{ sku: 'SL-E', quantity: 5 }]);
-    await receive('S001', [{ sku: 'SL-E', quantity: 2 }]);
+    await shop.receive('W01', [{ sku: 'SL-E', quantity: 5 }]);
+    await shop.receive('S001', [{ sku: 'SL-E', quantity: 2 }]);
     await expectStock('SL-E', { S001: [2, 0, 2, 0], W01: [5, 0, 5, 0] });
 
-    await placeOrder('O-FAIL', [{ sku: 'SL-E', quantity: 2 }], NEAR_S001);
+    await shop.placeOrder('O-FAIL', [{ sku: 'SL-E', quantity: 2 }], NEAR_S001);
     const order = await fulfillmentOf('O-FAIL', (o) => expect(o.fulfillments.map((f: any) => [f.fromLocationId, f.state])).toEqual([['S001', 'failed'], ['W01', 'shipped']]));
     expect(order.backordered).toEqual([]);
     await expectStock('SL-E', { S001: [1, 0, 1, 0], W01: [3, 0, 3, 0] });
@@ -171,11 +144,11 @@ describe('smart logistics on real Kafka and PostgreSQL', () => {
       if (c.type === 'DispatchFulfillment' && c.orderId === 'O-PICK') return [{ type: 'PickupCollected', fulfillmentId: c.fulfillmentId }];
       return [];
     });
-    await receive('W01', [{ sku: 'SL-G', quantity: 5 }]);
-    await receive('S002', [{ sku: 'SL-G', quantity: 1 }]);
+    await shop.receive('W01', [{ sku: 'SL-G', quantity: 5 }]);
+    await shop.receive('S002', [{ sku: 'SL-G', quantity: 1 }]);
     await expectStock('SL-G', { S002: [1, 0, 1, 0], W01: [5, 0, 5, 0] });
 
-    await placeOrder('O-PICK', [{ sku: 'SL-G', quantity: 3 }], { mode: 'pickup', storeId: 'S002' });
+    await shop.placeOrder('O-PICK', [{ sku: 'SL-G', quantity: 3 }], { mode: 'pickup', storeId: 'S002' });
     const order = await fulfillmentOf('O-PICK', (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['collected']));
     expect(order).toMatchObject({ fulfillments: [{ fromLocationId: 'S002', lines: [{ sku: 'SL-G', quantity: 3 }] }], transfers: [{ fromLocationId: 'W01', toLocationId: 'S002', received: true }] });
     const transfer = worker.of('TransferStock').find((c) => c.toLocationId === 'S002' && c.lines[0]!.sku === 'SL-G')!;
@@ -187,9 +160,9 @@ describe('smart logistics on real Kafka and PostgreSQL', () => {
 
   it('cancels an uncollected pickup when its hold expires: stock back on sale, the store told', async () => {
     worker.answerWith(() => []);
-    await receive('S002', [{ sku: 'SL-H', quantity: 2 }]);
+    await shop.receive('S002', [{ sku: 'SL-H', quantity: 2 }]);
     await expectStock('SL-H', { S002: [2, 0, 2, 0] });
-    await placeOrder('O-HOLD', [{ sku: 'SL-H', quantity: 2 }], { mode: 'pickup', storeId: 'S002' });
+    await shop.placeOrder('O-HOLD', [{ sku: 'SL-H', quantity: 2 }], { mode: 'pickup', storeId: 'S002' });
     await fulfillmentOf('O-HOLD', (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['dispatched']));
     await expectStock('SL-H', { S002: [2, 2, 0, 0] });
 
@@ -203,12 +176,12 @@ describe('smart logistics on real Kafka and PostgreSQL', () => {
 
   it('replenishes a store at its reorder point from the nearest warehouse, never with two open transfers', async () => {
     worker.answerWith(() => []);
-    expect((await put('/v1/locations/S001/skus/SL-R/policy', { safetyStock: 0, reorderPoint: 3, reorderQuantity: 10 })).status).toBe(201);
-    await receive('W01', [{ sku: 'SL-R', quantity: 50 }]);
-    await receive('S001', [{ sku: 'SL-R', quantity: 5 }]);
+    expect((await shop.put('/v1/locations/S001/skus/SL-R/policy', { safetyStock: 0, reorderPoint: 3, reorderQuantity: 10 })).status).toBe(201);
+    await shop.receive('W01', [{ sku: 'SL-R', quantity: 50 }]);
+    await shop.receive('S001', [{ sku: 'SL-R', quantity: 5 }]);
     await expectStock('SL-R', { S001: [5, 0, 5, 0], W01: [50, 0, 50, 0] });
 
-    await sell('S001', [{ sku: 'SL-R', quantity: 2 }]);
+    await shop.sell('S001', [{ sku: 'SL-R', quantity: 2 }]);
     const transfer = await eventually(async () => {
       const found = worker.of('TransferStock').filter((c) => c.toLocationId === 'S001' && c.lines[0]!.sku === 'SL-R');
       expect(found).toHaveLength(1);
@@ -217,7 +190,7 @@ describe('smart logistics on real Kafka and PostgreSQL', () => {
     expect(transfer).toMatchObject({ fromLocationId: 'W01', lines: [{ sku: 'SL-R', quantity: 10 }] });
     await expectStock('SL-R', { S001: [3, 0, 3, 0], W01: [50, 10, 40, 0] });
 
-    await sell('S001', [{ sku: 'SL-R', quantity: 1 }]);
+    await shop.sell('S001', [{ sku: 'SL-R', quantity: 1 }]);
     await expectStock('SL-R', { S001: [2, 0, 2, 0], W01: [50, 10, 40, 0] });
     await worker.send([{ type: 'TransferShipped', transferId: transfer.transferId }]);
     await expectStock('SL-R', { S001: [2, 0, 2, 10], W01: [40, 0, 40, 0] });
@@ -228,8 +201,8 @@ describe('smart logistics on real Kafka and PostgreSQL', () => {
 
   it('with 100 concurrent orders competing for 10 units reserves exactly 10 and backorders the rest', async () => {
     worker.answerWith(() => []);
-    await receive('S001', [{ sku: 'SL-K', quantity: 4 }]);
-    await receive('W01', [{ sku: 'SL-K', quantity: 6 }]);
+    await shop.receive('S001', [{ sku: 'SL-K', quantity: 4 }]);
+    await shop.receive('W01', [{ sku: 'SL-K', quantity: 6 }]);
     await expectStock('SL-K', { S001: [4, 0, 4, 0], W01: [6, 0, 6, 0] });
     const orders = Array.from({ length: 100 }, (_, i) => `O-RUSH-${i}`);
     // Sent from several producers at once, spread over the topic's partitions.
@@ -247,7 +220,7 @@ describe('smart logistics on real Kafka and PostgreSQL', () => {
     );
     const views = await eventually(
       async () => {
-        const all = await Promise.all(orders.map(async (orderId) => (await getJson(`/v1/orders/${orderId}/fulfillment`)).body));
+        const all = await Promise.all(orders.map(async (orderId) => (await shop.getJson(`/v1/orders/${orderId}/fulfillment`)).body));
         expect(all.every((o) => o.orderId)).toBe(true);
         return all;
       },
@@ -268,7 +241,7 @@ describe('smart logistics on real Kafka and PostgreSQL', () => {
       { type: 'PickupCollected', fulfillmentId: 'F-O-SHIP-1' }, // O-SHIP (first test) is shipped to the door
       { type: 'FulfillmentFailed', fulfillmentId: 'F-O-SHIP-1', shortLines: [{ sku: 'SL-A', quantity: 2 }] }, // after it left
     ]);
-    await placeOrder('O-NOSTORE', [{ sku: 'SL-A', quantity: 1 }], { mode: 'pickup', storeId: 'S404' });
+    await shop.placeOrder('O-NOSTORE', [{ sku: 'SL-A', quantity: 1 }], { mode: 'pickup', storeId: 'S404' });
     const letters = await readTopic(kafka, service.config.kafka.topics.deadLetters, 5);
     const reasons = letters.map((l) => l.headers[DEAD_LETTER_HEADERS.reason]);
     expect(reasons).toEqual(
@@ -281,6 +254,6 @@ describe('smart logistics on real Kafka and PostgreSQL', () => {
       ]),
     );
     await expectStock('SL-A', { S001: [3, 0, 3, 0], W01: [10, 0, 10, 0] }); // nothing written off
-    expect((await getJson('/v1/orders/O-NOSTORE/fulfillment')).status).toBe(404);
+    expect((await shop.getJson('/v1/orders/O-NOSTORE/fulfillment')).status).toBe(404);
   });
 });

@@ -4,10 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PickupHoldSweeper } from '../apps/inventory-service/src/smart-logistics/expire-pickup-holds/pickup-hold-sweeper.service';
 import { TestLogisticsWorker } from './support/logistics-worker';
 import { connectedProducer, eventually, readTopic, sendJson, testKafka } from './support/test-kafka';
+import { OmnichannelClient } from './support/omnichannel-client';
 import { startTestService, type RunningTestService } from './support/test-service';
 
 const kafka = testKafka();
 let service: RunningTestService;
+let shop: OmnichannelClient;
 let producer: Producer;
 let worker: TestLogisticsWorker;
 
@@ -22,7 +24,8 @@ beforeAll(async () => {
   // The sweeper's own timer never finds a transfer due (24 h); the tests sweep "25 hours later" by hand.
   service = await startTestService();
   producer = await connectedProducer(kafka);
-  for (const [locationId, profile] of Object.entries(LOCATIONS)) expect((await put(`/v1/locations/${locationId}`, profile)).status).toBe(201);
+  shop = new OmnichannelClient(service, producer);
+  for (const [locationId, profile] of Object.entries(LOCATIONS)) expect((await shop.put(`/v1/locations/${locationId}`, profile)).status).toBe(201);
   worker = new TestLogisticsWorker(kafka, service.config.kafka.topics);
   await worker.start();
 });
@@ -32,49 +35,22 @@ afterAll(async () => {
   await service?.stop();
 });
 
-async function put(path: string, body: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${service.baseUrl}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...service.operatorHeaders }, body: JSON.stringify(body) });
-  return { status: response.status, body: await response.json() };
-}
-async function getJson(path: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${service.baseUrl}${path}`, { headers: service.operatorHeaders });
-  return { status: response.status, body: await response.json() };
-}
-
-let eventNumber = 0;
-const nextEventId = (prefix: string) => `${prefix}-${(eventNumber += 1)}`;
 const now = () => new Date().toISOString();
-
-async function receive(locationId: string, lines: Array<{ sku: string; quantity: number }>): Promise<void> {
-  await sendJson(producer, service.config.kafka.topics.stockMovements, [
-    { key: locationId, value: { eventId: nextEventId('rcv'), type: 'StockReceived', occurredAt: now(), locationId, lines } },
-  ]);
-}
-async function sell(storeId: string, lines: Array<{ sku: string; quantity: number }>): Promise<void> {
-  await sendJson(producer, service.config.kafka.topics.offlineSales, [
-    { key: storeId, value: { eventId: nextEventId('sale'), type: 'StoreSaleRecorded', occurredAt: now(), storeId, receiptId: nextEventId('R'), lines } },
-  ]);
-}
-async function placeOrder(orderId: string, lines: Array<{ sku: string; quantity: number }>, delivery: unknown): Promise<void> {
-  await sendJson(producer, service.config.kafka.topics.onlineOrders, [
-    { key: orderId, value: { eventId: nextEventId('ord'), type: 'OnlineOrderPlaced', occurredAt: now(), orderId, lines, delivery } },
-  ]);
-}
 async function cancelOrder(orderId: string): Promise<void> {
   await sendJson(producer, service.config.kafka.topics.onlineOrders, [
-    { key: orderId, value: { eventId: nextEventId('cancel'), type: 'OnlineOrderCancelled', occurredAt: now(), orderId } },
+    { key: orderId, value: { eventId: shop.nextEventId('cancel'), type: 'OnlineOrderCancelled', occurredAt: now(), orderId } },
   ]);
 }
 /** Per location: [onHand, reserved, available, inTransit], once the view shows `expected`. */
 async function expectStock(sku: string, expected: Record<string, [number, number, number, number]>): Promise<void> {
   await eventually(async () => {
-    const { body } = await getJson(`/v1/stock/${sku}`);
+    const { body } = await shop.getJson(`/v1/stock/${sku}`);
     expect(Object.fromEntries(body.locations.map((l: any) => [l.locationId, [l.onHand, l.reserved, l.available, l.inTransit]]))).toEqual(expected);
   });
 }
 async function fulfillmentOf(orderId: string, check: (order: any) => void): Promise<any> {
   return eventually(async () => {
-    const { status, body } = await getJson(`/v1/orders/${orderId}/fulfillment`);
+    const { status, body } = await shop.getJson(`/v1/orders/${orderId}/fulfillment`);
     expect(status).toBe(200);
     check(body);
     return body;
@@ -86,11 +62,11 @@ const cancelsOf = (transferId: string) => worker.of('CancelTransfer').filter((c)
 describe('transfers always end (contract v1.1), on real Kafka and PostgreSQL', () => {
   it('calls off a replenishment never shipped, once: hold released, a late TransferShipped dead-lettered, and the next sale replenishes again', async () => {
     worker.answerWith(() => []);
-    expect((await put('/v1/locations/S001/skus/TE-R/policy', { safetyStock: 0, reorderPoint: 3, reorderQuantity: 10 })).status).toBe(201);
-    await receive('W01', [{ sku: 'TE-R', quantity: 50 }]);
-    await receive('S001', [{ sku: 'TE-R', quantity: 5 }]);
+    expect((await shop.put('/v1/locations/S001/skus/TE-R/policy', { safetyStock: 0, reorderPoint: 3, reorderQuantity: 10 })).status).toBe(201);
+    await shop.receive('W01', [{ sku: 'TE-R', quantity: 50 }]);
+    await shop.receive('S001', [{ sku: 'TE-R', quantity: 5 }]);
     await expectStock('TE-R', { S001: [5, 0, 5, 0], W01: [50, 0, 50, 0] });
-    await sell('S001', [{ sku: 'TE-R', quantity: 2 }]);
+    await shop.sell('S001', [{ sku: 'TE-R', quantity: 2 }]);
     const first = await eventually(async () => {
       expect(transfersTo('S001', 'TE-R')).toHaveLength(1);
       return transfersTo('S001', 'TE-R')[0]!;
@@ -111,7 +87,7 @@ describe('transfers always end (contract v1.1), on real Kafka and PostgreSQL', (
     });
     await expectStock('TE-R', { S001: [3, 0, 3, 0], W01: [50, 0, 50, 0] }); // the late shipment changed nothing
 
-    await sell('S001', [{ sku: 'TE-R', quantity: 1 }]); // the open flag was cleared: replenished again
+    await shop.sell('S001', [{ sku: 'TE-R', quantity: 1 }]); // the open flag was cleared: replenished again
     await eventually(async () => expect(transfersTo('S001', 'TE-R')).toHaveLength(2));
     expect(transfersTo('S001', 'TE-R')[1]!.transferId).not.toBe(first.transferId);
     await expectStock('TE-R', { S001: [2, 0, 2, 0], W01: [50, 10, 40, 0] });
@@ -120,10 +96,10 @@ describe('transfers always end (contract v1.1), on real Kafka and PostgreSQL', (
 
   it('a pickup waiting for a transfer never shipped goes ahead with what its store holds and backorders the rest', async () => {
     worker.answerWith(() => []);
-    await receive('W01', [{ sku: 'TE-P', quantity: 5 }]);
-    await receive('S002', [{ sku: 'TE-P', quantity: 1 }]);
+    await shop.receive('W01', [{ sku: 'TE-P', quantity: 5 }]);
+    await shop.receive('S002', [{ sku: 'TE-P', quantity: 1 }]);
     await expectStock('TE-P', { S002: [1, 0, 1, 0], W01: [5, 0, 5, 0] });
-    await placeOrder('O-TE-WAIT', [{ sku: 'TE-P', quantity: 3 }], { mode: 'pickup', storeId: 'S002' });
+    await shop.placeOrder('O-TE-WAIT', [{ sku: 'TE-P', quantity: 3 }], { mode: 'pickup', storeId: 'S002' });
     const transfer = await eventually(async () => {
       expect(transfersTo('S002', 'TE-P')).toHaveLength(1);
       return transfersTo('S002', 'TE-P')[0]!;
@@ -140,10 +116,10 @@ describe('transfers always end (contract v1.1), on real Kafka and PostgreSQL', (
 
   it("calls off a cancelled order's transfer that has not left, releasing both ends", async () => {
     worker.answerWith(() => []);
-    await receive('W01', [{ sku: 'TE-C', quantity: 5 }]);
-    await receive('S002', [{ sku: 'TE-C', quantity: 1 }]);
+    await shop.receive('W01', [{ sku: 'TE-C', quantity: 5 }]);
+    await shop.receive('S002', [{ sku: 'TE-C', quantity: 1 }]);
     await expectStock('TE-C', { S002: [1, 0, 1, 0], W01: [5, 0, 5, 0] });
-    await placeOrder('O-TE-CANCEL', [{ sku: 'TE-C', quantity: 3 }], { mode: 'pickup', storeId: 'S002' });
+    await shop.placeOrder('O-TE-CANCEL', [{ sku: 'TE-C', quantity: 3 }], { mode: 'pickup', storeId: 'S002' });
     const transfer = await eventually(async () => {
       expect(transfersTo('S002', 'TE-C')).toHaveLength(1);
       return transfersTo('S002', 'TE-C')[0]!;

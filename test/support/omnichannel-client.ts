@@ -1,0 +1,51 @@
+import type { Producer } from 'kafkajs';
+import { sendJson } from './test-kafka';
+import type { RunningTestService } from './test-service';
+
+type Lines = Array<{ sku: string; quantity: number }>;
+
+/**
+ * What the end-to-end tests of smart logistics do to a running service: operator PUTs and reads over
+ * HTTP with its operator key, and store receipts, sales and web orders on its Kafka topics, each with
+ * a fresh eventId.
+ */
+export class OmnichannelClient {
+  private eventNumber = 0;
+
+  constructor(
+    private readonly service: RunningTestService,
+    private readonly producer: Producer,
+  ) {}
+
+  nextEventId(prefix: string): string {
+    return `${prefix}-${(this.eventNumber += 1)}`;
+  }
+
+  async put(path: string, body: unknown): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${this.service.baseUrl}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...this.service.operatorHeaders }, body: JSON.stringify(body) });
+    return { status: response.status, body: await response.json() };
+  }
+
+  async getJson(path: string): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${this.service.baseUrl}${path}`, { headers: this.service.operatorHeaders });
+    return { status: response.status, body: await response.json() };
+  }
+
+  async receive(locationId: string, lines: Lines): Promise<void> {
+    await this.send(this.service.config.kafka.topics.stockMovements, locationId, { eventId: this.nextEventId('rcv'), type: 'StockReceived', occurredAt: now(), locationId, lines });
+  }
+
+  async sell(storeId: string, lines: Lines): Promise<void> {
+    await this.send(this.service.config.kafka.topics.offlineSales, storeId, { eventId: this.nextEventId('sale'), type: 'StoreSaleRecorded', occurredAt: now(), storeId, receiptId: this.nextEventId('R'), lines });
+  }
+
+  async placeOrder(orderId: string, lines: Lines, delivery: unknown): Promise<void> {
+    await this.send(this.service.config.kafka.topics.onlineOrders, orderId, { eventId: this.nextEventId('ord'), type: 'OnlineOrderPlaced', occurredAt: now(), orderId, lines, delivery });
+  }
+
+  private async send(topic: string, key: string, value: unknown): Promise<void> {
+    await sendJson(this.producer, topic, [{ key, value }]);
+  }
+}
+
+const now = () => new Date().toISOString();
