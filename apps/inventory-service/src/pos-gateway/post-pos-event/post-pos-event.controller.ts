@@ -1,9 +1,9 @@
-import { occurredAtProblem, offlineSalesEventSchema } from '@app/contracts';
+import { offlineSalesEventSchema } from '@app/contracts';
 import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
 import { Access, PosKeyStore } from '../../access/access-rule';
 import { ServiceConfig } from '../../config/service-config';
 import { ApiError } from '../../http/api-error';
-import { parseRequest } from '../../http/parse-request';
+import { parseInboundEventRequest } from '../../http/parse-request';
 import { KafkaConnection } from '../../kafka/kafka-connection';
 
 /**
@@ -22,11 +22,7 @@ export class PostPosEventController {
   @Access.posStore()
   @HttpCode(HttpStatus.ACCEPTED)
   async post(@PosKeyStore() keyStore: string, @Body() body: unknown): Promise<{ eventId: string; topic: string }> {
-    const event = parseRequest(offlineSalesEventSchema, body, 'POS.INVALID_EVENT', 'POS event');
-    const outOfWindow = occurredAtProblem(event.occurredAt, { now: new Date(), maxClockSkewMs: this.config.inbound.maxClockSkewMs });
-    if (outOfWindow !== null) {
-      throw ApiError.badRequest('POS.INVALID_EVENT', 'the POS event is not valid: fix the fields listed in details (check the till\'s clock)', [outOfWindow]);
-    }
+    const event = parseInboundEventRequest(offlineSalesEventSchema, body, 'POS.INVALID_EVENT', 'POS event', this.config.inbound.maxClockSkewMs);
     if (event.storeId !== keyStore) {
       throw new ApiError(HttpStatus.FORBIDDEN, 'POS.WRONG_STORE', `this key posts for store ${keyStore} only`, [
         { field: 'storeId', problem: `${event.storeId} is not the key's store` },

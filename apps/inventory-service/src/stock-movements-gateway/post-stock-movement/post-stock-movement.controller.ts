@@ -1,9 +1,8 @@
-import { occurredAtProblem, stockMovementEventSchema } from '@app/contracts';
+import { stockMovementEventSchema } from '@app/contracts';
 import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
 import { Access } from '../../access/access-rule';
 import { ServiceConfig } from '../../config/service-config';
-import { ApiError } from '../../http/api-error';
-import { parseRequest } from '../../http/parse-request';
+import { parseInboundEventRequest } from '../../http/parse-request';
 import { KafkaConnection } from '../../kafka/kafka-connection';
 
 /**
@@ -26,11 +25,7 @@ export class PostStockMovementController {
   @Access.operator('movements:write')
   @HttpCode(HttpStatus.ACCEPTED)
   async post(@Body() body: unknown): Promise<{ eventId: string; topic: string }> {
-    const movement = parseRequest(stockMovementEventSchema, body, 'MOVEMENT.INVALID_EVENT', 'stock movement');
-    const outOfWindow = occurredAtProblem(movement.occurredAt, { now: new Date(), maxClockSkewMs: this.config.inbound.maxClockSkewMs });
-    if (outOfWindow !== null) {
-      throw ApiError.badRequest('MOVEMENT.INVALID_EVENT', 'the stock movement is not valid: fix the fields listed in details', [outOfWindow]);
-    }
+    const movement = parseInboundEventRequest(stockMovementEventSchema, body, 'MOVEMENT.INVALID_EVENT', 'stock movement', this.config.inbound.maxClockSkewMs);
     const producer = await this.kafka.producer();
     const topic = this.config.kafka.topics.stockMovements;
     await producer.send({ topic, acks: -1, messages: [{ key: movement.locationId, value: JSON.stringify(body) }] });
