@@ -21,6 +21,7 @@ export type LocationProfileBody = z.infer<typeof locationProfileSchema>;
  * take any 1 to 200 characters): anything but NUL, which PostgreSQL cannot store. One rule, so a
  * store that sells through Kafka ("杭州西湖店", "S 001") can also be registered.
  */
+// eslint-disable-next-line no-control-regex -- NUL is the one character excluded, on purpose.
 export const LOCATION_ID_PATTERN = /^[^\u0000]{1,200}$/;
 export const LOCATION_ID_RULE = 'a location id is 1 to 200 characters, none of them NUL (U+0000)';
 

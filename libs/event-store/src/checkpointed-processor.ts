@@ -272,13 +272,12 @@ export class CheckpointedProcessor {
   private backOff(ms: number): Promise<void> {
     if (!this.running) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        self.wakeFromBackoff = null;
+        this.wakeFromBackoff = null;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wakeFromBackoff = done;
     });
   }
@@ -293,13 +292,12 @@ export class CheckpointedProcessor {
   /** Wait for the idle delay or a poke, whichever comes first. */
   private idle(): Promise<'poked' | 'timed out'> {
     return new Promise((resolve) => {
-      const self = this;
-      const timer = setTimeout(() => done('timed out'), this.options.idleDelayMs);
-      function done(how: 'poked' | 'timed out'): void {
+      const done = (how: 'poked' | 'timed out'): void => {
         clearTimeout(timer);
-        self.wake = null;
+        this.wake = null;
         resolve(how);
-      }
+      };
+      const timer = setTimeout(() => done('timed out'), this.options.idleDelayMs);
       this.wake = () => done('poked');
     });
   }

@@ -3,7 +3,6 @@ import type {
   AppendOutcome,
   EventMetadata,
   GlobalCheckpoint,
-  NewEvent,
   ProjectedEvent,
   RecordedEvent,
   StreamAppend,

@@ -19,7 +19,9 @@ export function kafkaSecurityOptions(
       try {
         ca = readCaFile(caFile);
       } catch (error) {
-        throw new Error(`KAFKA_SSL_CA_FILE=${JSON.stringify(caFile)}: cannot be read (${error instanceof Error ? error.message : String(error)})`);
+        throw new Error(`KAFKA_SSL_CA_FILE=${JSON.stringify(caFile)}: cannot be read (${error instanceof Error ? error.message : String(error)})`, {
+          cause: error,
+        });
       }
       options.ssl = { ca: [ca] };
     }

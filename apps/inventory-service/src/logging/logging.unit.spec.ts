@@ -77,7 +77,7 @@ describe('the root logger', () => {
   it('writes readable lines with LOG_FORMAT=pretty', () => {
     const written: string[] = [];
     createRootLogger({ level: 'info', format: 'pretty' }, { write: (line: string) => void written.push(line) }).info({ context: 'Probe' }, 'hello');
-    expect(written).toEqual([expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3} INFO  \[Probe\] hello\n$/)]);
+    expect(written).toEqual([expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}\[Probe\] hello\n$/)]);
   });
 });
 
