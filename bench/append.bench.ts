@@ -66,7 +66,11 @@ export async function runAppendBench(settings: AppendSettings): Promise<BenchRep
       for (const i of range(from, to)) {
         const event = eventAt(i, settings.streams, 'batched');
         let append = byStream.get(event.streamId);
-        if (!append) byStream.set(event.streamId, (append = { streamId: event.streamId, expectedVersion: versions.get(event.streamId) ?? 0, events: [] }));
+        if (!append)
+          byStream.set(
+            event.streamId,
+            (append = { streamId: event.streamId, expectedVersion: versions.get(event.streamId) ?? 0, events: [] }),
+          );
         append.events.push(event);
       }
       await db.transactions.inTransaction((sql) => store.appendToStreams(sql, [...byStream.values()]));
@@ -104,7 +108,12 @@ export async function runAppendBench(settings: AppendSettings): Promise<BenchRep
       details: {
         settings,
         target: 'batched appends >= 0.5 of the raw baseline',
-        oneByOne: { eventsPerSecond: Math.round(oneByOne.rate), p50Ms: oneByOne.p50Ms, p99Ms: oneByOne.p99Ms, ratioToBaseline: round(oneByOne.rate / baseline.rate, 4) },
+        oneByOne: {
+          eventsPerSecond: Math.round(oneByOne.rate),
+          p50Ms: oneByOne.p50Ms,
+          p99Ms: oneByOne.p99Ms,
+          ratioToBaseline: round(oneByOne.rate / baseline.rate, 4),
+        },
         latencyIs: 'per batch (one transaction) for batched runs, per append for one by one',
       },
     };
@@ -121,7 +130,12 @@ interface Timed {
   p99Ms: number;
 }
 
-async function timeBatches(name: string, events: number, batchSize: number, run: (from: number, to: number) => Promise<void>): Promise<Timed> {
+async function timeBatches(
+  name: string,
+  events: number,
+  batchSize: number,
+  run: (from: number, to: number) => Promise<void>,
+): Promise<Timed> {
   const progress = new ProgressBar(name.padEnd(30), events);
   const latencies: number[] = [];
   const started = process.hrtime.bigint();

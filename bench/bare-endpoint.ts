@@ -14,7 +14,10 @@ class BareStockController {
 
   @Get(':sku')
   async stock(@Param('sku') sku: string) {
-    return { sku, locations: await this.reads.query('SELECT location_id, on_hand, reserved, in_transit FROM stock_levels WHERE sku = $1', [sku]) };
+    return {
+      sku,
+      locations: await this.reads.query('SELECT location_id, on_hand, reserved, in_transit FROM stock_levels WHERE sku = $1', [sku]),
+    };
   }
 }
 

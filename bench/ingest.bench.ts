@@ -22,15 +22,32 @@ const storeId = (i: number) => `S${String(i % STORES).padStart(3, '0')}`;
 /** Message i of the stream: a store sale, return or receipt of `linesPerMessage` lines. */
 function shopMessage(i: number, linesPerMessage: number, topics: Record<string, string>, run: string) {
   const store = storeId(i);
-  const lines = Array.from({ length: linesPerMessage }, (_, k) => ({ sku: `SKU-${(i * 31 + k * 7919) % SKUS}`, quantity: 1 + ((i + k) % 3) }));
+  const lines = Array.from({ length: linesPerMessage }, (_, k) => ({
+    sku: `SKU-${(i * 31 + k * 7919) % SKUS}`,
+    quantity: 1 + ((i + k) % 3),
+  }));
   const base = { eventId: `${run}-${i}`, occurredAt: new Date(Date.UTC(2026, 10, 11) + i).toISOString() };
   const kind = i % 10;
-  if (kind < 2) return { topic: topics.TOPIC_STOCK_MOVEMENTS!, key: store, value: JSON.stringify({ ...base, type: 'StockReceived', locationId: store, lines }) };
+  if (kind < 2)
+    return {
+      topic: topics.TOPIC_STOCK_MOVEMENTS!,
+      key: store,
+      value: JSON.stringify({ ...base, type: 'StockReceived', locationId: store, lines }),
+    };
   const type = kind < 9 ? 'StoreSaleRecorded' : 'StoreReturnRecorded';
-  return { topic: topics.TOPIC_OFFLINE_SALES!, key: store, value: JSON.stringify({ ...base, type, storeId: store, receiptId: `R-${i}`, lines }) };
+  return {
+    topic: topics.TOPIC_OFFLINE_SALES!,
+    key: store,
+    value: JSON.stringify({ ...base, type, storeId: store, receiptId: `R-${i}`, lines }),
+  };
 }
 
-async function produceAll(producer: Producer, count: number, make: (i: number) => { topic: string; key: string; value: string }, label: string): Promise<number> {
+async function produceAll(
+  producer: Producer,
+  count: number,
+  make: (i: number) => { topic: string; key: string; value: string },
+  label: string,
+): Promise<number> {
   const bar = new ProgressBar(label.padEnd(34), count);
   const started = Date.now();
   const inFlight: Array<Promise<unknown>> = [];
@@ -38,7 +55,12 @@ async function produceAll(producer: Producer, count: number, make: (i: number) =
     const batch = Array.from({ length: Math.min(2000, count - from) }, (_, k) => make(from + k));
     const byTopic = new Map<string, typeof batch>();
     for (const m of batch) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
-    inFlight.push(producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list.map(({ key, value }) => ({ key, value })) })) }));
+    inFlight.push(
+      producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list.map(({ key, value }) => ({ key, value })) })),
+      }),
+    );
     if (inFlight.length >= 4) await inFlight.shift();
     bar.update(from + batch.length);
   }
@@ -74,20 +96,25 @@ async function kafkajsConsumeOnly(kafka: Kafka, topics: Record<string, string>, 
 async function rawInsertLinesPerSecond(lines: number): Promise<number> {
   const db = await createTestDatabase();
   try {
-    await db.reads.query('CREATE TABLE raw_lines (id bigserial PRIMARY KEY, location_id text, sku text, quantity int, event_id text, data jsonb)');
+    await db.reads.query(
+      'CREATE TABLE raw_lines (id bigserial PRIMARY KEY, location_id text, sku text, quantity int, event_id text, data jsonb)',
+    );
     const bar = new ProgressBar('baseline: raw INSERT'.padEnd(34), lines);
     const started = Date.now();
     for (let from = 0; from < lines; from += 2000) {
       const n = Math.min(2000, lines - from);
       const idx = Array.from({ length: n }, (_, k) => from + k);
       await db.transactions.inTransaction((sql) =>
-        sql.query('INSERT INTO raw_lines (location_id, sku, quantity, event_id, data) SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::jsonb[])', [
-          idx.map((i) => `S${i % STORES}`),
-          idx.map((i) => `SKU-${i % SKUS}`),
-          idx.map((i) => 1 + (i % 3)),
-          idx.map((i) => `raw-${i}`),
-          idx.map((i) => JSON.stringify({ quantity: 1 + (i % 3), onHandChange: -1, occurredAt: '2026-11-11T00:00:00Z' })),
-        ]),
+        sql.query(
+          'INSERT INTO raw_lines (location_id, sku, quantity, event_id, data) SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::jsonb[])',
+          [
+            idx.map((i) => `S${i % STORES}`),
+            idx.map((i) => `SKU-${i % SKUS}`),
+            idx.map((i) => 1 + (i % 3)),
+            idx.map((i) => `raw-${i}`),
+            idx.map((i) => JSON.stringify({ quantity: 1 + (i % 3), onHandChange: -1, occurredAt: '2026-11-11T00:00:00Z' })),
+          ],
+        ),
       );
       bar.update(from + n);
     }
@@ -99,18 +126,29 @@ async function rawInsertLinesPerSecond(lines: number): Promise<number> {
 
 export async function runIngestBench(settings: IngestSettings): Promise<BenchReport> {
   const messages = Math.ceil(settings.lines / settings.linesPerMessage);
-  const { schema, topicEnv, env } = processTestEnv('bench_ingest', { PROJECTION_BATCH_SIZE: '5000', ...(process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {}) });
+  const { schema, topicEnv, env } = processTestEnv('bench_ingest', {
+    PROJECTION_BATCH_SIZE: '5000',
+    ...(process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {}),
+  });
   const kafka = testKafka('inventory-bench');
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const service = new ServiceProcess(env, await freePort());
   try {
-    await registerLocationsInSchema(schema, Array.from({ length: STORES }, (_, i) => storeId(i)));
+    await registerLocationsInSchema(
+      schema,
+      Array.from({ length: STORES }, (_, i) => storeId(i)),
+    );
     await service.start(); // creates the topics
     await service.stop();
 
     // The whole stream first, so the end-to-end run measures the service, not the producer.
-    const produceSeconds = await produceAll(producer, messages, (i) => shopMessage(i, settings.linesPerMessage, topicEnv, 'bench'), 'produce stream');
+    const produceSeconds = await produceAll(
+      producer,
+      messages,
+      (i) => shopMessage(i, settings.linesPerMessage, topicEnv, 'bench'),
+      'produce stream',
+    );
     const consumeOnlyPerMessage = await kafkajsConsumeOnly(kafka, topicEnv, messages);
     const consumeOnlyLines = consumeOnlyPerMessage * settings.linesPerMessage;
     const rawInsertLines = await rawInsertLinesPerSecond(settings.lines);
@@ -137,7 +175,11 @@ export async function runIngestBench(settings: IngestSettings): Promise<BenchRep
       { measurement: 'baseline: kafkajs consume only', lines: settings.lines, 'lines/s': Math.round(consumeOnlyLines) },
       { measurement: 'baseline: raw INSERT', lines: settings.lines, 'lines/s': Math.round(rawInsertLines) },
       { measurement: 'service end to end (incl. start)', lines: settings.lines, 'lines/s': Math.round(sustained) },
-      { measurement: `freshness at ${settings.freshnessLinesPerSecond} lines/s`, lines: freshness.probes, 'lines/s': `p50 ${freshness.p50Ms} ms, p99 ${freshness.p99Ms} ms` },
+      {
+        measurement: `freshness at ${settings.freshnessLinesPerSecond} lines/s`,
+        lines: freshness.probes,
+        'lines/s': `p50 ${freshness.p50Ms} ms, p99 ${freshness.p99Ms} ms`,
+      },
     ]);
     return {
       suite: 'ingest',
@@ -154,7 +196,11 @@ export async function runIngestBench(settings: IngestSettings): Promise<BenchRep
         kafkajsConsumeOnlyLinesPerSecond: Math.round(consumeOnlyLines),
         rawInsertLinesPerSecond: Math.round(rawInsertLines),
         endToEndSecondsIncludingServiceStart: round(e2eSeconds, 1),
-        freshness: { ...freshness, meaning: 'produced (acks -1) -> visible through GET /v1/stock?skus= (one watcher polls every probe still waiting every 5 ms), under a steady background load' },
+        freshness: {
+          ...freshness,
+          meaning:
+            'produced (acks -1) -> visible through GET /v1/stock?skus= (one watcher polls every probe still waiting every 5 ms), under a steady background load',
+        },
         machine: '2 cores; broker, PostgreSQL, service and load generator on the same machine',
       },
     };
@@ -174,7 +220,7 @@ export async function runIngestBench(settings: IngestSettings): Promise<BenchRep
  */
 async function measureFreshness(producer: Producer, service: ServiceProcess, topics: Record<string, string>, settings: IngestSettings) {
   const latencies: number[] = [];
-  const perTick = Math.round((settings.freshnessLinesPerSecond / settings.linesPerMessage) / 20); // 50 ms ticks
+  const perTick = Math.round(settings.freshnessLinesPerSecond / settings.linesPerMessage / 20); // 50 ms ticks
   const end = Date.now() + settings.freshnessSeconds * 1000;
   let i = 0;
   const background = (async () => {
@@ -183,7 +229,10 @@ async function measureFreshness(producer: Producer, service: ServiceProcess, top
       const batch = Array.from({ length: perTick }, () => shopMessage(i++, settings.linesPerMessage, topics, 'steady'));
       await producer.sendBatch({
         acks: -1,
-        topicMessages: [...new Set(batch.map((m) => m.topic))].map((topic) => ({ topic, messages: batch.filter((m) => m.topic === topic).map(({ key, value }) => ({ key, value })) })),
+        topicMessages: [...new Set(batch.map((m) => m.topic))].map((topic) => ({
+          topic,
+          messages: batch.filter((m) => m.topic === topic).map(({ key, value }) => ({ key, value })),
+        })),
       });
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, 50 - (Date.now() - tick))));
     }
@@ -196,7 +245,9 @@ async function measureFreshness(producer: Producer, service: ServiceProcess, top
     while (probing || waiting.size > 0) {
       if (waiting.size > 0) {
         const skus = [...waiting.keys()].slice(0, 500);
-        const { items } = (await (await fetch(`${service.baseUrl}/v1/stock?skus=${skus.join(',')}`)).json()) as { items: Array<{ sku: string; onHand: number }> };
+        const { items } = (await (await fetch(`${service.baseUrl}/v1/stock?skus=${skus.join(',')}`)).json()) as {
+          items: Array<{ sku: string; onHand: number }>;
+        };
         const now = performance.now();
         for (const { sku, onHand } of items) {
           if (onHand !== 1) continue;
@@ -219,7 +270,18 @@ async function measureFreshness(producer: Producer, service: ServiceProcess, top
         .send({
           topic: topics.TOPIC_STOCK_MOVEMENTS!,
           acks: -1,
-          messages: [{ key: 'S000', value: JSON.stringify({ eventId: `probe-${p}`, type: 'StockReceived', occurredAt: new Date().toISOString(), locationId: 'S000', lines: [{ sku, quantity: 1 }] }) }],
+          messages: [
+            {
+              key: 'S000',
+              value: JSON.stringify({
+                eventId: `probe-${p}`,
+                type: 'StockReceived',
+                occurredAt: new Date().toISOString(),
+                locationId: 'S000',
+                lines: [{ sku, quantity: 1 }],
+              }),
+            },
+          ],
         })
         .then(() => void waiting.set(sku, started)),
     );

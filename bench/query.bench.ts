@@ -14,7 +14,10 @@ interface QuerySettings {
 
 /** A SKU rank in 1..skus: uniform, or Zipf-like (rank r with weight 1/r), as storefront traffic on a sale day. */
 type SkuPicker = () => number;
-const uniform = (skus: number): SkuPicker => () => 1 + Math.floor(Math.random() * skus);
+const uniform =
+  (skus: number): SkuPicker =>
+  () =>
+    1 + Math.floor(Math.random() * skus);
 function zipf(skus: number): SkuPicker {
   const harmonic = Math.log(skus) + 0.5772; // ≈ sum of 1/r for r = 1..skus
   return () => Math.min(skus, Math.max(1, Math.floor(Math.exp(Math.random() * harmonic - 0.5772))));
@@ -38,7 +41,10 @@ async function load(url: string, skus: number, seconds: number, connections: num
 
 /** GET /v1/stock/{sku} over 100,000 SKUs x 50 locations, against a bare one-SELECT endpoint on the same stack. */
 export async function runQueryBench(settings: QuerySettings): Promise<BenchReport> {
-  const { schema, env } = processTestEnv('bench_query', process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {});
+  const { schema, env } = processTestEnv(
+    'bench_query',
+    process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {},
+  );
   const db = await createTestDatabase(schema);
   const service = new ServiceProcess(env, await freePort());
   let bare: ReturnType<typeof spawn> | null = null;
@@ -82,13 +88,43 @@ export async function runQueryBench(settings: QuerySettings): Promise<BenchRepor
     const baseline = await load(`http://127.0.0.1:${barePort}`, settings.skus, settings.seconds, settings.connections);
     // Sale-day traffic is skewed: a few SKUs get most reads. Same service, Zipf-like SKU choice (not the issue's measure).
     const hot = await load(service.baseUrl, settings.skus, settings.seconds, settings.connections, zipf(settings.skus));
-    const hotBaseline = await load(`http://127.0.0.1:${barePort}`, settings.skus, settings.seconds, settings.connections, zipf(settings.skus));
+    const hotBaseline = await load(
+      `http://127.0.0.1:${barePort}`,
+      settings.skus,
+      settings.seconds,
+      settings.connections,
+      zipf(settings.skus),
+    );
 
     printTable([
-      { measurement: 'GET /v1/stock/{sku} (the service)', 'req/s': Math.round(measured.requestsPerSecond), 'p50 ms': measured.p50Ms, 'p99 ms': measured.p99Ms, errors: measured.errors },
-      { measurement: 'bare endpoint, one indexed SELECT', 'req/s': Math.round(baseline.requestsPerSecond), 'p50 ms': baseline.p50Ms, 'p99 ms': baseline.p99Ms, errors: baseline.errors },
-      { measurement: 'the service, Zipf-skewed SKUs', 'req/s': Math.round(hot.requestsPerSecond), 'p50 ms': hot.p50Ms, 'p99 ms': hot.p99Ms, errors: hot.errors },
-      { measurement: 'bare endpoint, Zipf-skewed SKUs', 'req/s': Math.round(hotBaseline.requestsPerSecond), 'p50 ms': hotBaseline.p50Ms, 'p99 ms': hotBaseline.p99Ms, errors: hotBaseline.errors },
+      {
+        measurement: 'GET /v1/stock/{sku} (the service)',
+        'req/s': Math.round(measured.requestsPerSecond),
+        'p50 ms': measured.p50Ms,
+        'p99 ms': measured.p99Ms,
+        errors: measured.errors,
+      },
+      {
+        measurement: 'bare endpoint, one indexed SELECT',
+        'req/s': Math.round(baseline.requestsPerSecond),
+        'p50 ms': baseline.p50Ms,
+        'p99 ms': baseline.p99Ms,
+        errors: baseline.errors,
+      },
+      {
+        measurement: 'the service, Zipf-skewed SKUs',
+        'req/s': Math.round(hot.requestsPerSecond),
+        'p50 ms': hot.p50Ms,
+        'p99 ms': hot.p99Ms,
+        errors: hot.errors,
+      },
+      {
+        measurement: 'bare endpoint, Zipf-skewed SKUs',
+        'req/s': Math.round(hotBaseline.requestsPerSecond),
+        'p50 ms': hotBaseline.p50Ms,
+        'p99 ms': hotBaseline.p99Ms,
+        errors: hotBaseline.errors,
+      },
     ]);
     return {
       suite: 'query',

@@ -69,7 +69,9 @@ async function main(argv: string[]): Promise<void> {
     if (!run) throw new Error(`no suite ${JSON.stringify(suite)}; suites: ${Object.keys(SUITES).join(', ')}, all`);
     const report = await run(flags);
     const path = writeReport(report);
-    process.stdout.write(`\n${suite}: ${report.value} ${report.unit}, ${report.ratio} of ${report.baselineName} (${report.baselineValue}); report: ${path}\n\n`);
+    process.stdout.write(
+      `\n${suite}: ${report.value} ${report.unit}, ${report.ratio} of ${report.baselineName} (${report.baselineValue}); report: ${path}\n\n`,
+    );
   }
 }
 

@@ -1,5 +1,12 @@
 import { arch, cpus, loadavg, platform } from 'node:os';
-import { planSourcing, type OrderDelivery, type OrderLine, type SourcingCandidate, type SourcingPlan, type SourcingRequest } from '@app/stock-domain';
+import {
+  planSourcing,
+  type OrderDelivery,
+  type OrderLine,
+  type SourcingCandidate,
+  type SourcingPlan,
+  type SourcingRequest,
+} from '@app/stock-domain';
 import { percentile, printTable, round, type BenchReport } from './report';
 
 interface SourcingSettings {
@@ -81,10 +88,17 @@ function ordersOf(count: number, linesPerOrder: number, network: readonly Sourci
   for (let o = 0; o < count; o += 1) {
     const ranks = new Set<number>();
     while (ranks.size < lineCount) ranks.add(drawRank());
-    const lines: OrderLine[] = [...ranks].map((rank) => ({ sku: skuOf(rank), quantity: random() < 0.8 ? 1 : 2 + Math.floor(random() * 2) }));
+    const lines: OrderLine[] = [...ranks].map((rank) => ({
+      sku: skuOf(rank),
+      quantity: random() < 0.8 ? 1 : 2 + Math.floor(random() * 2),
+    }));
     const delivery: OrderDelivery =
       random() < 0.8 || pickupStores.length === 0
-        ? { mode: 'ship', lat: CITY.lat[0] + random() * (CITY.lat[1] - CITY.lat[0]), lng: CITY.lng[0] + random() * (CITY.lng[1] - CITY.lng[0]) }
+        ? {
+            mode: 'ship',
+            lat: CITY.lat[0] + random() * (CITY.lat[1] - CITY.lat[0]),
+            lng: CITY.lng[0] + random() * (CITY.lng[1] - CITY.lng[0]),
+          }
         : { mode: 'pickup', storeId: pickupStores[Math.floor(random() * pickupStores.length)]! };
     orders.push({ lines, delivery, candidates: network });
   }
@@ -112,7 +126,11 @@ interface Timed {
 }
 
 /** Times `run` on each order; `observe` sees each result after its clock stopped (kept out of the latency). */
-function timeEach<T>(orders: readonly SourcingRequest[], run: (request: SourcingRequest) => T, observe: (result: T, index: number) => number): Timed {
+function timeEach<T>(
+  orders: readonly SourcingRequest[],
+  run: (request: SourcingRequest) => T,
+  observe: (result: T, index: number) => number,
+): Timed {
   const latenciesMs = new Float64Array(orders.length);
   let sink = 0;
   const started = process.hrtime.bigint();
@@ -147,9 +165,22 @@ export async function runSourcingBench(settings: SourcingSettings): Promise<Benc
   const network = networkOf(settings.locations, random);
   const orders = ordersOf(settings.orders, settings.linesPerOrder, network, random);
   const warmup = ordersOf(Math.min(5_000, settings.orders), settings.linesPerOrder, network, seeded(SEED + 1));
-  process.stderr.write(`sourcing: ${settings.locations} locations, ${SKU_COUNT} SKUs, ${settings.orders} orders of ${settings.linesPerOrder} lines; warming up on ${warmup.length} orders ...\n`);
+  process.stderr.write(
+    `sourcing: ${settings.locations} locations, ${SKU_COUNT} SKUs, ${settings.orders} orders of ${settings.linesPerOrder} lines; warming up on ${warmup.length} orders ...\n`,
+  );
 
-  const shape = { shippedWhole: 0, shippedPartly: 0, shippedSplit: 0, pickupFromStore: 0, pickupWithTransfers: 0, withBackorder: 0, fullyBackordered: 0, fulfillments: 0, transfers: 0, splitsNotProvenFewest: 0 };
+  const shape = {
+    shippedWhole: 0,
+    shippedPartly: 0,
+    shippedSplit: 0,
+    pickupFromStore: 0,
+    pickupWithTransfers: 0,
+    withBackorder: 0,
+    fullyBackordered: 0,
+    fulfillments: 0,
+    transfers: 0,
+    splitsNotProvenFewest: 0,
+  };
   const ignore = (plan: SourcingPlan) => plan.fulfillments.length;
   const tally = (plan: SourcingPlan, i: number) => {
     shape.fulfillments += plan.fulfillments.length;
@@ -181,8 +212,24 @@ export async function runSourcingBench(settings: SourcingSettings): Promise<Benc
   };
   const ratio = measured.ordersPerSecond / baseline.ordersPerSecond;
   printTable([
-    { measurement: 'planSourcing', orders: orders.length, 'orders/s': Math.round(measured.ordersPerSecond), 'p50 ms': engineStats.p50Ms, 'p99 ms': engineStats.p99Ms, 'max ms': engineStats.maxMs, 'vs naive': round(ratio, 3) },
-    { measurement: 'naive first-with-stock', orders: orders.length, 'orders/s': Math.round(baseline.ordersPerSecond), 'p50 ms': baselineStats.p50Ms, 'p99 ms': baselineStats.p99Ms, 'max ms': baselineStats.maxMs, 'vs naive': 1 },
+    {
+      measurement: 'planSourcing',
+      orders: orders.length,
+      'orders/s': Math.round(measured.ordersPerSecond),
+      'p50 ms': engineStats.p50Ms,
+      'p99 ms': engineStats.p99Ms,
+      'max ms': engineStats.maxMs,
+      'vs naive': round(ratio, 3),
+    },
+    {
+      measurement: 'naive first-with-stock',
+      orders: orders.length,
+      'orders/s': Math.round(baseline.ordersPerSecond),
+      'p50 ms': baselineStats.p50Ms,
+      'p99 ms': baselineStats.p99Ms,
+      'max ms': baselineStats.maxMs,
+      'vs naive': 1,
+    },
   ]);
 
   const cpu = cpus();
@@ -190,7 +237,8 @@ export async function runSourcingBench(settings: SourcingSettings): Promise<Benc
     suite: 'sourcing',
     unit: 'orders/s',
     value: Math.round(measured.ordersPerSecond),
-    baselineName: 'naive loop: each line from the first location in the array with enough stock (no eligibility, distance, split or capacity rules), same orders and network, same run',
+    baselineName:
+      'naive loop: each line from the first location in the array with enough stock (no eligibility, distance, split or capacity rules), same orders and network, same run',
     baselineValue: Math.round(baseline.ordersPerSecond),
     ratio: round(ratio, 3),
     p50Ms: engineStats.p50Ms,
@@ -215,7 +263,14 @@ export async function runSourcingBench(settings: SourcingSettings): Promise<Benc
       },
       warmupOrders: warmup.length,
       latencyIs: 'one planSourcing call per order, process.hrtime.bigint around it; request building not timed',
-      environment: { node: process.version, platform: platform(), arch: arch(), cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown', loadAverage1mAtEnd: round(loadavg()[0]!, 2) },
+      environment: {
+        node: process.version,
+        platform: platform(),
+        arch: arch(),
+        cpus: cpu.length,
+        cpuModel: cpu[0]?.model ?? 'unknown',
+        loadAverage1mAtEnd: round(loadavg()[0]!, 2),
+      },
       machine: `${cpu.length} cores; single-threaded, in process, no I/O`,
       checksum: measured.sink + baseline.sink,
     },

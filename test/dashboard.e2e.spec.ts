@@ -18,8 +18,26 @@ const SCREENSHOT = resolve(__dirname, 'artifacts/dashboard.png');
 const LOCATIONS = {
   S001: { type: 'store', name: 'West Lake', lat: 30.259, lng: 120.15, shipsOnline: true, pickup: true, dailyCapacity: 300, safetyStock: 0 },
   S002: { type: 'store', name: 'Wulin', lat: 30.276, lng: 120.163, shipsOnline: true, pickup: true, dailyCapacity: 300, safetyStock: 0 },
-  S003: { type: 'store', name: 'Binjiang', lat: 30.208, lng: 120.212, shipsOnline: false, pickup: true, dailyCapacity: 200, safetyStock: 0 },
-  W01: { type: 'warehouse', name: 'Xiaoshan DC', lat: 30.18, lng: 120.27, shipsOnline: true, pickup: false, dailyCapacity: 5000, safetyStock: 0 },
+  S003: {
+    type: 'store',
+    name: 'Binjiang',
+    lat: 30.208,
+    lng: 120.212,
+    shipsOnline: false,
+    pickup: true,
+    dailyCapacity: 200,
+    safetyStock: 0,
+  },
+  W01: {
+    type: 'warehouse',
+    name: 'Xiaoshan DC',
+    lat: 30.18,
+    lng: 120.27,
+    shipsOnline: true,
+    pickup: false,
+    dailyCapacity: 5000,
+    safetyStock: 0,
+  },
 } as const;
 
 let service: RunningTestService;
@@ -57,7 +75,8 @@ beforeAll(async () => {
   });
   page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error' && !(expectingRefusal && /status of 401/.test(message.text()))) pageErrors.push(`console: ${message.text()}`);
+    if (message.type() === 'error' && !(expectingRefusal && /status of 401/.test(message.text())))
+      pageErrors.push(`console: ${message.text()}`);
   });
 });
 afterAll(async () => {
@@ -67,20 +86,37 @@ afterAll(async () => {
 });
 
 async function put(path: string, body: unknown): Promise<number> {
-  const response = await fetch(`${service.baseUrl}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...service.operatorHeaders }, body: JSON.stringify(body) });
+  const response = await fetch(`${service.baseUrl}${path}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', ...service.operatorHeaders },
+    body: JSON.stringify(body),
+  });
   await response.arrayBuffer();
   return response.status;
 }
 
 function receipt(locationId: string, sku: string, quantity: number) {
   eventSeq += 1;
-  const value = { eventId: `dash-${eventSeq}`, type: 'StockReceived', occurredAt: new Date(Date.UTC(2026, 10, 11, 8, 0, eventSeq)).toISOString(), locationId, lines: [{ sku, quantity }] };
+  const value = {
+    eventId: `dash-${eventSeq}`,
+    type: 'StockReceived',
+    occurredAt: new Date(Date.UTC(2026, 10, 11, 8, 0, eventSeq)).toISOString(),
+    locationId,
+    lines: [{ sku, quantity }],
+  };
   return { key: locationId, value };
 }
 
 function sale(storeId: string, sku: string, quantity: number) {
   eventSeq += 1;
-  const value = { eventId: `dash-${eventSeq}`, type: 'StoreSaleRecorded', occurredAt: new Date(Date.UTC(2026, 10, 11, 8, 0, eventSeq)).toISOString(), storeId, receiptId: `R-${eventSeq}`, lines: [{ sku, quantity }] };
+  const value = {
+    eventId: `dash-${eventSeq}`,
+    type: 'StoreSaleRecorded',
+    occurredAt: new Date(Date.UTC(2026, 10, 11, 8, 0, eventSeq)).toISOString(),
+    storeId,
+    receiptId: `R-${eventSeq}`,
+    lines: [{ sku, quantity }],
+  };
   return { key: storeId, value };
 }
 
@@ -97,7 +133,9 @@ async function summary(): Promise<any> {
 
 /** What the map shows: on-hand per location id. */
 function mapOnHand(): Promise<Record<string, number>> {
-  return page.$$eval('[data-testid="map-location"]', (nodes) => Object.fromEntries(nodes.map((n) => [n.getAttribute('data-location-id'), Number(n.getAttribute('data-on-hand'))])));
+  return page.$$eval('[data-testid="map-location"]', (nodes) =>
+    Object.fromEntries(nodes.map((n) => [n.getAttribute('data-location-id'), Number(n.getAttribute('data-on-hand'))])),
+  );
 }
 
 async function shown(testId: string): Promise<string | null> {
@@ -132,7 +170,10 @@ describe('GET /dashboard in headless Chromium', () => {
     expectingRefusal = true;
     await page.fill('[data-testid="signin-key"]', wrongKey);
     await page.click('[data-testid="signin-form"] button[type="submit"]');
-    await eventually(async () => expect(await page.textContent('[data-testid="signin-error"]')).toContain('not an active operator key'), soon);
+    await eventually(
+      async () => expect(await page.textContent('[data-testid="signin-error"]')).toContain('not an active operator key'),
+      soon,
+    );
     expectingRefusal = false;
     expect(await page.evaluate('window.sessionStorage.length')).toBe(0);
     expect(await page.isVisible('[data-testid="stock-map"]')).toBe(false);
@@ -151,11 +192,24 @@ describe('GET /dashboard in headless Chromium', () => {
     for (const [locationId, profile] of Object.entries(LOCATIONS)) expect(await put(`/v1/locations/${locationId}`, profile)).toBe(201);
     expect(await put('/v1/locations/S002/skus/DASH-1/policy', { safetyStock: 1, reorderPoint: 10, reorderQuantity: 24 })).toBe(201);
     const { topics } = service.config.kafka;
-    await sendJson(producer, topics.stockMovements, [receipt('S001', 'DASH-1', 12), receipt('S002', 'DASH-1', 7), receipt('W01', 'DASH-1', 100), receipt('S001', 'DASH-2', 4)]);
+    await sendJson(producer, topics.stockMovements, [
+      receipt('S001', 'DASH-1', 12),
+      receipt('S002', 'DASH-1', 7),
+      receipt('W01', 'DASH-1', 100),
+      receipt('S001', 'DASH-2', 4),
+    ]);
     await sendJson(producer, topics.offlineSales, [sale('S003', 'DASH-1', 2)]);
     // Two logistics commands queued the way the service queues them: through the outbox, in a transaction.
     const commands = [
-      { commandId: 'c-1', type: 'TransferStock', issuedAt: '2026-11-11T08:01:00Z', transferId: 'T-1', fromLocationId: 'W01', toLocationId: 'S002', lines: [{ sku: 'DASH-1', quantity: 24 }] },
+      {
+        commandId: 'c-1',
+        type: 'TransferStock',
+        issuedAt: '2026-11-11T08:01:00Z',
+        transferId: 'T-1',
+        fromLocationId: 'W01',
+        toLocationId: 'S002',
+        lines: [{ sku: 'DASH-1', quantity: 24 }],
+      },
       {
         commandId: 'c-2',
         type: 'DispatchFulfillment',
@@ -170,7 +224,12 @@ describe('GET /dashboard in headless Chromium', () => {
     await service.app.get(TransactionRunner).inTransaction((sql) =>
       enqueueOutboxMessages(
         sql,
-        commands.map((command) => ({ topic: topics.logisticsCommands, key: Buffer.from(command.fromLocationId), value: Buffer.from(JSON.stringify(command)), headers: {} })),
+        commands.map((command) => ({
+          topic: topics.logisticsCommands,
+          key: Buffer.from(command.fromLocationId),
+          value: Buffer.from(JSON.stringify(command)),
+          headers: {},
+        })),
       ),
     );
 
@@ -210,11 +269,17 @@ describe('GET /dashboard in headless Chromium', () => {
     await eventually(async () => expect(await shown('events-applied')).toBe('5'), soon);
     await eventually(async () => expect(await page.getAttribute('[data-testid="readiness"]', 'data-ready')).toBe('true'), soon);
     await eventually(async () => expect(await shown('consumer-lag')).toBe('0'), soon);
-    const rows = (testId: string) => page.$$eval(`[data-testid="${testId}"]`, (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => (td as { textContent: string | null }).textContent)));
+    const rows = (testId: string) =>
+      page.$$eval(`[data-testid="${testId}"]`, (trs) =>
+        trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => (td as { textContent: string | null }).textContent)),
+      );
     await eventually(async () => expect(await rows('negative-alert-row')).toEqual([['S003', 'DASH-1', '-2']]), soon);
     expect(await rows('low-alert-row')).toEqual([['S002', 'DASH-1', '6', '10', '24']]);
     const commandRows = await page.$$eval('[data-testid="command-row"]', (trs) =>
-      trs.map((tr) => [tr.getAttribute('data-command-id'), ...Array.from(tr.querySelectorAll('td'), (td) => (td as { textContent: string | null }).textContent)]),
+      trs.map((tr) => [
+        tr.getAttribute('data-command-id'),
+        ...Array.from(tr.querySelectorAll('td'), (td) => (td as { textContent: string | null }).textContent),
+      ]),
     );
     expect(commandRows.filter(([id]) => id === 'c-1' || id === 'c-2')).toEqual([
       ['c-2', '08:02:00', 'DispatchFulfillment', 'F-1', 'S001 → ship', 'DASH-1 × 1', 'published'],

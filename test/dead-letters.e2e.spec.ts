@@ -39,11 +39,45 @@ describe('dead letters on real Kafka', () => {
       acks: -1,
       messages: [
         // Headers go to the DLQ byte for byte: binary (a NUL, invalid UTF-8) and repeated ones too.
-        { key: 'S001', value: '{"eventId": "broken"', headers: { 'x-pos-vendor': 'acme', 'x-signature': SIGNATURE, 'x-hop': ['edge-1', 'edge-2'] } },
-        { key: 'S001', value: JSON.stringify({ eventId: 'dl-2', type: 'StoreSaleRecorded', occurredAt: 'yesterday', storeId: 'S001', receiptId: 'R', lines: [{ sku: 'DL-1', quantity: 1 }] }) },
+        {
+          key: 'S001',
+          value: '{"eventId": "broken"',
+          headers: { 'x-pos-vendor': 'acme', 'x-signature': SIGNATURE, 'x-hop': ['edge-1', 'edge-2'] },
+        },
+        {
+          key: 'S001',
+          value: JSON.stringify({
+            eventId: 'dl-2',
+            type: 'StoreSaleRecorded',
+            occurredAt: 'yesterday',
+            storeId: 'S001',
+            receiptId: 'R',
+            lines: [{ sku: 'DL-1', quantity: 1 }],
+          }),
+        },
         // PostgreSQL cannot store U+0000 in text or jsonb: rejected when read, never a failing batch.
-        { key: 'S001', value: JSON.stringify({ eventId: 'dl-nul', type: 'StoreSaleRecorded', occurredAt: '2026-11-11T00:00:00Z', storeId: 'S001', receiptId: 'R\u0000', lines: [{ sku: 'DL-1', quantity: 5 }] }) },
-        { key: 'S001', value: JSON.stringify({ eventId: 'dl-3', type: 'StoreSaleRecorded', occurredAt: '2026-11-11T00:00:00Z', storeId: 'S001', receiptId: 'R', lines: [{ sku: 'DL-1', quantity: 2 }] }) },
+        {
+          key: 'S001',
+          value: JSON.stringify({
+            eventId: 'dl-nul',
+            type: 'StoreSaleRecorded',
+            occurredAt: '2026-11-11T00:00:00Z',
+            storeId: 'S001',
+            receiptId: 'R\u0000',
+            lines: [{ sku: 'DL-1', quantity: 5 }],
+          }),
+        },
+        {
+          key: 'S001',
+          value: JSON.stringify({
+            eventId: 'dl-3',
+            type: 'StoreSaleRecorded',
+            occurredAt: '2026-11-11T00:00:00Z',
+            storeId: 'S001',
+            receiptId: 'R',
+            lines: [{ sku: 'DL-1', quantity: 2 }],
+          }),
+        },
       ],
     });
     await sendJson(producer, topics.onlineOrders, [
@@ -66,7 +100,9 @@ describe('dead letters on real Kafka', () => {
     expect(letters.find((l) => l.value?.includes('"dl-nul"'))!.headers[DEAD_LETTER_HEADERS.reason]).toBe(
       'schema violation: receiptId: contains the NUL character (U+0000), which cannot be stored',
     );
-    expect(letters.find((l) => l.value?.includes('"dl-4"'))!.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/^unknown order: O-404 was never placed/);
+    expect(letters.find((l) => l.value?.includes('"dl-4"'))!.headers[DEAD_LETTER_HEADERS.reason]).toMatch(
+      /^unknown order: O-404 was never placed/,
+    );
     // The good sale between the bad ones was applied: nothing blocked the partition.
     await eventually(async () => expect(await onHand('DL-1')).toBe(-2));
     const negative = (await (await fetch(`${service.baseUrl}/v1/stock-alerts/negative`)).json()) as { items: unknown[] };
@@ -79,7 +115,13 @@ describe('dead letters on real Kafka', () => {
     expect(metrics).toContain(`inventory_dead_letters_total{topic="${topics.onlineOrders}",reason="unknown_order"} 1`);
     expect(metrics).toContain(`inventory_inbound_events_applied_total{topic="${sales}",type="StoreSaleRecorded"} 1`);
     expect(metrics).toMatch(/inventory_consumer_lag_messages\{topic="[^"]+"\} 0/);
-    const sample = (name: string) => Number(metrics.split('\n').find((line) => line.startsWith(`${name} `))?.split(' ')[1]);
+    const sample = (name: string) =>
+      Number(
+        metrics
+          .split('\n')
+          .find((line) => line.startsWith(`${name} `))
+          ?.split(' ')[1],
+      );
     expect(sample(`inventory_inbound_batch_seconds_count{topic="${sales}"}`)).toBeGreaterThanOrEqual(1); // one transaction per batch, timed
     expect(sample(`inventory_inbound_batch_seconds_sum{topic="${sales}"}`)).toBeGreaterThan(0);
     expect(sample('inventory_outbox_backlog_messages')).toBe(0); // the dead letters were read off retail.dlq above: all published
@@ -96,7 +138,13 @@ describe('dead letters on real Kafka', () => {
       messages: [
         {
           key: 'W01',
-          value: JSON.stringify({ eventId: 'dl-5', type: 'StockReceived', occurredAt: '2026-11-11T00:00:00Z', locationId: 'W01', lines: [{ sku: 'DL-2', quantity: 7 }] }),
+          value: JSON.stringify({
+            eventId: 'dl-5',
+            type: 'StockReceived',
+            occurredAt: '2026-11-11T00:00:00Z',
+            locationId: 'W01',
+            lines: [{ sku: 'DL-2', quantity: 7 }],
+          }),
           headers: {
             [DEAD_LETTER_HEADERS.sourceTopic]: topics.stockMovements,
             [DEAD_LETTER_HEADERS.sourcePartition]: '0',
@@ -128,7 +176,9 @@ describe('dead letters on real Kafka', () => {
     expect(replayed).toHaveLength(4);
     expectOriginalHeaders(replayed.find((l) => l.value === '{"eventId": "broken"')!);
     // On the source topic, the replay carries the original headers and where it came from, none of the DLQ's or the relay's.
-    const resent = (await readTopic(kafka, topics.offlineSales, 4 + 3)).find((m) => 'dlq-replayed-from' in m.headers && m.value === '{"eventId": "broken"')!;
+    const resent = (await readTopic(kafka, topics.offlineSales, 4 + 3)).find(
+      (m) => 'dlq-replayed-from' in m.headers && m.value === '{"eventId": "broken"',
+    )!;
     expectOriginalHeaders(resent);
     expect(Object.keys(resent.headers).sort()).toEqual(['dlq-replayed-from', 'x-hop', 'x-pos-vendor', 'x-signature']);
   });
@@ -136,7 +186,15 @@ describe('dead letters on real Kafka', () => {
   it('keeps headers of any name on a dead letter, and they never block the partition', async () => {
     const { topics } = service.config.kafka;
     // Names jsonb cannot take as object keys or hold as text, names kafkajs mixes up with Object's members, repeats.
-    const names = ['x-nul\u0000name', 'x-emoji-\u{1F9FE}-\u{1D11E}', `x-long-${'n'.repeat(20_000)}`, 'constructor', '__proto__', 'x-lone-\ud800', 'x-repeated'];
+    const names = [
+      'x-nul\u0000name',
+      'x-emoji-\u{1F9FE}-\u{1D11E}',
+      `x-long-${'n'.repeat(20_000)}`,
+      'constructor',
+      '__proto__',
+      'x-lone-\ud800',
+      'x-repeated',
+    ];
     const sent = new Map(names.map((name, i) => [name, [Buffer.from([0x00, 0xff, i]), Buffer.from(`second-${i}`)]]));
     sent.get('x-repeated')!.push(Buffer.from('third'));
     const headers = {} as IHeaders;
@@ -146,14 +204,26 @@ describe('dead letters on real Kafka', () => {
       acks: -1,
       messages: [
         { key: 'S001', value: '{"eventId": "odd-headers"', headers },
-        { key: 'S001', value: JSON.stringify({ eventId: 'dl-h-1', type: 'StoreSaleRecorded', occurredAt: new Date().toISOString(), storeId: 'S001', receiptId: 'R-h', lines: [{ sku: 'DL-H', quantity: 3 }] }) },
+        {
+          key: 'S001',
+          value: JSON.stringify({
+            eventId: 'dl-h-1',
+            type: 'StoreSaleRecorded',
+            occurredAt: new Date().toISOString(),
+            storeId: 'S001',
+            receiptId: 'R-h',
+            lines: [{ sku: 'DL-H', quantity: 3 }],
+          }),
+        },
       ],
     });
     // The good sale behind it was applied: nothing blocked the partition.
     await eventually(async () => expect(await onHand('DL-H')).toBe(-3));
     const letter = (await readTopic(kafka, topics.deadLetters, 10)).find((l) => l.value === '{"eventId": "odd-headers"')!;
     expect(letter.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/^invalid JSON/);
-    expect(Object.keys(letter.rawHeaders).filter((name) => !name.startsWith('dlq-') && !name.startsWith('outbox-'))).toHaveLength(names.length);
+    expect(Object.keys(letter.rawHeaders).filter((name) => !name.startsWith('dlq-') && !name.startsWith('outbox-'))).toHaveLength(
+      names.length,
+    );
     for (const name of names) {
       // As the service received them: kafkajs reads a name as UTF-8, so the lone surrogate (sent as U+FFFD) comes back as U+FFFD.
       const received = name.replace('\ud800', '\ufffd');

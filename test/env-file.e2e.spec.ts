@@ -13,7 +13,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function run(app: string, args: string[], env: Record<string, string>): Promise<{ code: number; stderr: string }> {
   const base = { PATH: process.env.PATH ?? '' };
   try {
-    const { stderr } = await promisify(execFile)('node', [requireBuilt(app), ...args], { cwd: dir, env: { ...base, ...env }, timeout: 60_000 });
+    const { stderr } = await promisify(execFile)('node', [requireBuilt(app), ...args], {
+      cwd: dir,
+      env: { ...base, ...env },
+      timeout: 60_000,
+    });
     return { code: 0, stderr };
   } catch (error) {
     const failed = error as { code?: number; stderr?: string };
@@ -26,7 +30,10 @@ describe('.env in the working directory', () => {
   writeFileSync(join(dir, '.env'), '# as .env.example writes them\nDATABASE_SCHEMA=From-The-File   # not an identifier\n');
 
   it('is read by the service and the CLI', async () => {
-    for (const [app, args] of [[BUILT.service, []], [BUILT.cli, ['rebuild', 'all']]] as const) {
+    for (const [app, args] of [
+      [BUILT.service, []],
+      [BUILT.cli, ['rebuild', 'all']],
+    ] as const) {
       const { code, stderr } = await run(app, [...args], {});
       expect(code).toBe(2);
       expect(stderr).toContain('DATABASE_SCHEMA="From-The-File": must be a lower-case SQL identifier');
@@ -34,7 +41,10 @@ describe('.env in the working directory', () => {
   });
 
   it('loses to a variable set in the environment', async () => {
-    for (const [app, args] of [[BUILT.service, []], [BUILT.cli, ['rebuild', 'all']]] as const) {
+    for (const [app, args] of [
+      [BUILT.service, []],
+      [BUILT.cli, ['rebuild', 'all']],
+    ] as const) {
       const { code, stderr } = await run(app, [...args], { DATABASE_SCHEMA: 'From-The-Environment' });
       expect(code).toBe(2);
       expect(stderr).toContain('DATABASE_SCHEMA="From-The-Environment"');

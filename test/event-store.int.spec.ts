@@ -40,7 +40,9 @@ describe('PostgresEventStore on PostgreSQL', () => {
   });
 
   it('rejects an append at a stale expected version with a typed conflict, writing nothing', async () => {
-    await db.transactions.inTransaction((sql) => store.appendToStreams(sql, [{ streamId: 'b-1', expectedVersion: 0, events: [event('b-1/1')] }]));
+    await db.transactions.inTransaction((sql) =>
+      store.appendToStreams(sql, [{ streamId: 'b-1', expectedVersion: 0, events: [event('b-1/1')] }]),
+    );
     await expect(
       db.transactions.inTransaction((sql) =>
         store.appendToStreams(sql, [
@@ -67,10 +69,14 @@ describe('PostgresEventStore on PostgreSQL', () => {
   });
 
   it('lets exactly one of two concurrent writers of a stream win', async () => {
-    await db.transactions.inTransaction((sql) => store.appendToStreams(sql, [{ streamId: 'd-1', expectedVersion: 0, events: [event('d-1/1')] }]));
+    await db.transactions.inTransaction((sql) =>
+      store.appendToStreams(sql, [{ streamId: 'd-1', expectedVersion: 0, events: [event('d-1/1')] }]),
+    );
     const results = await Promise.allSettled(
       ['x', 'y'].map((writer) =>
-        db.transactions.inTransaction((sql) => store.appendToStreams(sql, [{ streamId: 'd-1', expectedVersion: 1, events: [event(`d-1/${writer}`)] }])),
+        db.transactions.inTransaction((sql) =>
+          store.appendToStreams(sql, [{ streamId: 'd-1', expectedVersion: 1, events: [event(`d-1/${writer}`)] }]),
+        ),
       ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
@@ -91,7 +97,9 @@ describe('PostgresEventStore on PostgreSQL', () => {
         (async () => {
           for (let i = 0; i < perWriter; i += 1) {
             await db.transactions.inTransaction(async (sql) => {
-              await store.appendToStreams(sql, [{ streamId: `g-${w}-${i % 5}`, expectedVersion: Math.floor(i / 5), events: [event(`g-${w}-${i}`, { w, i })] }]);
+              await store.appendToStreams(sql, [
+                { streamId: `g-${w}-${i % 5}`, expectedVersion: Math.floor(i / 5), events: [event(`g-${w}-${i}`, { w, i })] },
+              ]);
               await sql.query('SELECT pg_sleep($1)', [Math.random() * 0.01]);
             });
           }
@@ -118,7 +126,8 @@ describe('PostgresEventStore on PostgreSQL', () => {
     // Strictly increasing in (transaction id, position): the order subscribers rely on.
     for (let i = 1; i < seen.length; i += 1) {
       const [a, b] = [seen[i - 1]!, seen[i]!];
-      const ordered = BigInt(a.transactionId) < BigInt(b.transactionId) || (a.transactionId === b.transactionId && a.globalPosition < b.globalPosition);
+      const ordered =
+        BigInt(a.transactionId) < BigInt(b.transactionId) || (a.transactionId === b.transactionId && a.globalPosition < b.globalPosition);
       expect(ordered).toBe(true);
     }
   });

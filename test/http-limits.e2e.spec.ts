@@ -9,7 +9,16 @@ afterAll(async () => {
   await service?.stop();
 });
 
-const store = { type: 'store', name: 'West Lake', lat: 30.259, lng: 120.15, shipsOnline: true, pickup: true, dailyCapacity: 500, safetyStock: 2 };
+const store = {
+  type: 'store',
+  name: 'West Lake',
+  lat: 30.259,
+  lng: 120.15,
+  shipsOnline: true,
+  pickup: true,
+  dailyCapacity: 500,
+  safetyStock: 2,
+};
 
 async function send(method: string, path: string, body: string) {
   const response = await fetch(`${service.baseUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body });
@@ -23,13 +32,25 @@ describe('body limits per route', () => {
       const refused = await send('PUT', path, padded);
       expect(refused).toEqual({
         status: 413,
-        body: { error: 'the request body is over 16384 bytes; send less at once', code: 'HTTP.BODY_TOO_LARGE', details: [{ field: 'body', problem: 'more than 16384 bytes' }] },
+        body: {
+          error: 'the request body is over 16384 bytes; send less at once',
+          code: 'HTTP.BODY_TOO_LARGE',
+          details: [{ field: 'body', problem: 'more than 16384 bytes' }],
+        },
       });
     }
   });
 
   it('still reads up to 1 MiB on the POS gateway (the contract allows events of about 130 kB)', async () => {
-    const sale = JSON.stringify({ eventId: 'e-big', type: 'StoreSaleRecorded', occurredAt: '2026-11-11T10:00:00Z', storeId: 'S1', receiptId: 'R', lines: [], pad: 'x'.repeat(200 * 1024) });
+    const sale = JSON.stringify({
+      eventId: 'e-big',
+      type: 'StoreSaleRecorded',
+      occurredAt: '2026-11-11T10:00:00Z',
+      storeId: 'S1',
+      receiptId: 'R',
+      lines: [],
+      pad: 'x'.repeat(200 * 1024),
+    });
     const read = await send('POST', '/v1/pos/events', sale);
     expect(read.status).not.toBe(413); // read, then refused for what it says (no key)
     const tooLarge = await send('POST', '/v1/pos/events', JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }));
@@ -38,7 +59,8 @@ describe('body limits per route', () => {
 });
 
 describe('live stream caps', () => {
-  const open = async (baseUrl: string, controller: AbortController) => fetch(`${baseUrl}/v1/stock/stream?skus=CAP-1`, { signal: controller.signal });
+  const open = async (baseUrl: string, controller: AbortController) =>
+    fetch(`${baseUrl}/v1/stock/stream?skus=CAP-1`, { signal: controller.signal });
 
   it('turns away a client over STOCK_STREAMS_PER_CLIENT_MAX with 429 and Retry-After, and frees a slot when a client disconnects', async () => {
     const capped = await startTestService({ STOCK_STREAMS_PER_CLIENT_MAX: '2', STOCK_STREAMS_MAX: '5' });
@@ -48,7 +70,10 @@ describe('live stream caps', () => {
       const refused = await fetch(`${capped.baseUrl}/v1/stock/stream?skus=CAP-1`);
       expect(refused.status).toBe(429);
       expect(refused.headers.get('retry-after')).toBe('5');
-      expect(await refused.json()).toMatchObject({ code: 'STOCK.TOO_MANY_STREAMS', details: [{ field: 'streams', problem: expect.stringContaining('STOCK_STREAMS_PER_CLIENT_MAX') }] });
+      expect(await refused.json()).toMatchObject({
+        code: 'STOCK.TOO_MANY_STREAMS',
+        details: [{ field: 'streams', problem: expect.stringContaining('STOCK_STREAMS_PER_CLIENT_MAX') }],
+      });
       streams[0]!.abort();
       const again = new AbortController();
       streams.push(again);

@@ -16,8 +16,21 @@ let producer: Producer;
 beforeAll(async () => {
   service = await startTestService();
   producer = await connectedProducer(kafka);
-  const profile = { type: 'warehouse', name: 'Bounds DC', lat: 30.3, lng: 120.1, shipsOnline: true, pickup: false, dailyCapacity: 1000, safetyStock: 0 };
-  const registered = await fetch(`${service.baseUrl}/v1/locations/W-BIG`, { method: 'PUT', headers: { 'content-type': 'application/json', ...service.operatorHeaders }, body: JSON.stringify(profile) });
+  const profile = {
+    type: 'warehouse',
+    name: 'Bounds DC',
+    lat: 30.3,
+    lng: 120.1,
+    shipsOnline: true,
+    pickup: false,
+    dailyCapacity: 1000,
+    safetyStock: 0,
+  };
+  const registered = await fetch(`${service.baseUrl}/v1/locations/W-BIG`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', ...service.operatorHeaders },
+    body: JSON.stringify(profile),
+  });
   expect(registered.status).toBe(201);
 });
 afterAll(async () => {
@@ -27,15 +40,46 @@ afterAll(async () => {
 
 const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
 const bulk = (sku: string) => Array.from({ length: 1000 }, () => ({ sku, quantity: MAX_LINE_QUANTITY }));
-const movement = (value: Record<string, unknown>) => sendJson(producer, service.config.kafka.topics.stockMovements, [{ key: String(value.locationId), value }]);
-const stockOf = async (sku: string) => (await (await fetch(`${service.baseUrl}/v1/stock/${sku}`)).json()) as { onHand: number; locations: Array<{ locationId: string; onHand: number; available: number }> };
+const movement = (value: Record<string, unknown>) =>
+  sendJson(producer, service.config.kafka.topics.stockMovements, [{ key: String(value.locationId), value }]);
+const stockOf = async (sku: string) =>
+  (await (await fetch(`${service.baseUrl}/v1/stock/${sku}`)).json()) as {
+    onHand: number;
+    locations: Array<{ locationId: string; onHand: number; available: number }>;
+  };
 
 describe('input at the bounds, on real Kafka and PostgreSQL', () => {
   it('keeps stock past 32 bits as numbers, dead-letters occurredAt outside the window with the reason, and keeps the view moving', async () => {
-    for (let n = 1; n <= 3; n += 1) await movement({ eventId: `e2e-big-${n}`, type: 'StockReceived', occurredAt: minutesFromNow(-30), locationId: 'W-BIG', lines: bulk('E2E-BIG') });
-    await movement({ eventId: 'e2e-year-0', type: 'StockReceived', occurredAt: '0000-01-01T00:00:00Z', locationId: 'W-BIG', lines: [{ sku: 'E2E-BIG', quantity: 1 }] });
-    await movement({ eventId: 'e2e-count-2066', type: 'StockCounted', occurredAt: '2066-01-01T00:00:00+08:00', locationId: 'W-BIG', lines: [{ sku: 'E2E-BIG', countedQuantity: 0 }] });
-    await movement({ eventId: 'e2e-after', type: 'StockAdjusted', occurredAt: minutesFromNow(0), locationId: 'W-BIG', reason: 'found', lines: [{ sku: 'E2E-BIG', delta: 7 }] });
+    for (let n = 1; n <= 3; n += 1)
+      await movement({
+        eventId: `e2e-big-${n}`,
+        type: 'StockReceived',
+        occurredAt: minutesFromNow(-30),
+        locationId: 'W-BIG',
+        lines: bulk('E2E-BIG'),
+      });
+    await movement({
+      eventId: 'e2e-year-0',
+      type: 'StockReceived',
+      occurredAt: '0000-01-01T00:00:00Z',
+      locationId: 'W-BIG',
+      lines: [{ sku: 'E2E-BIG', quantity: 1 }],
+    });
+    await movement({
+      eventId: 'e2e-count-2066',
+      type: 'StockCounted',
+      occurredAt: '2066-01-01T00:00:00+08:00',
+      locationId: 'W-BIG',
+      lines: [{ sku: 'E2E-BIG', countedQuantity: 0 }],
+    });
+    await movement({
+      eventId: 'e2e-after',
+      type: 'StockAdjusted',
+      occurredAt: minutesFromNow(0),
+      locationId: 'W-BIG',
+      reason: 'found',
+      lines: [{ sku: 'E2E-BIG', delta: 7 }],
+    });
 
     await eventually(async () => {
       const stock = await stockOf('E2E-BIG');
@@ -43,8 +87,14 @@ describe('input at the bounds, on real Kafka and PostgreSQL', () => {
       expect(stock.locations).toMatchObject([{ locationId: 'W-BIG', onHand: 3_000_000_007, available: 3_000_000_007 }]);
     });
     const letters = await readTopic(kafka, service.config.kafka.topics.deadLetters, 2);
-    const reasons = Object.fromEntries(letters.map((letter) => [JSON.parse(letter.value!).eventId, letter.headers[DEAD_LETTER_HEADERS.reason]]));
-    expect(reasons['e2e-year-0']).toMatch(/^occurredAt out of window: occurredAt 0000-01-01T00:00:00Z is outside the accepted window 2000-01-01T00:00:00\.000Z to /);
-    expect(reasons['e2e-count-2066']).toMatch(/^occurredAt out of window: occurredAt 2066-01-01T00:00:00\+08:00 is outside .*MAX_CLOCK_SKEW/);
+    const reasons = Object.fromEntries(
+      letters.map((letter) => [JSON.parse(letter.value!).eventId, letter.headers[DEAD_LETTER_HEADERS.reason]]),
+    );
+    expect(reasons['e2e-year-0']).toMatch(
+      /^occurredAt out of window: occurredAt 0000-01-01T00:00:00Z is outside the accepted window 2000-01-01T00:00:00\.000Z to /,
+    );
+    expect(reasons['e2e-count-2066']).toMatch(
+      /^occurredAt out of window: occurredAt 2066-01-01T00:00:00\+08:00 is outside .*MAX_CLOCK_SKEW/,
+    );
   });
 });

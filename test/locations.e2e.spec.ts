@@ -16,7 +16,16 @@ afterAll(async () => {
   await service?.stop();
 });
 
-const store = { type: 'store', name: 'West Lake', lat: 30.259, lng: 120.15, shipsOnline: true, pickup: true, dailyCapacity: 500, safetyStock: 2 };
+const store = {
+  type: 'store',
+  name: 'West Lake',
+  lat: 30.259,
+  lng: 120.15,
+  shipsOnline: true,
+  pickup: true,
+  dailyCapacity: 500,
+  safetyStock: 2,
+};
 
 async function put(locationId: string, body: unknown) {
   const response = await fetch(`${service.baseUrl}/v1/locations/${locationId}`, {
@@ -70,11 +79,17 @@ describe('location registry and channel availability', () => {
     for (const path of ['/v1/locations/S%00X', '/v1/locations/S%00X/stock', `/v1/locations?after=S%00X`]) {
       const refused = await fetch(`${service.baseUrl}${path}`);
       expect(refused.status, path).toBe(400);
-      expect(await refused.json()).toMatchObject({ code: 'LOCATION.INVALID_ID', details: [{ field: path.includes('after') ? 'after' : 'locationId' }] });
+      expect(await refused.json()).toMatchObject({
+        code: 'LOCATION.INVALID_ID',
+        details: [{ field: path.includes('after') ? 'after' : 'locationId' }],
+      });
     }
     const tooLong = await put('S'.repeat(201), store);
     expect(tooLong.status).toBe(400);
-    expect(tooLong.body).toMatchObject({ code: 'LOCATION.INVALID_ID', error: 'a location id is 1 to 200 characters, none of them NUL (U+0000)' });
+    expect(tooLong.body).toMatchObject({
+      code: 'LOCATION.INVALID_ID',
+      error: 'a location id is 1 to 200 characters, none of them NUL (U+0000)',
+    });
   });
 
   it('keeps safety stock back from available and counts only shipping locations in online ATP', async () => {
@@ -86,7 +101,13 @@ describe('location registry and channel availability', () => {
       topics.stockMovements,
       ['W01', 'S002', 'S001'].map((locationId, i) => ({
         key: locationId,
-        value: { eventId: `atp-${i}`, type: 'StockReceived', occurredAt: '2026-11-11T00:00:00Z', locationId, lines: [{ sku: 'ATP-1', quantity: 10 }] },
+        value: {
+          eventId: `atp-${i}`,
+          type: 'StockReceived',
+          occurredAt: '2026-11-11T00:00:00Z',
+          locationId,
+          lines: [{ sku: 'ATP-1', quantity: 10 }],
+        },
       })),
     );
     const stock = await eventually(async () => {
@@ -117,7 +138,13 @@ describe('location registry and channel availability', () => {
       topics.stockMovements,
       ['P-NEAR', 'P-MID', 'P-FAR', 'P-NOPICKUP', 'P-WAREHOUSE', 'P-SAFETY'].map((locationId, i) => ({
         key: locationId,
-        value: { eventId: `pk-${i}`, type: 'StockReceived', occurredAt: '2026-11-11T00:00:00Z', locationId, lines: [{ sku: 'PK-1', quantity: locationId === 'P-MID' ? 2 : 5 }] },
+        value: {
+          eventId: `pk-${i}`,
+          type: 'StockReceived',
+          occurredAt: '2026-11-11T00:00:00Z',
+          locationId,
+          lines: [{ sku: 'PK-1', quantity: locationId === 'P-MID' ? 2 : 5 }],
+        },
       })),
     );
     const url = `${service.baseUrl}/v1/stock/PK-1/pickup?lat=30.259&lng=120.15&radiusKm=5`;
@@ -142,7 +169,16 @@ describe('location registry and channel availability', () => {
     await registerLocations(service.baseUrl, ['PAGED'], service.operatorHeaders);
     const { topics } = service.config.kafka;
     await sendJson(producer, topics.stockMovements, [
-      { key: 'PAGED', value: { eventId: 'pg-1', type: 'StockReceived', occurredAt: '2026-11-11T00:00:00Z', locationId: 'PAGED', lines: ['C', 'A', 'B'].map((sku) => ({ sku, quantity: 1 })) } },
+      {
+        key: 'PAGED',
+        value: {
+          eventId: 'pg-1',
+          type: 'StockReceived',
+          occurredAt: '2026-11-11T00:00:00Z',
+          locationId: 'PAGED',
+          lines: ['C', 'A', 'B'].map((sku) => ({ sku, quantity: 1 })),
+        },
+      },
     ]);
     const first = await eventually(async () => {
       const page = (await (await fetch(`${service.baseUrl}/v1/locations/PAGED/stock?limit=2`)).json()) as any;
@@ -160,10 +196,22 @@ describe('location registry and channel availability', () => {
   it("lets a SKU's own safety stock override the location's, and lists it as low stock at its reorder point", async () => {
     // ATP-1 at S001: 10 on hand, location safety stock 2 (earlier test). Now the SKU keeps 4 back, reorder at 7.
     const url = `${service.baseUrl}/v1/locations/S001/skus/ATP-1/policy`;
-    const put = (body: unknown) => fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json', ...service.operatorHeaders }, body: JSON.stringify(body) });
+    const put = (body: unknown) =>
+      fetch(url, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...service.operatorHeaders },
+        body: JSON.stringify(body),
+      });
     const created = await put({ safetyStock: 4, reorderPoint: 7, reorderQuantity: 20 });
     expect(created.status).toBe(201);
-    expect(await created.json()).toMatchObject({ locationId: 'S001', sku: 'ATP-1', safetyStock: 4, reorderPoint: 7, reorderQuantity: 20, version: 1 });
+    expect(await created.json()).toMatchObject({
+      locationId: 'S001',
+      sku: 'ATP-1',
+      safetyStock: 4,
+      reorderPoint: 7,
+      reorderQuantity: 20,
+      version: 1,
+    });
     expect((await put({ safetyStock: 4, reorderPoint: 7, reorderQuantity: 20 })).status).toBe(200);
 
     const stock = (await (await fetch(`${service.baseUrl}/v1/stock/ATP-1`)).json()) as any;
@@ -178,15 +226,28 @@ describe('location registry and channel availability', () => {
     expect(((await bad.json()) as any).details.map((d: { field: string }) => d.field).sort()).toEqual(['reorderQuantity', 'safetyStock']);
   });
 
-  it('stamps pickup, a location\'s stock and the alert lists with the stock view\'s position and ETag, waits for minPosition, and shows sales velocity', async () => {
+  it("stamps pickup, a location's stock and the alert lists with the stock view's position and ETag, waits for minPosition, and shows sales velocity", async () => {
     await registerLocations(service.baseUrl, ['VELO'], service.operatorHeaders);
     const { topics } = service.config.kafka;
     const now = new Date().toISOString();
     await sendJson(producer, topics.stockMovements, [
-      { key: 'VELO', value: { eventId: 'velo-1', type: 'StockReceived', occurredAt: now, locationId: 'VELO', lines: [{ sku: 'VEL-1', quantity: 20 }] } },
+      {
+        key: 'VELO',
+        value: { eventId: 'velo-1', type: 'StockReceived', occurredAt: now, locationId: 'VELO', lines: [{ sku: 'VEL-1', quantity: 20 }] },
+      },
     ]);
     await sendJson(producer, topics.offlineSales, [
-      { key: 'VELO', value: { eventId: 'velo-2', type: 'StoreSaleRecorded', occurredAt: now, storeId: 'VELO', receiptId: 'R-V', lines: [{ sku: 'VEL-1', quantity: 7 }] } },
+      {
+        key: 'VELO',
+        value: {
+          eventId: 'velo-2',
+          type: 'StoreSaleRecorded',
+          occurredAt: now,
+          storeId: 'VELO',
+          receiptId: 'R-V',
+          lines: [{ sku: 'VEL-1', quantity: 7 }],
+        },
+      },
     ]);
     const { position } = await eventually(async () => {
       const stock = (await (await fetch(`${service.baseUrl}/v1/stock/VEL-1`)).json()) as { onHand: number; position: string };
@@ -197,7 +258,9 @@ describe('location registry and channel availability', () => {
     // 7 sold today at VELO: 1 a day over the last 7 days, so 13 available last 13 days.
     await eventually(async () => {
       const page = (await (await fetch(`${service.baseUrl}/v1/locations/VELO/stock`)).json()) as any;
-      expect(page.items).toEqual([expect.objectContaining({ sku: 'VEL-1', onHand: 13, available: 13, unitsSoldPerDay: 1, daysOfCover: 13 })]);
+      expect(page.items).toEqual([
+        expect.objectContaining({ sku: 'VEL-1', onHand: 13, available: 13, unitsSoldPerDay: 1, daysOfCover: 13 }),
+      ]);
     });
 
     const views = [
@@ -226,8 +289,9 @@ describe('location registry and channel availability', () => {
     const ahead = `${transaction + 1000n}.${global + 1000n}`;
     const behind = await Promise.all(views.map((view) => fetch(`${service.baseUrl}${view}&minPosition=${ahead}`)));
     expect(behind.map((answer) => [answer.status, answer.headers.get('retry-after')])).toEqual(views.map(() => [503, '1']));
-    const invalid = await Promise.all(views.map(async (view) => (await fetch(`${service.baseUrl}${view}&minPosition=soon`)).json() as Promise<any>));
+    const invalid = await Promise.all(
+      views.map(async (view) => (await fetch(`${service.baseUrl}${view}&minPosition=soon`)).json() as Promise<any>),
+    );
     expect(invalid.map((body) => body.details)).toEqual(views.map(() => [{ field: 'minPosition', problem: '"soon" is not a position' }]));
-
   });
 });

@@ -12,7 +12,10 @@ import { createTestDatabase, type TestDatabase } from './support/test-database';
 let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
-  await db.reads.query(`INSERT INTO checkpoints (processor_id, transaction_id, global_position, updated_at) VALUES ($1, '10', 100, now())`, [STOCK_LEVELS_PROJECTION]);
+  await db.reads.query(
+    `INSERT INTO checkpoints (processor_id, transaction_id, global_position, updated_at) VALUES ($1, '10', 100, now())`,
+    [STOCK_LEVELS_PROJECTION],
+  );
 });
 afterAll(async () => {
   await db?.drop();
@@ -52,7 +55,9 @@ describe('a read with minPosition beyond the view', () => {
     const started = Date.now();
     const read = handler.execute(new GetStockOfSkus(['SKU-W'], { transactionId: '11', globalPosition: 110 }));
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await db.reads.query(`UPDATE checkpoints SET transaction_id = '11', global_position = 110 WHERE processor_id = $1`, [STOCK_LEVELS_PROJECTION]);
+    await db.reads.query(`UPDATE checkpoints SET transaction_id = '11', global_position = 110 WHERE processor_id = $1`, [
+      STOCK_LEVELS_PROJECTION,
+    ]);
     feed.poke(); // what this instance's own stock-view processor does after each batch
     const [stock] = await read;
     expect(stock).toMatchObject({ sku: 'SKU-W', position: '11.110' });

@@ -18,7 +18,16 @@ let producer: Producer;
 let worker: TestLogisticsWorker;
 
 const LOCATIONS = {
-  'W-X': { type: 'warehouse', name: 'Dashes DC', lat: 30.3, lng: 120.1, shipsOnline: true, pickup: false, dailyCapacity: 1000, safetyStock: 0 },
+  'W-X': {
+    type: 'warehouse',
+    name: 'Dashes DC',
+    lat: 30.3,
+    lng: 120.1,
+    shipsOnline: true,
+    pickup: false,
+    dailyCapacity: 1000,
+    safetyStock: 0,
+  },
   'S-A-B': { type: 'store', name: 'A-B', lat: 30.27, lng: 120.16, shipsOnline: false, pickup: true, dailyCapacity: 1000, safetyStock: 0 },
   'S-A': { type: 'store', name: 'A', lat: 30.2, lng: 120.2, shipsOnline: false, pickup: true, dailyCapacity: 1000, safetyStock: 0 },
 };
@@ -27,7 +36,8 @@ beforeAll(async () => {
   service = await startTestService();
   producer = await connectedProducer(kafka);
   shop = new OmnichannelClient(service, producer);
-  for (const [locationId, profile] of Object.entries(LOCATIONS)) expect((await shop.put(`/v1/locations/${locationId}`, profile)).status).toBe(201);
+  for (const [locationId, profile] of Object.entries(LOCATIONS))
+    expect((await shop.put(`/v1/locations/${locationId}`, profile)).status).toBe(201);
   worker = new TestLogisticsWorker(kafka, service.config.kafka.topics);
   await worker.start();
 });
@@ -40,7 +50,9 @@ afterAll(async () => {
 async function expectStock(sku: string, expected: Record<string, [number, number, number, number]>): Promise<void> {
   await eventually(async () => {
     const { body } = await shop.getJson(`/v1/stock/${encodeURIComponent(sku)}`);
-    expect(Object.fromEntries(body.locations.map((l: any) => [l.locationId, [l.onHand, l.reserved, l.available, l.inTransit]]))).toEqual(expected);
+    expect(Object.fromEntries(body.locations.map((l: any) => [l.locationId, [l.onHand, l.reserved, l.available, l.inTransit]]))).toEqual(
+      expected,
+    );
   });
 }
 const fulfillmentOf = (orderId: string, check: (order: any) => void) =>
@@ -64,9 +76,11 @@ const LONG_SHIP = `O-${'单-'.repeat(99)}`;
 const LONG_PICKUP = `P-${'x-'.repeat(99)}`;
 
 describe('minted ids on real Kafka and PostgreSQL', () => {
-  it('ships an order with a 200-character id: the worker\'s FulfillmentShipped for it is applied', async () => {
+  it("ships an order with a 200-character id: the worker's FulfillmentShipped for it is applied", async () => {
     expect(LONG_SHIP).toHaveLength(200);
-    worker.answerWith((c) => (c.type === 'DispatchFulfillment' && c.orderId === LONG_SHIP ? [{ type: 'FulfillmentShipped', fulfillmentId: c.fulfillmentId }] : []));
+    worker.answerWith((c) =>
+      c.type === 'DispatchFulfillment' && c.orderId === LONG_SHIP ? [{ type: 'FulfillmentShipped', fulfillmentId: c.fulfillmentId }] : [],
+    );
     await shop.receive('W-X', [{ sku: 'M-1', quantity: 10 }]);
     await expectStock('M-1', { 'W-X': [10, 0, 10, 0] });
     await shop.placeOrder(LONG_SHIP, [{ sku: 'M-1', quantity: 2 }], { mode: 'ship', lat: 30.3, lng: 120.1 });
@@ -84,7 +98,8 @@ describe('minted ids on real Kafka and PostgreSQL', () => {
           { type: 'TransferReceived', transferId: c.transferId, lines: c.lines },
         ];
       }
-      if (c.type === 'DispatchFulfillment' && c.orderId === LONG_PICKUP) return [{ type: 'PickupCollected', fulfillmentId: c.fulfillmentId }];
+      if (c.type === 'DispatchFulfillment' && c.orderId === LONG_PICKUP)
+        return [{ type: 'PickupCollected', fulfillmentId: c.fulfillmentId }];
       return [];
     });
     await shop.receive('W-X', [{ sku: 'M-2', quantity: 5 }]);
@@ -98,9 +113,16 @@ describe('minted ids on real Kafka and PostgreSQL', () => {
 
   it('gives replenishments for store S-A-B / SKU C and store S-A / SKU B-C two transfers, and feedback for each is applied to its own', async () => {
     worker.answerWith(() => []);
-    expect((await shop.put('/v1/locations/S-A-B/skus/C/policy', { safetyStock: 0, reorderPoint: 3, reorderQuantity: 10 })).status).toBe(201);
-    expect((await shop.put('/v1/locations/S-A/skus/B-C/policy', { safetyStock: 0, reorderPoint: 3, reorderQuantity: 10 })).status).toBe(201);
-    await shop.receive('W-X', [{ sku: 'C', quantity: 50 }, { sku: 'B-C', quantity: 50 }]);
+    expect((await shop.put('/v1/locations/S-A-B/skus/C/policy', { safetyStock: 0, reorderPoint: 3, reorderQuantity: 10 })).status).toBe(
+      201,
+    );
+    expect((await shop.put('/v1/locations/S-A/skus/B-C/policy', { safetyStock: 0, reorderPoint: 3, reorderQuantity: 10 })).status).toBe(
+      201,
+    );
+    await shop.receive('W-X', [
+      { sku: 'C', quantity: 50 },
+      { sku: 'B-C', quantity: 50 },
+    ]);
     // The same history at both stock items: the same stream version when each asks for stock.
     await shop.receive('S-A-B', [{ sku: 'C', quantity: 5 }]);
     await shop.receive('S-A', [{ sku: 'B-C', quantity: 5 }]);
@@ -120,7 +142,10 @@ describe('minted ids on real Kafka and PostgreSQL', () => {
     await expectStock('C', { 'S-A-B': [3, 0, 3, 0], 'W-X': [50, 10, 40, 0] });
     await expectStock('B-C', { 'S-A': [3, 0, 3, 0], 'W-X': [50, 10, 40, 0] });
 
-    await worker.send([{ type: 'TransferShipped', transferId: toAB.transferId }, { type: 'TransferShipped', transferId: toA.transferId }]);
+    await worker.send([
+      { type: 'TransferShipped', transferId: toAB.transferId },
+      { type: 'TransferShipped', transferId: toA.transferId },
+    ]);
     await worker.send([
       { type: 'TransferReceived', transferId: toAB.transferId, lines: [{ sku: 'C', quantity: 10 }] },
       { type: 'TransferReceived', transferId: toA.transferId, lines: [{ sku: 'B-C', quantity: 10 }] },

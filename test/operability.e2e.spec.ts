@@ -51,7 +51,8 @@ beforeAll(async () => {
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   await eventually(
     async () => {
-      if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}:\n${stdout.slice(-3000)}${stderr.slice(-3000)}`);
+      if (child.exitCode !== null)
+        throw new Error(`the service exited with ${child.exitCode}:\n${stdout.slice(-3000)}${stderr.slice(-3000)}`);
       expect((await fetch(`${baseUrl}/health/live`)).ok).toBe(true);
     },
     { timeoutMs: 60_000 },
@@ -75,7 +76,13 @@ describe('operability: JSON logs with correlation ids, terminus health', () => {
     await response.text();
     expect(response.headers.get('x-correlation-id')).toBe('corr-123');
     const line = await lineWhere((l) => l.correlationId === 'corr-123' && l.context === 'HttpRequest');
-    expect(line).toMatchObject({ level: 'debug', method: 'GET', url: '/v1/stock/OPS-SKU-1', statusCode: response.status, msg: expect.stringContaining('GET /v1/stock/OPS-SKU-1') });
+    expect(line).toMatchObject({
+      level: 'debug',
+      method: 'GET',
+      url: '/v1/stock/OPS-SKU-1',
+      statusCode: response.status,
+      msg: expect.stringContaining('GET /v1/stock/OPS-SKU-1'),
+    });
     expect(line.time).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
 
     const unnamed = await fetch(`${baseUrl}/health/live`);
@@ -87,7 +94,16 @@ describe('operability: JSON logs with correlation ids, terminus health', () => {
 
   it("logs a dead letter with the event's id as correlation id and the batch's topic, partition and offsets", async () => {
     await sendJson(producer, topicEnv.TOPIC_STOCK_MOVEMENTS!, [
-      { key: 'S-OPS', value: { eventId: 'ops-bad-1', type: 'StockReceived', occurredAt: 'not a time', locationId: 'S-OPS', lines: [{ sku: 'OPS-SKU-1', quantity: 1 }] } },
+      {
+        key: 'S-OPS',
+        value: {
+          eventId: 'ops-bad-1',
+          type: 'StockReceived',
+          occurredAt: 'not a time',
+          locationId: 'S-OPS',
+          lines: [{ sku: 'OPS-SKU-1', quantity: 1 }],
+        },
+      },
     ]);
     const line = await lineWhere((l) => l.correlationId === 'ops-bad-1');
     expect(line).toMatchObject({
@@ -143,7 +159,12 @@ describe('operability: JSON logs with correlation ids, terminus health', () => {
     expect(lines.length).toBeGreaterThan(10);
     for (const line of lines) {
       expect(line, JSON.stringify(line)).toEqual(
-        expect.objectContaining({ level: expect.any(String), time: expect.any(String), context: expect.any(String), msg: expect.any(String) }),
+        expect.objectContaining({
+          level: expect.any(String),
+          time: expect.any(String),
+          context: expect.any(String),
+          msg: expect.any(String),
+        }),
       );
     }
     expect(lines.some((line) => line.context === 'InventoryService' && String(line.msg).startsWith('listening on'))).toBe(true);

@@ -26,7 +26,16 @@ const STORE = 'ACC-S1';
 const WAREHOUSE = 'ACC-W1';
 const SKU = 'ACC-1';
 const ORDER = 'ACC-O1';
-const profile = (type: 'store' | 'warehouse') => ({ type, name: type, lat: 30.25, lng: 120.15, shipsOnline: true, pickup: type === 'store', dailyCapacity: 100, safetyStock: 0 });
+const profile = (type: 'store' | 'warehouse') => ({
+  type,
+  name: type,
+  lat: 30.25,
+  lng: 120.15,
+  shipsOnline: true,
+  pickup: type === 'store',
+  dailyCapacity: 100,
+  safetyStock: 0,
+});
 let posSeq = 0;
 const sale = (storeId: string) => ({
   eventId: `acc-pos-${(posSeq += 1)}`,
@@ -47,10 +56,19 @@ interface Example {
 /** One request per route that a caller allowed in answers 2xx to, by "METHOD /route/{pattern}". */
 const EXAMPLES: Record<string, Example> = {
   'PUT /v1/locations/{locationId}': { path: `/v1/locations/${STORE}`, body: () => profile('store') },
-  'PUT /v1/locations/{locationId}/skus/{sku}/policy': { path: `/v1/locations/${STORE}/skus/${SKU}/policy`, body: () => ({ safetyStock: 0, reorderPoint: 1, reorderQuantity: 5 }) },
+  'PUT /v1/locations/{locationId}/skus/{sku}/policy': {
+    path: `/v1/locations/${STORE}/skus/${SKU}/policy`,
+    body: () => ({ safetyStock: 0, reorderPoint: 1, reorderQuantity: 5 }),
+  },
   'POST /v1/stock/movements': {
     path: '/v1/stock/movements',
-    body: () => ({ eventId: `acc-mv-${(posSeq += 1)}`, type: 'StockReceived', occurredAt: new Date().toISOString(), locationId: STORE, lines: [{ sku: SKU, quantity: 1 }] }),
+    body: () => ({
+      eventId: `acc-mv-${(posSeq += 1)}`,
+      type: 'StockReceived',
+      occurredAt: new Date().toISOString(),
+      locationId: STORE,
+      lines: [{ sku: SKU, quantity: 1 }],
+    }),
   },
   'GET /v1/orders/{orderId}/fulfillment': { path: `/v1/orders/${ORDER}/fulfillment` },
   'GET /v1/dashboard/summary': { path: '/v1/dashboard/summary' },
@@ -104,7 +122,11 @@ async function call(baseUrl: string, route: RouteAccess, key: string | null): Pr
 
 function expectRefused(answer: Answer, status: 401 | 403, code: string, where: string): void {
   expect(answer.status, where).toBe(status);
-  expect(answer.body, where).toEqual({ error: expect.any(String), code, details: [expect.objectContaining({ field: 'authorization', problem: expect.any(String) })] });
+  expect(answer.body, where).toEqual({
+    error: expect.any(String),
+    code,
+    details: [expect.objectContaining({ field: 'authorization', problem: expect.any(String) })],
+  });
   if (status === 401) expect(answer.authenticate, where).toMatch(/^Bearer\b/);
 }
 
@@ -133,30 +155,66 @@ describe('operator access on every route of the route table (storefront reads op
     posKey = (await tx.inTransaction((sql) => issuePosKey(sql, STORE))).apiKey;
     otherStorePosKey = (await tx.inTransaction((sql) => issuePosKey(sql, 'ACC-S2'))).apiKey;
     // An order to read the fulfillment of: a warehouse with stock ships it.
-    for (const [id, type] of [[STORE, 'store'], [WAREHOUSE, 'warehouse']] as const) {
-      const put = await fetch(`${service.baseUrl}/v1/locations/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...service.operatorHeaders }, body: JSON.stringify(profile(type)) });
+    for (const [id, type] of [
+      [STORE, 'store'],
+      [WAREHOUSE, 'warehouse'],
+    ] as const) {
+      const put = await fetch(`${service.baseUrl}/v1/locations/${id}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...service.operatorHeaders },
+        body: JSON.stringify(profile(type)),
+      });
       expect(put.status).toBe(201);
     }
     const { topics } = service.config.kafka;
     await sendJson(producer, topics.stockMovements, [
-      { key: WAREHOUSE, value: { eventId: 'acc-rcv-1', type: 'StockReceived', occurredAt: new Date().toISOString(), locationId: WAREHOUSE, lines: [{ sku: SKU, quantity: 10 }] } },
+      {
+        key: WAREHOUSE,
+        value: {
+          eventId: 'acc-rcv-1',
+          type: 'StockReceived',
+          occurredAt: new Date().toISOString(),
+          locationId: WAREHOUSE,
+          lines: [{ sku: SKU, quantity: 10 }],
+        },
+      },
     ]);
-    await eventually(async () => expect(((await (await fetch(`${service.baseUrl}/v1/stock/${SKU}`)).json()) as { onHand: number }).onHand).toBe(10));
+    await eventually(async () =>
+      expect(((await (await fetch(`${service.baseUrl}/v1/stock/${SKU}`)).json()) as { onHand: number }).onHand).toBe(10),
+    );
     await sendJson(producer, topics.onlineOrders, [
-      { key: ORDER, value: { eventId: 'acc-ord-1', type: 'OnlineOrderPlaced', occurredAt: new Date().toISOString(), orderId: ORDER, lines: [{ sku: SKU, quantity: 1 }], delivery: { mode: 'ship', lat: 30.26, lng: 120.16 } } },
+      {
+        key: ORDER,
+        value: {
+          eventId: 'acc-ord-1',
+          type: 'OnlineOrderPlaced',
+          occurredAt: new Date().toISOString(),
+          orderId: ORDER,
+          lines: [{ sku: SKU, quantity: 1 }],
+          delivery: { mode: 'ship', lat: 30.26, lng: 120.16 },
+        },
+      },
     ]);
-    await eventually(async () => expect((await fetch(`${service.baseUrl}/v1/orders/${ORDER}/fulfillment`, { headers: service.operatorHeaders })).status).toBe(200));
+    await eventually(async () =>
+      expect((await fetch(`${service.baseUrl}/v1/orders/${ORDER}/fulfillment`, { headers: service.operatorHeaders })).status).toBe(200),
+    );
   }, 120_000);
   afterAll(async () => {
     await producer?.disconnect();
     await service?.stop();
   });
 
-  it('reads the table from the running app: every route declares a rule, and the contract\'s protected routes are among them', () => {
+  it("reads the table from the running app: every route declares a rule, and the contract's protected routes are among them", () => {
     expect(routes.filter((route) => route.rule === null).map(nameOf)).toEqual([]);
     const protectedRoutes = routes.filter((route) => route.rule?.kind === 'operator').map(nameOf);
     expect(protectedRoutes).toEqual(
-      expect.arrayContaining(['PUT /v1/locations/{locationId}', 'PUT /v1/locations/{locationId}/skus/{sku}/policy', 'GET /v1/orders/{orderId}/fulfillment', 'GET /v1/dashboard/summary', 'GET /metrics']),
+      expect.arrayContaining([
+        'PUT /v1/locations/{locationId}',
+        'PUT /v1/locations/{locationId}/skus/{sku}/policy',
+        'GET /v1/orders/{orderId}/fulfillment',
+        'GET /v1/dashboard/summary',
+        'GET /metrics',
+      ]),
     );
     for (const route of routes) exampleOf(route);
   });
@@ -190,7 +248,12 @@ describe('operator access on every route of the route table (storefront reads op
     expect(posRoutes.map(nameOf)).toEqual(['POST /v1/pos/events']);
     for (const route of posRoutes) {
       expectRefused(await call(service.baseUrl, route, null), 401, 'POS.KEY_REQUIRED', `${nameOf(route)} without a key`);
-      expectRefused(await call(service.baseUrl, route, service.operatorKey), 401, 'POS.KEY_INVALID', `${nameOf(route)} with an operator key`);
+      expectRefused(
+        await call(service.baseUrl, route, service.operatorKey),
+        401,
+        'POS.KEY_INVALID',
+        `${nameOf(route)} with an operator key`,
+      );
       const wrongStore = await call(service.baseUrl, route, otherStorePosKey);
       expect(wrongStore.status).toBe(403);
       expect(wrongStore.body).toMatchObject({ code: 'POS.WRONG_STORE', details: [{ field: 'storeId' }] });
@@ -200,7 +263,9 @@ describe('operator access on every route of the route table (storefront reads op
 
   it('answers open routes and, by default, storefront reads 2xx to anyone', async () => {
     const anyone = routes.filter((route) => route.rule?.kind === 'open' || route.rule?.kind === 'storefront');
-    expect(anyone.map(nameOf)).toEqual(expect.arrayContaining(['GET /health/live', 'GET /health/ready', 'GET /v1/stock/{sku}', 'GET /v1/stock/stream']));
+    expect(anyone.map(nameOf)).toEqual(
+      expect.arrayContaining(['GET /health/live', 'GET /health/ready', 'GET /v1/stock/{sku}', 'GET /v1/stock/stream']),
+    );
     for (const route of anyone) expectAllowed(await call(service.baseUrl, route, null), `${nameOf(route)} without a key`);
     expect((await fetch(`${service.baseUrl}/docs-json`)).status).toBe(200);
   });
@@ -221,7 +286,11 @@ describe('STOREFRONT_READ_KEY_REQUIRED=true, and the log output of keyed request
     await service.start();
     const registrar = await issueOperatorKeyWithCli(env, ['registrar', '--scopes', 'locations:write']);
     keys.push(registrar);
-    const put = await fetch(`${service.baseUrl}/v1/locations/${STORE}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...bearer(registrar) }, body: JSON.stringify(profile('store')) });
+    const put = await fetch(`${service.baseUrl}/v1/locations/${STORE}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', ...bearer(registrar) },
+      body: JSON.stringify(profile('store')),
+    });
     expect(put.status).toBe(201);
   }, 120_000);
   afterAll(async () => {
@@ -231,16 +300,22 @@ describe('STOREFRONT_READ_KEY_REQUIRED=true, and the log output of keyed request
   });
 
   it('puts every storefront read behind stock:read: 401 without a key, 403 without the scope, 2xx with it', async () => {
-    const { without, only } = await keysAround((scopes) => issueOperatorKeyWithCli(env, [`reader-${scopes.length}`, '--scopes', scopes.join(',')]), 'stock:read');
+    const { without, only } = await keysAround(
+      (scopes) => issueOperatorKeyWithCli(env, [`reader-${scopes.length}`, '--scopes', scopes.join(',')]),
+      'stock:read',
+    );
     keys.push(without, only);
     const storefront = routes.filter((route) => route.rule?.kind === 'storefront');
-    expect(storefront.map(nameOf)).toEqual(expect.arrayContaining(['GET /v1/stock/{sku}', 'GET /v1/stock', 'GET /v1/stock/stream', 'GET /v1/stock/{sku}/pickup']));
+    expect(storefront.map(nameOf)).toEqual(
+      expect.arrayContaining(['GET /v1/stock/{sku}', 'GET /v1/stock', 'GET /v1/stock/stream', 'GET /v1/stock/{sku}/pickup']),
+    );
     for (const route of storefront) {
       expectRefused(await call(service.baseUrl, route, null), 401, 'ACCESS.KEY_REQUIRED', `${nameOf(route)} without a key`);
       expectRefused(await call(service.baseUrl, route, without), 403, 'ACCESS.SCOPE_MISSING', `${nameOf(route)} without stock:read`);
       expectAllowed(await call(service.baseUrl, route, only), `${nameOf(route)} with stock:read`);
     }
-    for (const route of routes.filter((r) => r.rule?.kind === 'open')) expectAllowed(await call(service.baseUrl, route, null), `${nameOf(route)} stays open`);
+    for (const route of routes.filter((r) => r.rule?.kind === 'open'))
+      expectAllowed(await call(service.baseUrl, route, null), `${nameOf(route)} stays open`);
   });
 
   it('writes no key and no Authorization header value to its log, whatever the answer', async () => {
@@ -250,18 +325,29 @@ describe('STOREFRONT_READ_KEY_REQUIRED=true, and the log output of keyed request
     const unknownKey = mintApiKey('op').apiKey;
     keys.push(operatorKey, posKey, unknownKey);
     const put = (key: string, body: unknown) =>
-      fetch(`${service.baseUrl}/v1/locations/${STORE}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...bearer(key) }, body: JSON.stringify(body) });
+      fetch(`${service.baseUrl}/v1/locations/${STORE}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...bearer(key) },
+        body: JSON.stringify(body),
+      });
     expect((await put(operatorKey, { ...profile('store'), name: 'logged' })).status).toBe(200);
     expect((await put(operatorKey, { ...profile('store'), lat: 'north' })).status).toBe(400);
     expect((await put(unknownKey, profile('store'))).status).toBe(401);
     expect((await put(posKey, profile('store'))).status).toBe(401);
-    const pos = await fetch(`${service.baseUrl}/v1/pos/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(posKey) }, body: JSON.stringify(sale('ACC-OTHER')) });
+    const pos = await fetch(`${service.baseUrl}/v1/pos/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(posKey) },
+      body: JSON.stringify(sale('ACC-OTHER')),
+    });
     expect(pos.status).toBe(403);
     expect((await fetch(`${service.baseUrl}/metrics`, { headers: bearer(operatorKey) })).status).toBe(200);
     // The requests were logged (LOG_LEVEL=debug writes a line per request) ...
     await eventually(async () => expect(service.log).toContain(`"url":"/v1/locations/${STORE}"`), { timeoutMs: 10_000, intervalMs: 100 });
     await eventually(async () => expect(service.log).toContain('"url":"/metrics"'), { timeoutMs: 10_000, intervalMs: 100 });
-    const lines = service.log.split('\n').filter((line) => line.includes('"context":"HttpRequest"')).map((line) => JSON.parse(line) as Record<string, any>);
+    const lines = service.log
+      .split('\n')
+      .filter((line) => line.includes('"context":"HttpRequest"'))
+      .map((line) => JSON.parse(line) as Record<string, any>);
     const keyed = lines.filter((line) => line.headers?.authorization !== undefined);
     expect(keyed.length).toBeGreaterThanOrEqual(6);
     for (const line of keyed) expect(line.headers.authorization).toBe('[redacted]');

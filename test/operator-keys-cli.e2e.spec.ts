@@ -21,7 +21,16 @@ const putLocationWith = async (key: string) =>
     await fetch(`${service.baseUrl}/v1/locations/CLI-S1`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', ...bearer(key) },
-      body: JSON.stringify({ type: 'store', name: 'CLI', lat: 30.2, lng: 120.1, shipsOnline: true, pickup: true, dailyCapacity: 10, safetyStock: 0 }),
+      body: JSON.stringify({
+        type: 'store',
+        name: 'CLI',
+        lat: 30.2,
+        lng: 120.1,
+        shipsOnline: true,
+        pickup: true,
+        dailyCapacity: 10,
+        safetyStock: 0,
+      }),
     })
   ).status;
 

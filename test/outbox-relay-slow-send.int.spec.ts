@@ -70,7 +70,11 @@ beforeAll(async () => {
   slowKafka = new SlowSendKafka(config);
   otherKafka = new KafkaConnection(config);
   await slowKafka.ensureTopics();
-  stockLevels = new CheckpointedProcessor(new StockLevelsProjection(), db.transactions, store, { batchSize: 2000, idleDelayMs: 25, idleCheck: db.reads });
+  stockLevels = new CheckpointedProcessor(new StockLevelsProjection(), db.transactions, store, {
+    batchSize: 2000,
+    idleDelayMs: 25,
+    idleCheck: db.reads,
+  });
   stockLevels.start();
 }, 60_000);
 afterAll(async () => {
@@ -99,15 +103,28 @@ async function receiptShownAfterMs(quantity: number): Promise<number> {
   sku += 1;
   const streamId = stockItemStreamId({ locationId: 'S1', sku: `SLOW-${sku}` });
   await db.transactions.inTransaction(async (sql) => {
-    const items = new StreamUnitOfWork(sql, store, stockItemDecider, { everyEvents: 100, stateVersion: 1 }, upcasterChain<StockItemEvent>({}));
+    const items = new StreamUnitOfWork(
+      sql,
+      store,
+      stockItemDecider,
+      { everyEvents: 100, stateVersion: 1 },
+      upcasterChain<StockItemEvent>({}),
+    );
     await items.load([streamId]);
-    items.execute(streamId, { type: 'RecordReceipt', quantity, occurredAt: new Date().toISOString(), sourceEventId: `slow-rcv-${sku}` }, { eventIdFor: () => `slow-rcv-${sku}` });
+    items.execute(
+      streamId,
+      { type: 'RecordReceipt', quantity, occurredAt: new Date().toISOString(), sourceEventId: `slow-rcv-${sku}` },
+      { eventIdFor: () => `slow-rcv-${sku}` },
+    );
     await items.commit();
   });
   const appendedAt = performance.now();
   await eventually(
     async () => {
-      const [row] = await db.reads.query<{ on_hand: number }>('SELECT on_hand::float8 AS on_hand FROM stock_levels WHERE location_id = $1 AND sku = $2', ['S1', `SLOW-${sku}`]);
+      const [row] = await db.reads.query<{ on_hand: number }>(
+        'SELECT on_hand::float8 AS on_hand FROM stock_levels WHERE location_id = $1 AND sku = $2',
+        ['S1', `SLOW-${sku}`],
+      );
       expect(row?.on_hand).toBe(quantity);
     },
     { timeoutMs: 30_000, intervalMs: 10 },
@@ -131,72 +148,83 @@ async function relayedCounts(): Promise<{ total: number; perId: Map<string, numb
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the outbox relay holds no transaction across a Kafka send', () => {
-  it('a send that takes 10 s does not hold back the stock view, no other relay takes over meanwhile, and every message arrives once', { timeout: 120_000 }, async () => {
-    relay = new OutboxRelay(db.transactions, db.reads, slowKafka, config);
-    const other = new OutboxRelay(db.transactions, db.reads, otherKafka, config);
-    await queueCommands('slow', 40);
-    // Usual latency, with nothing in flight.
-    const usualMs = await receiptShownAfterMs(5);
+  it(
+    'a send that takes 10 s does not hold back the stock view, no other relay takes over meanwhile, and every message arrives once',
+    { timeout: 120_000 },
+    async () => {
+      relay = new OutboxRelay(db.transactions, db.reads, slowKafka, config);
+      const other = new OutboxRelay(db.transactions, db.reads, otherKafka, config);
+      await queueCommands('slow', 40);
+      // Usual latency, with nothing in flight.
+      const usualMs = await receiptShownAfterMs(5);
 
-    slowKafka.slowSends = 1;
-    const startedAt = performance.now();
-    const sending = relay.publishNextBatch();
-    await eventually(async () => expect(slowKafka.sendsStarted).toBe(1), { timeoutMs: 10_000, intervalMs: 10 });
-
-    // While the batch is stuck on its way to Kafka: stock events keep flowing into the view, and
-    // another instance keeps trying to relay (past the 5 s after which an unrenewed lease lapses).
-    const latencies: number[] = [];
-    while (performance.now() - startedAt < 8_500) {
-      latencies.push(await receiptShownAfterMs(3));
-      expect(await other.publishNextBatch()).toBe(0);
-      await sleep(700);
-    }
-    expect(slowKafka.sendsStarted).toBe(1);
-    expect(Math.max(...latencies), `usual ${usualMs.toFixed(0)} ms; during the send ${latencies.map((ms) => ms.toFixed(0)).join(', ')} ms`).toBeLessThan(1000);
-    expect(latencies.length).toBeGreaterThanOrEqual(6);
-
-    expect(await sending).toBe(40);
-    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(10_000);
-    expect(await relay.publishNextBatch()).toBe(0); // all marked published
-    expect(await other.publishNextBatch()).toBe(0);
-
-    const { total, perId } = await relayedCounts();
-    expect(total).toBe(40);
-    expect(perId.size).toBe(40);
-    expect([...perId.values()].every((n) => n === 1)).toBe(true);
-  });
-
-  it('a relay that cannot renew its lease during a send gives the send up before the lease lapses; the next one finds nothing to repeat', { timeout: 120_000 }, async () => {
-    // The relay of the test above, which holds the lease.
-    await queueCommands('fenced', 25);
-    const before = (await relayedCounts()).total;
-    const refusedBefore = slowKafka.lateSendsRefused;
-
-    // Hold the lease row, as a database out of reach would: the relay's renewals wait.
-    const blocker = new Client({ connectionString: TEST_DATABASE_URL });
-    await blocker.connect();
-    try {
       slowKafka.slowSends = 1;
-      slowKafka.delayMs = 6_000;
       const startedAt = performance.now();
-      const started = slowKafka.sendsStarted;
       const sending = relay.publishNextBatch();
-      await eventually(async () => expect(slowKafka.sendsStarted).toBe(started + 1), { timeoutMs: 10_000, intervalMs: 10 });
-      await blocker.query('BEGIN');
-      await blocker.query(`SELECT 1 FROM "${db.schema}".outbox_relay_state WHERE id = 1 FOR UPDATE`);
-      await expect(sending).rejects.toThrow(/not renewed for \d+ ms during a send/);
-      const gaveUpAfterMs = performance.now() - startedAt;
-      expect(gaveUpAfterMs).toBeGreaterThan(3000);
-      expect(gaveUpAfterMs).toBeLessThan(5000); // before another instance could take the lease
-    } finally {
-      await blocker.query('ROLLBACK').catch(() => undefined);
-      await blocker.end();
-    }
-    // The abandoned send's producer is closed: when its delay is over it is refused, not sent.
-    await eventually(async () => expect(slowKafka.lateSendsRefused).toBe(refusedBefore + 1), { timeoutMs: 10_000, intervalMs: 50 });
-    expect(await relay.publishNextBatch()).toBe(25);
-    const { total, perId } = await relayedCounts();
-    expect(total - before).toBe(25);
-    expect([...perId.values()].every((n) => n === 1)).toBe(true);
-  });
+      await eventually(async () => expect(slowKafka.sendsStarted).toBe(1), { timeoutMs: 10_000, intervalMs: 10 });
+
+      // While the batch is stuck on its way to Kafka: stock events keep flowing into the view, and
+      // another instance keeps trying to relay (past the 5 s after which an unrenewed lease lapses).
+      const latencies: number[] = [];
+      while (performance.now() - startedAt < 8_500) {
+        latencies.push(await receiptShownAfterMs(3));
+        expect(await other.publishNextBatch()).toBe(0);
+        await sleep(700);
+      }
+      expect(slowKafka.sendsStarted).toBe(1);
+      expect(
+        Math.max(...latencies),
+        `usual ${usualMs.toFixed(0)} ms; during the send ${latencies.map((ms) => ms.toFixed(0)).join(', ')} ms`,
+      ).toBeLessThan(1000);
+      expect(latencies.length).toBeGreaterThanOrEqual(6);
+
+      expect(await sending).toBe(40);
+      expect(performance.now() - startedAt).toBeGreaterThanOrEqual(10_000);
+      expect(await relay.publishNextBatch()).toBe(0); // all marked published
+      expect(await other.publishNextBatch()).toBe(0);
+
+      const { total, perId } = await relayedCounts();
+      expect(total).toBe(40);
+      expect(perId.size).toBe(40);
+      expect([...perId.values()].every((n) => n === 1)).toBe(true);
+    },
+  );
+
+  it(
+    'a relay that cannot renew its lease during a send gives the send up before the lease lapses; the next one finds nothing to repeat',
+    { timeout: 120_000 },
+    async () => {
+      // The relay of the test above, which holds the lease.
+      await queueCommands('fenced', 25);
+      const before = (await relayedCounts()).total;
+      const refusedBefore = slowKafka.lateSendsRefused;
+
+      // Hold the lease row, as a database out of reach would: the relay's renewals wait.
+      const blocker = new Client({ connectionString: TEST_DATABASE_URL });
+      await blocker.connect();
+      try {
+        slowKafka.slowSends = 1;
+        slowKafka.delayMs = 6_000;
+        const startedAt = performance.now();
+        const started = slowKafka.sendsStarted;
+        const sending = relay.publishNextBatch();
+        await eventually(async () => expect(slowKafka.sendsStarted).toBe(started + 1), { timeoutMs: 10_000, intervalMs: 10 });
+        await blocker.query('BEGIN');
+        await blocker.query(`SELECT 1 FROM "${db.schema}".outbox_relay_state WHERE id = 1 FOR UPDATE`);
+        await expect(sending).rejects.toThrow(/not renewed for \d+ ms during a send/);
+        const gaveUpAfterMs = performance.now() - startedAt;
+        expect(gaveUpAfterMs).toBeGreaterThan(3000);
+        expect(gaveUpAfterMs).toBeLessThan(5000); // before another instance could take the lease
+      } finally {
+        await blocker.query('ROLLBACK').catch(() => undefined);
+        await blocker.end();
+      }
+      // The abandoned send's producer is closed: when its delay is over it is refused, not sent.
+      await eventually(async () => expect(slowKafka.lateSendsRefused).toBe(refusedBefore + 1), { timeoutMs: 10_000, intervalMs: 50 });
+      expect(await relay.publishNextBatch()).toBe(25);
+      const { total, perId } = await relayedCounts();
+      expect(total - before).toBe(25);
+      expect([...perId.values()].every((n) => n === 1)).toBe(true);
+    },
+  );
 });

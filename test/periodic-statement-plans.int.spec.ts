@@ -12,9 +12,21 @@ import {
 } from '../libs/event-store/src/event-store.sql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SELECT_RECENT_OUTBOX_MESSAGES } from '../apps/inventory-service/src/dashboard/dashboard.sql';
-import { COUNT_UNPUBLISHED, MARK_PUBLISHED, SELECT_UNPUBLISHED, SELECT_UNPUBLISHED_TOPICS, UNPUBLISHED_WAITING } from '../apps/inventory-service/src/outbox/outbox.sql';
-import { SELECT_EXPIRED_PICKUP_HOLDS, SELECT_TRANSFERS_PAST_SHIP_BY } from '../apps/inventory-service/src/smart-logistics/smart-logistics.sql';
-import { CLAIM_INBOUND_EVENT_IDS, UNCLAIM_INBOUND_EVENT_IDS } from '../apps/inventory-service/src/stock-movements/record-inbound-events/ingestion.sql';
+import {
+  COUNT_UNPUBLISHED,
+  MARK_PUBLISHED,
+  SELECT_UNPUBLISHED,
+  SELECT_UNPUBLISHED_TOPICS,
+  UNPUBLISHED_WAITING,
+} from '../apps/inventory-service/src/outbox/outbox.sql';
+import {
+  SELECT_EXPIRED_PICKUP_HOLDS,
+  SELECT_TRANSFERS_PAST_SHIP_BY,
+} from '../apps/inventory-service/src/smart-logistics/smart-logistics.sql';
+import {
+  CLAIM_INBOUND_EVENT_IDS,
+  UNCLAIM_INBOUND_EVENT_IDS,
+} from '../apps/inventory-service/src/stock-movements/record-inbound-events/ingestion.sql';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 /**
@@ -80,11 +92,10 @@ beforeAll(async () => {
   lastTransactionId = last!.transaction_id;
   lastPosition = Number(last!.global_position);
   // A caught-up projection, and one a little behind.
-  await db.reads.query(`INSERT INTO checkpoints (processor_id, transaction_id, global_position) VALUES ('stock-levels', $1::xid8, $2), ('behind', $1::xid8, $3)`, [
-    lastTransactionId,
-    lastPosition,
-    lastPosition - 1000,
-  ]);
+  await db.reads.query(
+    `INSERT INTO checkpoints (processor_id, transaction_id, global_position) VALUES ('stock-levels', $1::xid8, $2), ('behind', $1::xid8, $3)`,
+    [lastTransactionId, lastPosition, lastPosition - 1000],
+  );
   await db.reads.query(`ANALYZE`);
 }, 600_000);
 
@@ -117,10 +128,22 @@ const statements: Array<[name: string, sql: string, params: () => unknown[]]> = 
   ['EVENTS_PENDING_FOR_PROCESSOR (idle poll, caught up)', EVENTS_PENDING_FOR_PROCESSOR, () => ['stock-levels']],
   ['EVENTS_PENDING_FOR_PROCESSOR (idle poll, no checkpoint yet)', EVENTS_PENDING_FOR_PROCESSOR, () => ['a-new-projection']],
   ['SELECT_CHECKPOINT', SELECT_CHECKPOINT, () => ['stock-levels']],
-  ['SELECT_PROJECTED_EVENTS_AFTER_CHECKPOINT (a batch)', SELECT_PROJECTED_EVENTS_AFTER_CHECKPOINT, () => [lastTransactionId, lastPosition - 1000, 2000]],
-  ['SELECT_STREAM_IDS_AFTER_CHECKPOINT (change feed)', SELECT_STREAM_IDS_AFTER_CHECKPOINT, () => [lastTransactionId, lastPosition - 1000, 2000]],
+  [
+    'SELECT_PROJECTED_EVENTS_AFTER_CHECKPOINT (a batch)',
+    SELECT_PROJECTED_EVENTS_AFTER_CHECKPOINT,
+    () => [lastTransactionId, lastPosition - 1000, 2000],
+  ],
+  [
+    'SELECT_STREAM_IDS_AFTER_CHECKPOINT (change feed)',
+    SELECT_STREAM_IDS_AFTER_CHECKPOINT,
+    () => [lastTransactionId, lastPosition - 1000, 2000],
+  ],
   ['SELECT_HEAD_CHECKPOINT', SELECT_HEAD_CHECKPOINT, () => []],
-  ['COUNT_EVENTS_AFTER_CHECKPOINT (health backlog)', COUNT_EVENTS_AFTER_CHECKPOINT, () => [lastTransactionId, lastPosition - 1000, 1_000_000]],
+  [
+    'COUNT_EVENTS_AFTER_CHECKPOINT (health backlog)',
+    COUNT_EVENTS_AFTER_CHECKPOINT,
+    () => [lastTransactionId, lastPosition - 1000, 1_000_000],
+  ],
   ['SELECT_EXISTING_EVENT_IDS (append)', SELECT_EXISTING_EVENT_IDS, () => [Array.from({ length: 2000 }, (_, i) => `new-${i}`)]],
   ['SELECT_STREAM_VERSIONS (stream state cache)', SELECT_STREAM_VERSIONS, () => [someStreams()]],
   ['SELECT_SNAPSHOTS (load streams)', SELECT_SNAPSHOTS, () => [someStreams(), 1]],
@@ -130,10 +153,24 @@ const statements: Array<[name: string, sql: string, params: () => unknown[]]> = 
     CLAIM_INBOUND_EVENT_IDS,
     () => {
       const ids = Array.from({ length: 2000 }, (_, i) => `new-${i}`);
-      return [ids.map(() => 'location:L1'), ids, ids.map(() => 'StockReceived'), ids.map(() => 'retail.stock.movements'), ids.map(() => 0), ids.map((_, i) => i)];
+      return [
+        ids.map(() => 'location:L1'),
+        ids,
+        ids.map(() => 'StockReceived'),
+        ids.map(() => 'retail.stock.movements'),
+        ids.map(() => 0),
+        ids.map((_, i) => i),
+      ];
     },
   ],
-  ['UNCLAIM_INBOUND_EVENT_IDS', UNCLAIM_INBOUND_EVENT_IDS, () => [['location:L1', 'location:L2'], ['fill-1', 'fill-2']]],
+  [
+    'UNCLAIM_INBOUND_EVENT_IDS',
+    UNCLAIM_INBOUND_EVENT_IDS,
+    () => [
+      ['location:L1', 'location:L2'],
+      ['fill-1', 'fill-2'],
+    ],
+  ],
   ['UNPUBLISHED_WAITING (idle relay)', UNPUBLISHED_WAITING, () => []],
   ['SELECT_UNPUBLISHED (relay batch)', SELECT_UNPUBLISHED, () => [500]],
   ['SELECT_UNPUBLISHED_TOPICS (relay take-over)', SELECT_UNPUBLISHED_TOPICS, () => []],
@@ -151,7 +188,10 @@ describe(`periodic and per-batch statements on a log of ${LOG_EVENTS.toLocaleStr
   });
 
   it('the idle poll takes a few milliseconds of server time at most, however long the log', async () => {
-    const [row] = await db.reads.query<{ 'QUERY PLAN': Array<{ 'Execution Time': number }> }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${EVENTS_PENDING_FOR_PROCESSOR}`, ['stock-levels']);
+    const [row] = await db.reads.query<{ 'QUERY PLAN': Array<{ 'Execution Time': number }> }>(
+      `EXPLAIN (ANALYZE, FORMAT JSON) ${EVENTS_PENDING_FOR_PROCESSOR}`,
+      ['stock-levels'],
+    );
     // A sequential scan of a million events takes tens of milliseconds here; an index probe a few hundredths.
     expect(row!['QUERY PLAN'][0]!['Execution Time']).toBeLessThan(5);
   });

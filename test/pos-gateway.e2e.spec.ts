@@ -11,7 +11,10 @@ let keyIdForS001: string;
 beforeAll(async () => {
   service = await startTestService();
   await registerLocations(service.baseUrl, ['S001'], service.operatorHeaders);
-  const issued = await runCli(['issue-pos-key', 'S001'], { DATABASE_URL: service.config.database.url, DATABASE_SCHEMA: service.config.database.schema });
+  const issued = await runCli(['issue-pos-key', 'S001'], {
+    DATABASE_URL: service.config.database.url,
+    DATABASE_SCHEMA: service.config.database.schema,
+  });
   expect(issued.code).toBe(0);
   keyForS001 = /^(pos_\S+)$/m.exec(issued.stdout)![1]!;
   keyIdForS001 = /POS key (\S+) for store S001/.exec(issued.stdout)![1]!;
@@ -43,7 +46,7 @@ async function onHand(): Promise<number> {
 }
 
 describe('POST /v1/pos/events', () => {
-  it('accepts a sale for the key\'s store (202 with the eventId), applies it once however often the POS retries', async () => {
+  it("accepts a sale for the key's store (202 with the eventId), applies it once however often the POS retries", async () => {
     const first = await post(sale('pos-1'));
     expect(first).toEqual({ status: 202, body: { eventId: 'pos-1', topic: service.config.kafka.topics.offlineSales } });
     expect((await post(sale('pos-1'))).status).toBe(202); // a retry after a lost response
@@ -75,10 +78,17 @@ describe('POST /v1/pos/events', () => {
   });
 
   it('answers 400 naming occurredAt when it lies before 2000 or past the clock plus MAX_CLOCK_SKEW, and writes nothing', async () => {
-    for (const occurredAt of ['1999-12-31T23:59:59Z', new Date(Date.now() + 2 * 60 * 60 * 1000).toISOString(), '2066-01-01T00:00:00+08:00']) {
+    for (const occurredAt of [
+      '1999-12-31T23:59:59Z',
+      new Date(Date.now() + 2 * 60 * 60 * 1000).toISOString(),
+      '2066-01-01T00:00:00+08:00',
+    ]) {
       const response = await post({ ...sale('pos-window'), occurredAt });
       expect(response.status).toBe(400);
-      expect(response.body).toMatchObject({ code: 'POS.INVALID_EVENT', details: [{ field: 'occurredAt', problem: expect.stringMatching(/outside the accepted window 2000-01-01T00:00:00\.000Z to /) }] });
+      expect(response.body).toMatchObject({
+        code: 'POS.INVALID_EVENT',
+        details: [{ field: 'occurredAt', problem: expect.stringMatching(/outside the accepted window 2000-01-01T00:00:00\.000Z to /) }],
+      });
     }
   });
 
@@ -102,7 +112,10 @@ describe('POST /v1/pos/events', () => {
   });
 
   it('stops accepting a revoked key', async () => {
-    const revoked = await runCli(['revoke-pos-key', keyIdForS001], { DATABASE_URL: service.config.database.url, DATABASE_SCHEMA: service.config.database.schema });
+    const revoked = await runCli(['revoke-pos-key', keyIdForS001], {
+      DATABASE_URL: service.config.database.url,
+      DATABASE_SCHEMA: service.config.database.schema,
+    });
     expect(revoked.stdout).toMatch(/revoked POS key .* of store S001/);
     expect((await post(sale('pos-5'))).status).toBe(401);
   });

@@ -39,7 +39,8 @@ class ProbeProjection implements Projection {
   constructor(readonly name: string) {}
 
   async apply(sql: SqlClient, events: readonly ProjectedEvent[]): Promise<void> {
-    for (const event of events) await sql.query('INSERT INTO probe_rows VALUES ($1, $2) ON CONFLICT DO NOTHING', [this.name, event.eventId]);
+    for (const event of events)
+      await sql.query('INSERT INTO probe_rows VALUES ($1, $2) ON CONFLICT DO NOTHING', [this.name, event.eventId]);
   }
 }
 
@@ -56,9 +57,19 @@ async function appendReceipt(): Promise<void> {
   run += 1;
   const streamId = `stock-item|P|${run}`;
   await db.transactions.inTransaction(async (sql) => {
-    const items = new StreamUnitOfWork(sql, store, stockItemDecider, { everyEvents: 100, stateVersion: 1 }, upcasterChain<StockItemEvent>({}));
+    const items = new StreamUnitOfWork(
+      sql,
+      store,
+      stockItemDecider,
+      { everyEvents: 100, stateVersion: 1 },
+      upcasterChain<StockItemEvent>({}),
+    );
     await items.load([streamId]);
-    items.execute(streamId, { type: 'RecordReceipt', quantity: 1, occurredAt: new Date().toISOString(), sourceEventId: `r-${run}` }, { eventIdFor: () => `${streamId}#1` });
+    items.execute(
+      streamId,
+      { type: 'RecordReceipt', quantity: 1, occurredAt: new Date().toISOString(), sourceEventId: `r-${run}` },
+      { eventIdFor: () => `${streamId}#1` },
+    );
     await items.commit();
   });
 }
@@ -100,7 +111,10 @@ describe('a failing batch: backoff, stall, recovery', () => {
       await processor.stop();
     }
     expect(heard).toHaveLength(1); // three failures, one message
-    expect(heard[0]).toMatchObject({ error: 'injected cancel', failure: { projection: 'transient', attempts: 1, transient: true, stalled: false, unreported: 0 } });
+    expect(heard[0]).toMatchObject({
+      error: 'injected cancel',
+      failure: { projection: 'transient', attempts: 1, transient: true, stalled: false, unreported: 0 },
+    });
     expect(stallsSeen.filter((stall) => stall !== null)).toEqual([]);
     expect(await recordedStall('transient')).toBeNull();
     expect(recovered).toEqual([3]);
@@ -115,7 +129,9 @@ describe('a failing batch: backoff, stall, recovery', () => {
     try {
       await eventually(async () => expect(processor.stall).not.toBeNull(), { timeoutMs: 5_000 });
       expect(Date.now() - processor.stall!.since.getTime()).toBeGreaterThanOrEqual(300);
-      await eventually(async () => expect(await recordedStall('persistent')).toMatchObject({ lastError: 'injected failover' }), { timeoutMs: 5_000 });
+      await eventually(async () => expect(await recordedStall('persistent')).toMatchObject({ lastError: 'injected failover' }), {
+        timeoutMs: 5_000,
+      });
       // Said twice in all: when it first failed, and when it became a stall.
       expect(heard.map((h) => [h.error, h.failure.transient, h.failure.stalled])).toEqual([
         ['injected failover', true, false],
@@ -137,13 +153,18 @@ describe('a failing batch: backoff, stall, recovery', () => {
     await processor.catchUp(); // a checkpoint to be stuck at
     const stuckAt = processor.checkpoint;
     // Two distinct errors, alternating with the attempt count.
-    await inject('data', `IF nextval('probe_attempts') % 2 = 1 THEN RAISE EXCEPTION 'injected: integer out of range' USING ERRCODE = '22003'; ELSE RAISE EXCEPTION 'injected: date/time field value out of range' USING ERRCODE = '22008'; END IF;`);
+    await inject(
+      'data',
+      `IF nextval('probe_attempts') % 2 = 1 THEN RAISE EXCEPTION 'injected: integer out of range' USING ERRCODE = '22003'; ELSE RAISE EXCEPTION 'injected: date/time field value out of range' USING ERRCODE = '22008'; END IF;`,
+    );
     await appendReceipt();
     processor.start();
     try {
       await eventually(async () => expect(heard.length).toBeGreaterThanOrEqual(2), { timeoutMs: 5_000 });
       expect(heard[0]!.failure).toMatchObject({ attempts: 1, stalled: true, transient: false });
-      expect(new Set(heard.slice(0, 2).map((h) => h.error))).toEqual(new Set(['injected: integer out of range', 'injected: date/time field value out of range']));
+      expect(new Set(heard.slice(0, 2).map((h) => h.error))).toEqual(
+        new Set(['injected: integer out of range', 'injected: date/time field value out of range']),
+      );
       const recorded = await recordedStall('data');
       expect(recorded).toMatchObject({ projection: 'data', checkpoint: stuckAt });
       expect(recorded!.lastError).toMatch(/^injected: /);

@@ -16,7 +16,11 @@ import { connectedProducer, eventually, sendJson, testKafka } from './support/te
  * once the trigger is gone it catches up and is ready again.
  */
 const RETRY_MAX_MS = 4000;
-const { schema, topicEnv, env } = processTestEnv('stall', { LOG_LEVEL: 'info', LOG_FORMAT: 'json', PROJECTION_RETRY_MAX_MS: String(RETRY_MAX_MS) });
+const { schema, topicEnv, env } = processTestEnv('stall', {
+  LOG_LEVEL: 'info',
+  LOG_FORMAT: 'json',
+  PROJECTION_RETRY_MAX_MS: String(RETRY_MAX_MS),
+});
 let service: ServiceProcess;
 /** An operator key for the PUTs and the operators' reads. */
 let operator: Record<string, string> = {};
@@ -36,7 +40,16 @@ beforeAll(async () => {
   const registered = await fetch(`${service.baseUrl}/v1/locations/W1`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json', ...operator },
-    body: JSON.stringify({ type: 'warehouse', name: 'Stall test warehouse', lat: 30.2, lng: 120.1, shipsOnline: true, pickup: false, dailyCapacity: 500, safetyStock: 0 }),
+    body: JSON.stringify({
+      type: 'warehouse',
+      name: 'Stall test warehouse',
+      lat: 30.2,
+      lng: 120.1,
+      shipsOnline: true,
+      pickup: false,
+      dailyCapacity: 500,
+      safetyStock: 0,
+    }),
   });
   expect(registered.status).toBeLessThan(300);
 }, 120_000);
@@ -50,7 +63,16 @@ afterAll(async () => {
 
 async function received(sku: string, quantity: number): Promise<void> {
   await sendJson(producer, topicEnv.TOPIC_STOCK_MOVEMENTS!, [
-    { key: 'W1', value: { eventId: `stall-${randomUUID()}`, type: 'StockReceived', occurredAt: new Date().toISOString(), locationId: 'W1', lines: [{ sku, quantity }] } },
+    {
+      key: 'W1',
+      value: {
+        eventId: `stall-${randomUUID()}`,
+        type: 'StockReceived',
+        occurredAt: new Date().toISOString(),
+        locationId: 'W1',
+        lines: [{ sku, quantity }],
+      },
+    },
   ]);
 }
 
@@ -70,7 +92,9 @@ async function stalledGauge(projection: string): Promise<number | null> {
 }
 
 async function attemptsSoFar(): Promise<number> {
-  const { rows } = await db.query<{ last_value: string; is_called: boolean }>(`SELECT last_value, is_called FROM "${schema}".stall_attempts`);
+  const { rows } = await db.query<{ last_value: string; is_called: boolean }>(
+    `SELECT last_value, is_called FROM "${schema}".stall_attempts`,
+  );
   return rows[0]!.is_called ? Number(rows[0]!.last_value) : 0;
 }
 
@@ -95,7 +119,9 @@ describe('a projection that fails stalls loudly', () => {
         END IF;
         RETURN NEW;
       END $$`);
-    await db.query(`CREATE TRIGGER refuse_bad_sku BEFORE INSERT OR UPDATE ON "${schema}".stock_levels FOR EACH ROW EXECUTE FUNCTION "${schema}".refuse_bad_sku()`);
+    await db.query(
+      `CREATE TRIGGER refuse_bad_sku BEFORE INSERT OR UPDATE ON "${schema}".stock_levels FOR EACH ROW EXECUTE FUNCTION "${schema}".refuse_bad_sku()`,
+    );
     await received(BAD, 3);
 
     // Health: 503, naming the projection, the position it is stuck at (the view's last position) and the error.
@@ -107,8 +133,14 @@ describe('a projection that fails stalls loudly', () => {
       },
       { timeoutMs: 20_000 },
     );
-    const stockLevelsStall = (unready.body.error.projections.stalled as Array<Record<string, unknown>>).find((s) => s.projection === 'stock-levels');
-    expect(stockLevelsStall).toMatchObject({ projection: 'stock-levels', position: before, error: expect.stringContaining(`injected: stock_levels refuses ${BAD}`) });
+    const stockLevelsStall = (unready.body.error.projections.stalled as Array<Record<string, unknown>>).find(
+      (s) => s.projection === 'stock-levels',
+    );
+    expect(stockLevelsStall).toMatchObject({
+      projection: 'stock-levels',
+      position: before,
+      error: expect.stringContaining(`injected: stock_levels refuses ${BAD}`),
+    });
     expect(unready.body.details.postgres).toEqual({ status: 'up' });
     expect(await stalledGauge('stock-levels')).toBe(1);
     expect(await stalledGauge('daily-sales')).toBe(0);

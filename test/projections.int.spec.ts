@@ -10,7 +10,14 @@ import {
   type SqlClient,
   type TransactionRunner,
 } from '@app/event-store';
-import { foldStockItem, stockItemDecider, stockItemStreamId, type StockItemCommand, type StockItemEvent, type StockItemState } from '@app/stock-domain';
+import {
+  foldStockItem,
+  stockItemDecider,
+  stockItemStreamId,
+  type StockItemCommand,
+  type StockItemEvent,
+  type StockItemState,
+} from '@app/stock-domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRY_LOCK_PROCESSOR } from '../libs/event-store/src/event-store.sql';
 import { stockItemStateBytes } from '../apps/inventory-service/src/stock-movements/stock-item-persistence';
@@ -94,7 +101,9 @@ describe('snapshots', () => {
   it('are taken every N events, used on load, and never needed for correctness', async () => {
     const streamId = stockItemStreamId({ locationId: 'SNAP', sku: 'A' });
     await recordReceipts(streamId, 23, 5);
-    const [snapshot] = await db.reads.query<{ stream_version: number }>('SELECT stream_version FROM snapshots WHERE stream_id = $1', [streamId]);
+    const [snapshot] = await db.reads.query<{ stream_version: number }>('SELECT stream_version FROM snapshots WHERE stream_id = $1', [
+      streamId,
+    ]);
     expect(snapshot?.stream_version).toBe(20);
 
     const fromSnapshot = await loadState(streamId, 1);
@@ -115,7 +124,14 @@ describe('a stream state cache', () => {
 
   async function receiveThroughCache(cache: StreamStateCache<StockItemState>, streamId: string, i: number, statements: string[] = []) {
     return db.transactions.inTransaction(async (sql) => {
-      const items = new StreamUnitOfWork(counting(sql, statements), store, stockItemDecider, { everyEvents: 1000, stateVersion: 1 }, upcast, cache);
+      const items = new StreamUnitOfWork(
+        counting(sql, statements),
+        store,
+        stockItemDecider,
+        { everyEvents: 1000, stateVersion: 1 },
+        upcast,
+        cache,
+      );
       await items.load([streamId]);
       items.execute(streamId, receipt(1, 500 + i), { eventIdFor: () => `${streamId}#cached-${i}` });
       await items.commit();
@@ -134,7 +150,9 @@ describe('a stream state cache', () => {
     const statements: string[] = [];
     (await receiveThroughCache(cache, streamId, 1, statements)).rememberCommitted();
     expect(statements).toContain('SELECT stream_id, version'); // the version check
-    expect(statements.filter((s) => s.startsWith('SELECT stream_id, stream_version') || s.startsWith('SELECT global_position'))).toEqual([]); // no snapshot, no events read
+    expect(statements.filter((s) => s.startsWith('SELECT stream_id, stream_version') || s.startsWith('SELECT global_position'))).toEqual(
+      [],
+    ); // no snapshot, no events read
     expect(cache.get(streamId)?.version).toBe(6);
 
     await recordReceipts(streamId, 2, 1000, 100); // written by another writer: versions 7 and 8
@@ -157,7 +175,9 @@ describe('a stream state cache', () => {
     expect(cache.get(streamId)?.version).toBe(9);
     (await receiveThroughCache(cache, streamId, 3)).rememberCommitted();
     expect(cache.get(streamId)?.version).toBe(10);
-    expect(cache.get(streamId)?.state.onHand).toBe(foldStockItem((await db.transactions.inTransaction((sql) => store.readStream(sql, streamId))).map((e) => upcast(e))).onHand);
+    expect(cache.get(streamId)?.state.onHand).toBe(
+      foldStockItem((await db.transactions.inTransaction((sql) => store.readStream(sql, streamId))).map((e) => upcast(e))).onHand,
+    );
   });
 });
 
@@ -199,12 +219,17 @@ describe('asynchronous projections', () => {
     const folded = await db.reads.query<{ stream_id: string; on_hand: number; events: number }>(
       `SELECT stream_id, sum((data->>'onHandChange')::int)::int AS on_hand, count(*)::int AS events FROM events GROUP BY stream_id`,
     );
-    expect(new Map(totals.map((t) => [t.stream_id, [t.on_hand, t.events]]))).toEqual(new Map(folded.map((f) => [f.stream_id, [f.on_hand, f.events]])));
+    expect(new Map(totals.map((t) => [t.stream_id, [t.on_hand, t.events]]))).toEqual(
+      new Map(folded.map((f) => [f.stream_id, [f.on_hand, f.events]])),
+    );
   });
 
   it('poll an idle log with one statement and no transaction, and still pick up events appended elsewhere', async () => {
     const seen: string[] = [];
-    const recorder: Projection = { name: 'idle-recorder', apply: async (_sql, events) => void seen.push(...events.map((event) => event.eventId)) };
+    const recorder: Projection = {
+      name: 'idle-recorder',
+      apply: async (_sql, events) => void seen.push(...events.map((event) => event.eventId)),
+    };
     let transactionsOpened = 0;
     const counted: TransactionRunner = { inTransaction: (work) => ((transactionsOpened += 1), db.transactions.inTransaction(work)) };
     const processor = new CheckpointedProcessor(recorder, counted, store, { batchSize: 1000, idleDelayMs: 5, idleCheck: db.reads });
@@ -252,7 +277,9 @@ describe('asynchronous projections', () => {
     releaseSlow();
     await expect(slowBatch).rejects.toThrow(/checkpoint moved while this batch was applied/);
 
-    const [twice] = await db.reads.query<{ n: number }>('SELECT count(*)::int AS n FROM (SELECT event_id FROM applied_log GROUP BY event_id HAVING count(*) > 1) d');
+    const [twice] = await db.reads.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM (SELECT event_id FROM applied_log GROUP BY event_id HAVING count(*) > 1) d',
+    );
     const [applied] = await db.reads.query<{ n: number }>('SELECT count(DISTINCT event_id)::int AS n FROM applied_log');
     const [stored] = await db.reads.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
     expect(twice!.n).toBe(0);

@@ -21,7 +21,16 @@ afterAll(async () => {
 
 const receipt = (i: number, locationId: string) => ({
   key: locationId,
-  value: { eventId: `rb-${i}`, type: 'StockReceived', occurredAt: '2026-11-11T00:00:00Z', locationId, lines: [{ sku: 'RB-1', quantity: 1 }, { sku: 'RB-2', quantity: 2 }] },
+  value: {
+    eventId: `rb-${i}`,
+    type: 'StockReceived',
+    occurredAt: '2026-11-11T00:00:00Z',
+    locationId,
+    lines: [
+      { sku: 'RB-1', quantity: 1 },
+      { sku: 'RB-2', quantity: 2 },
+    ],
+  },
 });
 
 /** A table's storage parameters (fillfactor) and index names in the service's schema. */
@@ -48,7 +57,11 @@ async function onHand(sku: string): Promise<{ status: number; onHand?: number }>
 describe('inventory-cli rebuild', () => {
   it('rebuilds the stock view from the first event while the service keeps answering, and includes what arrives meanwhile', async () => {
     const { topics } = service.config.kafka;
-    await sendJson(producer, topics.stockMovements, Array.from({ length: 400 }, (_, i) => receipt(i, i % 2 ? 'L1' : 'L2')));
+    await sendJson(
+      producer,
+      topics.stockMovements,
+      Array.from({ length: 400 }, (_, i) => receipt(i, i % 2 ? 'L1' : 'L2')),
+    );
     await eventually(async () => expect((await onHand('RB-1')).onHand).toBe(400));
 
     const statuses: number[] = [];
@@ -59,7 +72,11 @@ describe('inventory-cli rebuild', () => {
     const env = { DATABASE_URL: service.config.database.url, DATABASE_SCHEMA: service.config.database.schema, PROJECTION_BATCH_SIZE: '50' };
     const [result] = await Promise.all([
       runCli(['rebuild', 'stock-levels'], env),
-      sendJson(producer, topics.stockMovements, Array.from({ length: 100 }, (_, i) => receipt(400 + i, 'L3'))),
+      sendJson(
+        producer,
+        topics.stockMovements,
+        Array.from({ length: 100 }, (_, i) => receipt(400 + i, 'L3')),
+      ),
     ]);
     reading = false;
     await reader;
@@ -76,21 +93,40 @@ describe('inventory-cli rebuild', () => {
   });
 
   it('rebuilds every read model with "all", the inline location registry included, and keeps taking writes after', async () => {
-    const profile = { type: 'store', name: 'Rebuilt', lat: 30.2, lng: 120.1, shipsOnline: true, pickup: false, dailyCapacity: 10, safetyStock: 1 };
+    const profile = {
+      type: 'store',
+      name: 'Rebuilt',
+      lat: 30.2,
+      lng: 120.1,
+      shipsOnline: true,
+      pickup: false,
+      dailyCapacity: 10,
+      safetyStock: 1,
+    };
     const put = (id: string, body: unknown) =>
-      fetch(`${service.baseUrl}/v1/locations/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...service.operatorHeaders }, body: JSON.stringify(body) });
+      fetch(`${service.baseUrl}/v1/locations/${id}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...service.operatorHeaders },
+        body: JSON.stringify(body),
+      });
     expect((await put('RB-S1', profile)).status).toBe(201);
     expect((await put('RB-S1', { ...profile, dailyCapacity: 20 })).status).toBe(200);
     const before = (await (await fetch(`${service.baseUrl}/v1/locations/RB-S1`)).json()) as Record<string, unknown>;
 
     const tables = ['stock_levels', 'daily_sales', 'locations', 'sku_policies'];
     const storageBefore = await Promise.all(tables.map(storageOf));
-    const result = await runCli(['rebuild', 'all'], { DATABASE_URL: service.config.database.url, DATABASE_SCHEMA: service.config.database.schema });
+    const result = await runCli(['rebuild', 'all'], {
+      DATABASE_URL: service.config.database.url,
+      DATABASE_SCHEMA: service.config.database.schema,
+    });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/rebuilt locations: .* now live/);
     expect(result.stdout).toMatch(/rebuilt stock-levels: .* now live/);
     // The rebuilt tables keep their index names (which migrations refer to) and the room the migrations left on each page for in-place updates.
-    expect(storageBefore[0]).toEqual({ parameters: ['fillfactor=80'], indexes: ['stock_levels_location_sku_idx', 'stock_levels_negative_idx', 'stock_levels_pkey'] });
+    expect(storageBefore[0]).toEqual({
+      parameters: ['fillfactor=80'],
+      indexes: ['stock_levels_location_sku_idx', 'stock_levels_negative_idx', 'stock_levels_pkey'],
+    });
     expect(storageBefore[1]).toMatchObject({ parameters: ['fillfactor=80'] });
     expect(await Promise.all(tables.map(storageOf))).toEqual(storageBefore);
 

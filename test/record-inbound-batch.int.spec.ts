@@ -5,7 +5,10 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServiceConfig } from '../apps/inventory-service/src/config/service-config';
 import { headersAsText, headersForKafka, type StoredHeaders } from '../apps/inventory-service/src/kafka/headers';
-import { RecordInboundBatch, type InboundMessage } from '../apps/inventory-service/src/stock-movements/record-inbound-events/record-inbound-batch.command';
+import {
+  RecordInboundBatch,
+  type InboundMessage,
+} from '../apps/inventory-service/src/stock-movements/record-inbound-events/record-inbound-batch.command';
 import { RecordInboundBatchHandler } from '../apps/inventory-service/src/stock-movements/record-inbound-events/record-inbound-batch.handler';
 import { StockLevelsProjection } from '../apps/inventory-service/src/stock-views/stock-levels.projection';
 import { registerLocationsInDatabase } from './support/locations';
@@ -56,7 +59,10 @@ async function onHand(locationId: string, sku: string): Promise<number | undefin
     if (views.checkpoint.globalPosition >= Number(newest!.position)) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  const [row] = await db.reads.query<{ on_hand: number }>('SELECT on_hand::float8 AS on_hand FROM stock_levels WHERE location_id = $1 AND sku = $2', [locationId, sku]);
+  const [row] = await db.reads.query<{ on_hand: number }>(
+    'SELECT on_hand::float8 AS on_hand FROM stock_levels WHERE location_id = $1 AND sku = $2',
+    [locationId, sku],
+  );
   return row?.on_hand;
 }
 
@@ -88,10 +94,22 @@ describe('RecordInboundBatch on PostgreSQL', () => {
   });
 
   it('keeps event ids apart per sender: two stores sending the same eventId both sell, one store sending it twice sells once', async () => {
-    await apply([message('stockMovements', received('shared-rcv', 'S7', 'Q', 10)), message('stockMovements', received('shared-rcv', 'S8', 'Q', 10))]);
-    const sales = await apply([message('offlineSales', sold('shared-1', 'S7', 'Q', 3)), message('offlineSales', sold('shared-1', 'S8', 'Q', 4))]);
-    const resent = await apply([message('offlineSales', sold('shared-1', 'S7', 'Q', 3), 2), message('offlineSales', sold('shared-1', 'S8', 'Q', 4), 2)], 2);
-    const inOneBatch = await apply([message('offlineSales', sold('shared-2', 'S7', 'Q', 1)), message('offlineSales', sold('shared-2', 'S7', 'Q', 1))]);
+    await apply([
+      message('stockMovements', received('shared-rcv', 'S7', 'Q', 10)),
+      message('stockMovements', received('shared-rcv', 'S8', 'Q', 10)),
+    ]);
+    const sales = await apply([
+      message('offlineSales', sold('shared-1', 'S7', 'Q', 3)),
+      message('offlineSales', sold('shared-1', 'S8', 'Q', 4)),
+    ]);
+    const resent = await apply(
+      [message('offlineSales', sold('shared-1', 'S7', 'Q', 3), 2), message('offlineSales', sold('shared-1', 'S8', 'Q', 4), 2)],
+      2,
+    );
+    const inOneBatch = await apply([
+      message('offlineSales', sold('shared-2', 'S7', 'Q', 1)),
+      message('offlineSales', sold('shared-2', 'S7', 'Q', 1)),
+    ]);
     expect(sales).toMatchObject({ applied: 2, duplicates: 0, stockEventsAppended: 2 });
     expect(resent).toMatchObject({ applied: 0, duplicates: 2 });
     expect(inOneBatch).toMatchObject({ applied: 1, duplicates: 1 });
@@ -99,8 +117,10 @@ describe('RecordInboundBatch on PostgreSQL', () => {
     expect(await onHand('S8', 'Q')).toBe(6);
   });
 
-  it('still takes an event id claimed before senders were kept (sender \'\') as a duplicate, from any sender', async () => {
-    await db.reads.query(`INSERT INTO inbound_events (sender, event_id, event_type, topic, partition, "offset") VALUES ('', 'before-upgrade', 'StoreSaleRecorded', 't', 0, 0)`);
+  it("still takes an event id claimed before senders were kept (sender '') as a duplicate, from any sender", async () => {
+    await db.reads.query(
+      `INSERT INTO inbound_events (sender, event_id, event_type, topic, partition, "offset") VALUES ('', 'before-upgrade', 'StoreSaleRecorded', 't', 0, 0)`,
+    );
     const redelivered = await apply([message('offlineSales', sold('before-upgrade', 'S9', 'Q', 1))]);
     expect(redelivered).toMatchObject({ applied: 0, duplicates: 1 });
   });
@@ -119,9 +139,11 @@ describe('RecordInboundBatch on PostgreSQL', () => {
     const good = message('offlineSales', sold('d-2', 'S3', 'C', 1));
     const outcome = await apply([broken, invalid, good]);
     expect(outcome).toMatchObject({ applied: 1, deadLettered: 2 });
-    const rows = (await db.reads.query<{ topic: string; message_value: Buffer; headers: StoredHeaders }>('SELECT topic, message_value, headers FROM outbox ORDER BY id')).map(
-      (row) => ({ ...row, headers: headersAsText(headersForKafka(row.headers)) }),
-    );
+    const rows = (
+      await db.reads.query<{ topic: string; message_value: Buffer; headers: StoredHeaders }>(
+        'SELECT topic, message_value, headers FROM outbox ORDER BY id',
+      )
+    ).map((row) => ({ ...row, headers: headersAsText(headersForKafka(row.headers)) }));
     const [jsonLetter, schemaLetter] = rows.slice(-2);
     expect(jsonLetter!.topic).toBe(config.kafka.topics.deadLetters);
     expect(jsonLetter!.message_value.toString()).toBe('{"eventId": "x"');
@@ -137,10 +159,11 @@ describe('RecordInboundBatch on PostgreSQL', () => {
 
   it('dead-letters an event that fails to apply, with the reason, and applies the rest of its batch', async () => {
     // A damaged order stream (its snapshot says it has no fulfillments list) makes cancelling it throw.
-    await db.reads.query(
-      `INSERT INTO snapshots (stream_id, stream_version, state_version, state) VALUES ($1, 1, $2, $3::jsonb)`,
-      [onlineOrderStreamId('O-DAMAGED'), ONLINE_ORDER_STATE_VERSION, JSON.stringify({ orderId: 'O-DAMAGED', cancelled: false, fulfillments: null })],
-    );
+    await db.reads.query(`INSERT INTO snapshots (stream_id, stream_version, state_version, state) VALUES ($1, 1, $2, $3::jsonb)`, [
+      onlineOrderStreamId('O-DAMAGED'),
+      ONLINE_ORDER_STATE_VERSION,
+      JSON.stringify({ orderId: 'O-DAMAGED', cancelled: false, fulfillments: null }),
+    ]);
     const cancel = (eventId: string, orderId: string) =>
       message('onlineOrders', { eventId, type: 'OnlineOrderCancelled', occurredAt: at(3), orderId });
     const place = message('onlineOrders', {
@@ -174,7 +197,9 @@ describe('RecordInboundBatch on PostgreSQL', () => {
       deadLettered: 1,
       deadLetterReasons: ['unknown location: "S0O1" is not registered; register it with PUT /v1/locations/S0O1 and replay'],
     });
-    expect(movements.deadLetterReasons).toEqual(['unknown location: "W 9" is not registered; register it with PUT /v1/locations/W%209 and replay']);
+    expect(movements.deadLetterReasons).toEqual([
+      'unknown location: "W 9" is not registered; register it with PUT /v1/locations/W%209 and replay',
+    ]);
     // No stock opened there, and the ids were given back for a replay.
     expect(await store.readStream(db.reads, stockItemStreamId({ locationId: 'S0O1', sku: 'U' }))).toEqual([]);
     const [claimed] = await db.reads.query<{ n: number }>(`SELECT count(*)::int AS n FROM inbound_events WHERE event_id IN ('u-1', 'u-2')`);
@@ -192,18 +217,33 @@ describe('RecordInboundBatch on PostgreSQL', () => {
     await apply([message('stockMovements', received('c-1', 'S4', 'D', 50, 0))]);
     await apply([message('offlineSales', sold('c-2', 'S4', 'D', 3, 20))]);
     await apply([
-      message('stockMovements', { eventId: 'c-3', type: 'StockCounted', occurredAt: at(10), locationId: 'S4', lines: [{ sku: 'D', countedQuantity: 40 }] }),
+      message('stockMovements', {
+        eventId: 'c-3',
+        type: 'StockCounted',
+        occurredAt: at(10),
+        locationId: 'S4',
+        lines: [{ sku: 'D', countedQuantity: 40 }],
+      }),
     ]);
     expect(await onHand('S4', 'D')).toBe(37);
   });
 
   it('keeps the stock view equal to physical on hand, for any arrival order of receipts, sales, returns, adjustments and counts', async () => {
-    const lineArbitrary = fc.record({ location: fc.constantFrom('P1', 'P2'), sku: fc.constantFrom('X', 'Y', 'Z'), quantity: fc.integer({ min: 1, max: 30 }) });
+    const lineArbitrary = fc.record({
+      location: fc.constantFrom('P1', 'P2'),
+      sku: fc.constantFrom('X', 'Y', 'Z'),
+      quantity: fc.integer({ min: 1, max: 30 }),
+    });
     const kindArbitrary = fc.constantFrom('receipt', 'sale', 'return', 'adjust', 'count');
     // Each event happens at its own minute; they arrive in the generated (shuffled) order, in batches.
     const historyArbitrary = fc
       .array(fc.tuple(kindArbitrary, lineArbitrary), { minLength: 1, maxLength: 25 })
-      .chain((events) => fc.tuple(fc.constant(events), fc.uniqueArray(fc.integer({ min: 0, max: 1000 }), { minLength: events.length, maxLength: events.length })));
+      .chain((events) =>
+        fc.tuple(
+          fc.constant(events),
+          fc.uniqueArray(fc.integer({ min: 0, max: 1000 }), { minLength: events.length, maxLength: events.length }),
+        ),
+      );
     let run = 0;
     await fc.assert(
       fc.asyncProperty(historyArbitrary, fc.integer({ min: 1, max: 6 }), async ([events, minutes], batchSize) => {
@@ -220,9 +260,28 @@ describe('RecordInboundBatch on PostgreSQL', () => {
           physical.set(key, [...(physical.get(key) ?? []), [minute, kind, line.quantity]]);
           if (kind === 'receipt') return message('stockMovements', received(eventId, location, line.sku, line.quantity, minute));
           if (kind === 'sale') return message('offlineSales', sold(eventId, location, line.sku, line.quantity, minute));
-          if (kind === 'return') return message('offlineSales', { ...base, type: 'StoreReturnRecorded', storeId: location, receiptId: 'R', lines: [{ sku: line.sku, quantity: line.quantity }] });
-          if (kind === 'adjust') return message('stockMovements', { ...base, type: 'StockAdjusted', locationId: location, reason: 'damaged', lines: [{ sku: line.sku, delta: -line.quantity }] });
-          return message('stockMovements', { ...base, type: 'StockCounted', locationId: location, lines: [{ sku: line.sku, countedQuantity: line.quantity }] });
+          if (kind === 'return')
+            return message('offlineSales', {
+              ...base,
+              type: 'StoreReturnRecorded',
+              storeId: location,
+              receiptId: 'R',
+              lines: [{ sku: line.sku, quantity: line.quantity }],
+            });
+          if (kind === 'adjust')
+            return message('stockMovements', {
+              ...base,
+              type: 'StockAdjusted',
+              locationId: location,
+              reason: 'damaged',
+              lines: [{ sku: line.sku, delta: -line.quantity }],
+            });
+          return message('stockMovements', {
+            ...base,
+            type: 'StockCounted',
+            locationId: location,
+            lines: [{ sku: line.sku, countedQuantity: line.quantity }],
+          });
         });
         for (let i = 0; i < messages.length; i += batchSize) {
           const chunk = messages.slice(i, i + batchSize);
@@ -235,7 +294,11 @@ describe('RecordInboundBatch on PostgreSQL', () => {
         for (const [key, history] of physical) {
           const truth = history
             .sort((a, b) => a[0] - b[0])
-            .reduce((level, [, kind, quantity]) => (kind === 'count' ? quantity : kind === 'receipt' || kind === 'return' ? level + quantity : level - quantity), 0);
+            .reduce(
+              (level, [, kind, quantity]) =>
+                kind === 'count' ? quantity : kind === 'receipt' || kind === 'return' ? level + quantity : level - quantity,
+              0,
+            );
           const [location, sku] = key.split('|');
           expect(await onHand(location!, sku!)).toBe(truth);
         }
@@ -249,15 +312,26 @@ describe('RecordInboundBatch on PostgreSQL', () => {
     beforeAll(async () => {
       await registerLocationsInDatabase(db.transactions, ['G1', 'G2', 'G3']);
     });
-    const at = (partition: number, offsetAt: number, value: unknown): InboundMessage => ({ ...message('stockMovements', value, partition), offset: String(offsetAt) });
+    const at = (partition: number, offsetAt: number, value: unknown): InboundMessage => ({
+      ...message('stockMovements', value, partition),
+      offset: String(offsetAt),
+    });
     const storedNext = async (partition: number) =>
-      (await db.reads.query<{ next_offset: string }>('SELECT next_offset FROM kafka_offsets WHERE consumer_group = $1 AND topic = $2 AND partition = $3', ['g', topic, partition]))[0]
-        ?.next_offset;
+      (
+        await db.reads.query<{ next_offset: string }>(
+          'SELECT next_offset FROM kafka_offsets WHERE consumer_group = $1 AND topic = $2 AND partition = $3',
+          ['g', topic, partition],
+        )
+      )[0]?.next_offset;
     const run = (partition: number, messages: InboundMessage[], position: { readFrom: string; logStart: string; logEnd: string }) =>
       handler.execute(new RecordInboundBatch('g', topic, partition, messages, position));
 
     it('applies nothing of a batch Kafka read from above the stored next offset (after a database restore), and says where to seek back', async () => {
-      await run(11, [at(11, 0, received('gap-1', 'G1', 'A', 10)), at(11, 1, received('gap-2', 'G1', 'A', 10))], { readFrom: '0', logStart: '0', logEnd: '2' });
+      await run(11, [at(11, 0, received('gap-1', 'G1', 'A', 10)), at(11, 1, received('gap-2', 'G1', 'A', 10))], {
+        readFrom: '0',
+        logStart: '0',
+        logEnd: '2',
+      });
       expect(await storedNext(11)).toBe('2');
       // Kafka's committed offset says 9: offsets 2 to 8 were never applied here.
       const outcome = await run(11, [at(11, 9, received('gap-3', 'G1', 'A', 5))], { readFrom: '9', logStart: '0', logEnd: '10' });
@@ -265,7 +339,11 @@ describe('RecordInboundBatch on PostgreSQL', () => {
       expect(await storedNext(11)).toBe('2');
       expect(await onHand('G1', 'A')).toBe(20);
       // Read again from the stored offset, everything applies.
-      const again = await run(11, [at(11, 2, received('gap-4', 'G1', 'A', 1)), at(11, 9, received('gap-3', 'G1', 'A', 5))], { readFrom: '2', logStart: '0', logEnd: '10' });
+      const again = await run(11, [at(11, 2, received('gap-4', 'G1', 'A', 1)), at(11, 9, received('gap-3', 'G1', 'A', 5))], {
+        readFrom: '2',
+        logStart: '0',
+        logEnd: '10',
+      });
       expect(again).toMatchObject({ applied: 2 });
       expect(again.gapAfter).toBeUndefined();
       expect(await storedNext(11)).toBe('10');
@@ -280,11 +358,19 @@ describe('RecordInboundBatch on PostgreSQL', () => {
     });
 
     it('takes nothing as applied when the stored next offset is past the end of the log (the topic recreated)', async () => {
-      await run(13, [at(13, 0, received('rec-1', 'G3', 'A', 10)), at(13, 1, received('rec-2', 'G3', 'A', 10)), at(13, 2, received('rec-3', 'G3', 'A', 10))], {
-        readFrom: '0',
-        logStart: '0',
-        logEnd: '3',
-      });
+      await run(
+        13,
+        [
+          at(13, 0, received('rec-1', 'G3', 'A', 10)),
+          at(13, 1, received('rec-2', 'G3', 'A', 10)),
+          at(13, 2, received('rec-3', 'G3', 'A', 10)),
+        ],
+        {
+          readFrom: '0',
+          logStart: '0',
+          logEnd: '3',
+        },
+      );
       // The new topic's first message has offset 0, and its log ends at 1.
       const outcome = await run(13, [at(13, 0, received('rec-new-1', 'G3', 'A', 7))], { readFrom: '0', logStart: '0', logEnd: '1' });
       expect(outcome).toMatchObject({ applied: 0, aheadOfLog: { storedNextOffset: '3', logEndOffset: '1' } });

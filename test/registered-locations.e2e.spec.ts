@@ -38,12 +38,19 @@ function cliEnv(): Record<string, string> {
 }
 
 async function onHandAt(sku: string): Promise<Record<string, number>> {
-  const body = (await (await fetch(`${service.baseUrl}/v1/stock/${sku}`)).json()) as { locations: Array<{ locationId: string; onHand: number }> };
+  const body = (await (await fetch(`${service.baseUrl}/v1/stock/${sku}`)).json()) as {
+    locations: Array<{ locationId: string; onHand: number }>;
+  };
   return Object.fromEntries(body.locations.map((l) => [l.locationId, l.onHand]));
 }
 
 async function stockItemStreams(like: string): Promise<Array<{ stream_id: string; version: number }>> {
-  return (await db.query<{ stream_id: string; version: number }>(`SELECT stream_id, version FROM streams WHERE stream_id LIKE $1 ORDER BY stream_id`, [like])).rows;
+  return (
+    await db.query<{ stream_id: string; version: number }>(
+      `SELECT stream_id, version FROM streams WHERE stream_id LIKE $1 ORDER BY stream_id`,
+      [like],
+    )
+  ).rows;
 }
 
 const at = (second: number) => new Date(Date.UTC(2026, 10, 11, 1, 0, second)).toISOString();
@@ -52,15 +59,66 @@ describe('registered locations only, on real Kafka and PostgreSQL', () => {
   it('dead-letters a sale, a return, a receipt, an adjustment and a count at an unregistered location, naming it; registered and replayed, each applies once', async () => {
     const { topics } = service.config.kafka;
     await sendJson(producer, topics.offlineSales, [
-      { key: 'S0O1', value: { eventId: 'rl-sale', type: 'StoreSaleRecorded', occurredAt: at(1), storeId: 'S0O1', receiptId: 'R-1', lines: [{ sku: 'RL-1', quantity: 2 }] } },
-      { key: 'S0O1', value: { eventId: 'rl-return', type: 'StoreReturnRecorded', occurredAt: at(5), storeId: 'S0O1', receiptId: 'R-1', lines: [{ sku: 'RL-1', quantity: 1 }] } },
+      {
+        key: 'S0O1',
+        value: {
+          eventId: 'rl-sale',
+          type: 'StoreSaleRecorded',
+          occurredAt: at(1),
+          storeId: 'S0O1',
+          receiptId: 'R-1',
+          lines: [{ sku: 'RL-1', quantity: 2 }],
+        },
+      },
+      {
+        key: 'S0O1',
+        value: {
+          eventId: 'rl-return',
+          type: 'StoreReturnRecorded',
+          occurredAt: at(5),
+          storeId: 'S0O1',
+          receiptId: 'R-1',
+          lines: [{ sku: 'RL-1', quantity: 1 }],
+        },
+      },
     ]);
     await sendJson(producer, topics.stockMovements, [
-      { key: 'W-NEW', value: { eventId: 'rl-receipt', type: 'StockReceived', occurredAt: at(2), locationId: 'W-NEW', lines: [{ sku: 'RL-1', quantity: 10 }] } },
-      { key: 'W-NEW', value: { eventId: 'rl-count', type: 'StockCounted', occurredAt: at(3), locationId: 'W-NEW', lines: [{ sku: 'RL-1', countedQuantity: 7 }] } },
-      { key: 'W-NEW', value: { eventId: 'rl-adjust', type: 'StockAdjusted', occurredAt: at(6), locationId: 'W-NEW', reason: 'damaged', lines: [{ sku: 'RL-1', delta: -1 }] } },
+      {
+        key: 'W-NEW',
+        value: {
+          eventId: 'rl-receipt',
+          type: 'StockReceived',
+          occurredAt: at(2),
+          locationId: 'W-NEW',
+          lines: [{ sku: 'RL-1', quantity: 10 }],
+        },
+      },
+      {
+        key: 'W-NEW',
+        value: {
+          eventId: 'rl-count',
+          type: 'StockCounted',
+          occurredAt: at(3),
+          locationId: 'W-NEW',
+          lines: [{ sku: 'RL-1', countedQuantity: 7 }],
+        },
+      },
+      {
+        key: 'W-NEW',
+        value: {
+          eventId: 'rl-adjust',
+          type: 'StockAdjusted',
+          occurredAt: at(6),
+          locationId: 'W-NEW',
+          reason: 'damaged',
+          lines: [{ sku: 'RL-1', delta: -1 }],
+        },
+      },
       // The same SKU at a registered store is applied as before.
-      { key: 'S-REG', value: { eventId: 'rl-ok', type: 'StockReceived', occurredAt: at(4), locationId: 'S-REG', lines: [{ sku: 'RL-1', quantity: 5 }] } },
+      {
+        key: 'S-REG',
+        value: { eventId: 'rl-ok', type: 'StockReceived', occurredAt: at(4), locationId: 'S-REG', lines: [{ sku: 'RL-1', quantity: 5 }] },
+      },
     ]);
 
     const letters = await readTopic(kafka, topics.deadLetters, 5);
@@ -92,7 +150,10 @@ describe('registered locations only, on real Kafka and PostgreSQL', () => {
     expect(again.stdout).toMatch(/replayed 5 of 5 dead letters/);
     await eventually(async () => {
       const text = await (await fetch(`${service.baseUrl}/metrics`, { headers: service.operatorHeaders })).text();
-      const duplicates = text.split('\n').filter((line) => line.startsWith('inventory_inbound_duplicates_total{')).reduce((sum, line) => sum + Number(line.split(' ')[1]), 0);
+      const duplicates = text
+        .split('\n')
+        .filter((line) => line.startsWith('inventory_inbound_duplicates_total{'))
+        .reduce((sum, line) => sum + Number(line.split(' ')[1]), 0);
       expect(duplicates).toBe(5);
     });
     expect(await onHandAt('RL-1')).toEqual({ 'S-REG': 5, S0O1: -1, 'W-NEW': 6 });

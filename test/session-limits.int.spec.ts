@@ -42,7 +42,12 @@ const settingsOf = async (reads: { query<Row>(text: string): Promise<Row[]> }) =
 
 describe('bounded sessions', () => {
   it('every session of the service data source carries the configured timeouts, and the defaults are 30 s, 60 s and 10 s', async () => {
-    expect(await settingsOf(new TypeOrmSqlReader(dataSource))).toEqual({ statement_timeout: '400ms', idle: '700ms', lock_timeout: '300ms', search_path: db.schema });
+    expect(await settingsOf(new TypeOrmSqlReader(dataSource))).toEqual({
+      statement_timeout: '400ms',
+      idle: '700ms',
+      lock_timeout: '300ms',
+      search_path: db.schema,
+    });
     const defaults = loadServiceConfig({}).database.sessionLimits;
     expect(defaults).toEqual({ statementTimeoutMs: 30_000, idleInTransactionTimeoutMs: 60_000, lockTimeoutMs: 10_000 });
     expect(() => loadServiceConfig({ DATABASE_LOCK_TIMEOUT_MS: '-1' })).toThrow(/DATABASE_LOCK_TIMEOUT_MS="-1"/);
@@ -53,7 +58,9 @@ describe('bounded sessions', () => {
     const startedAt = performance.now();
     await expect(reads.query('SELECT pg_sleep(5)')).rejects.toMatchObject({ code: '57014' });
     expect(performance.now() - startedAt).toBeLessThan(3000);
-    await expect(new TypeOrmTransactionRunner(dataSource).inTransaction((sql) => sql.query('SELECT pg_sleep(5)'))).rejects.toMatchObject({ code: '57014' });
+    await expect(new TypeOrmTransactionRunner(dataSource).inTransaction((sql) => sql.query('SELECT pg_sleep(5)'))).rejects.toMatchObject({
+      code: '57014',
+    });
     expect(await reads.query<{ ok: number }>('SELECT 1 AS ok')).toEqual([{ ok: 1 }]); // the pool goes on
   });
 
@@ -64,7 +71,11 @@ describe('bounded sessions', () => {
       await holder.query('BEGIN');
       await holder.query(`SELECT 1 FROM "${db.schema}".outbox_relay_state WHERE id = 1 FOR UPDATE`);
       const startedAt = performance.now();
-      await expect(new TypeOrmTransactionRunner(dataSource).inTransaction((sql) => sql.query('SELECT 1 FROM outbox_relay_state WHERE id = 1 FOR UPDATE'))).rejects.toMatchObject({
+      await expect(
+        new TypeOrmTransactionRunner(dataSource).inTransaction((sql) =>
+          sql.query('SELECT 1 FROM outbox_relay_state WHERE id = 1 FOR UPDATE'),
+        ),
+      ).rejects.toMatchObject({
         code: '55P03',
       });
       expect(performance.now() - startedAt).toBeLessThan(3000);
@@ -89,17 +100,32 @@ describe('bounded sessions', () => {
 
   it('migrations and the CLI run without a statement timeout, with the same lock and idle bounds', async () => {
     await migrateDatabase(config.database); // already migrated: a no-op that must still open and close
-    const maintenance = createDataSource({ database: { ...config.database, sessionLimits: maintenanceLimits(config.database.sessionLimits) } }, 'inventory-cli');
+    const maintenance = createDataSource(
+      { database: { ...config.database, sessionLimits: maintenanceLimits(config.database.sessionLimits) } },
+      'inventory-cli',
+    );
     await maintenance.initialize();
     opened.push(maintenance);
-    expect(await settingsOf(new TypeOrmSqlReader(maintenance))).toEqual({ statement_timeout: '0', idle: '700ms', lock_timeout: '300ms', search_path: db.schema });
-    expect(await new TypeOrmSqlReader(maintenance).query<{ slept: string }>("SELECT pg_sleep(0.6)::text AS slept")).toEqual([{ slept: '' }]);
+    expect(await settingsOf(new TypeOrmSqlReader(maintenance))).toEqual({
+      statement_timeout: '0',
+      idle: '700ms',
+      lock_timeout: '300ms',
+      search_path: db.schema,
+    });
+    expect(await new TypeOrmSqlReader(maintenance).query<{ slept: string }>('SELECT pg_sleep(0.6)::text AS slept')).toEqual([
+      { slept: '' },
+    ]);
   });
 
   it('HTTP reads have a pool of their own, of DATABASE_READ_POOL_SIZE, with the same bounds: a slow read there leaves the main pool free', async () => {
     const httpReads = await HttpReadPool.open(config);
     opened.push(httpReads);
-    expect(await settingsOf(httpReads)).toEqual({ statement_timeout: '400ms', idle: '700ms', lock_timeout: '300ms', search_path: db.schema });
+    expect(await settingsOf(httpReads)).toEqual({
+      statement_timeout: '400ms',
+      idle: '700ms',
+      lock_timeout: '300ms',
+      search_path: db.schema,
+    });
     const slow = httpReads.query('SELECT pg_sleep(0.35)');
     const queuedAt = performance.now();
     const queued = httpReads.query('SELECT 1 AS ok').then(() => performance.now() - queuedAt); // waits for the one read connection

@@ -16,7 +16,16 @@ let worker: TestLogisticsWorker;
 
 // A small Hangzhou network: a warehouse and a store that ship online, and a pickup-only store.
 const LOCATIONS = {
-  W01: { type: 'warehouse', name: 'Xiaoshan DC', lat: 30.3, lng: 120.1, shipsOnline: true, pickup: false, dailyCapacity: 1000, safetyStock: 0 },
+  W01: {
+    type: 'warehouse',
+    name: 'Xiaoshan DC',
+    lat: 30.3,
+    lng: 120.1,
+    shipsOnline: true,
+    pickup: false,
+    dailyCapacity: 1000,
+    safetyStock: 0,
+  },
   S001: { type: 'store', name: 'West Lake', lat: 30.27, lng: 120.16, shipsOnline: true, pickup: true, dailyCapacity: 1000, safetyStock: 0 },
   S002: { type: 'store', name: 'Binjiang', lat: 30.2, lng: 120.2, shipsOnline: false, pickup: true, dailyCapacity: 1000, safetyStock: 0 },
 };
@@ -26,7 +35,8 @@ beforeAll(async () => {
   service = await startTestService();
   producer = await connectedProducer(kafka);
   shop = new OmnichannelClient(service, producer);
-  for (const [locationId, profile] of Object.entries(LOCATIONS)) expect((await shop.put(`/v1/locations/${locationId}`, profile)).status).toBe(201);
+  for (const [locationId, profile] of Object.entries(LOCATIONS))
+    expect((await shop.put(`/v1/locations/${locationId}`, profile)).status).toBe(201);
   worker = new TestLogisticsWorker(kafka, service.config.kafka.topics);
   await worker.start();
 });
@@ -59,17 +69,27 @@ async function fulfillmentOf(orderId: string, check: (order: any) => void): Prom
 
 describe('smart logistics on real Kafka and PostgreSQL', () => {
   it('ships an order from the nearest location that holds all of it, and the shipment takes it off the shelf', async () => {
-    worker.answerWith((c) => (c.type === 'DispatchFulfillment' && c.orderId === 'O-SHIP' ? [{ type: 'FulfillmentShipped', fulfillmentId: c.fulfillmentId }] : []));
+    worker.answerWith((c) =>
+      c.type === 'DispatchFulfillment' && c.orderId === 'O-SHIP' ? [{ type: 'FulfillmentShipped', fulfillmentId: c.fulfillmentId }] : [],
+    );
     await shop.receive('W01', [{ sku: 'SL-A', quantity: 10 }]);
     await shop.receive('S001', [{ sku: 'SL-A', quantity: 5 }]);
     await expectStock('SL-A', { S001: [5, 0, 5, 0], W01: [10, 0, 10, 0] });
 
     await shop.placeOrder('O-SHIP', [{ sku: 'SL-A', quantity: 2 }], NEAR_S001);
     const order = await fulfillmentOf('O-SHIP', (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['shipped']));
-    expect(order).toMatchObject({ orderId: 'O-SHIP', backordered: [], fulfillments: [{ fromLocationId: 'S001', lines: [{ sku: 'SL-A', quantity: 2 }] }] });
+    expect(order).toMatchObject({
+      orderId: 'O-SHIP',
+      backordered: [],
+      fulfillments: [{ fromLocationId: 'S001', lines: [{ sku: 'SL-A', quantity: 2 }] }],
+    });
     expect(order.fulfillments[0].reasons.join(' ')).toMatch(/nearest/);
     const dispatch = worker.of('DispatchFulfillment').find((c) => c.orderId === 'O-SHIP')!;
-    expect(dispatch).toMatchObject({ fromLocationId: 'S001', delivery: NEAR_S001, commandId: `${order.fulfillments[0].fulfillmentId}:dispatch` });
+    expect(dispatch).toMatchObject({
+      fromLocationId: 'S001',
+      delivery: NEAR_S001,
+      commandId: `${order.fulfillments[0].fulfillmentId}:dispatch`,
+    });
     await expectStock('SL-A', { S001: [3, 0, 3, 0], W01: [10, 0, 10, 0] });
 
     // An operator can read the order's stream and the stock item's, event by event.
@@ -95,7 +115,15 @@ describe('smart logistics on real Kafka and PostgreSQL', () => {
     await shop.receive('S001', [{ sku: 'SL-C', quantity: 2 }]);
     await expectStock('SL-C', { S001: [2, 0, 2, 0] });
 
-    await shop.placeOrder('O-SPLIT', [{ sku: 'SL-B', quantity: 3 }, { sku: 'SL-C', quantity: 2 }, { sku: 'SL-NONE', quantity: 1 }], NEAR_S001);
+    await shop.placeOrder(
+      'O-SPLIT',
+      [
+        { sku: 'SL-B', quantity: 3 },
+        { sku: 'SL-C', quantity: 2 },
+        { sku: 'SL-NONE', quantity: 1 },
+      ],
+      NEAR_S001,
+    );
     const order = await fulfillmentOf('O-SPLIT', (o) => expect(o.fulfillments).toHaveLength(2));
     expect(order.fulfillments.map((f: any) => [f.fromLocationId, f.lines, f.state]).sort()).toEqual([
       ['S001', [{ sku: 'SL-C', quantity: 2 }], 'dispatched'],
@@ -103,17 +131,35 @@ describe('smart logistics on real Kafka and PostgreSQL', () => {
     ]);
     expect(order.backordered).toEqual([{ sku: 'SL-NONE', quantity: 1 }]);
     await expectStock('SL-B', { W01: [3, 3, 0, 0] });
-    const status = (await readTopic(kafka, service.config.kafka.topics.orderStatus, 1)).map((m) => orderBackorderedSchema.parse(JSON.parse(m.value!)));
-    expect(status.find((s) => s.orderId === 'O-SPLIT')).toMatchObject({ type: 'OrderBackordered', lines: [{ sku: 'SL-NONE', quantity: 1 }] });
+    const status = (await readTopic(kafka, service.config.kafka.topics.orderStatus, 1)).map((m) =>
+      orderBackorderedSchema.parse(JSON.parse(m.value!)),
+    );
+    expect(status.find((s) => s.orderId === 'O-SPLIT')).toMatchObject({
+      type: 'OrderBackordered',
+      lines: [{ sku: 'SL-NONE', quantity: 1 }],
+    });
     const online = await shop.getJson('/v1/stock/SL-B');
     expect(online.body.onlineAvailableToPromise).toBe(0);
 
     await sendJson(producer, service.config.kafka.topics.onlineOrders, [
-      { key: 'O-SPLIT', value: { eventId: shop.nextEventId('cancel'), type: 'OnlineOrderCancelled', occurredAt: now(), orderId: 'O-SPLIT' } },
+      {
+        key: 'O-SPLIT',
+        value: { eventId: shop.nextEventId('cancel'), type: 'OnlineOrderCancelled', occurredAt: now(), orderId: 'O-SPLIT' },
+      },
     ]);
-    await fulfillmentOf('O-SPLIT', (o) => expect(o).toMatchObject({ status: 'cancelled', fulfillments: [{ state: 'cancelled' }, { state: 'cancelled' }] }));
+    await fulfillmentOf('O-SPLIT', (o) =>
+      expect(o).toMatchObject({ status: 'cancelled', fulfillments: [{ state: 'cancelled' }, { state: 'cancelled' }] }),
+    );
     await expectStock('SL-B', { W01: [3, 0, 3, 0] });
-    await eventually(async () => expect(worker.of('CancelFulfillment').filter((c) => c.orderId === 'O-SPLIT').map((c) => c.fromLocationId).sort()).toEqual(['S001', 'W01']));
+    await eventually(async () =>
+      expect(
+        worker
+          .of('CancelFulfillment')
+          .filter((c) => c.orderId === 'O-SPLIT')
+          .map((c) => c.fromLocationId)
+          .sort(),
+      ).toEqual(['S001', 'W01']),
+    );
   });
 
   it('on a failed pick writes off the short lines there and re-sources the order elsewhere', async () => {
@@ -128,7 +174,12 @@ describe('smart logistics on real Kafka and PostgreSQL', () => {
     await expectStock('SL-E', { S001: [2, 0, 2, 0], W01: [5, 0, 5, 0] });
 
     await shop.placeOrder('O-FAIL', [{ sku: 'SL-E', quantity: 2 }], NEAR_S001);
-    const order = await fulfillmentOf('O-FAIL', (o) => expect(o.fulfillments.map((f: any) => [f.fromLocationId, f.state])).toEqual([['S001', 'failed'], ['W01', 'shipped']]));
+    const order = await fulfillmentOf('O-FAIL', (o) =>
+      expect(o.fulfillments.map((f: any) => [f.fromLocationId, f.state])).toEqual([
+        ['S001', 'failed'],
+        ['W01', 'shipped'],
+      ]),
+    );
     expect(order.backordered).toEqual([]);
     await expectStock('SL-E', { S001: [1, 0, 1, 0], W01: [3, 0, 3, 0] });
   });
@@ -150,7 +201,10 @@ describe('smart logistics on real Kafka and PostgreSQL', () => {
 
     await shop.placeOrder('O-PICK', [{ sku: 'SL-G', quantity: 3 }], { mode: 'pickup', storeId: 'S002' });
     const order = await fulfillmentOf('O-PICK', (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['collected']));
-    expect(order).toMatchObject({ fulfillments: [{ fromLocationId: 'S002', lines: [{ sku: 'SL-G', quantity: 3 }] }], transfers: [{ fromLocationId: 'W01', toLocationId: 'S002', received: true }] });
+    expect(order).toMatchObject({
+      fulfillments: [{ fromLocationId: 'S002', lines: [{ sku: 'SL-G', quantity: 3 }] }],
+      transfers: [{ fromLocationId: 'W01', toLocationId: 'S002', received: true }],
+    });
     const transfer = worker.of('TransferStock').find((c) => c.toLocationId === 'S002' && c.lines[0]!.sku === 'SL-G')!;
     expect(transfer).toMatchObject({ fromLocationId: 'W01', lines: [{ sku: 'SL-G', quantity: 2 }] });
     const dispatch = worker.of('DispatchFulfillment').find((c) => c.orderId === 'O-PICK')!;
@@ -171,12 +225,16 @@ describe('smart logistics on real Kafka and PostgreSQL', () => {
     expect(await sweeper.sweepExpired(new Date(Date.now() + 73 * 60 * 60 * 1000))).toBeGreaterThanOrEqual(1);
     await fulfillmentOf('O-HOLD', (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['cancelled']));
     await expectStock('SL-H', { S002: [2, 0, 2, 0] });
-    await eventually(async () => expect(worker.of('CancelFulfillment').some((c) => c.orderId === 'O-HOLD' && c.fromLocationId === 'S002')).toBe(true));
+    await eventually(async () =>
+      expect(worker.of('CancelFulfillment').some((c) => c.orderId === 'O-HOLD' && c.fromLocationId === 'S002')).toBe(true),
+    );
   });
 
   it('replenishes a store at its reorder point from the nearest warehouse, never with two open transfers', async () => {
     worker.answerWith(() => []);
-    expect((await shop.put('/v1/locations/S001/skus/SL-R/policy', { safetyStock: 0, reorderPoint: 3, reorderQuantity: 10 })).status).toBe(201);
+    expect((await shop.put('/v1/locations/S001/skus/SL-R/policy', { safetyStock: 0, reorderPoint: 3, reorderQuantity: 10 })).status).toBe(
+      201,
+    );
     await shop.receive('W01', [{ sku: 'SL-R', quantity: 50 }]);
     await shop.receive('S001', [{ sku: 'SL-R', quantity: 5 }]);
     await expectStock('SL-R', { S001: [5, 0, 5, 0], W01: [50, 0, 50, 0] });
@@ -211,10 +269,19 @@ describe('smart logistics on real Kafka and PostgreSQL', () => {
         sendJson(
           producer,
           service.config.kafka.topics.onlineOrders,
-          orders.filter((_, i) => i % 4 === part).map((orderId) => ({
-            key: orderId,
-            value: { eventId: `rush-${orderId}`, type: 'OnlineOrderPlaced', occurredAt: now(), orderId, lines: [{ sku: 'SL-K', quantity: 1 }], delivery: NEAR_S001 },
-          })),
+          orders
+            .filter((_, i) => i % 4 === part)
+            .map((orderId) => ({
+              key: orderId,
+              value: {
+                eventId: `rush-${orderId}`,
+                type: 'OnlineOrderPlaced',
+                occurredAt: now(),
+                orderId,
+                lines: [{ sku: 'SL-K', quantity: 1 }],
+                delivery: NEAR_S001,
+              },
+            })),
         ),
       ),
     );

@@ -18,12 +18,24 @@ afterAll(async () => {
 /** The log's events for adjustments of stock items by the given deltas, as the projection reads them. */
 function adjustments(changes: ReadonlyArray<readonly [locationId: string, sku: string, delta: number]>): ProjectedEvent[] {
   return changes.flatMap(([locationId, sku, delta]) =>
-    (decideStockItem({ type: 'RecordAdjustment', delta, reason: 'correction', occurredAt: '2026-11-11T10:00:00.000Z', sourceEventId: `adj-${position}` }, initialStockItemState()) as StockItemEvent[]).map(
-      (event) => {
-        position += 1;
-        return { globalPosition: position, transactionId: String(position), streamId: stockItemStreamId({ locationId, sku }), streamVersion: position, eventId: `adj-${position}`, type: event.type, schemaVersion: 1, data: event.data };
-      },
-    ),
+    (
+      decideStockItem(
+        { type: 'RecordAdjustment', delta, reason: 'correction', occurredAt: '2026-11-11T10:00:00.000Z', sourceEventId: `adj-${position}` },
+        initialStockItemState(),
+      ) as StockItemEvent[]
+    ).map((event) => {
+      position += 1;
+      return {
+        globalPosition: position,
+        transactionId: String(position),
+        streamId: stockItemStreamId({ locationId, sku }),
+        streamVersion: position,
+        eventId: `adj-${position}`,
+        type: event.type,
+        schemaVersion: 1,
+        data: event.data,
+      };
+    }),
   );
 }
 
@@ -52,16 +64,33 @@ describe('stock_levels storage', () => {
 
   it('lists negative on-hand from its partial index, worst first, and forgets a level once it is back at zero or above', async () => {
     await db.transactions.inTransaction((sql) =>
-      projection.apply(sql, adjustments([['S1', 'HOT-1', -12], ['S1', 'HOT-2', -15], ['S2', 'NEG-1', -1], ['S1', 'HOT-3', -10]])),
+      projection.apply(
+        sql,
+        adjustments([
+          ['S1', 'HOT-1', -12],
+          ['S1', 'HOT-2', -15],
+          ['S2', 'NEG-1', -1],
+          ['S1', 'HOT-3', -10],
+        ]),
+      ),
     );
-    const negative = async () => (await db.reads.query<Row>(SELECT_NEGATIVE_STOCK, [10])).map((row) => [row.location_id, row.sku, row.on_hand]);
+    const negative = async () =>
+      (await db.reads.query<Row>(SELECT_NEGATIVE_STOCK, [10])).map((row) => [row.location_id, row.sku, row.on_hand]);
     expect(await negative()).toEqual([
       ['S1', 'HOT-2', -5],
       ['S1', 'HOT-1', -2],
       ['S2', 'NEG-1', -1],
     ]); // HOT-3 went from 10 to 0: not negative
 
-    await db.transactions.inTransaction((sql) => projection.apply(sql, adjustments([['S1', 'HOT-2', 5], ['S2', 'NEG-1', 3]])));
+    await db.transactions.inTransaction((sql) =>
+      projection.apply(
+        sql,
+        adjustments([
+          ['S1', 'HOT-2', 5],
+          ['S2', 'NEG-1', 3],
+        ]),
+      ),
+    );
     expect(await negative()).toEqual([['S1', 'HOT-1', -2]]);
 
     // At a realistic size (most levels not negative), the list is read from the partial index.
@@ -70,7 +99,9 @@ describe('stock_levels storage', () => {
        SELECT 'S' || l, 'FILL-' || s, 5, 0, 0, now(), 1 FROM generate_series(1, 2000) s, generate_series(1, 10) l`,
     );
     await db.reads.query('ANALYZE stock_levels');
-    const plan = (await db.reads.query<Row>(`EXPLAIN ${SELECT_NEGATIVE_STOCK}`, [10])).map((row) => String(Object.values(row)[0])).join('\n');
+    const plan = (await db.reads.query<Row>(`EXPLAIN ${SELECT_NEGATIVE_STOCK}`, [10]))
+      .map((row) => String(Object.values(row)[0]))
+      .join('\n');
     expect(plan).toMatch(/stock_levels_negative_idx/);
   });
 

@@ -31,10 +31,15 @@ describe('the stock read (SELECT_STOCK_OF_SKUS)', () => {
     const before = await db.reads.query<Row>(SELECT_STOCK_OF_SKUS, [['SKU-7'], STOCK_LEVELS_PROJECTION], { preparedAs: 'stock-read-test' });
     expect(before.filter((row) => row.sku === null)).toEqual([]);
 
-    await db.reads.query(`INSERT INTO checkpoints (processor_id, transaction_id, global_position, updated_at) VALUES ($1, '42', 4242, now())`, [STOCK_LEVELS_PROJECTION]);
+    await db.reads.query(
+      `INSERT INTO checkpoints (processor_id, transaction_id, global_position, updated_at) VALUES ($1, '42', 4242, now())`,
+      [STOCK_LEVELS_PROJECTION],
+    );
     for (let run = 0; run < 7; run += 1) {
       // Prepared: parsed and planned once per connection; later runs (the generic plan among them) answer the same.
-      const rows = await db.reads.query<Row>(SELECT_STOCK_OF_SKUS, [['SKU-8', 'SKU-7'], STOCK_LEVELS_PROJECTION], { preparedAs: 'stock-read-test' });
+      const rows = await db.reads.query<Row>(SELECT_STOCK_OF_SKUS, [['SKU-8', 'SKU-7'], STOCK_LEVELS_PROJECTION], {
+        preparedAs: 'stock-read-test',
+      });
       expect(rows[0]).toMatchObject({ sku: null, transaction_id: '42', global_position: '4242' });
       const levels = rows.slice(1);
       expect(levels).toHaveLength(40);
@@ -47,7 +52,9 @@ describe('the stock read (SELECT_STOCK_OF_SKUS)', () => {
   });
 
   it('reads stock_levels through its primary key, never a scan of the table', async () => {
-    const plan = (await db.reads.query<Row>(`EXPLAIN ${SELECT_STOCK_OF_SKUS}`, [['SKU-1', 'SKU-2'], STOCK_LEVELS_PROJECTION])).map((row) => String(Object.values(row)[0])).join('\n');
+    const plan = (await db.reads.query<Row>(`EXPLAIN ${SELECT_STOCK_OF_SKUS}`, [['SKU-1', 'SKU-2'], STOCK_LEVELS_PROJECTION]))
+      .map((row) => String(Object.values(row)[0]))
+      .join('\n');
     expect(plan).toMatch(/stock_levels_pkey/);
     expect(plan).not.toMatch(/Seq Scan on stock_levels/);
   });

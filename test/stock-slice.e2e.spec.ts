@@ -30,7 +30,13 @@ describe('walking skeleton: Kafka -> event store -> projection -> HTTP', () => {
     await sendJson(producer, topics.stockMovements, [
       {
         key: 'S001',
-        value: { eventId: 'e-1', type: 'StockReceived', occurredAt: '2026-11-11T00:00:00+08:00', locationId: 'S001', lines: [{ sku: 'SKU-1', quantity: 100 }] },
+        value: {
+          eventId: 'e-1',
+          type: 'StockReceived',
+          occurredAt: '2026-11-11T00:00:00+08:00',
+          locationId: 'S001',
+          lines: [{ sku: 'SKU-1', quantity: 100 }],
+        },
       },
     ]);
     const afterReceipt = await eventually(async () => {
@@ -71,7 +77,17 @@ describe('walking skeleton: Kafka -> event store -> projection -> HTTP', () => {
     expect(again.status).toBe(304);
 
     await sendJson(producer, service.config.kafka.topics.offlineSales, [
-      { key: 'S001', value: { eventId: 'e-3', type: 'StoreSaleRecorded', occurredAt: '2026-11-11T00:00:02+08:00', storeId: 'S001', receiptId: 'R-10', lines: [{ sku: 'SKU-1', quantity: 1 }] } },
+      {
+        key: 'S001',
+        value: {
+          eventId: 'e-3',
+          type: 'StoreSaleRecorded',
+          occurredAt: '2026-11-11T00:00:02+08:00',
+          storeId: 'S001',
+          receiptId: 'R-10',
+          lines: [{ sku: 'SKU-1', quantity: 1 }],
+        },
+      },
     ]);
     const changed = await eventually(async () => {
       const response = await fetch(`${service.baseUrl}/v1/stock/SKU-1`, { headers: { 'if-none-match': etag } });

@@ -33,7 +33,9 @@ async function* serverSentEvents(response: Response): AsyncGenerator<{ event: st
     while ((end = buffer.indexOf('\n\n')) >= 0) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
-      const fields = Object.fromEntries(block.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]));
+      const fields = Object.fromEntries(
+        block.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
+      );
       if (fields.data) yield { event: fields.event ?? 'message', data: JSON.parse(fields.data) };
     }
   }
@@ -53,12 +55,33 @@ describe('GET /v1/stock/stream (server-sent events)', () => {
 
     const { topics } = service.config.kafka;
     await sendJson(producer, topics.stockMovements, [
-      { key: 'S001', value: { eventId: 'sse-0', type: 'StockReceived', occurredAt: '2026-11-11T00:00:00Z', locationId: 'S001', lines: [{ sku: 'OTHER', quantity: 9 }] } },
+      {
+        key: 'S001',
+        value: {
+          eventId: 'sse-0',
+          type: 'StockReceived',
+          occurredAt: '2026-11-11T00:00:00Z',
+          locationId: 'S001',
+          lines: [{ sku: 'OTHER', quantity: 9 }],
+        },
+      },
     ]);
     await sendJson(producer, topics.stockMovements, [
-      { key: 'S001', value: { eventId: 'sse-1', type: 'StockReceived', occurredAt: '2026-11-11T00:00:01Z', locationId: 'S001', lines: [{ sku: 'SSE-2', quantity: 3 }] } },
+      {
+        key: 'S001',
+        value: {
+          eventId: 'sse-1',
+          type: 'StockReceived',
+          occurredAt: '2026-11-11T00:00:01Z',
+          locationId: 'S001',
+          lines: [{ sku: 'SSE-2', quantity: 3 }],
+        },
+      },
     ]);
-    const update = (await Promise.race([events.next(), new Promise((_, reject) => setTimeout(() => reject(new Error('no update within 15 s')), 15_000))])) as IteratorResult<{ event: string; data: any }>;
+    const update = (await Promise.race([
+      events.next(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('no update within 15 s')), 15_000)),
+    ])) as IteratorResult<{ event: string; data: any }>;
     expect(update.value!.data).toMatchObject({ sku: 'SSE-2', onHand: 3 });
     controller.abort();
   });

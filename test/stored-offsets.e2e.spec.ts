@@ -31,7 +31,10 @@ async function start(overrides: Record<string, string> = {}): Promise<RunningTes
 /** The same topics and consumer group as `service`, so a second service reads where the first left Kafka's offsets. */
 function sameKafkaAs(service: RunningTestService): Record<string, string> {
   const { topics, groupId } = service.config.kafka;
-  return { KAFKA_GROUP_ID: groupId, ...Object.fromEntries((Object.keys(TOPIC_ENV_VARS) as TopicRole[]).map((role) => [TOPIC_ENV_VARS[role], topics[role]])) };
+  return {
+    KAFKA_GROUP_ID: groupId,
+    ...Object.fromEntries((Object.keys(TOPIC_ENV_VARS) as TopicRole[]).map((role) => [TOPIC_ENV_VARS[role], topics[role]])),
+  };
 }
 
 async function receive(service: RunningTestService, partition: number, sku: string, count: number, idPrefix: string): Promise<void> {
@@ -41,12 +44,19 @@ async function receive(service: RunningTestService, partition: number, sku: stri
     messages: Array.from({ length: count }, (_, i) => ({
       partition,
       key: 'W1',
-      value: JSON.stringify({ eventId: `${idPrefix}-${i}`, type: 'StockReceived', occurredAt: new Date().toISOString(), locationId: 'W1', lines: [{ sku, quantity: 1 }] }),
+      value: JSON.stringify({
+        eventId: `${idPrefix}-${i}`,
+        type: 'StockReceived',
+        occurredAt: new Date().toISOString(),
+        locationId: 'W1',
+        lines: [{ sku, quantity: 1 }],
+      }),
     })),
   });
 }
 
-const onHand = async (service: RunningTestService, sku: string) => ((await (await fetch(`${service.baseUrl}/v1/stock/${sku}`)).json()) as { onHand: number }).onHand;
+const onHand = async (service: RunningTestService, sku: string) =>
+  ((await (await fetch(`${service.baseUrl}/v1/stock/${sku}`)).json()) as { onHand: number }).onHand;
 
 async function inSchema(service: RunningTestService, text: string, values: unknown[] = []): Promise<void> {
   const client = new Client({ connectionString: service.config.database.url });

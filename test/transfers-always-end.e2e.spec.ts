@@ -14,7 +14,16 @@ let producer: Producer;
 let worker: TestLogisticsWorker;
 
 const LOCATIONS = {
-  W01: { type: 'warehouse', name: 'Xiaoshan DC', lat: 30.3, lng: 120.1, shipsOnline: true, pickup: false, dailyCapacity: 1000, safetyStock: 0 },
+  W01: {
+    type: 'warehouse',
+    name: 'Xiaoshan DC',
+    lat: 30.3,
+    lng: 120.1,
+    shipsOnline: true,
+    pickup: false,
+    dailyCapacity: 1000,
+    safetyStock: 0,
+  },
   S001: { type: 'store', name: 'West Lake', lat: 30.27, lng: 120.16, shipsOnline: true, pickup: true, dailyCapacity: 1000, safetyStock: 0 },
   S002: { type: 'store', name: 'Binjiang', lat: 30.2, lng: 120.2, shipsOnline: false, pickup: true, dailyCapacity: 1000, safetyStock: 0 },
 };
@@ -25,7 +34,8 @@ beforeAll(async () => {
   service = await startTestService();
   producer = await connectedProducer(kafka);
   shop = new OmnichannelClient(service, producer);
-  for (const [locationId, profile] of Object.entries(LOCATIONS)) expect((await shop.put(`/v1/locations/${locationId}`, profile)).status).toBe(201);
+  for (const [locationId, profile] of Object.entries(LOCATIONS))
+    expect((await shop.put(`/v1/locations/${locationId}`, profile)).status).toBe(201);
   worker = new TestLogisticsWorker(kafka, service.config.kafka.topics);
   await worker.start();
 });
@@ -45,7 +55,9 @@ async function cancelOrder(orderId: string): Promise<void> {
 async function expectStock(sku: string, expected: Record<string, [number, number, number, number]>): Promise<void> {
   await eventually(async () => {
     const { body } = await shop.getJson(`/v1/stock/${sku}`);
-    expect(Object.fromEntries(body.locations.map((l: any) => [l.locationId, [l.onHand, l.reserved, l.available, l.inTransit]]))).toEqual(expected);
+    expect(Object.fromEntries(body.locations.map((l: any) => [l.locationId, [l.onHand, l.reserved, l.available, l.inTransit]]))).toEqual(
+      expected,
+    );
   });
 }
 async function fulfillmentOf(orderId: string, check: (order: any) => void): Promise<any> {
@@ -56,13 +68,16 @@ async function fulfillmentOf(orderId: string, check: (order: any) => void): Prom
     return body;
   });
 }
-const transfersTo = (toLocationId: string, sku: string) => worker.of('TransferStock').filter((c) => c.toLocationId === toLocationId && c.lines[0]!.sku === sku);
+const transfersTo = (toLocationId: string, sku: string) =>
+  worker.of('TransferStock').filter((c) => c.toLocationId === toLocationId && c.lines[0]!.sku === sku);
 const cancelsOf = (transferId: string) => worker.of('CancelTransfer').filter((c) => c.transferId === transferId);
 
 describe('transfers always end (contract v1.1), on real Kafka and PostgreSQL', () => {
   it('calls off a replenishment never shipped, once: hold released, a late TransferShipped dead-lettered, and the next sale replenishes again', async () => {
     worker.answerWith(() => []);
-    expect((await shop.put('/v1/locations/S001/skus/TE-R/policy', { safetyStock: 0, reorderPoint: 3, reorderQuantity: 10 })).status).toBe(201);
+    expect((await shop.put('/v1/locations/S001/skus/TE-R/policy', { safetyStock: 0, reorderPoint: 3, reorderQuantity: 10 })).status).toBe(
+      201,
+    );
     await shop.receive('W01', [{ sku: 'TE-R', quantity: 50 }]);
     await shop.receive('S001', [{ sku: 'TE-R', quantity: 5 }]);
     await expectStock('TE-R', { S001: [5, 0, 5, 0], W01: [50, 0, 50, 0] });
@@ -77,13 +92,19 @@ describe('transfers always end (contract v1.1), on real Kafka and PostgreSQL', (
     expect(await sweeper.sweepTransfersPastShipBy(new Date())).toBe(0); // not due yet
     expect(await sweeper.sweepTransfersPastShipBy(new Date(Date.now() + PAST_SHIP_BY_MS))).toBeGreaterThanOrEqual(1);
     expect(await sweeper.sweepTransfersPastShipBy(new Date(Date.now() + PAST_SHIP_BY_MS))).toBe(0); // once
-    await eventually(async () => expect(cancelsOf(first.transferId)).toEqual([expect.objectContaining({ commandId: `${first.transferId}:cancel`, fromLocationId: 'W01', toLocationId: 'S001' })]));
+    await eventually(async () =>
+      expect(cancelsOf(first.transferId)).toEqual([
+        expect.objectContaining({ commandId: `${first.transferId}:cancel`, fromLocationId: 'W01', toLocationId: 'S001' }),
+      ]),
+    );
     await expectStock('TE-R', { S001: [3, 0, 3, 0], W01: [50, 0, 50, 0] });
 
     await worker.send([{ type: 'TransferShipped', transferId: first.transferId }]);
     await eventually(async () => {
       const letters = await readTopic(kafka, service.config.kafka.topics.deadLetters, 1);
-      expect(letters.map((l) => l.headers[DEAD_LETTER_HEADERS.reason])).toContainEqual(expect.stringMatching(new RegExp(`^transfer ${first.transferId} was called off \\(not-shipped-in-time`)));
+      expect(letters.map((l) => l.headers[DEAD_LETTER_HEADERS.reason])).toContainEqual(
+        expect.stringMatching(new RegExp(`^transfer ${first.transferId} was called off \\(not-shipped-in-time`)),
+      );
     });
     await expectStock('TE-R', { S001: [3, 0, 3, 0], W01: [50, 0, 50, 0] }); // the late shipment changed nothing
 
@@ -110,7 +131,10 @@ describe('transfers always end (contract v1.1), on real Kafka and PostgreSQL', (
     expect(await sweeper.sweepTransfersPastShipBy(new Date(Date.now() + PAST_SHIP_BY_MS))).toBeGreaterThanOrEqual(1);
     await eventually(async () => expect(cancelsOf(transfer.transferId)).toHaveLength(1));
     const order = await fulfillmentOf('O-TE-WAIT', (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['dispatched']));
-    expect(order).toMatchObject({ fulfillments: [{ fromLocationId: 'S002', lines: [{ sku: 'TE-P', quantity: 1 }] }], backordered: [{ sku: 'TE-P', quantity: 2 }] });
+    expect(order).toMatchObject({
+      fulfillments: [{ fromLocationId: 'S002', lines: [{ sku: 'TE-P', quantity: 1 }] }],
+      backordered: [{ sku: 'TE-P', quantity: 2 }],
+    });
     await expectStock('TE-P', { S002: [1, 1, 0, 0], W01: [5, 0, 5, 0] });
   });
 
@@ -126,7 +150,9 @@ describe('transfers always end (contract v1.1), on real Kafka and PostgreSQL', (
     });
     await expectStock('TE-C', { S002: [1, 1, 0, 0], W01: [5, 2, 3, 0] });
     await cancelOrder('O-TE-CANCEL');
-    await eventually(async () => expect(cancelsOf(transfer.transferId)).toEqual([expect.objectContaining({ fromLocationId: 'W01', toLocationId: 'S002' })]));
+    await eventually(async () =>
+      expect(cancelsOf(transfer.transferId)).toEqual([expect.objectContaining({ fromLocationId: 'W01', toLocationId: 'S002' })]),
+    );
     await expectStock('TE-C', { S002: [1, 0, 1, 0], W01: [5, 0, 5, 0] });
     await fulfillmentOf('O-TE-CANCEL', (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['cancelled']));
     // Already called off with its order: the deadline has nothing more to do with it.

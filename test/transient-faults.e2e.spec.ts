@@ -32,7 +32,16 @@ beforeAll(async () => {
   const registered = await fetch(`${service.baseUrl}/v1/locations/W1`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json', ...operator },
-    body: JSON.stringify({ type: 'warehouse', name: 'Transient test warehouse', lat: 30.2, lng: 120.1, shipsOnline: true, pickup: false, dailyCapacity: 500, safetyStock: 0 }),
+    body: JSON.stringify({
+      type: 'warehouse',
+      name: 'Transient test warehouse',
+      lat: 30.2,
+      lng: 120.1,
+      shipsOnline: true,
+      pickup: false,
+      dailyCapacity: 500,
+      safetyStock: 0,
+    }),
   });
   expect(registered.status).toBeLessThan(300);
 }, 120_000);
@@ -45,7 +54,9 @@ afterAll(async () => {
 });
 
 async function reservedAtW1(): Promise<number | undefined> {
-  const body = (await (await fetch(`${service.baseUrl}/v1/stock/${SKU}`)).json()) as { locations: Array<{ locationId: string; reserved: number }> };
+  const body = (await (await fetch(`${service.baseUrl}/v1/stock/${SKU}`)).json()) as {
+    locations: Array<{ locationId: string; reserved: number }>;
+  };
   return body.locations.find((l) => l.locationId === 'W1')?.reserved;
 }
 
@@ -61,13 +72,25 @@ describe('a transient fault while one event is applied', () => {
   it('retries the batch and applies the event; it is never a dead letter', async () => {
     const now = () => new Date().toISOString();
     await sendJson(producer, topicEnv.TOPIC_STOCK_MOVEMENTS!, [
-      { key: 'W1', value: { eventId: 'tr-receipt', type: 'StockReceived', occurredAt: now(), locationId: 'W1', lines: [{ sku: SKU, quantity: 10 }] } },
+      {
+        key: 'W1',
+        value: { eventId: 'tr-receipt', type: 'StockReceived', occurredAt: now(), locationId: 'W1', lines: [{ sku: SKU, quantity: 10 }] },
+      },
     ]);
-    await eventually(async () => expect(((await (await fetch(`${service.baseUrl}/v1/stock/${SKU}`)).json()) as { onHand: number }).onHand).toBe(10));
+    await eventually(async () =>
+      expect(((await (await fetch(`${service.baseUrl}/v1/stock/${SKU}`)).json()) as { onHand: number }).onHand).toBe(10),
+    );
     await sendJson(producer, topicEnv.TOPIC_ONLINE_ORDERS!, [
       {
         key: 'O-TR-1',
-        value: { eventId: 'tr-order', type: 'OnlineOrderPlaced', occurredAt: now(), orderId: 'O-TR-1', lines: [{ sku: SKU, quantity: 2 }], delivery: { mode: 'ship', lat: 30.21, lng: 120.11 } },
+        value: {
+          eventId: 'tr-order',
+          type: 'OnlineOrderPlaced',
+          occurredAt: now(),
+          orderId: 'O-TR-1',
+          lines: [{ sku: SKU, quantity: 2 }],
+          delivery: { mode: 'ship', lat: 30.21, lng: 120.11 },
+        },
       },
     ]);
     await eventually(async () => expect(await reservedAtW1()).toBe(2));
@@ -79,7 +102,9 @@ describe('a transient fault while one event is applied', () => {
     try {
       await holder.query('BEGIN');
       await holder.query(`LOCK TABLE "${schema}".sku_policies IN ACCESS EXCLUSIVE MODE`);
-      await sendJson(producer, topicEnv.TOPIC_ONLINE_ORDERS!, [{ key: 'O-TR-1', value: { eventId: 'tr-cancel', type: 'OnlineOrderCancelled', occurredAt: now(), orderId: 'O-TR-1' } }]);
+      await sendJson(producer, topicEnv.TOPIC_ONLINE_ORDERS!, [
+        { key: 'O-TR-1', value: { eventId: 'tr-cancel', type: 'OnlineOrderCancelled', occurredAt: now(), orderId: 'O-TR-1' } },
+      ]);
       const deadline = Date.now() + 30_000;
       while (cancelled < 3 && Date.now() < deadline) {
         const { rows } = await db.query<{ cancelled: boolean }>(
@@ -100,7 +125,9 @@ describe('a transient fault while one event is applied', () => {
 
     // Applied after the retries: the reservation is released and the order cancelled; no dead letter.
     await eventually(async () => expect(await reservedAtW1()).toBe(0));
-    const fulfillment = (await (await fetch(`${service.baseUrl}/v1/orders/O-TR-1/fulfillment`, { headers: operator })).json()) as { fulfillments: Array<{ state: string }> };
+    const fulfillment = (await (await fetch(`${service.baseUrl}/v1/orders/O-TR-1/fulfillment`, { headers: operator })).json()) as {
+      fulfillments: Array<{ state: string }>;
+    };
     expect(fulfillment.fulfillments.map((f) => f.state)).toEqual(['cancelled']);
     expect(await couldNotApplyLetters()).toBe(0);
     expect(service.log).toContain('transient database fault, retrying the batch with backoff');

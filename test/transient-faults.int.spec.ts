@@ -4,7 +4,10 @@ import { Client } from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadServiceConfig } from '../apps/inventory-service/src/config/service-config';
 import { headersAsText, headersForKafka, type StoredHeaders } from '../apps/inventory-service/src/kafka/headers';
-import { RecordInboundBatch, type InboundMessage } from '../apps/inventory-service/src/stock-movements/record-inbound-events/record-inbound-batch.command';
+import {
+  RecordInboundBatch,
+  type InboundMessage,
+} from '../apps/inventory-service/src/stock-movements/record-inbound-events/record-inbound-batch.command';
 import { RecordInboundBatchHandler } from '../apps/inventory-service/src/stock-movements/record-inbound-events/record-inbound-batch.handler';
 import { registerLocationsInDatabase } from './support/locations';
 import { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from './support/test-database';
@@ -44,7 +47,15 @@ afterAll(async () => {
 function message(eventId: string, sku: string, quantity: number): InboundMessage {
   offset += 1;
   const value = { eventId, type: 'StockReceived', occurredAt: new Date().toISOString(), locationId: 'W1', lines: [{ sku, quantity }] };
-  return { role: 'stockMovements', topic: config.kafka.topics.stockMovements, partition: 0, offset: String(offset), key: Buffer.from('W1'), value: Buffer.from(JSON.stringify(value)), headers: {} };
+  return {
+    role: 'stockMovements',
+    topic: config.kafka.topics.stockMovements,
+    partition: 0,
+    offset: String(offset),
+    key: Buffer.from('W1'),
+    value: Buffer.from(JSON.stringify(value)),
+    headers: {},
+  };
 }
 
 const apply = (messages: InboundMessage[]) => handler.execute(new RecordInboundBatch('g', messages[0]!.topic, 0, messages));
@@ -56,7 +67,10 @@ async function injectOnEvents(body: string): Promise<void> {
 }
 
 /** Raise `code` the first `times` times an event is inserted (a sequence counts: it is not rolled back). */
-const failFirst = (times: number, code: string) => injectOnEvents(`IF nextval('injected_faults') <= ${times} THEN RAISE EXCEPTION 'injected fault %', '${code}' USING ERRCODE = '${code}'; END IF;`);
+const failFirst = (times: number, code: string) =>
+  injectOnEvents(
+    `IF nextval('injected_faults') <= ${times} THEN RAISE EXCEPTION 'injected fault %', '${code}' USING ERRCODE = '${code}'; END IF;`,
+  );
 
 async function faultsRaised(): Promise<number> {
   const { rows } = await admin.query<{ last_value: string; is_called: boolean }>(`SELECT last_value, is_called FROM injected_faults`);
@@ -64,7 +78,9 @@ async function faultsRaised(): Promise<number> {
 }
 
 async function deadLetterReasons(): Promise<string[]> {
-  const rows = await db.reads.query<{ headers: StoredHeaders }>(`SELECT headers FROM outbox WHERE topic = $1 ORDER BY id`, [config.kafka.topics.deadLetters]);
+  const rows = await db.reads.query<{ headers: StoredHeaders }>(`SELECT headers FROM outbox WHERE topic = $1 ORDER BY id`, [
+    config.kafka.topics.deadLetters,
+  ]);
   return rows.map((row) => headersAsText(headersForKafka(row.headers))[DEAD_LETTER_HEADERS.reason]!);
 }
 
@@ -74,7 +90,10 @@ async function stockEventsOf(sku: string): Promise<number> {
 }
 
 async function storedNextOffset(): Promise<string | undefined> {
-  const [row] = await db.reads.query<{ next_offset: string }>(`SELECT next_offset::text FROM kafka_offsets WHERE topic = $1 AND partition = 0`, [config.kafka.topics.stockMovements]);
+  const [row] = await db.reads.query<{ next_offset: string }>(
+    `SELECT next_offset::text FROM kafka_offsets WHERE topic = $1 AND partition = 0`,
+    [config.kafka.topics.stockMovements],
+  );
   return row?.next_offset;
 }
 
@@ -114,7 +133,9 @@ describe('transient database faults retry; only an event at fault is a dead lett
   });
 
   it("a data exception (22003) raised by one event's append dead-letters that event with the reason; the rest of the batch applies", async () => {
-    await injectOnEvents(`IF NEW.event_id LIKE '%/t-data-2#%' THEN RAISE EXCEPTION 'injected: value out of range for %', NEW.event_id USING ERRCODE = '22003'; END IF;`);
+    await injectOnEvents(
+      `IF NEW.event_id LIKE '%/t-data-2#%' THEN RAISE EXCEPTION 'injected: value out of range for %', NEW.event_id USING ERRCODE = '22003'; END IF;`,
+    );
     const outcome = await apply([message('t-data-1', 'T-DATA', 1), message('t-data-2', 'T-DATA', 2), message('t-data-3', 'T-DATA', 3)]);
     expect(outcome).toMatchObject({ applied: 2, deadLettered: 1 });
     expect(await deadLetterReasons()).toEqual(['could not apply: injected: value out of range for location:W1/t-data-2#0']);
@@ -125,7 +146,7 @@ describe('transient database faults retry; only an event at fault is a dead lett
     await admin.query(`DELETE FROM outbox`);
   });
 
-  it("a connection terminated while the batch runs (pg_terminate_backend) is retried on a new one", async () => {
+  it('a connection terminated while the batch runs (pg_terminate_backend) is retried on a new one', async () => {
     // The first append sleeps, so the test can find its backend and terminate it mid-batch.
     await injectOnEvents(`IF nextval('injected_faults') = 1 THEN PERFORM pg_sleep(5); END IF;`);
     const applying = apply([message('t-lost-1', 'T-LOST', 7)]);

@@ -12,9 +12,22 @@ afterAll(async () => {
   await service?.stop();
 });
 
-const profile = { type: 'store', name: 'rate test', lat: 30.25, lng: 120.15, shipsOnline: false, pickup: false, dailyCapacity: 0, safetyStock: 0 };
+const profile = {
+  type: 'store',
+  name: 'rate test',
+  lat: 30.25,
+  lng: 120.15,
+  shipsOnline: false,
+  pickup: false,
+  dailyCapacity: 0,
+  safetyStock: 0,
+};
 const put = (headers: Record<string, string>, id: string) =>
-  fetch(`${service.baseUrl}/v1/locations/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(profile) });
+  fetch(`${service.baseUrl}/v1/locations/${id}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(profile),
+  });
 
 describe('write rate limits', () => {
   it('refuses a key past its writes a minute with 429, Retry-After and the field at fault; reads are not counted; the address limit holds for every key', async () => {

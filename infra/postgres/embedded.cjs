@@ -20,9 +20,13 @@ function binaries() {
   if (!fs.existsSync(path.join(binDir, 'pg_ctl'))) {
     say(`installing ${platformPackage}@${VERSION} (once)`);
     fs.mkdirSync(runDir, { recursive: true });
-    execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', runDir, `${platformPackage}@${VERSION}`], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      'npm',
+      ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', runDir, `${platformPackage}@${VERSION}`],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
   }
   return binDir;
 }
@@ -62,8 +66,15 @@ function start() {
   if (!running) {
     say(`starting on 127.0.0.1:${port}`);
     asServerUser(path.join(bin, 'pg_ctl'), [
-      '-D', dataDir, '-l', path.join(runDir, 'postgres.log'), '-w', '-t', '60',
-      '-o', `-p ${port} -c listen_addresses=127.0.0.1 -k ${runDir}`,
+      '-D',
+      dataDir,
+      '-l',
+      path.join(runDir, 'postgres.log'),
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      `-p ${port} -c listen_addresses=127.0.0.1 -k ${runDir}`,
       'start',
     ]);
   }

@@ -19,7 +19,10 @@ export function requireBuilt(path: string): string {
 /** Run the operator CLI with the given environment; resolves with its exit code and output. */
 export async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)('node', [requireBuilt(BUILT.cli), ...args], { env: { ...process.env, ...env }, timeout: 120_000 });
+    const { stdout, stderr } = await promisify(execFile)('node', [requireBuilt(BUILT.cli), ...args], {
+      env: { ...process.env, ...env },
+      timeout: 120_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };

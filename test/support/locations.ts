@@ -10,7 +10,16 @@ import { createTestDatabase } from './test-database';
  * A profile that changes nothing a test of stock movements looks at: a store that neither ships
  * online nor offers pickup, with no safety stock (what an unregistered location used to count as).
  */
-export const PLAIN_STORE: LocationProfile = { type: 'store', name: 'test store', lat: 30.25, lng: 120.15, shipsOnline: false, pickup: false, dailyCapacity: 0, safetyStock: 0 };
+export const PLAIN_STORE: LocationProfile = {
+  type: 'store',
+  name: 'test store',
+  lat: 30.25,
+  lng: 120.15,
+  shipsOnline: false,
+  pickup: false,
+  dailyCapacity: 0,
+  safetyStock: 0,
+};
 
 /** Location ids, each with the plain profile, or a map of id to (part of) its profile. */
 export type LocationsToRegister = Iterable<string> | Record<string, Partial<LocationProfile>>;
@@ -28,7 +37,11 @@ function profilesOf(locations: LocationsToRegister): Array<[string, LocationProf
  * (sales and movements at a location nobody registered are dead letters). Extra headers (an
  * operator key, say) go with every request. Fails on any answer but 200 or 201.
  */
-export async function registerLocations(baseUrl: string, locations: LocationsToRegister, headers: Record<string, string> = {}): Promise<void> {
+export async function registerLocations(
+  baseUrl: string,
+  locations: LocationsToRegister,
+  headers: Record<string, string> = {},
+): Promise<void> {
   for (const [locationId, profile] of profilesOf(locations)) {
     const response = await fetch(`${baseUrl}/v1/locations/${encodeURIComponent(locationId)}`, {
       method: 'PUT',

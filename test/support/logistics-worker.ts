@@ -37,7 +37,8 @@ export class TestLogisticsWorker {
       eachMessage: async ({ message }) => {
         this.deliveries += 1;
         const command = logisticsCommandSchema.parse(JSON.parse(message.value!.toString()));
-        if (message.key?.toString() !== command.fromLocationId) throw new Error(`command ${command.commandId} keyed ${message.key?.toString()}, not by fromLocationId`);
+        if (message.key?.toString() !== command.fromLocationId)
+          throw new Error(`command ${command.commandId} keyed ${message.key?.toString()}, not by fromLocationId`);
         this.commands.push(command);
         const feedback = this.respond(command);
         if (feedback.length === 0) return;
@@ -46,7 +47,11 @@ export class TestLogisticsWorker {
           this.topics.logisticsEvents,
           feedback.map((event) => ({
             key: String(event.fulfillmentId ?? event.transferId),
-            value: { eventId: feedbackEventId(command.commandId, (this.feedbackCount += 1)), occurredAt: new Date().toISOString(), ...event },
+            value: {
+              eventId: feedbackEventId(command.commandId, (this.feedbackCount += 1)),
+              occurredAt: new Date().toISOString(),
+              ...event,
+            },
           })),
         );
       },
@@ -60,7 +65,11 @@ export class TestLogisticsWorker {
       this.topics.logisticsEvents,
       events.map((event) => ({
         key: String(event.fulfillmentId ?? event.transferId),
-        value: { eventId: `worker-manual-${(this.feedbackCount += 1)}-${Math.random().toString(36).slice(2)}`, occurredAt: new Date().toISOString(), ...event },
+        value: {
+          eventId: `worker-manual-${(this.feedbackCount += 1)}-${Math.random().toString(36).slice(2)}`,
+          occurredAt: new Date().toISOString(),
+          ...event,
+        },
       })),
     );
   }

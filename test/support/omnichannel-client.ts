@@ -22,7 +22,11 @@ export class OmnichannelClient {
   }
 
   async put(path: string, body: unknown): Promise<{ status: number; body: any }> {
-    const response = await fetch(`${this.service.baseUrl}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...this.service.operatorHeaders }, body: JSON.stringify(body) });
+    const response = await fetch(`${this.service.baseUrl}${path}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', ...this.service.operatorHeaders },
+      body: JSON.stringify(body),
+    });
     return { status: response.status, body: await response.json() };
   }
 
@@ -32,15 +36,35 @@ export class OmnichannelClient {
   }
 
   async receive(locationId: string, lines: Lines): Promise<void> {
-    await this.send(this.service.config.kafka.topics.stockMovements, locationId, { eventId: this.nextEventId('rcv'), type: 'StockReceived', occurredAt: now(), locationId, lines });
+    await this.send(this.service.config.kafka.topics.stockMovements, locationId, {
+      eventId: this.nextEventId('rcv'),
+      type: 'StockReceived',
+      occurredAt: now(),
+      locationId,
+      lines,
+    });
   }
 
   async sell(storeId: string, lines: Lines): Promise<void> {
-    await this.send(this.service.config.kafka.topics.offlineSales, storeId, { eventId: this.nextEventId('sale'), type: 'StoreSaleRecorded', occurredAt: now(), storeId, receiptId: this.nextEventId('R'), lines });
+    await this.send(this.service.config.kafka.topics.offlineSales, storeId, {
+      eventId: this.nextEventId('sale'),
+      type: 'StoreSaleRecorded',
+      occurredAt: now(),
+      storeId,
+      receiptId: this.nextEventId('R'),
+      lines,
+    });
   }
 
   async placeOrder(orderId: string, lines: Lines, delivery: unknown): Promise<void> {
-    await this.send(this.service.config.kafka.topics.onlineOrders, orderId, { eventId: this.nextEventId('ord'), type: 'OnlineOrderPlaced', occurredAt: now(), orderId, lines, delivery });
+    await this.send(this.service.config.kafka.topics.onlineOrders, orderId, {
+      eventId: this.nextEventId('ord'),
+      type: 'OnlineOrderPlaced',
+      occurredAt: now(),
+      orderId,
+      lines,
+      delivery,
+    });
   }
 
   private async send(topic: string, key: string, value: unknown): Promise<void> {

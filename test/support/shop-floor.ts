@@ -12,16 +12,26 @@ export function shopFloor(count: number, topics: Record<string, string>, idPrefi
   const messages: Array<{ topic: string; key: string; value: string; eventId: string; lines: number }> = [];
   for (let i = 0; i < count; i += 1) {
     const location = SHOP_FLOOR_LOCATIONS[i % SHOP_FLOOR_LOCATIONS.length]!;
-    const lines = [SHOP_FLOOR_SKUS[i % SHOP_FLOOR_SKUS.length]!, SHOP_FLOOR_SKUS[(i * 7 + 3) % SHOP_FLOOR_SKUS.length]!].map((sku, k) => ({ sku, quantity: 1 + ((i + k) % 4) }));
+    const lines = [SHOP_FLOOR_SKUS[i % SHOP_FLOOR_SKUS.length]!, SHOP_FLOOR_SKUS[(i * 7 + 3) % SHOP_FLOOR_SKUS.length]!].map((sku, k) => ({
+      sku,
+      quantity: 1 + ((i + k) % 4),
+    }));
     const kind = i % 10 < 3 ? 'receipt' : i % 10 < 8 ? 'sale' : i % 10 < 9 ? 'return' : 'adjust';
     const sign = kind === 'sale' ? -1 : kind === 'adjust' ? -1 : 1;
-    for (const line of lines) expected.set(`${location}|${line.sku}`, (expected.get(`${location}|${line.sku}`) ?? 0) + sign * line.quantity);
+    for (const line of lines)
+      expected.set(`${location}|${line.sku}`, (expected.get(`${location}|${line.sku}`) ?? 0) + sign * line.quantity);
     const base = { eventId: `${idPrefix}-${i}`, occurredAt: new Date(Date.UTC(2026, 10, 11, 0, 0, 0, i)).toISOString() };
     const value =
       kind === 'receipt'
         ? { ...base, type: 'StockReceived', locationId: location, lines }
         : kind === 'adjust'
-          ? { ...base, type: 'StockAdjusted', locationId: location, reason: 'shrinkage', lines: lines.map((l) => ({ sku: l.sku, delta: -l.quantity })) }
+          ? {
+              ...base,
+              type: 'StockAdjusted',
+              locationId: location,
+              reason: 'shrinkage',
+              lines: lines.map((l) => ({ sku: l.sku, delta: -l.quantity })),
+            }
           : { ...base, type: kind === 'sale' ? 'StoreSaleRecorded' : 'StoreReturnRecorded', storeId: location, receiptId: `R-${i}`, lines };
     const topic = kind === 'receipt' || kind === 'adjust' ? topics.TOPIC_STOCK_MOVEMENTS! : topics.TOPIC_OFFLINE_SALES!;
     messages.push({ topic, key: location, value: JSON.stringify(value), eventId: base.eventId, lines: lines.length });

@@ -58,12 +58,22 @@ export async function readTopic(kafka: Kafka, topic: string, count: number, time
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${received.length} of ${count} messages on ${topic} after ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`only ${received.length} of ${count} messages on ${topic} after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       void consumer.run({
         eachMessage: async ({ message, partition }) => {
           const headers: Record<string, string> = {};
           for (const [name, value] of Object.entries(message.headers ?? {})) if (value !== undefined) headers[name] = String(value);
-          received.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers, rawHeaders: message.headers ?? {}, partition, offset: message.offset });
+          received.push({
+            key: message.key?.toString() ?? null,
+            value: message.value?.toString() ?? null,
+            headers,
+            rawHeaders: message.headers ?? {},
+            partition,
+            offset: message.offset,
+          });
           if (received.length >= count) {
             clearTimeout(timer);
             resolve();

@@ -11,7 +11,12 @@ import { DashboardSummaryController } from './dashboard/dashboard-summary.contro
 import { EventRateSampler } from './dashboard/event-rate.sampler';
 import { HealthCheckLogger } from './health/health-check.logger';
 import { HealthController } from './health/health.controller';
-import { BacklogHealthIndicator, KafkaHealthIndicator, PostgresHealthIndicator, ProjectionsHealthIndicator } from './health/health-indicators';
+import {
+  BacklogHealthIndicator,
+  KafkaHealthIndicator,
+  PostgresHealthIndicator,
+  ProjectionsHealthIndicator,
+} from './health/health-indicators';
 import { ApiErrorFilter } from './http/api-error.filter';
 import { KafkaConnection } from './kafka/kafka-connection';
 import { DescribeLocationController } from './locations/describe-location/describe-location.controller';
@@ -47,8 +52,28 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [CqrsModule.forRoot(), DiscoveryModule, DatabaseModule, TerminusModule.forRoot({ errorLogStyle: 'json', logger: HealthCheckLogger })],
-      controllers: [GetOrderFulfillmentController, SetSkuPolicyController, StockStreamController, PickupNearController, LocationStockController, GetStockController, DescribeLocationController, GetLocationsController, PostPosEventController, PostStockMovementController, HealthController, MetricsController, DashboardPageController, DashboardSummaryController],
+      imports: [
+        CqrsModule.forRoot(),
+        DiscoveryModule,
+        DatabaseModule,
+        TerminusModule.forRoot({ errorLogStyle: 'json', logger: HealthCheckLogger }),
+      ],
+      controllers: [
+        GetOrderFulfillmentController,
+        SetSkuPolicyController,
+        StockStreamController,
+        PickupNearController,
+        LocationStockController,
+        GetStockController,
+        DescribeLocationController,
+        GetLocationsController,
+        PostPosEventController,
+        PostStockMovementController,
+        HealthController,
+        MetricsController,
+        DashboardPageController,
+        DashboardSummaryController,
+      ],
       providers: [
         { provide: ServiceConfig, useValue: config },
         { provide: APP_FILTER, useClass: ApiErrorFilter },

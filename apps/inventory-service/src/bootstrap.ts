@@ -28,7 +28,10 @@ export async function startInventoryService(config: ServiceConfig): Promise<INes
 
 /** Every route the running service serves, with its access rule, from the app's own controllers (Nest's DiscoveryService). */
 export function servedRoutes(app: INestApplication): RouteAccess[] {
-  const controllers = app.get(DiscoveryService).getControllers().map((wrapper) => wrapper.metatype as new (...args: never[]) => object);
+  const controllers = app
+    .get(DiscoveryService)
+    .getControllers()
+    .map((wrapper) => wrapper.metatype as new (...args: never[]) => object);
   return routeTable(controllers);
 }
 

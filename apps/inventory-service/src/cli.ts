@@ -1,7 +1,15 @@
 import 'reflect-metadata';
 import { ProgressBar } from '@app/console';
 import { LOCATION_ID_PATTERN, LOCATION_ID_RULE } from '@app/contracts';
-import { PostgresEventStore, TypeOrmTransactionRunner, formatViewPosition, projectionBacklog, readProjectionStatuses, rebuildReadModel, type RebuildableReadModel } from '@app/event-store';
+import {
+  PostgresEventStore,
+  TypeOrmTransactionRunner,
+  formatViewPosition,
+  projectionBacklog,
+  readProjectionStatuses,
+  rebuildReadModel,
+  type RebuildableReadModel,
+} from '@app/event-store';
 import { loadEnvFile } from './config/env-file';
 import { InvalidConfigurationError, loadServiceConfig } from './config/service-config';
 import { createDataSource, maintenanceLimits, migrateDatabase } from './database/data-source';
@@ -9,7 +17,14 @@ import { ensureDatabaseAndSchema } from './database/ensure-database';
 import { replayDeadLetters, type ReplayFilter } from './dead-letters/replay-dead-letters';
 import { inspectStream, type StreamTarget } from './event-sourcing/inspect-stream';
 import { issuePosKey, revokePosKey } from './pos-gateway/pos-api-keys';
-import { OPERATOR_KEY_NAME_PATTERN, OPERATOR_KEY_NAME_RULE, describeScopes, issueOperatorKey, listOperatorKeys, revokeOperatorKey } from './access/operator-keys';
+import {
+  OPERATOR_KEY_NAME_PATTERN,
+  OPERATOR_KEY_NAME_RULE,
+  describeScopes,
+  issueOperatorKey,
+  listOperatorKeys,
+  revokeOperatorKey,
+} from './access/operator-keys';
 import { OPERATOR_SCOPES, isOperatorScope, type OperatorScope } from './access/operator-scopes';
 import { locationsReadModel } from './locations/locations.projection';
 import { findUnregisteredLocations } from './locations/unregistered-locations/find-unregistered-locations';
@@ -105,10 +120,15 @@ async function inspect(args: string[]): Promise<void> {
     if (kind === 'online-order' && names.length === 1) return { kind, orderId: names[0]! };
     if (kind === 'transfer' && names.length === 1) return { kind, transferId: names[0]! };
     if (kind === 'stream' && names.length === 1) return { kind, streamId: names[0]! };
-    throw new UsageError('inspect takes: stock-item <locationId> <sku> | online-order <orderId> | transfer <transferId> | stream <streamId>');
+    throw new UsageError(
+      'inspect takes: stock-item <locationId> <sku> | online-order <orderId> | transfer <transferId> | stream <streamId>',
+    );
   })();
-  const inspection = await withDatabase((transactions) => transactions.inTransaction((sql) => inspectStream(sql, new PostgresEventStore(), target)));
-  if (inspection.events.length === 0) throw new Error(`stream ${inspection.streamId} has no events (check the ids; they are case-sensitive)`);
+  const inspection = await withDatabase((transactions) =>
+    transactions.inTransaction((sql) => inspectStream(sql, new PostgresEventStore(), target)),
+  );
+  if (inspection.events.length === 0)
+    throw new Error(`stream ${inspection.streamId} has no events (check the ids; they are case-sensitive)`);
   if (json) {
     process.stdout.write(`${JSON.stringify(inspection, null, 2)}\n`);
     return;
@@ -139,7 +159,8 @@ async function projections(args: string[]): Promise<void> {
     ]),
   ];
   const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
-  for (const row of table) process.stdout.write(`${row.map((cell, column) => (column < row.length - 1 ? cell.padEnd(widths[column]!) : cell)).join('  ')}\n`);
+  for (const row of table)
+    process.stdout.write(`${row.map((cell, column) => (column < row.length - 1 ? cell.padEnd(widths[column]!) : cell)).join('  ')}\n`);
   const stalled = rows.filter((row) => row.stall !== null).length;
   process.stdout.write(stalled > 0 ? `${stalled} projection(s) stalled\n` : 'no projection stalled\n');
   if (stalled > 0) process.exitCode = 1;
@@ -159,9 +180,13 @@ async function unregisteredLocations(args: string[]): Promise<void> {
     return;
   }
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  process.stdout.write(`${plural(locations.length, 'location')} hold${locations.length === 1 ? 's' : ''} stock but ${locations.length === 1 ? 'was' : 'were'} never registered:\n`);
+  process.stdout.write(
+    `${plural(locations.length, 'location')} hold${locations.length === 1 ? 's' : ''} stock but ${locations.length === 1 ? 'was' : 'were'} never registered:\n`,
+  );
   for (const l of locations) {
-    process.stdout.write(`  ${JSON.stringify(l.locationId)}  ${plural(l.skus, 'SKU')}  on hand ${l.onHand}, reserved ${l.reserved}, in transit ${l.inTransit}\n`);
+    process.stdout.write(
+      `  ${JSON.stringify(l.locationId)}  ${plural(l.skus, 'SKU')}  on hand ${l.onHand}, reserved ${l.reserved}, in transit ${l.inTransit}\n`,
+    );
   }
   process.stdout.write(
     [
@@ -176,8 +201,10 @@ async function unregisteredLocations(args: string[]): Promise<void> {
 }
 
 async function posKey([subject, ...rest]: string[], action: 'issue' | 'revoke'): Promise<void> {
-  if (!subject || rest.length > 0) throw new UsageError(action === 'issue' ? 'issue-pos-key takes one store id' : 'revoke-pos-key takes one key id');
-  if (action === 'issue' && !LOCATION_ID_PATTERN.test(subject)) throw new UsageError(`${JSON.stringify(subject)} is not a valid store id: ${LOCATION_ID_RULE}`);
+  if (!subject || rest.length > 0)
+    throw new UsageError(action === 'issue' ? 'issue-pos-key takes one store id' : 'revoke-pos-key takes one key id');
+  if (action === 'issue' && !LOCATION_ID_PATTERN.test(subject))
+    throw new UsageError(`${JSON.stringify(subject)} is not a valid store id: ${LOCATION_ID_RULE}`);
   await withDatabase(async (transactions) => {
     if (action === 'issue') {
       const { keyId, apiKey } = await transactions.inTransaction((sql) => issuePosKey(sql, subject));
@@ -198,24 +225,34 @@ async function issueOperator(args: string[]): Promise<void> {
     if (arg === '--scopes' || arg.startsWith('--scopes=')) {
       const list = arg === '--scopes' ? args[++i] : arg.slice('--scopes='.length);
       if (!list) throw new UsageError('--scopes needs a comma-separated list, e.g. --scopes locations:write,policies:write');
-      const named = list.split(',').map((scope) => scope.trim()).filter((scope) => scope !== '');
+      const named = list
+        .split(',')
+        .map((scope) => scope.trim())
+        .filter((scope) => scope !== '');
       const unknown = named.filter((scope) => !isOperatorScope(scope));
-      if (named.length === 0 || unknown.length > 0) throw new UsageError(`unknown scope ${unknown.map((s) => JSON.stringify(s)).join(', ') || '(none given)'}: scopes are ${OPERATOR_SCOPES.join(', ')}`);
+      if (named.length === 0 || unknown.length > 0)
+        throw new UsageError(
+          `unknown scope ${unknown.map((s) => JSON.stringify(s)).join(', ') || '(none given)'}: scopes are ${OPERATOR_SCOPES.join(', ')}`,
+        );
       scopes = named as OperatorScope[];
     } else if (name === undefined && !arg.startsWith('--')) name = arg;
     else throw new UsageError(`issue-operator-key takes one NAME and --scopes; not ${JSON.stringify(arg)}`);
   }
   if (name === undefined) throw new UsageError('issue-operator-key needs a NAME, e.g. issue-operator-key alice@ops');
-  if (!OPERATOR_KEY_NAME_PATTERN.test(name)) throw new UsageError(`${JSON.stringify(name)} is not a valid key name: ${OPERATOR_KEY_NAME_RULE}`);
+  if (!OPERATOR_KEY_NAME_PATTERN.test(name))
+    throw new UsageError(`${JSON.stringify(name)} is not a valid key name: ${OPERATOR_KEY_NAME_RULE}`);
   const key = await withDatabase((transactions) => transactions.inTransaction((sql) => issueOperatorKey(sql, name, scopes)));
-  process.stdout.write(`operator key ${key.keyId} "${key.name}", scopes: ${describeScopes(key.scopes)}\n(shown once, keep it secret; send it as "Authorization: Bearer <key>"):\n${key.apiKey}\n`);
+  process.stdout.write(
+    `operator key ${key.keyId} "${key.name}", scopes: ${describeScopes(key.scopes)}\n(shown once, keep it secret; send it as "Authorization: Bearer <key>"):\n${key.apiKey}\n`,
+  );
 }
 
 async function revokeOperator(args: string[]): Promise<void> {
   const [subject, ...rest] = args;
   if (!subject || rest.length > 0) throw new UsageError('revoke-operator-key takes one key id or key name');
   const revoked = await withDatabase((transactions) => transactions.inTransaction((sql) => revokeOperatorKey(sql, subject)));
-  if (revoked === null) throw new Error(`no active operator key with id or name ${JSON.stringify(subject)} (list-operator-keys shows them)`);
+  if (revoked === null)
+    throw new Error(`no active operator key with id or name ${JSON.stringify(subject)} (list-operator-keys shows them)`);
   process.stdout.write(`revoked operator key ${revoked.keyId} "${revoked.name}"
 `);
 }
@@ -228,10 +265,17 @@ async function listOperators(args: string[]): Promise<void> {
     return;
   }
   const rows = [['KEY ID', 'NAME', 'STATE', 'ISSUED', 'SCOPES']].concat(
-    keys.map((key) => [key.keyId, key.name, key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'active', key.createdAt.toISOString(), describeScopes(key.scopes)]),
+    keys.map((key) => [
+      key.keyId,
+      key.name,
+      key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'active',
+      key.createdAt.toISOString(),
+      describeScopes(key.scopes),
+    ]),
   );
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  for (const row of rows) process.stdout.write(`${row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')}\n`);
+  for (const row of rows)
+    process.stdout.write(`${row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')}\n`);
 }
 
 /**
@@ -243,7 +287,10 @@ async function withDatabase<T>(work: (transactions: TypeOrmTransactionRunner) =>
   const config = loadServiceConfig();
   await ensureDatabaseAndSchema(config.database.url, config.database.schema);
   await migrateDatabase(config.database);
-  const dataSource = createDataSource({ database: { ...config.database, sessionLimits: maintenanceLimits(config.database.sessionLimits) } }, 'inventory-cli');
+  const dataSource = createDataSource(
+    { database: { ...config.database, sessionLimits: maintenanceLimits(config.database.sessionLimits) } },
+    'inventory-cli',
+  );
   await dataSource.initialize();
   try {
     return await work(new TypeOrmTransactionRunner(dataSource));
@@ -259,7 +306,8 @@ async function replay(args: string[]): Promise<void> {
     if (flag === '--dry-run') filter.dryRun = true;
     else if (flag === '--source-topic' && args[i + 1]) filter.sourceTopic = args[++i];
     else if (flag === '--reason-contains' && args[i + 1]) filter.reasonContains = args[++i];
-    else throw new UsageError(`replay-dead-letters does not take ${JSON.stringify(flag)}${flag?.startsWith('--') ? ' without a value' : ''}`);
+    else
+      throw new UsageError(`replay-dead-letters does not take ${JSON.stringify(flag)}${flag?.startsWith('--') ? ' without a value' : ''}`);
   }
   const config = loadServiceConfig();
   let bar: ProgressBar | null = null;
@@ -267,7 +315,9 @@ async function replay(args: string[]): Promise<void> {
     bar ??= new ProgressBar('replay dead letters', total);
     bar.update(done);
   });
-  const reasons = Object.entries(outcome.byReason).map(([reason, n]) => `\n  ${n} × ${reason}`).join('');
+  const reasons = Object.entries(outcome.byReason)
+    .map(([reason, n]) => `\n  ${n} × ${reason}`)
+    .join('');
   process.stdout.write(
     `${filter.dryRun ? 'would replay' : 'replayed'} ${filter.dryRun ? Object.values(outcome.byReason).reduce((a, b) => a + b, 0) : outcome.replayed} of ${outcome.read} dead letters from ${config.kafka.topics.deadLetters} (${outcome.skipped} did not match)${reasons}\n`,
   );

@@ -14,7 +14,17 @@ interface PendingWork {
  * the day's ledger at the same instant of the day's clock.
  */
 export class SimulatedLogisticsWorkers {
-  readonly counts = { dispatches: 0, shipped: 0, collected: 0, failedPicks: 0, cancelledBeforePick: 0, transfers: 0, transfersCalledOff: 0, repeatsDropped: 0, backorders: 0 };
+  readonly counts = {
+    dispatches: 0,
+    shipped: 0,
+    collected: 0,
+    failedPicks: 0,
+    cancelledBeforePick: 0,
+    transfers: 0,
+    transfersCalledOff: 0,
+    repeatsDropped: 0,
+    backorders: 0,
+  };
   private readonly pending = new Map<string, PendingWork>();
   private readonly seenCommandIds = new Set<string>();
   private commandsConsumer: Consumer | null = null;
@@ -33,11 +43,15 @@ export class SimulatedLogisticsWorkers {
     const runGroup = `simulator-${this.day.runId}`;
     this.commandsConsumer = this.kafka.consumer({ groupId: `${runGroup}-logistics` });
     this.statusConsumer = this.kafka.consumer({ groupId: `${runGroup}-status` });
-    const joined = Promise.all([this.commandsConsumer, this.statusConsumer].map((c) => new Promise<void>((resolve) => c.on(c.events.GROUP_JOIN, () => resolve()))));
+    const joined = Promise.all(
+      [this.commandsConsumer, this.statusConsumer].map((c) => new Promise<void>((resolve) => c.on(c.events.GROUP_JOIN, () => resolve()))),
+    );
     await Promise.all([this.commandsConsumer.connect(), this.statusConsumer.connect()]);
     await this.commandsConsumer.subscribe({ topic: this.topics.logisticsCommands, fromBeginning: false });
     await this.statusConsumer.subscribe({ topic: this.topics.orderStatus, fromBeginning: false });
-    await this.commandsConsumer.run({ eachMessage: async ({ message }) => this.take(logisticsCommandSchema.parse(JSON.parse(message.value!.toString()))) });
+    await this.commandsConsumer.run({
+      eachMessage: async ({ message }) => this.take(logisticsCommandSchema.parse(JSON.parse(message.value!.toString()))),
+    });
     await this.statusConsumer.run({
       eachMessage: async ({ message }) => {
         if (orderBackorderedSchema.safeParse(JSON.parse(message.value!.toString())).success) this.counts.backorders += 1;
@@ -117,7 +131,12 @@ export class SimulatedLogisticsWorkers {
         for (const line of command.lines) this.day.recordMovement(command.toLocationId, line.sku, line.quantity);
         return [
           this.feedback(command.transferId, { type: 'TransferShipped', occurredAt: shippedAt, transferId: command.transferId }),
-          this.feedback(command.transferId, { type: 'TransferReceived', occurredAt: receivedAt, transferId: command.transferId, lines: command.lines }),
+          this.feedback(command.transferId, {
+            type: 'TransferReceived',
+            occurredAt: receivedAt,
+            transferId: command.transferId,
+            lines: command.lines,
+          }),
         ];
       }
       case 'CancelFulfillment':

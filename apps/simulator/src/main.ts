@@ -52,7 +52,10 @@ async function main(): Promise<void> {
     for (const m of messages) byTopic.set(topics[m.topic], [...(byTopic.get(topics[m.topic]) ?? []), m]);
     await producer.sendBatch({
       acks: -1,
-      topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list.map((m) => ({ key: m.key, value: JSON.stringify(m.value) })) })),
+      topicMessages: [...byTopic].map(([topic, list]) => ({
+        topic,
+        messages: list.map((m) => ({ key: m.key, value: JSON.stringify(m.value) })),
+      })),
     });
   };
 
@@ -74,7 +77,7 @@ async function main(): Promise<void> {
   const tickMs = 100;
   const perTick = Math.max(1, Math.round((settings.ratePerSecond * tickMs) / 1000));
   const started = Date.now();
-  for (let sent = 0; sent < total; ) {
+  for (let sent = 0; sent < total;) {
     const batch: SimulatedMessage[] = [];
     for (let i = 0; i < perTick && sent < total; i += 1, sent += 1) batch.push(day.next());
     batch.push(...workers.due());
@@ -109,7 +112,10 @@ async function main(): Promise<void> {
       `  fulfillments:       ${w.dispatches} dispatched: ${w.shipped} shipped, ${w.collected} collected, ${w.failedPicks} short picks (re-sourced), ${w.cancelledBeforePick} cancelled before the pick`,
       `  backordered:        ${w.backorders} orders with lines no location could supply`,
       `  transfers:          ${w.transfers} (replenishment and pickups): ${w.transfers - w.transfersCalledOff} shipped and received, ${w.transfersCalledOff} called off before they left`,
-      `  dead letters:       ${deadLetters}` + (deadLetters > 0 ? ' (their reasons: npm run cli -- replay-dead-letters --dry-run; an "unknown location" one names a location to register)' : ''),
+      `  dead letters:       ${deadLetters}` +
+        (deadLetters > 0
+          ? ' (their reasons: npm run cli -- replay-dead-letters --dry-run; an "unknown location" one names a location to register)'
+          : ''),
       `  repeated commands:  ${w.repeatsDropped} (dropped by commandId)`,
       `  stock accuracy:     ${accuracy.matching}/${accuracy.compared} SKU-locations match the simulator's own ledger` +
         (accuracy.mismatches.length > 0 ? ` (first mismatches: ${accuracy.mismatches.slice(0, 5).join('; ')})` : ''),
@@ -123,7 +129,10 @@ async function main(): Promise<void> {
 
 /** The city's stores and warehouses, registered (or re-described) with the service. */
 async function registerLocations(serviceUrl: string, operatorKey: string, locations: readonly SimulatedLocation[]): Promise<void> {
-  if (!operatorKey) throw new Error('SIM_OPERATOR_KEY is not set: the simulator registers locations with an operator key (npm run cli -- issue-operator-key simulator --scopes locations:write)');
+  if (!operatorKey)
+    throw new Error(
+      'SIM_OPERATOR_KEY is not set: the simulator registers locations with an operator key (npm run cli -- issue-operator-key simulator --scopes locations:write)',
+    );
   for (const location of locations) {
     const warehouse = location.type === 'warehouse';
     const profile = {
@@ -146,7 +155,9 @@ async function registerLocations(serviceUrl: string, operatorKey: string, locati
 }
 
 async function lagOf(serviceUrl: string): Promise<{ inboundMessages: number; outboxMessages: number }> {
-  const body = (await (await fetch(`${serviceUrl}/health/ready`)).json()) as { lag?: { inboundMessages?: number; outboxMessages?: number } };
+  const body = (await (await fetch(`${serviceUrl}/health/ready`)).json()) as {
+    lag?: { inboundMessages?: number; outboxMessages?: number };
+  };
   return { inboundMessages: body.lag?.inboundMessages ?? 1, outboxMessages: body.lag?.outboxMessages ?? 1 };
 }
 
@@ -167,7 +178,9 @@ async function topicSize(kafka: Kafka, topic: string): Promise<number> {
 async function stockShown(serviceUrl: string, operatorKey: string, skus: readonly string[]): Promise<Map<string, number>> {
   const shown = new Map<string, number>();
   for (let i = 0; i < skus.length; i += 500) {
-    const response = await fetch(`${serviceUrl}/v1/stock?skus=${encodeURIComponent(skus.slice(i, i + 500).join(','))}`, { headers: { authorization: `Bearer ${operatorKey}` } });
+    const response = await fetch(`${serviceUrl}/v1/stock?skus=${encodeURIComponent(skus.slice(i, i + 500).join(','))}`, {
+      headers: { authorization: `Bearer ${operatorKey}` },
+    });
     if (!response.ok) throw new Error(`GET /v1/stock answered ${response.status}: ${await response.text()}`);
     const body = (await response.json()) as { items: Array<{ sku: string; locations: Array<{ locationId: string; onHand: number }> }> };
     for (const item of body.items) for (const l of item.locations) shown.set(`${l.locationId}|${item.sku}`, l.onHand);

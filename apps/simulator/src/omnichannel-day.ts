@@ -87,7 +87,12 @@ export class OmnichannelDay {
   private storeSale(storeId: string): SimulatedMessage {
     const lines = this.basket(storeId);
     for (const line of lines) this.move(storeId, line.sku, -line.quantity);
-    return this.message('offlineSales', storeId, { type: 'StoreSaleRecorded', storeId, receiptId: `R-${this.runId}-${this.sequence}`, lines });
+    return this.message('offlineSales', storeId, {
+      type: 'StoreSaleRecorded',
+      storeId,
+      receiptId: `R-${this.runId}-${this.sequence}`,
+      lines,
+    });
   }
 
   /** A web shopper: one to three SKUs, shipped to a point in the city, or (one in four) picked up at a store. */
@@ -121,7 +126,12 @@ export class OmnichannelDay {
   private storeReturn(storeId: string): SimulatedMessage {
     const line = { sku: this.catalogue.pick(this.random()), quantity: 1 };
     this.move(storeId, line.sku, 1);
-    return this.message('offlineSales', storeId, { type: 'StoreReturnRecorded', storeId, receiptId: `R-${this.runId}-${this.sequence}`, lines: [line] });
+    return this.message('offlineSales', storeId, {
+      type: 'StoreReturnRecorded',
+      storeId,
+      receiptId: `R-${this.runId}-${this.sequence}`,
+      lines: [line],
+    });
   }
 
   private receipt(locationId: string, lines: Array<{ sku: string; quantity: number }>): SimulatedMessage {

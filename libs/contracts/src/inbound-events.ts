@@ -86,7 +86,17 @@ export const stockAdjustedSchema = z.object({
   locationId: id,
   reason: z.enum(ADJUSTMENT_REASONS),
   lines: z
-    .array(z.object({ sku, delta: z.number().int().min(-MAX_LINE_QUANTITY).max(MAX_LINE_QUANTITY).refine((d) => d !== 0, 'delta must not be 0') }))
+    .array(
+      z.object({
+        sku,
+        delta: z
+          .number()
+          .int()
+          .min(-MAX_LINE_QUANTITY)
+          .max(MAX_LINE_QUANTITY)
+          .refine((d) => d !== 0, 'delta must not be 0'),
+      }),
+    )
     .min(1)
     .max(1000),
 });
@@ -99,11 +109,7 @@ export const stockCountedSchema = z.object({
     .min(1)
     .max(1000),
 });
-export const stockMovementEventSchema = z.discriminatedUnion('type', [
-  stockReceivedSchema,
-  stockAdjustedSchema,
-  stockCountedSchema,
-]);
+export const stockMovementEventSchema = z.discriminatedUnion('type', [stockReceivedSchema, stockAdjustedSchema, stockCountedSchema]);
 export type StockReceived = z.infer<typeof stockReceivedSchema>;
 export type StockAdjusted = z.infer<typeof stockAdjustedSchema>;
 export type StockCounted = z.infer<typeof stockCountedSchema>;

@@ -4,8 +4,21 @@ import type { InboundEvent } from './inbound-events';
 import { senderOf, senderScopedEventId } from './inbound-sender';
 
 const occurredAt = '2026-11-11T10:00:00Z';
-const sale = (storeId: string, eventId: string): InboundEvent => ({ eventId, type: 'StoreSaleRecorded', occurredAt, storeId, receiptId: 'R', lines: [{ sku: 'A', quantity: 1 }] });
-const receipt = (locationId: string, eventId: string): InboundEvent => ({ eventId, type: 'StockReceived', occurredAt, locationId, lines: [{ sku: 'A', quantity: 1 }] });
+const sale = (storeId: string, eventId: string): InboundEvent => ({
+  eventId,
+  type: 'StoreSaleRecorded',
+  occurredAt,
+  storeId,
+  receiptId: 'R',
+  lines: [{ sku: 'A', quantity: 1 }],
+});
+const receipt = (locationId: string, eventId: string): InboundEvent => ({
+  eventId,
+  type: 'StockReceived',
+  occurredAt,
+  locationId,
+  lines: [{ sku: 'A', quantity: 1 }],
+});
 
 describe('senderOf', () => {
   it('names the entity that keys the topic', () => {

@@ -20,9 +20,7 @@ export interface FieldProblem {
   problem: string;
 }
 
-export type ParsedInbound =
-  | { ok: true; event: InboundEvent }
-  | { ok: false; reason: string; problems: FieldProblem[] };
+export type ParsedInbound = { ok: true; event: InboundEvent } | { ok: false; reason: string; problems: FieldProblem[] };
 
 /** Field-level problems of a zod error, with dotted paths a sender can act on (`lines.0.quantity`). */
 export function describeProblems(error: z.ZodError): FieldProblem[] {

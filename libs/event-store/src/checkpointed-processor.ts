@@ -123,7 +123,13 @@ export class CheckpointedProcessor {
   get stall(): ProjectionStall | null {
     const failing = this.failing;
     if (!failing || !this.counts(failing, Date.now())) return null;
-    return { projection: this.projection.name, since: failing.since, attempts: failing.attempts, lastError: failing.lastError, checkpoint: this.lastCheckpoint };
+    return {
+      projection: this.projection.name,
+      since: failing.since,
+      attempts: failing.attempts,
+      lastError: failing.lastError,
+      checkpoint: this.lastCheckpoint,
+    };
   }
 
   /** Process one batch; resolves to the number of events applied (0 when caught up or locked out). */
@@ -216,7 +222,9 @@ export class CheckpointedProcessor {
 
   /** Whether a run of failures counts as a stall by `now`. */
   private counts(failing: NonNullable<CheckpointedProcessor['failing']>, now: number): boolean {
-    return !failing.onlyTransient || now - failing.since.getTime() >= (this.options.transientStallAfterMs ?? PROCESSOR_TRANSIENT_STALL_AFTER_MS);
+    return (
+      !failing.onlyTransient || now - failing.since.getTime() >= (this.options.transientStallAfterMs ?? PROCESSOR_TRANSIENT_STALL_AFTER_MS)
+    );
   }
 
   /** Count the failure, record the stall in PostgreSQL, tell onError if due; resolves to the backoff delay. */
@@ -238,7 +246,14 @@ export class CheckpointedProcessor {
     if (!seen || now - seen.at >= (this.options.errorLogEveryMs ?? PROCESSOR_ERROR_LOG_EVERY_MS)) {
       if (!seen && this.reported.size >= 100) this.reported.clear(); // messages that carry ever-new details: keep memory bounded
       this.reported.set(key, { at: now, unreported: 0 });
-      this.options.onError?.(error, { projection: this.projection.name, attempts: failing.attempts, unreported: seen?.unreported ?? 0, stalled, transient, retryInMs });
+      this.options.onError?.(error, {
+        projection: this.projection.name,
+        attempts: failing.attempts,
+        unreported: seen?.unreported ?? 0,
+        stalled,
+        transient,
+        retryInMs,
+      });
     } else {
       seen.unreported += 1;
     }
@@ -265,7 +280,11 @@ export class CheckpointedProcessor {
     const failing = this.failing!;
     this.failing = null;
     this.reported.clear();
-    this.options.onRecovered?.({ projection: this.projection.name, attempts: failing.attempts, stalledForMs: Date.now() - failing.since.getTime() });
+    this.options.onRecovered?.({
+      projection: this.projection.name,
+      attempts: failing.attempts,
+      stalledForMs: Date.now() - failing.since.getTime(),
+    });
   }
 
   /** Wait `ms`, or until stop(). */
@@ -311,15 +330,24 @@ export async function readCheckpoint(sql: SqlClient, processorId: string): Promi
 /** Events a projection has still to apply (at most `cap`, so a huge backlog stays cheap to measure). */
 export async function projectionBacklog(sql: SqlClient, processorId: string, cap = 1_000_000): Promise<number> {
   const checkpoint = await readCheckpoint(sql, processorId);
-  const [row] = await sql.query<{ behind: number }>(COUNT_EVENTS_AFTER_CHECKPOINT, [checkpoint.transactionId, checkpoint.globalPosition, cap]);
+  const [row] = await sql.query<{ behind: number }>(COUNT_EVENTS_AFTER_CHECKPOINT, [
+    checkpoint.transactionId,
+    checkpoint.globalPosition,
+    cap,
+  ]);
   return row?.behind ?? 0;
 }
 
 /** The stalls recorded in PostgreSQL (by whichever process runs each projection), oldest first. */
 export async function readProjectionStalls(sql: SqlClient): Promise<ProjectionStall[]> {
-  const rows = await sql.query<{ projection: string; stalled_since: Date | string; last_error: string; attempts: number; transaction_id: string; global_position: string }>(
-    SELECT_STALLED_PROJECTIONS,
-  );
+  const rows = await sql.query<{
+    projection: string;
+    stalled_since: Date | string;
+    last_error: string;
+    attempts: number;
+    transaction_id: string;
+    global_position: string;
+  }>(SELECT_STALLED_PROJECTIONS);
   return rows.map((row) => ({
     projection: row.projection,
     since: new Date(row.stalled_since),
@@ -330,7 +358,9 @@ export async function readProjectionStalls(sql: SqlClient): Promise<ProjectionSt
 }
 
 /** Every projection with a checkpoint or a recorded stall: where it is, and its stall if it has one. */
-export async function readProjectionStatuses(sql: SqlClient): Promise<Array<{ projection: string; checkpoint: GlobalCheckpoint; stall: ProjectionStall | null }>> {
+export async function readProjectionStatuses(
+  sql: SqlClient,
+): Promise<Array<{ projection: string; checkpoint: GlobalCheckpoint; stall: ProjectionStall | null }>> {
   const rows = await sql.query<{
     projection: string;
     transaction_id: string;
@@ -342,7 +372,15 @@ export async function readProjectionStatuses(sql: SqlClient): Promise<Array<{ pr
   return rows.map((row) => {
     const checkpoint = { transactionId: row.transaction_id, globalPosition: Number(row.global_position) };
     const stall =
-      row.stalled_since === null ? null : { projection: row.projection, since: new Date(row.stalled_since), attempts: row.attempts ?? 0, lastError: row.last_error ?? '', checkpoint };
+      row.stalled_since === null
+        ? null
+        : {
+            projection: row.projection,
+            since: new Date(row.stalled_since),
+            attempts: row.attempts ?? 0,
+            lastError: row.last_error ?? '',
+            checkpoint,
+          };
     return { projection: row.projection, checkpoint, stall };
   });
 }

@@ -1,12 +1,5 @@
 import { StreamVersionConflictError } from './errors';
-import type {
-  AppendOutcome,
-  EventMetadata,
-  GlobalCheckpoint,
-  ProjectedEvent,
-  RecordedEvent,
-  StreamAppend,
-} from './events';
+import type { AppendOutcome, EventMetadata, GlobalCheckpoint, ProjectedEvent, RecordedEvent, StreamAppend } from './events';
 import {
   BUMP_STREAM_VERSIONS,
   INSERT_EVENTS,
@@ -44,7 +37,15 @@ export interface AppendOptions {
 }
 
 /** One event as INSERT_EVENTS takes it: [stream_id, stream_version, event_id, event_type, schema_version, data, metadata]. */
-type EventInsertRow = [streamId: string, streamVersion: number, eventId: string, type: string, schemaVersion: number, data: unknown, metadata: EventMetadata];
+type EventInsertRow = [
+  streamId: string,
+  streamVersion: number,
+  eventId: string,
+  type: string,
+  schemaVersion: number,
+  data: unknown,
+  metadata: EventMetadata,
+];
 
 /**
  * The append-only event log in PostgreSQL. Every method takes the transaction to run in, so that a
@@ -84,7 +85,15 @@ export class PostgresEventStore {
       expected.push(append.expectedVersion);
       next.push(append.expectedVersion + fresh.length);
       fresh.forEach((event, index) => {
-        rows.push([append.streamId, append.expectedVersion + index + 1, event.eventId, event.type, event.schemaVersion ?? 1, event.data, event.metadata ?? {}]);
+        rows.push([
+          append.streamId,
+          append.expectedVersion + index + 1,
+          event.eventId,
+          event.type,
+          event.schemaVersion ?? 1,
+          event.data,
+          event.metadata ?? {},
+        ]);
       });
     }
 
@@ -148,7 +157,11 @@ export class PostgresEventStore {
 
   /** The next committed events in global order after a checkpoint, as projections read them; never skips a late commit. */
   async readAfter(sql: SqlClient, after: GlobalCheckpoint, limit: number): Promise<ProjectedEvent[]> {
-    const rows = await sql.query<Omit<EventRow, 'metadata' | 'recorded_at'>>(SELECT_PROJECTED_EVENTS_AFTER_CHECKPOINT, [after.transactionId, after.globalPosition, limit]);
+    const rows = await sql.query<Omit<EventRow, 'metadata' | 'recorded_at'>>(SELECT_PROJECTED_EVENTS_AFTER_CHECKPOINT, [
+      after.transactionId,
+      after.globalPosition,
+      limit,
+    ]);
     return rows.map((row) => ({
       globalPosition: Number(row.global_position),
       transactionId: row.transaction_id,
@@ -162,12 +175,15 @@ export class PostgresEventStore {
   }
 
   /** Like readAfter, but only which stream each event is in: cheap for followers of "what changed". */
-  async readStreamIdsAfter(sql: SqlClient, after: GlobalCheckpoint, limit: number): Promise<Array<GlobalCheckpoint & { streamId: string }>> {
-    const rows = await sql.query<{ transaction_id: string; global_position: string; stream_id: string }>(SELECT_STREAM_IDS_AFTER_CHECKPOINT, [
-      after.transactionId,
-      after.globalPosition,
-      limit,
-    ]);
+  async readStreamIdsAfter(
+    sql: SqlClient,
+    after: GlobalCheckpoint,
+    limit: number,
+  ): Promise<Array<GlobalCheckpoint & { streamId: string }>> {
+    const rows = await sql.query<{ transaction_id: string; global_position: string; stream_id: string }>(
+      SELECT_STREAM_IDS_AFTER_CHECKPOINT,
+      [after.transactionId, after.globalPosition, limit],
+    );
     return rows.map((row) => ({ transactionId: row.transaction_id, globalPosition: Number(row.global_position), streamId: row.stream_id }));
   }
 

@@ -54,7 +54,10 @@ export async function rebuildReadModel(
     await sql.query(`DROP TABLE IF EXISTS ${shadow}`);
     await sql.query(`CREATE TABLE ${shadow} (LIKE ${model.table} INCLUDING ALL)`);
     // LIKE copies columns, defaults, generated columns and indexes but not storage parameters (fillfactor).
-    const [live] = await sql.query<{ options: string | null }>(`SELECT array_to_string(reloptions, ', ') AS options FROM pg_class WHERE oid = $1::regclass`, [model.table]);
+    const [live] = await sql.query<{ options: string | null }>(
+      `SELECT array_to_string(reloptions, ', ') AS options FROM pg_class WHERE oid = $1::regclass`,
+      [model.table],
+    );
     if (live?.options) await sql.query(`ALTER TABLE ${shadow} SET (${live.options})`);
     await sql.query(DELETE_CHECKPOINT, [shadowCheckpoint]);
   });

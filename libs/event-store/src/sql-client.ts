@@ -39,9 +39,25 @@ const TRANSIENT_CODES = new Set(['40001', '40P01', '55P03', '57014', '57P01', '5
 /** Whole classes: 08 connection exception, 53 insufficient resources (disk full, out of memory, too many connections). */
 const TRANSIENT_CLASSES = new Set(['08', '53']);
 /** Errors of the socket under a connection (Node's codes): the server went away or is not there yet. */
-const TRANSIENT_SOCKET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const TRANSIENT_SOCKET_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 /** What pg (and TypeORM over it) say when a connection is lost or cannot be had, without a code. */
-const TRANSIENT_MESSAGES = [/connection terminated/i, /terminating connection/i, /connection (is )?closed/i, /timeout exceeded when trying to connect/i, /client has encountered a connection error/i, /Client was closed and is not queryable/i];
+const TRANSIENT_MESSAGES = [
+  /connection terminated/i,
+  /terminating connection/i,
+  /connection (is )?closed/i,
+  /timeout exceeded when trying to connect/i,
+  /client has encountered a connection error/i,
+  /Client was closed and is not queryable/i,
+];
 
 /**
  * Whether an error is a transient database fault: a lost connection, a statement or lock timeout,

@@ -29,12 +29,14 @@ describe('isTransientDatabaseFault', () => {
     expect(isTransientDatabaseFault(pgError(code, `connect ${code} 127.0.0.1:5432`))).toBe(true);
   });
 
-  it.each(['Connection terminated unexpectedly', 'Connection terminated', 'timeout exceeded when trying to connect', 'Client has encountered a connection error and is not queryable'])(
-    'pg saying "%s" without a code is transient',
-    (message) => {
-      expect(isTransientDatabaseFault(new Error(message))).toBe(true);
-    },
-  );
+  it.each([
+    'Connection terminated unexpectedly',
+    'Connection terminated',
+    'timeout exceeded when trying to connect',
+    'Client has encountered a connection error and is not queryable',
+  ])('pg saying "%s" without a code is transient', (message) => {
+    expect(isTransientDatabaseFault(new Error(message))).toBe(true);
+  });
 
   it('looks through TypeORM driverError and cause', () => {
     expect(isTransientDatabaseFault(Object.assign(new Error('QueryFailedError'), { driverError: pgError('57P01') }))).toBe(true);

@@ -27,7 +27,8 @@ export class StreamStateCache<State> {
     readonly capacityBytes: number,
     private readonly sizeOf: CachedStateSize<State>,
   ) {
-    if (!Number.isInteger(capacityBytes) || capacityBytes < 0) throw new RangeError(`capacity must be a whole number of bytes >= 0, got ${capacityBytes}`);
+    if (!Number.isInteger(capacityBytes) || capacityBytes < 0)
+      throw new RangeError(`capacity must be a whole number of bytes >= 0, got ${capacityBytes}`);
   }
 
   get size(): number {

@@ -53,7 +53,12 @@ describe('StreamStateCache', () => {
 
   it('whatever is remembered, forgotten and read, the bytes it holds stay within its capacity and equal the sum of what it keeps', () => {
     const operation = fc.oneof(
-      fc.record({ kind: fc.constant('remember' as const), id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), version: fc.nat(5), state: fc.string({ maxLength: 40 }) }),
+      fc.record({
+        kind: fc.constant('remember' as const),
+        id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'),
+        version: fc.nat(5),
+        state: fc.string({ maxLength: 40 }),
+      }),
       fc.record({ kind: fc.constant('forget' as const), id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f') }),
       fc.record({ kind: fc.constant('get' as const), id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f') }),
     );

@@ -16,7 +16,9 @@ export function upcasterChain<Event extends { type: string; data: unknown }>(
     const type = stored.type as Event['type'];
     const current = currentVersions[type] ?? 1;
     if (stored.schemaVersion > current) {
-      throw new Error(`${stored.type} at schema version ${stored.schemaVersion} is newer than this code (${current}): deploy the newer version`);
+      throw new Error(
+        `${stored.type} at schema version ${stored.schemaVersion} is newer than this code (${current}): deploy the newer version`,
+      );
     }
     let data = stored.data as Record<string, unknown>;
     for (let version = stored.schemaVersion; version < current; version += 1) {

@@ -18,7 +18,10 @@ export interface LocationProfile {
 
 export type LocationEvent =
   | { type: 'LocationRegistered'; data: { locationId: string; profile: LocationProfile; occurredAt: string } }
-  | { type: 'LocationProfileChanged'; data: { locationId: string; profile: LocationProfile; changed: Array<keyof LocationProfile>; occurredAt: string } };
+  | {
+      type: 'LocationProfileChanged';
+      data: { locationId: string; profile: LocationProfile; changed: Array<keyof LocationProfile>; occurredAt: string };
+    };
 
 export type LocationCommand = { type: 'DescribeLocation'; locationId: string; profile: LocationProfile; at: string };
 

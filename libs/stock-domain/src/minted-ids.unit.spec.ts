@@ -19,7 +19,10 @@ const inboundId = fc.oneof(
   fc.string({ unit: fc.constantFrom('-', '~', 'A', 'B', 'C', '1', ':', '%', '单', '🙂'), minLength: 1, maxLength: 200 }),
   fc.integer({ min: 1, max: 200 }).map((n) => 'x'.repeat(n)),
 );
-const sku = fc.oneof(fc.string({ unit: fc.constantFrom('-', '~', 'B', 'C', '7', '货'), minLength: 1, maxLength: 100 }), fc.constant('s'.repeat(100)));
+const sku = fc.oneof(
+  fc.string({ unit: fc.constantFrom('-', '~', 'B', 'C', '7', '货'), minLength: 1, maxLength: 100 }),
+  fc.constant('s'.repeat(100)),
+);
 const sequence = fc.oneof(fc.integer({ min: 1, max: 50 }), fc.constant(Number.MAX_SAFE_INTEGER));
 
 /** Every id minted for a thing, and every command id naming it. */
@@ -28,7 +31,10 @@ function everyIdOf(kind: 'fulfillment' | 'order-transfer' | 'replenishment', par
     const id = fulfillmentIdFor(parts[0] as string, parts[1] as number);
     return [id, dispatchCommandIdFor(id), cancelCommandIdFor(id)];
   }
-  const id = kind === 'order-transfer' ? orderTransferIdFor(parts[0] as string, parts[1] as number) : replenishmentTransferIdFor(parts[0] as string, parts[1] as string, parts[2] as number);
+  const id =
+    kind === 'order-transfer'
+      ? orderTransferIdFor(parts[0] as string, parts[1] as number)
+      : replenishmentTransferIdFor(parts[0] as string, parts[1] as string, parts[2] as number);
   return [id, transferCommandIdFor(id)];
 }
 
@@ -39,7 +45,7 @@ const thing = fc.oneof(
 );
 
 describe('minted ids', () => {
-  it('fit the contract\'s 1 to 200 characters, command ids included, for every allowed order id, location, SKU and sequence', () => {
+  it("fit the contract's 1 to 200 characters, command ids included, for every allowed order id, location, SKU and sequence", () => {
     fc.assert(
       fc.property(thing, ([kind, parts]) => {
         for (const id of everyIdOf(kind, parts)) {
@@ -57,7 +63,8 @@ describe('minted ids', () => {
         const same = kindA === kindB && JSON.stringify(partsA) === JSON.stringify(partsB);
         const idsA = everyIdOf(kindA, partsA);
         const idsB = new Set(everyIdOf(kindB, partsB));
-        if (same) expect(idsA.every((id) => idsB.has(id))).toBe(true); // deterministic
+        if (same)
+          expect(idsA.every((id) => idsB.has(id))).toBe(true); // deterministic
         else for (const id of idsA) expect(idsB.has(id), id).toBe(false);
       }),
       { numRuns: 5000 },

@@ -89,14 +89,24 @@ export type OnlineOrderEvent =
         reasons: string[];
       };
     }
-  | { type: 'OrderTransferReceived'; data: Recorded & { transferId: string; fulfillmentId: string; locationId: string; reservedLines: OrderLine[] } }
+  | {
+      type: 'OrderTransferReceived';
+      data: Recorded & { transferId: string; fulfillmentId: string; locationId: string; reservedLines: OrderLine[] };
+    }
   | { type: 'OrderLinesBackordered'; data: Recorded & { lines: OrderLine[]; reasons: string[] } }
   | { type: 'FulfillmentShipped'; data: Recorded & { fulfillmentId: string } }
   | { type: 'PickupCollected'; data: Recorded & { fulfillmentId: string } }
   | { type: 'FulfillmentFailed'; data: Recorded & { fulfillmentId: string; shortLines: OrderLine[] } }
   /** A pick cancelled meanwhile (order cancelled, pickup hold expired) still came up short: written off, nothing sourced again. */
   | { type: 'ShortPickRecorded'; data: Recorded & { fulfillmentId: string; shortLines: OrderLine[] } }
-  | { type: 'FulfillmentCancelled'; data: Recorded & { fulfillmentId: string; reason: 'order-cancelled' | 'pickup-hold-expired' | 'transfers-brought-nothing'; commandId: string | null } }
+  | {
+      type: 'FulfillmentCancelled';
+      data: Recorded & {
+        fulfillmentId: string;
+        reason: 'order-cancelled' | 'pickup-hold-expired' | 'transfers-brought-nothing';
+        commandId: string | null;
+      };
+    }
   | { type: 'OnlineOrderCancelled'; data: Recorded & { orderId: string } };
 
 interface Provenance {
@@ -126,7 +136,6 @@ export const initialOnlineOrderState = (): OnlineOrderState => ({
   failedLocationIds: [],
 });
 
-
 const OPEN_STATES: ReadonlySet<FulfillmentState> = new Set(['awaiting-transfer', 'dispatched']);
 
 export function decideOnlineOrder(command: OnlineOrderCommand, state: OnlineOrderState): OnlineOrderEvent[] {
@@ -147,7 +156,12 @@ export function decideOnlineOrder(command: OnlineOrderCommand, state: OnlineOrde
         .filter((f) => OPEN_STATES.has(f.state))
         .map((f) => ({
           type: 'FulfillmentCancelled',
-          data: { ...provenance, fulfillmentId: f.fulfillmentId, reason: 'order-cancelled', commandId: f.state === 'dispatched' ? cancelCommandIdFor(f.fulfillmentId) : null },
+          data: {
+            ...provenance,
+            fulfillmentId: f.fulfillmentId,
+            reason: 'order-cancelled',
+            commandId: f.state === 'dispatched' ? cancelCommandIdFor(f.fulfillmentId) : null,
+          },
         }));
       return [...cancelled, { type: 'OnlineOrderCancelled', data: { ...provenance, orderId: state.orderId } }];
     }
@@ -166,9 +180,11 @@ export function decideOnlineOrder(command: OnlineOrderCommand, state: OnlineOrde
       if (!fulfillment) return [];
       // A picker cannot come up short of more than the fulfillment asked for: the rest of a report is not written off.
       const shortLines = linesWithin(command.shortLines, fulfillment.lines);
-      if (fulfillment.state === 'dispatched') return [{ type: 'FulfillmentFailed', data: { ...provenance, fulfillmentId: fulfillment.fulfillmentId, shortLines } }];
+      if (fulfillment.state === 'dispatched')
+        return [{ type: 'FulfillmentFailed', data: { ...provenance, fulfillmentId: fulfillment.fulfillmentId, shortLines } }];
       // Cancelled after it reached the picker: the shelf is short all the same, so the stock must say so (once).
-      const pickedAfterCancel = fulfillment.state === 'cancelled' && fulfillment.dispatchCommandId !== null && !fulfillment.shortPickRecorded;
+      const pickedAfterCancel =
+        fulfillment.state === 'cancelled' && fulfillment.dispatchCommandId !== null && !fulfillment.shortPickRecorded;
       if (!pickedAfterCancel || shortLines.length === 0) return [];
       return [{ type: 'ShortPickRecorded', data: { ...provenance, fulfillmentId: fulfillment.fulfillmentId, shortLines } }];
     }
@@ -184,7 +200,13 @@ export function decideOnlineOrder(command: OnlineOrderCommand, state: OnlineOrde
       const reservedLines = waiting ? linesWithin(command.receivedLines, transfer.lines) : [];
       const received: OnlineOrderEvent = {
         type: 'OrderTransferReceived',
-        data: { ...provenance, transferId: transfer.transferId, fulfillmentId: transfer.fulfillmentId, locationId: transfer.toLocationId, reservedLines },
+        data: {
+          ...provenance,
+          transferId: transfer.transferId,
+          fulfillmentId: transfer.fulfillmentId,
+          locationId: transfer.toLocationId,
+          reservedLines,
+        },
       };
       const after = evolveOnlineOrder(state, received);
       const ready = findFulfillment(after, transfer.fulfillmentId);
@@ -197,7 +219,12 @@ export function decideOnlineOrder(command: OnlineOrderCommand, state: OnlineOrde
       return [
         {
           type: 'FulfillmentCancelled',
-          data: { ...provenance, fulfillmentId: fulfillment.fulfillmentId, reason: 'pickup-hold-expired', commandId: cancelCommandIdFor(fulfillment.fulfillmentId) },
+          data: {
+            ...provenance,
+            fulfillmentId: fulfillment.fulfillmentId,
+            reason: 'pickup-hold-expired',
+            commandId: cancelCommandIdFor(fulfillment.fulfillmentId),
+          },
         },
       ];
     }
@@ -219,18 +246,43 @@ function eventsForPlan(state: OnlineOrderState, plan: SourcingPlan, provenance: 
       .filter((transfer) => transfer.toLocationId === planned.fromLocationId)
       .map((transfer) => {
         transferSequence += 1;
-        return { transferId: orderTransferIdFor(orderId, transferSequence), fromLocationId: transfer.fromLocationId, toLocationId: transfer.toLocationId, lines: mergeLines(transfer.lines) };
+        return {
+          transferId: orderTransferIdFor(orderId, transferSequence),
+          fromLocationId: transfer.fromLocationId,
+          toLocationId: transfer.toLocationId,
+          lines: mergeLines(transfer.lines),
+        };
       });
-    const ownShare = subtractLines(lines, transfers.flatMap((t) => t.lines));
+    const ownShare = subtractLines(
+      lines,
+      transfers.flatMap((t) => t.lines),
+    );
     if (transfers.length === 0) {
       events.push({
         type: 'FulfillmentDispatched',
-        data: { ...provenance, fulfillmentId, fromLocationId: planned.fromLocationId, mode, lines, reservedLines: lines, commandId: dispatchCommandIdFor(fulfillmentId), reasons: planned.reasons },
+        data: {
+          ...provenance,
+          fulfillmentId,
+          fromLocationId: planned.fromLocationId,
+          mode,
+          lines,
+          reservedLines: lines,
+          commandId: dispatchCommandIdFor(fulfillmentId),
+          reasons: planned.reasons,
+        },
       });
     } else {
       events.push({
         type: 'PickupAwaitingTransfers',
-        data: { ...provenance, fulfillmentId, fromLocationId: planned.fromLocationId, lines, reservedLines: ownShare, transfers, reasons: planned.reasons },
+        data: {
+          ...provenance,
+          fulfillmentId,
+          fromLocationId: planned.fromLocationId,
+          lines,
+          reservedLines: ownShare,
+          transfers,
+          reasons: planned.reasons,
+        },
       });
     }
   }
@@ -248,7 +300,10 @@ function dispatchAfterTransfers(fulfillment: OrderFulfillment, provenance: Prove
   const events: OnlineOrderEvent[] = [];
   const lines = mergeLines(fulfillment.reservedLines);
   if (lines.length === 0) {
-    events.push({ type: 'FulfillmentCancelled', data: { ...provenance, fulfillmentId: fulfillment.fulfillmentId, reason: 'transfers-brought-nothing', commandId: null } });
+    events.push({
+      type: 'FulfillmentCancelled',
+      data: { ...provenance, fulfillmentId: fulfillment.fulfillmentId, reason: 'transfers-brought-nothing', commandId: null },
+    });
   } else {
     events.push({
       type: 'FulfillmentDispatched',
@@ -266,7 +321,10 @@ function dispatchAfterTransfers(fulfillment: OrderFulfillment, provenance: Prove
   }
   const missing = subtractLines(fulfillment.lines, lines);
   if (missing.length > 0) {
-    events.push({ type: 'OrderLinesBackordered', data: { ...provenance, lines: missing, reasons: ['the transfers into the pickup store brought less than planned'] } });
+    events.push({
+      type: 'OrderLinesBackordered',
+      data: { ...provenance, lines: missing, reasons: ['the transfers into the pickup store brought less than planned'] },
+    });
   }
   return events;
 }
@@ -330,7 +388,9 @@ export function evolveOnlineOrder(state: OnlineOrderState, event: OnlineOrderEve
     case 'FulfillmentFailed': {
       const fulfillment = findFulfillment(state, event.data.fulfillmentId);
       const failed = changeFulfillment(state, event.data.fulfillmentId, { state: 'failed', reservedLines: [] });
-      return fulfillment ? { ...failed, failedLocationIds: [...new Set([...state.failedLocationIds, fulfillment.fromLocationId])] } : failed;
+      return fulfillment
+        ? { ...failed, failedLocationIds: [...new Set([...state.failedLocationIds, fulfillment.fromLocationId])] }
+        : failed;
     }
     case 'FulfillmentCancelled':
       return changeFulfillment(state, event.data.fulfillmentId, { state: 'cancelled', reservedLines: [] });
@@ -366,7 +426,11 @@ export const FEEDBACK_MISFIT = 'feedback does not fit';
  * pickup, collected for a shipment, anything for a fulfillment never dispatched, shipped or collected
  * after a failed pick (the order was sourced again: would the goods leave twice?), failed after it left.
  */
-export function feedbackRefusal(state: OnlineOrderState, feedback: 'shipped' | 'collected' | 'failed', fulfillmentId: string): string | null {
+export function feedbackRefusal(
+  state: OnlineOrderState,
+  feedback: 'shipped' | 'collected' | 'failed',
+  fulfillmentId: string,
+): string | null {
   const fulfillment = findFulfillment(state, fulfillmentId);
   if (!fulfillment) return `unknown fulfillment: ${fulfillmentId} was never dispatched by this service`;
   const never = fulfillment.state === 'awaiting-transfer' || (fulfillment.state === 'cancelled' && fulfillment.dispatchCommandId === null);
@@ -376,12 +440,16 @@ export function feedbackRefusal(state: OnlineOrderState, feedback: 'shipped' | '
     return `${misfit}, a ${fulfillment.mode === 'pickup' ? 'pickup (collected, not shipped)' : 'shipment (shipped, not collected)'}`;
   }
   if (feedback !== 'failed' && fulfillment.state === 'failed') return `${misfit} after its pick failed and the order was sourced again`;
-  if (feedback === 'failed' && (fulfillment.state === 'shipped' || fulfillment.state === 'collected')) return `${misfit}, already ${fulfillment.state}`;
+  if (feedback === 'failed' && (fulfillment.state === 'shipped' || fulfillment.state === 'collected'))
+    return `${misfit}, already ${fulfillment.state}`;
   return null;
 }
 
 /** After `FulfillmentFailed`: the lines to source again, and where not to look. */
-export function resourcingRequestFor(state: OnlineOrderState, fulfillmentId: string): { lines: OrderLine[]; excludedLocationIds: Set<string> } | null {
+export function resourcingRequestFor(
+  state: OnlineOrderState,
+  fulfillmentId: string,
+): { lines: OrderLine[]; excludedLocationIds: Set<string> } | null {
   const fulfillment = findFulfillment(state, fulfillmentId);
   if (!fulfillment || fulfillment.state !== 'failed' || state.cancelled || !state.delivery) return null;
   // A ship order is re-sourced away from the location that failed; a pickup order stays at its store

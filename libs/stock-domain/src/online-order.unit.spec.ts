@@ -55,7 +55,12 @@ const placeShip: OnlineOrderCommand = {
 describe('online order', () => {
   it('places an order as the plan says: one dispatched fulfillment per location, the rest backordered', () => {
     const { state, events } = given([placeShip]);
-    expect(events.map((e) => e.type)).toEqual(['OnlineOrderAccepted', 'FulfillmentDispatched', 'FulfillmentDispatched', 'OrderLinesBackordered']);
+    expect(events.map((e) => e.type)).toEqual([
+      'OnlineOrderAccepted',
+      'FulfillmentDispatched',
+      'FulfillmentDispatched',
+      'OrderLinesBackordered',
+    ]);
     expect(state.fulfillments.map((f) => [f.fulfillmentId, f.fromLocationId, f.state, f.dispatchCommandId])).toEqual([
       ['F-O-1-1', 'S001', 'dispatched', 'F-O-1-1:dispatch'],
       ['F-O-1-2', 'W01', 'dispatched', 'F-O-1-2:dispatch'],
@@ -98,7 +103,14 @@ describe('online order', () => {
     ]);
     expect(events[0]!.data).toMatchObject({ commandId: 'F-O-1-1:cancel', reason: 'order-cancelled' });
     expect(stockInstructionsOfOrderEvent(events[0]!, state, safetyStockOf).map((i) => i.command)).toEqual([
-      { type: 'ReleaseReservation', purpose: 'fulfillment', referenceId: 'F-O-1-1', quantity: 2, reason: 'order-cancelled', ...provenance(3) },
+      {
+        type: 'ReleaseReservation',
+        purpose: 'fulfillment',
+        referenceId: 'F-O-1-1',
+        quantity: 2,
+        reason: 'order-cancelled',
+        ...provenance(3),
+      },
     ]);
     expect(decideOnlineOrder({ type: 'CancelOrder', ...provenance(4) }, foldOnlineOrder(events, state))).toEqual([]);
   });
@@ -113,17 +125,28 @@ describe('online order', () => {
 
   it('on a failed pick: releases, writes off the short lines, and re-sources away from that location', () => {
     const { state } = given([placeShip]);
-    const failed = decideOnlineOrder({ type: 'RecordPickFailure', fulfillmentId: 'F-O-1-1', shortLines: [{ sku: 'A', quantity: 1 }], ...provenance(2) }, state);
+    const failed = decideOnlineOrder(
+      { type: 'RecordPickFailure', fulfillmentId: 'F-O-1-1', shortLines: [{ sku: 'A', quantity: 1 }], ...provenance(2) },
+      state,
+    );
     expect(stockInstructionsOfOrderEvent(failed[0]!, state, safetyStockOf).map((i) => i.command)).toMatchObject([
       { type: 'ReleaseReservation', quantity: 2, reason: 'pick failed' },
       { type: 'RecordAdjustment', delta: -1, reason: 'short-pick' },
     ]);
     const afterFailure = foldOnlineOrder(failed, state);
-    expect(resourcingRequestFor(afterFailure, 'F-O-1-1')).toEqual({ lines: [{ sku: 'A', quantity: 2 }], excludedLocationIds: new Set(['S001']) });
+    expect(resourcingRequestFor(afterFailure, 'F-O-1-1')).toEqual({
+      lines: [{ sku: 'A', quantity: 2 }],
+      excludedLocationIds: new Set(['S001']),
+    });
     const again = decideOnlineOrder(
       {
         type: 'SourceAgain',
-        plan: { fulfillments: [{ fromLocationId: 'S002', lines: [{ sku: 'A', quantity: 2 }], distanceKm: 3, reasons: [] }], transfers: [], backordered: [], reasons: [] },
+        plan: {
+          fulfillments: [{ fromLocationId: 'S002', lines: [{ sku: 'A', quantity: 2 }], distanceKm: 3, reasons: [] }],
+          transfers: [],
+          backordered: [],
+          reasons: [],
+        },
         ...provenance(2),
       },
       afterFailure,
@@ -134,7 +157,15 @@ describe('online order', () => {
   it('writes off no more than a failed fulfillment asked for, and nothing of SKUs it did not ask for', () => {
     const { state } = given([placeShip]); // F-O-1-1: 2 A from S001
     const failed = decideOnlineOrder(
-      { type: 'RecordPickFailure', fulfillmentId: 'F-O-1-1', shortLines: [{ sku: 'A', quantity: 9 }, { sku: 'B', quantity: 10 }], ...provenance(2) },
+      {
+        type: 'RecordPickFailure',
+        fulfillmentId: 'F-O-1-1',
+        shortLines: [
+          { sku: 'A', quantity: 9 },
+          { sku: 'B', quantity: 10 },
+        ],
+        ...provenance(2),
+      },
       state,
     );
     expect(failed[0]!.data).toMatchObject({ shortLines: [{ sku: 'A', quantity: 2 }] });
@@ -146,9 +177,16 @@ describe('online order', () => {
 
   it('writes off a short pick reported after a cancel, once, and sources nothing again', () => {
     const { state } = given([placeShip, { type: 'CancelOrder', ...provenance(2) }]);
-    const short: OnlineOrderCommand = { type: 'RecordPickFailure', fulfillmentId: 'F-O-1-1', shortLines: [{ sku: 'A', quantity: 5 }], ...provenance(3) };
+    const short: OnlineOrderCommand = {
+      type: 'RecordPickFailure',
+      fulfillmentId: 'F-O-1-1',
+      shortLines: [{ sku: 'A', quantity: 5 }],
+      ...provenance(3),
+    };
     const recorded = decideOnlineOrder(short, state);
-    expect(recorded).toMatchObject([{ type: 'ShortPickRecorded', data: { fulfillmentId: 'F-O-1-1', shortLines: [{ sku: 'A', quantity: 2 }] } }]);
+    expect(recorded).toMatchObject([
+      { type: 'ShortPickRecorded', data: { fulfillmentId: 'F-O-1-1', shortLines: [{ sku: 'A', quantity: 2 }] } },
+    ]);
     expect(stockInstructionsOfOrderEvent(recorded[0]!, state, safetyStockOf).map((i) => i.command)).toMatchObject([
       { type: 'RecordAdjustment', delta: -2, reason: 'short-pick' }, // nothing released: the cancel did that
     ]);
@@ -175,14 +213,23 @@ describe('online order', () => {
     const { state, events } = given([place]);
     expect(events[1]).toMatchObject({
       type: 'PickupAwaitingTransfers',
-      data: { fulfillmentId: 'F-O-2-1', reservedLines: [{ sku: 'A', quantity: 1 }], transfers: [{ transferId: 'T-O-2-1', fromLocationId: 'W01', lines: [{ sku: 'A', quantity: 2 }] }] },
+      data: {
+        fulfillmentId: 'F-O-2-1',
+        reservedLines: [{ sku: 'A', quantity: 1 }],
+        transfers: [{ transferId: 'T-O-2-1', fromLocationId: 'W01', lines: [{ sku: 'A', quantity: 2 }] }],
+      },
     });
     expect(state.fulfillments[0]!.state).toBe('awaiting-transfer');
 
-    const received = decideOnlineOrder({ type: 'ReceiveOrderTransfer', transferId: 'T-O-2-1', receivedLines: [{ sku: 'A', quantity: 2 }], ...provenance(5) }, state);
+    const received = decideOnlineOrder(
+      { type: 'ReceiveOrderTransfer', transferId: 'T-O-2-1', receivedLines: [{ sku: 'A', quantity: 2 }], ...provenance(5) },
+      state,
+    );
     expect(received.map((e) => e.type)).toEqual(['OrderTransferReceived', 'FulfillmentDispatched']);
     // What arrived is held for the order even inside the store's safety stock.
-    expect(stockInstructionsOfOrderEvent(received[0]!, state, safetyStockOf).map((i) => i.command)).toMatchObject([{ type: 'ReserveStock', quantity: 2, safetyStock: null }]);
+    expect(stockInstructionsOfOrderEvent(received[0]!, state, safetyStockOf).map((i) => i.command)).toMatchObject([
+      { type: 'ReserveStock', quantity: 2, safetyStock: null },
+    ]);
     expect(received[1]!.data).toMatchObject({ lines: [{ sku: 'A', quantity: 3 }], reservedLines: [], commandId: 'F-O-2-1:dispatch' });
     const collected = foldOnlineOrder(received, state);
     expect(collected.fulfillments[0]).toMatchObject({ state: 'dispatched', reservedLines: [{ sku: 'A', quantity: 3 }] });
@@ -204,7 +251,10 @@ describe('online order', () => {
         ...provenance(1),
       },
     ]);
-    const events = decideOnlineOrder({ type: 'ReceiveOrderTransfer', transferId: 'T-O-3-1', receivedLines: [{ sku: 'A', quantity: 3 }], ...provenance(2) }, state);
+    const events = decideOnlineOrder(
+      { type: 'ReceiveOrderTransfer', transferId: 'T-O-3-1', receivedLines: [{ sku: 'A', quantity: 3 }], ...provenance(2) },
+      state,
+    );
     expect(events.map((e) => e.type)).toEqual(['OrderTransferReceived', 'FulfillmentDispatched', 'OrderLinesBackordered']);
     expect(events[2]!.data).toMatchObject({ lines: [{ sku: 'A', quantity: 1 }] });
   });
@@ -225,7 +275,10 @@ describe('online order', () => {
         ...provenance(1),
       },
     ]);
-    const events = decideOnlineOrder({ type: 'ReceiveOrderTransfer', transferId: 'T-O-5-1', receivedLines: [{ sku: 'Z', quantity: 2 }], ...provenance(2) }, state);
+    const events = decideOnlineOrder(
+      { type: 'ReceiveOrderTransfer', transferId: 'T-O-5-1', receivedLines: [{ sku: 'Z', quantity: 2 }], ...provenance(2) },
+      state,
+    );
     expect(events).toMatchObject([
       { type: 'OrderTransferReceived', data: { reservedLines: [] } },
       { type: 'FulfillmentCancelled', data: { fulfillmentId: 'F-O-5-1', reason: 'transfers-brought-nothing', commandId: null } },
@@ -243,20 +296,29 @@ describe('online order', () => {
         orderId: 'O-4',
         lines: [{ sku: 'A', quantity: 1 }],
         delivery: { mode: 'pickup', storeId: 'S001' },
-        plan: { fulfillments: [{ fromLocationId: 'S001', lines: [{ sku: 'A', quantity: 1 }], distanceKm: 0, reasons: [] }], transfers: [], backordered: [], reasons: [] },
+        plan: {
+          fulfillments: [{ fromLocationId: 'S001', lines: [{ sku: 'A', quantity: 1 }], distanceKm: 0, reasons: [] }],
+          transfers: [],
+          backordered: [],
+          reasons: [],
+        },
         ...provenance(1),
       },
     ]);
     const events = decideOnlineOrder({ type: 'ExpirePickupHold', fulfillmentId: 'F-O-4-1', ...provenance(9) }, state);
     expect(events).toMatchObject([{ type: 'FulfillmentCancelled', data: { reason: 'pickup-hold-expired', commandId: 'F-O-4-1:cancel' } }]);
-    expect(decideOnlineOrder({ type: 'ExpirePickupHold', fulfillmentId: 'F-O-4-1', ...provenance(10) }, foldOnlineOrder(events, state))).toEqual([]);
+    expect(
+      decideOnlineOrder({ type: 'ExpirePickupHold', fulfillmentId: 'F-O-4-1', ...provenance(10) }, foldOnlineOrder(events, state)),
+    ).toEqual([]);
   });
 
   it('refuses feedback that cannot be true of a fulfillment, and takes news, repeats and a shipment that raced a cancel', () => {
     const dispatched = given([placeShip]).state;
     const folded = (commands: OnlineOrderCommand[]) => given([placeShip, ...commands]).state;
     const shipped = folded([{ type: 'ConfirmShipped', fulfillmentId: 'F-O-1-1', ...provenance(2) }]);
-    const failed = folded([{ type: 'RecordPickFailure', fulfillmentId: 'F-O-1-1', shortLines: [{ sku: 'A', quantity: 1 }], ...provenance(2) }]);
+    const failed = folded([
+      { type: 'RecordPickFailure', fulfillmentId: 'F-O-1-1', shortLines: [{ sku: 'A', quantity: 1 }], ...provenance(2) },
+    ]);
     const cancelled = folded([{ type: 'CancelOrder', ...provenance(2) }]);
     expect(feedbackRefusal(dispatched, 'shipped', 'F-O-1-1')).toBeNull();
     expect(feedbackRefusal(dispatched, 'failed', 'F-O-1-1')).toBeNull();

@@ -17,7 +17,8 @@ export function pickupOptionsNear(origin: GeoPoint, radiusKm: number, candidates
   for (const candidate of candidates) {
     if (candidate.available <= 0) continue;
     const distance = distanceKm(origin, candidate);
-    if (distance <= radiusKm) options.push({ locationId: candidate.locationId, available: candidate.available, distanceKm: Math.round(distance * 100) / 100 });
+    if (distance <= radiusKm)
+      options.push({ locationId: candidate.locationId, available: candidate.available, distanceKm: Math.round(distance * 100) / 100 });
   }
   return options.sort((a, b) => a.distanceKm - b.distanceKm || (a.locationId < b.locationId ? -1 : 1));
 }

@@ -43,7 +43,10 @@ export interface ReplenishmentDecision {
 }
 
 /** The reorder point the need is judged against: configured, or velocity × lead time + safety stock. */
-export function reorderPointOf(need: Pick<ReplenishmentNeed, 'unitsSoldPerDay' | 'policy'>, settings: ReplenishmentSettings): number | null {
+export function reorderPointOf(
+  need: Pick<ReplenishmentNeed, 'unitsSoldPerDay' | 'policy'>,
+  settings: ReplenishmentSettings,
+): number | null {
   if (need.policy.reorderPoint !== null) return need.policy.reorderPoint;
   if (need.unitsSoldPerDay <= 0) return null; // nothing sells: no reason to move stock
   return Math.ceil(need.unitsSoldPerDay * settings.leadTimeDays) + need.policy.safetyStock;
@@ -64,7 +67,8 @@ export function planReplenishment(
   for (const warehouse of warehouses) {
     if (warehouse.available <= 0) continue;
     const distance = distanceKm(need.store, warehouse);
-    if (!best || distance < best.distance || (distance === best.distance && warehouse.locationId < best.warehouse.locationId)) best = { warehouse, distance };
+    if (!best || distance < best.distance || (distance === best.distance && warehouse.locationId < best.warehouse.locationId))
+      best = { warehouse, distance };
   }
   if (!best) return null;
   const quantity = Math.min(wanted, best.warehouse.available);
@@ -73,7 +77,9 @@ export function planReplenishment(
     quantity,
     reasons: [
       `${need.sku} at ${need.storeId}: available ${need.available} is at or below the reorder point ${reorderPoint}` +
-        (need.policy.reorderPoint === null ? ` (${need.unitsSoldPerDay.toFixed(2)}/day × ${settings.leadTimeDays} days lead time + safety stock ${need.policy.safetyStock})` : ' (configured)'),
+        (need.policy.reorderPoint === null
+          ? ` (${need.unitsSoldPerDay.toFixed(2)}/day × ${settings.leadTimeDays} days lead time + safety stock ${need.policy.safetyStock})`
+          : ' (configured)'),
       `${best.warehouse.locationId} is the nearest warehouse with surplus (${best.distance.toFixed(2)} km, ${best.warehouse.available} above its safety stock)`,
       quantity < wanted ? `asked for ${quantity} of the ${wanted} wanted: all the surplus it has` : `asked for ${quantity}`,
     ],

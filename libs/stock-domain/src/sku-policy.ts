@@ -20,8 +20,7 @@ interface PolicyFacts {
 }
 
 export type SkuPolicyEvent =
-  | { type: 'SkuPolicySet'; data: PolicyFacts }
-  | { type: 'SkuPolicyChanged'; data: PolicyFacts & { changed: Array<keyof SkuPolicy> } };
+  { type: 'SkuPolicySet'; data: PolicyFacts } | { type: 'SkuPolicyChanged'; data: PolicyFacts & { changed: Array<keyof SkuPolicy> } };
 
 export type SkuPolicyCommand = { type: 'SetSkuPolicy'; locationId: string; sku: string; policy: SkuPolicy; at: string };
 

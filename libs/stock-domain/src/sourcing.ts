@@ -82,7 +82,12 @@ export function planSourcing(request: SourcingRequest): SourcingPlan {
   const ordered = mergeLines(request.lines);
   const excluded = request.excludedLocationIds ?? NO_LOCATIONS;
   if (ordered.length === 0) {
-    return { fulfillments: [], transfers: [], backordered: [], reasons: ['nothing to source: the order has no line with a positive quantity'] };
+    return {
+      fulfillments: [],
+      transfers: [],
+      backordered: [],
+      reasons: ['nothing to source: the order has no line with a positive quantity'],
+    };
   }
   return request.delivery.mode === 'ship'
     ? planShipment(ordered, request.delivery, request.candidates, excluded)
@@ -123,7 +128,8 @@ function scratchFor(candidates: number, lineCount: number) {
     scratch.distances = new Float64Array(size);
     scratch.active = new Int32Array(size);
   }
-  if (scratch.usable.length < candidates * lineCount) scratch.usable = new Float64Array(Math.max(candidates * lineCount, 2 * scratch.usable.length));
+  if (scratch.usable.length < candidates * lineCount)
+    scratch.usable = new Float64Array(Math.max(candidates * lineCount, 2 * scratch.usable.length));
   return scratch;
 }
 
@@ -146,7 +152,12 @@ function usableOf(candidate: SourcingCandidate, sku: string): number {
 }
 
 /** The admitted candidates that hold something of the order: one pass, `lineCount` map lookups each. */
-function poolOf(candidates: readonly SourcingCandidate[], ordered: readonly OrderLine[], origin: GeoPoint, admit: (candidate: SourcingCandidate) => boolean): Pool {
+function poolOf(
+  candidates: readonly SourcingCandidate[],
+  ordered: readonly OrderLine[],
+  origin: GeoPoint,
+  admit: (candidate: SourcingCandidate) => boolean,
+): Pool {
   const lineCount = ordered.length;
   const skus = ordered.map((line) => line.sku);
   const { members, distances, usable, active } = scratchFor(candidates.length, lineCount);
@@ -374,11 +385,17 @@ function drawFewest(pool: Pool, missing: number[]): { draws: Draw[]; method: Cov
 /** A plan never names a location twice; only duplicated candidates could make it, and that is a caller's bug. */
 function assertDistinct(locationIds: readonly string[]): void {
   for (let i = 1; i < locationIds.length; i += 1) {
-    if (locationIds.indexOf(locationIds[i]!) < i) throw new Error(`planSourcing: location ${locationIds[i]} is listed twice among the candidates`);
+    if (locationIds.indexOf(locationIds[i]!) < i)
+      throw new Error(`planSourcing: location ${locationIds[i]} is listed twice among the candidates`);
   }
 }
 
-function planShipment(ordered: OrderLine[], shipTo: GeoPoint, candidates: readonly SourcingCandidate[], excluded: ReadonlySet<string>): SourcingPlan {
+function planShipment(
+  ordered: OrderLine[],
+  shipTo: GeoPoint,
+  candidates: readonly SourcingCandidate[],
+  excluded: ReadonlySet<string>,
+): SourcingPlan {
   let eligible = 0;
   const pool = poolOf(candidates, ordered, shipTo, (candidate) => {
     const ok = candidate.shipsOnline && candidate.remainingCapacity > 0 && !excluded.has(candidate.locationId);
@@ -410,24 +427,33 @@ function planShipment(ordered: OrderLine[], shipTo: GeoPoint, candidates: readon
     }
     const reasons = [reason];
     if (split) reasons.push(`part ${step + 1} of ${draws.length}`);
-    return { fromLocationId: memberOf(pool, draw.member).locationId, lines: linesOf(ordered, draw.take), distanceKm: round2(distance), reasons };
+    return {
+      fromLocationId: memberOf(pool, draw.member).locationId,
+      lines: linesOf(ordered, draw.take),
+      distanceKm: round2(distance),
+      reasons,
+    };
   });
 
   assertDistinct(fulfillments.map((f) => f.fromLocationId));
   const backordered = linesOf(ordered, missing);
   const reasons: string[] = [];
   if (eligible === 0) {
-    reasons.push(`no location can ship online right now: none of the ${candidates.length} candidates ships online with capacity left${excludedNote(excluded, candidates)}`);
+    reasons.push(
+      `no location can ship online right now: none of the ${candidates.length} candidates ships online with capacity left${excludedNote(excluded, candidates)}`,
+    );
   } else if (draws.length === 0) {
     reasons.push(`none of the ${eligible} locations that can ship online holds any of the order`);
   } else if (!split && draws[0]!.wholeCoverers > 0) {
-    reasons.push(`shipped whole from ${fulfillments[0]!.fromLocationId}, the nearest of ${draws[0]!.wholeCoverers} eligible locations that hold the whole order`);
-  } else if (!split) {
-    reasons.push(`no eligible location can ship the whole order; ${fulfillments[0]!.fromLocationId} ships all the eligible locations have (${draws[0]!.units} of ${units(totalOrdered)})`);
-  } else {
     reasons.push(
-      `no single eligible location can ship the whole order: split across ${draws.length} locations, ${fewestNote(method)}`,
+      `shipped whole from ${fulfillments[0]!.fromLocationId}, the nearest of ${draws[0]!.wholeCoverers} eligible locations that hold the whole order`,
     );
+  } else if (!split) {
+    reasons.push(
+      `no eligible location can ship the whole order; ${fulfillments[0]!.fromLocationId} ships all the eligible locations have (${draws[0]!.units} of ${units(totalOrdered)})`,
+    );
+  } else {
+    reasons.push(`no single eligible location can ship the whole order: split across ${draws.length} locations, ${fewestNote(method)}`);
   }
   if (excluded.size > 0 && eligible > 0) {
     const note = excludedNote(excluded, candidates);
@@ -437,7 +463,12 @@ function planShipment(ordered: OrderLine[], shipTo: GeoPoint, candidates: readon
   return { fulfillments, transfers: [], backordered, reasons };
 }
 
-function planPickup(ordered: OrderLine[], storeId: string, candidates: readonly SourcingCandidate[], excluded: ReadonlySet<string>): SourcingPlan {
+function planPickup(
+  ordered: OrderLine[],
+  storeId: string,
+  candidates: readonly SourcingCandidate[],
+  excluded: ReadonlySet<string>,
+): SourcingPlan {
   let store: SourcingCandidate | undefined;
   for (const candidate of candidates) {
     if (candidate.locationId !== storeId) continue;
@@ -456,7 +487,12 @@ function planPickup(ordered: OrderLine[], storeId: string, candidates: readonly 
             ? `${storeId} has no capacity left today`
             : null;
   if (refusal || !store) {
-    return { fulfillments: [], transfers: [], backordered: ordered.map((line) => ({ ...line })), reasons: [`${refusal}: everything is backordered`] };
+    return {
+      fulfillments: [],
+      transfers: [],
+      backordered: ordered.map((line) => ({ ...line })),
+      reasons: [`${refusal}: everything is backordered`],
+    };
   }
 
   const lineCount = ordered.length;
@@ -487,7 +523,13 @@ function planPickup(ordered: OrderLine[], storeId: string, candidates: readonly 
     }
     const reasons = [reason];
     if (split) reasons.push(`transfer ${step + 1} of ${draws.length}`);
-    return { fromLocationId: memberOf(pool, draw.member).locationId, toLocationId: storeId, lines: linesOf(ordered, draw.take), distanceKm: round2(distance), reasons };
+    return {
+      fromLocationId: memberOf(pool, draw.member).locationId,
+      toLocationId: storeId,
+      lines: linesOf(ordered, draw.take),
+      distanceKm: round2(distance),
+      reasons,
+    };
   });
 
   assertDistinct(transfers.map((t) => t.fromLocationId));
@@ -500,7 +542,9 @@ function planPickup(ordered: OrderLine[], storeId: string, candidates: readonly 
   if (ownUnits + transferredUnits > 0) {
     const reasons = [`pickup at ${storeId}: ${ownUnits} of ${units(totalOrdered)} from its own stock`];
     if (transferredUnits > 0) {
-      reasons.push(`${units(transferredUnits)} arrive by transfer from ${transfers.map((t) => `${t.fromLocationId} (${km(t.distanceKm)})`).join(', ')}`);
+      reasons.push(
+        `${units(transferredUnits)} arrive by transfer from ${transfers.map((t) => `${t.fromLocationId} (${km(t.distanceKm)})`).join(', ')}`,
+      );
     }
     const backorderedUnits = totalOrdered - ownUnits - transferredUnits;
     if (backorderedUnits > 0) reasons.push(`${units(backorderedUnits)} backordered: no location has them`);
@@ -510,11 +554,14 @@ function planPickup(ordered: OrderLine[], storeId: string, candidates: readonly 
   const reasons: string[] = [];
   if (shortfall === 0) reasons.push(`${storeId} holds the whole order`);
   else if (ownUnits === 0 && transferredUnits === 0) reasons.push(`neither ${storeId} nor any other location holds any of the order`);
-  else if (transferredUnits === 0) reasons.push(`${storeId} holds ${ownUnits} of ${units(totalOrdered)}; no other location can make up the rest`);
+  else if (transferredUnits === 0)
+    reasons.push(`${storeId} holds ${ownUnits} of ${units(totalOrdered)}; no other location can make up the rest`);
   else {
     reasons.push(
       `${storeId} holds ${ownUnits} of ${units(totalOrdered)}: ${units(transferredUnits)} transferred in from ${
-        split ? `${draws.length} locations (no single location holds the whole shortfall), ${fewestNote(method)}` : `one location, ${transfers[0]!.fromLocationId}`
+        split
+          ? `${draws.length} locations (no single location holds the whole shortfall), ${fewestNote(method)}`
+          : `one location, ${transfers[0]!.fromLocationId}`
       }`,
     );
   }
@@ -537,7 +584,11 @@ function backorderReasons(ordered: readonly OrderLine[], missing: readonly numbe
     const short = missing[l]!;
     if (short <= 0) return;
     const found = line.quantity - short;
-    reasons.push(found === 0 ? `${line.sku}: none of ${line.quantity} available ${where}, backordered` : `${line.sku}: only ${found} of ${line.quantity} available ${where}, ${short} backordered`);
+    reasons.push(
+      found === 0
+        ? `${line.sku}: none of ${line.quantity} available ${where}, backordered`
+        : `${line.sku}: only ${found} of ${line.quantity} available ${where}, ${short} backordered`,
+    );
   });
   return reasons;
 }

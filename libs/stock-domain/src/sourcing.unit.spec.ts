@@ -8,7 +8,12 @@ const westLake: GeoPoint = { lat: 30.259, lng: 120.15 };
 /** A location `km` kilometres (roughly) north of West Lake. */
 const north = (km: number): GeoPoint => ({ lat: westLake.lat + km / 111.2, lng: westLake.lng });
 
-function location(locationId: string, at: GeoPoint, stock: Record<string, number>, overrides: Partial<SourcingCandidate> = {}): SourcingCandidate {
+function location(
+  locationId: string,
+  at: GeoPoint,
+  stock: Record<string, number>,
+  overrides: Partial<SourcingCandidate> = {},
+): SourcingCandidate {
   return {
     locationId,
     type: 'store',
@@ -90,11 +95,17 @@ describe('planSourcing: ship', () => {
         { sku: 'B', quantity: 3 },
       ],
       delivery: ship(),
-      candidates: [location('MIXED', north(1), { A: 2, B: 2 }), location('A-ONLY', north(3), { A: 3 }), location('B-ONLY', north(5), { B: 3 })],
+      candidates: [
+        location('MIXED', north(1), { A: 2, B: 2 }),
+        location('A-ONLY', north(3), { A: 3 }),
+        location('B-ONLY', north(5), { B: 3 }),
+      ],
     });
     expect(shippedFrom(plan)).toEqual(['A-ONLY', 'B-ONLY']);
     expect(plan.fulfillments.map((f) => f.lines)).toEqual([[{ sku: 'A', quantity: 3 }], [{ sku: 'B', quantity: 3 }]]);
-    expect(plan.fulfillments[0]!.reasons[0]).toMatch(/^split: covers 3 of 6 missing units, one of the 2 nearest eligible locations that together can/);
+    expect(plan.fulfillments[0]!.reasons[0]).toMatch(
+      /^split: covers 3 of 6 missing units, one of the 2 nearest eligible locations that together can/,
+    );
     expect(plan.reasons[0]).toMatch(/split across 2 locations, the fewest that can \(no smaller set holds it\), nearest first/);
 
     // The same for a pickup store's shortfall: two transfers, not three.
@@ -104,7 +115,12 @@ describe('planSourcing: ship', () => {
         { sku: 'B', quantity: 3 },
       ],
       delivery: pickupAt('STORE'),
-      candidates: [location('STORE', westLake, {}), location('MIXED', north(1), { A: 2, B: 2 }), location('A-ONLY', north(3), { A: 3 }), location('B-ONLY', north(5), { B: 3 })],
+      candidates: [
+        location('STORE', westLake, {}),
+        location('MIXED', north(1), { A: 2, B: 2 }),
+        location('A-ONLY', north(3), { A: 3 }),
+        location('B-ONLY', north(5), { B: 3 }),
+      ],
     });
     expect(pickup.transfers.map((t) => t.fromLocationId)).toEqual(['A-ONLY', 'B-ONLY']);
   });
@@ -116,7 +132,10 @@ describe('planSourcing: ship', () => {
         { sku: 'SKU-1', quantity: 1 },
       ],
       delivery: ship(),
-      candidates: [location('L1', north(1), { 'SKU-9': 2, 'SKU-1': 1 }), location('NO-SHIP', north(1), { 'SKU-9': 9 }, { shipsOnline: false })],
+      candidates: [
+        location('L1', north(1), { 'SKU-9': 2, 'SKU-1': 1 }),
+        location('NO-SHIP', north(1), { 'SKU-9': 9 }, { shipsOnline: false }),
+      ],
     });
     expect(shippedFrom(plan)).toEqual(['L1']);
     expect(plan.fulfillments[0]!.lines).toEqual([
@@ -146,7 +165,12 @@ describe('planSourcing: ship', () => {
       location('EXCLUDED', north(3), { A: 5 }),
       location('WAREHOUSE', north(20), { A: 5 }, { type: 'warehouse', pickup: false }),
     ];
-    const plan = planSourcing({ lines: [{ sku: 'A', quantity: 5 }], delivery: ship(), candidates, excludedLocationIds: new Set(['EXCLUDED']) });
+    const plan = planSourcing({
+      lines: [{ sku: 'A', quantity: 5 }],
+      delivery: ship(),
+      candidates,
+      excludedLocationIds: new Set(['EXCLUDED']),
+    });
     expect(shippedFrom(plan)).toEqual(['WAREHOUSE']);
     expect(plan.fulfillments[0]!.reasons[0]).toMatch(/^the only eligible location that can ship the whole order/);
     expect(plan.reasons.join('\n')).toMatch(/excluded for this order: EXCLUDED/);
@@ -175,7 +199,11 @@ describe('planSourcing: ship', () => {
   });
 
   it('rounds distances to 2 decimals', () => {
-    const plan = planSourcing({ lines: [{ sku: 'A', quantity: 1 }], delivery: ship(), candidates: [location('L1', { lat: 30.2712345, lng: 120.1634567 }, { A: 1 })] });
+    const plan = planSourcing({
+      lines: [{ sku: 'A', quantity: 1 }],
+      delivery: ship(),
+      candidates: [location('L1', { lat: 30.2712345, lng: 120.1634567 }, { A: 1 })],
+    });
     const d = plan.fulfillments[0]!.distanceKm;
     expect(Math.round(d * 100) / 100).toBe(d);
   });
@@ -188,7 +216,14 @@ describe('planSourcing: pickup', () => {
       delivery: pickupAt('S1'),
       candidates: [location('S1', north(0), { A: 2 }), location('S2', north(1), { A: 9 })],
     });
-    expect(plan.fulfillments).toEqual([{ fromLocationId: 'S1', lines: [{ sku: 'A', quantity: 2 }], distanceKm: 0, reasons: ['pickup at S1: 2 of 2 units from its own stock'] }]);
+    expect(plan.fulfillments).toEqual([
+      {
+        fromLocationId: 'S1',
+        lines: [{ sku: 'A', quantity: 2 }],
+        distanceKm: 0,
+        reasons: ['pickup at S1: 2 of 2 units from its own stock'],
+      },
+    ]);
     expect(plan.transfers).toEqual([]);
     expect(plan.backordered).toEqual([]);
     expect(plan.reasons[0]).toBe('S1 holds the whole order');
@@ -245,7 +280,12 @@ describe('planSourcing: pickup', () => {
       location('S011', north(0), { A: 5 }),
     ];
     const reasonFor = (storeId: string, excluded: string[] = []) => {
-      const plan = planSourcing({ lines: [{ sku: 'A', quantity: 1 }], delivery: pickupAt(storeId), candidates, excludedLocationIds: new Set(excluded) });
+      const plan = planSourcing({
+        lines: [{ sku: 'A', quantity: 1 }],
+        delivery: pickupAt(storeId),
+        candidates,
+        excludedLocationIds: new Set(excluded),
+      });
       expect(plan.fulfillments).toEqual([]);
       expect(plan.transfers).toEqual([]);
       expect(plan.backordered).toEqual([{ sku: 'A', quantity: 1 }]);
@@ -259,7 +299,11 @@ describe('planSourcing: pickup', () => {
   });
 
   it('has no fulfillment when nothing at all can be supplied', () => {
-    const plan = planSourcing({ lines: [{ sku: 'A', quantity: 1 }], delivery: pickupAt('S1'), candidates: [location('S1', north(0), {}), location('S2', north(1), { B: 3 })] });
+    const plan = planSourcing({
+      lines: [{ sku: 'A', quantity: 1 }],
+      delivery: pickupAt('S1'),
+      candidates: [location('S1', north(0), {}), location('S2', north(1), { B: 3 })],
+    });
     expect(plan.fulfillments).toEqual([]);
     expect(plan.transfers).toEqual([]);
     expect(plan.backordered).toEqual([{ sku: 'A', quantity: 1 }]);
@@ -268,14 +312,18 @@ describe('planSourcing: pickup', () => {
 
 describe('planSourcing: contract', () => {
   it('plans nothing for an order without positive lines, and refuses duplicate locations', () => {
-    expect(planSourcing({ lines: [{ sku: 'A', quantity: 0 }], delivery: ship(), candidates: [location('L1', north(1), { A: 1 })] })).toMatchObject({
+    expect(
+      planSourcing({ lines: [{ sku: 'A', quantity: 0 }], delivery: ship(), candidates: [location('L1', north(1), { A: 1 })] }),
+    ).toMatchObject({
       fulfillments: [],
       transfers: [],
       backordered: [],
     });
     const twice = [location('L1', north(1), { A: 1 }), location('L1', north(2), { A: 1 })];
     expect(() => planSourcing({ lines: [{ sku: 'A', quantity: 2 }], delivery: ship(), candidates: twice })).toThrow(/L1 is listed twice/);
-    expect(() => planSourcing({ lines: [{ sku: 'A', quantity: 1 }], delivery: pickupAt('L1'), candidates: twice })).toThrow(/L1 is listed twice/);
+    expect(() => planSourcing({ lines: [{ sku: 'A', quantity: 1 }], delivery: pickupAt('L1'), candidates: twice })).toThrow(
+      /L1 is listed twice/,
+    );
   });
 });
 
@@ -298,13 +346,20 @@ const candidateArb = (locationId: string) =>
   });
 
 const networkArb = fc.integer({ min: 0, max: IDS.length }).chain((n) => fc.tuple(...IDS.slice(0, n).map(candidateArb)));
-const linesArb = fc.array(fc.record({ sku: fc.constantFrom(...SKUS), quantity: fc.integer({ min: 1, max: 6 }) }), { minLength: 1, maxLength: 6 });
+const linesArb = fc.array(fc.record({ sku: fc.constantFrom(...SKUS), quantity: fc.integer({ min: 1, max: 6 }) }), {
+  minLength: 1,
+  maxLength: 6,
+});
 
 const requestArb: fc.Arbitrary<SourcingRequest> = networkArb.chain((candidates) =>
   fc.record({
     lines: linesArb,
     delivery: fc.oneof(
-      fc.record({ mode: fc.constant('ship' as const), lat: fc.double({ min: 30.18, max: 30.26, noNaN: true }), lng: fc.double({ min: 120.08, max: 120.16, noNaN: true }) }),
+      fc.record({
+        mode: fc.constant('ship' as const),
+        lat: fc.double({ min: 30.18, max: 30.26, noNaN: true }),
+        lng: fc.double({ min: 120.08, max: 120.16, noNaN: true }),
+      }),
       fc.record({ mode: fc.constant('pickup' as const), storeId: fc.constantFrom('L0', 'L1', 'L2', 'NOWHERE') }),
     ),
     candidates: fc.constant(candidates),
@@ -320,8 +375,10 @@ const orderedBySku = (lines: readonly OrderLine[]) => {
 const add = (into: Map<string, number>, key: string, quantity: number) => into.set(key, (into.get(key) ?? 0) + quantity);
 const usable = (candidate: SourcingCandidate, sku: string) => Math.max(0, candidate.available.get(sku) ?? 0);
 const isExcluded = (request: SourcingRequest, locationId: string) => request.excludedLocationIds?.has(locationId) ?? false;
-const canShip = (request: SourcingRequest, c: SourcingCandidate) => c.shipsOnline && c.remainingCapacity > 0 && !isExcluded(request, c.locationId);
-const servesWhole = (c: SourcingCandidate, ordered: Map<string, number>) => [...ordered].every(([sku, quantity]) => usable(c, sku) >= quantity);
+const canShip = (request: SourcingRequest, c: SourcingCandidate) =>
+  c.shipsOnline && c.remainingCapacity > 0 && !isExcluded(request, c.locationId);
+const servesWhole = (c: SourcingCandidate, ordered: Map<string, number>) =>
+  [...ordered].every(([sku, quantity]) => usable(c, sku) >= quantity);
 
 /** What the plan takes from each location's own stock, keyed "locationId|sku". */
 function takenFromStock(plan: SourcingPlan): Map<string, number> {
@@ -405,13 +462,25 @@ describe('planSourcing: properties', () => {
         const taken = takenFromStock(plan);
         const delivery = request.delivery;
         const store = delivery.mode === 'pickup' ? request.candidates.find((c) => c.locationId === delivery.storeId) : undefined;
-        const storeOk = store !== undefined && store.type === 'store' && store.pickup && store.remainingCapacity > 0 && !isExcluded(request, store.locationId);
+        const storeOk =
+          store !== undefined &&
+          store.type === 'store' &&
+          store.pickup &&
+          store.remainingCapacity > 0 &&
+          !isExcluded(request, store.locationId);
         for (const line of plan.backordered) {
           for (const c of request.candidates) {
             const couldGive = delivery.mode === 'ship' ? canShip(request, c) : storeOk && !isExcluded(request, c.locationId);
             if (!couldGive) continue;
             const left = usable(c, line.sku) - (c === store ? 0 : (taken.get(`${c.locationId}|${line.sku}`) ?? 0));
-            const ownShare = c === store ? (plan.fulfillments[0]?.lines.find((l) => l.sku === line.sku)?.quantity ?? 0) - plan.transfers.flatMap((t) => t.lines).filter((l) => l.sku === line.sku).reduce((s, l) => s + l.quantity, 0) : 0;
+            const ownShare =
+              c === store
+                ? (plan.fulfillments[0]?.lines.find((l) => l.sku === line.sku)?.quantity ?? 0) -
+                  plan.transfers
+                    .flatMap((t) => t.lines)
+                    .filter((l) => l.sku === line.sku)
+                    .reduce((s, l) => s + l.quantity, 0)
+                : 0;
             expect(left - ownShare).toBe(0);
           }
         }
@@ -445,12 +514,17 @@ describe('planSourcing: properties', () => {
     // Besides the general networks, ones where every location holds a little of each SKU: splits are
     // the rule there, and covering the most units first is often not the fewest.
     const scatteredArb: fc.Arbitrary<SourcingRequest> = fc.record({
-      lines: fc.array(fc.record({ sku: fc.constantFrom(...SKUS), quantity: fc.integer({ min: 3, max: 8 }) }), { minLength: 2, maxLength: 4 }),
+      lines: fc.array(fc.record({ sku: fc.constantFrom(...SKUS), quantity: fc.integer({ min: 3, max: 8 }) }), {
+        minLength: 2,
+        maxLength: 4,
+      }),
       delivery: fc.constant(ship()),
       candidates: fc.tuple(
         ...IDS.slice(0, 8).map((locationId) =>
           candidateArb(locationId).chain((candidate) =>
-            fc.dictionary(fc.constantFrom(...SKUS), fc.integer({ min: 0, max: 4 })).map((stock) => ({ ...candidate, shipsOnline: true, remainingCapacity: 1, available: new Map(Object.entries(stock)) })),
+            fc
+              .dictionary(fc.constantFrom(...SKUS), fc.integer({ min: 0, max: 4 }))
+              .map((stock) => ({ ...candidate, shipsOnline: true, remainingCapacity: 1, available: new Map(Object.entries(stock)) })),
           ),
         ),
       ),
@@ -462,14 +536,23 @@ describe('planSourcing: properties', () => {
         const ordered = orderedBySku(request.lines);
         const eligible = request.candidates.filter((c) => canShip(request, c));
         // What can be shipped at all, per SKU, and the smallest set of eligible locations that holds it.
-        const shippable = new Map([...ordered].map(([sku, quantity]) => [sku, Math.min(quantity, eligible.reduce((sum, c) => sum + usable(c, sku), 0))]));
+        const shippable = new Map(
+          [...ordered].map(([sku, quantity]) => [
+            sku,
+            Math.min(
+              quantity,
+              eligible.reduce((sum, c) => sum + usable(c, sku), 0),
+            ),
+          ]),
+        );
         let fewest = 0;
         if ([...shippable.values()].some((quantity) => quantity > 0)) {
           fewest = Infinity;
           for (let subset = 1; subset < 1 << eligible.length; subset += 1) {
             const members = eligible.filter((_, i) => subset & (1 << i));
             if (members.length >= fewest) continue;
-            if ([...shippable].every(([sku, quantity]) => members.reduce((sum, c) => sum + usable(c, sku), 0) >= quantity)) fewest = members.length;
+            if ([...shippable].every(([sku, quantity]) => members.reduce((sum, c) => sum + usable(c, sku), 0) >= quantity))
+              fewest = members.length;
           }
         }
         expect(plan.fulfillments.length).toBe(fewest);

@@ -98,7 +98,13 @@ export type StockItemCommand =
    * Reserved stock left the building (shipped, collected, or a transfer picked up). `reservedQuantity`
    * is what was still held for it: 0 when the reservation was released first (a cancel raced the truck).
    */
-  | ({ type: 'ShipReservedStock'; purpose: ReservationPurpose; referenceId: string; quantity: number; reservedQuantity: number } & Provenance)
+  | ({
+      type: 'ShipReservedStock';
+      purpose: ReservationPurpose;
+      referenceId: string;
+      quantity: number;
+      reservedQuantity: number;
+    } & Provenance)
   | ({ type: 'ExpectTransfer'; transferId: string; quantity: number } & Provenance)
   /** Stock arrived: `quantity` received, `inTransitQuantity` what was on its way for that transfer. */
   | ({ type: 'ReceiveTransfer'; transferId: string; quantity: number; inTransitQuantity: number } & Provenance)
@@ -149,7 +155,11 @@ function refuseInexactTotals(state: StockItemState, events: readonly StockItemEv
     onHand += data.onHandChange;
     reserved += data.reservedChange ?? 0;
     inTransit += data.inTransitChange ?? 0;
-    for (const [field, value] of [['onHand', onHand], ['reserved', reserved], ['inTransit', inTransit]] as const) {
+    for (const [field, value] of [
+      ['onHand', onHand],
+      ['reserved', reserved],
+      ['inTransit', inTransit],
+    ] as const) {
       if (Math.abs(value) > MAX_STOCK_ITEM_QUANTITY) throw new StockQuantityOutOfRange(field, value);
     }
   }
@@ -200,7 +210,10 @@ function decideWithinAnyRange(command: StockItemCommand, state: StockItemState):
     case 'ReleaseReservation': {
       const reference = { purpose: command.purpose, referenceId: command.referenceId, quantity: command.quantity };
       return [
-        { type: 'ReservationReleased', data: { ...provenance, ...reference, reason: command.reason, onHandChange: 0, reservedChange: -command.quantity } },
+        {
+          type: 'ReservationReleased',
+          data: { ...provenance, ...reference, reason: command.reason, onHandChange: 0, reservedChange: -command.quantity },
+        },
       ];
     }
     case 'ShipReservedStock': {
@@ -216,7 +229,13 @@ function decideWithinAnyRange(command: StockItemCommand, state: StockItemState):
       return [
         {
           type: 'TransferInbound',
-          data: { ...provenance, transferId: command.transferId, quantity: command.quantity, onHandChange: 0, inTransitChange: command.quantity },
+          data: {
+            ...provenance,
+            transferId: command.transferId,
+            quantity: command.quantity,
+            onHandChange: 0,
+            inTransitChange: command.quantity,
+          },
         },
       ];
     case 'ReceiveTransfer':
@@ -234,7 +253,12 @@ function decideWithinAnyRange(command: StockItemCommand, state: StockItemState):
       ];
     case 'RequestReplenishment':
       if (state.openReplenishmentTransferId !== null) return []; // one open replenishment per SKU and location
-      return [{ type: 'ReplenishmentRequested', data: { ...provenance, transferId: command.transferId, quantity: command.quantity, onHandChange: 0 } }];
+      return [
+        {
+          type: 'ReplenishmentRequested',
+          data: { ...provenance, transferId: command.transferId, quantity: command.quantity, onHandChange: 0 },
+        },
+      ];
     case 'CloseReplenishment':
       if (state.openReplenishmentTransferId !== command.transferId) return []; // not the open one: nothing to close
       return [{ type: 'ReplenishmentClosed', data: { ...provenance, transferId: command.transferId, onHandChange: 0 } }];
@@ -312,7 +336,8 @@ function insertByTime(journal: Array<[number, number]>, entry: [number, number])
   let index = journal.length;
   while (index > 0 && journal[index - 1]![0] > entry[0]) index -= 1;
   const same = journal[index - 1];
-  if (same !== undefined && same[0] === entry[0]) return [...journal.slice(0, index - 1), [same[0], same[1] + entry[1]], ...journal.slice(index)];
+  if (same !== undefined && same[0] === entry[0])
+    return [...journal.slice(0, index - 1), [same[0], same[1] + entry[1]], ...journal.slice(index)];
   return [...journal.slice(0, index), entry, ...journal.slice(index)];
 }
 

@@ -17,7 +17,10 @@ import {
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 11, 0, minute)).toISOString();
 
 /** Given these commands were recorded in this order, when one more is decided, then… */
-function record(commands: StockItemCommand[], from: StockItemState = initialStockItemState()): { state: StockItemState; events: StockItemEvent[] } {
+function record(
+  commands: StockItemCommand[],
+  from: StockItemState = initialStockItemState(),
+): { state: StockItemState; events: StockItemEvent[] } {
   let state = from;
   const events: StockItemEvent[] = [];
   for (const command of commands) {
@@ -29,7 +32,12 @@ function record(commands: StockItemCommand[], from: StockItemState = initialStoc
   return { state, events };
 }
 
-const receipt = (quantity: number, minute: number): StockItemCommand => ({ type: 'RecordReceipt', quantity, occurredAt: at(minute), sourceEventId: `r${minute}` });
+const receipt = (quantity: number, minute: number): StockItemCommand => ({
+  type: 'RecordReceipt',
+  quantity,
+  occurredAt: at(minute),
+  sourceEventId: `r${minute}`,
+});
 const sale = (quantity: number, minute: number): StockItemCommand => ({
   type: 'RecordStoreSale',
   quantity,
@@ -37,7 +45,12 @@ const sale = (quantity: number, minute: number): StockItemCommand => ({
   occurredAt: at(minute),
   sourceEventId: `s${minute}`,
 });
-const count = (countedQuantity: number, minute: number): StockItemCommand => ({ type: 'RecordCount', countedQuantity, occurredAt: at(minute), sourceEventId: `c${minute}` });
+const count = (countedQuantity: number, minute: number): StockItemCommand => ({
+  type: 'RecordCount',
+  countedQuantity,
+  occurredAt: at(minute),
+  sourceEventId: `c${minute}`,
+});
 
 describe('stock item', () => {
   it('records a receipt then a store sale: on hand 100 -> 98', () => {
@@ -105,7 +118,16 @@ const commandArbitrary = (minute: number): fc.Arbitrary<StockItemCommand> =>
   fc.oneof(
     fc.integer({ min: 1, max: 50 }).map((q) => receipt(q, minute)),
     fc.integer({ min: 1, max: 50 }).map((q) => sale(q, minute)),
-    fc.integer({ min: -20, max: 20 }).filter((d) => d !== 0).map((delta): StockItemCommand => ({ type: 'RecordAdjustment', delta, reason: 'correction', occurredAt: at(minute), sourceEventId: `a${minute}` })),
+    fc
+      .integer({ min: -20, max: 20 })
+      .filter((d) => d !== 0)
+      .map((delta): StockItemCommand => ({
+        type: 'RecordAdjustment',
+        delta,
+        reason: 'correction',
+        occurredAt: at(minute),
+        sourceEventId: `a${minute}`,
+      })),
     fc.integer({ min: 0, max: 200 }).map((q) => count(q, minute)),
   );
 
@@ -113,7 +135,9 @@ const commandArbitrary = (minute: number): fc.Arbitrary<StockItemCommand> =>
 const historyInAnyOrder = fc
   .uniqueArray(fc.integer({ min: 0, max: 600 }), { minLength: 1, maxLength: 40 })
   .chain((minutes) => fc.tuple(...minutes.map(commandArbitrary)))
-  .chain((commands) => fc.tuple(fc.constant(commands), fc.shuffledSubarray(commands, { minLength: commands.length, maxLength: commands.length })));
+  .chain((commands) =>
+    fc.tuple(fc.constant(commands), fc.shuffledSubarray(commands, { minLength: commands.length, maxLength: commands.length })),
+  );
 
 describe('stock item properties', () => {
   it('ends at the physical on hand whatever order the events arrive in', () => {
@@ -152,17 +176,39 @@ describe('stock item reservations and transfers', () => {
     expect(() => decideStockItem(reserve(1, 4, 2), state)).toThrow(ReservationExceedsAvailable);
     expect(decideStockItem(reserve(2, 4), state)).toHaveLength(1);
     // Stock that arrived for an order is held for it whatever available says.
-    const { state: oversold } = record([{ type: 'RecordStoreSale', quantity: 5, receiptId: 'R', occurredAt: at(5), sourceEventId: 's5' }], state);
-    expect(record([{ ...reserve(3, 6), safetyStock: null } as StockItemCommand], oversold).state).toMatchObject({ onHand: 5, reserved: 11 });
+    const { state: oversold } = record(
+      [{ type: 'RecordStoreSale', quantity: 5, receiptId: 'R', occurredAt: at(5), sourceEventId: 's5' }],
+      state,
+    );
+    expect(record([{ ...reserve(3, 6), safetyStock: null } as StockItemCommand], oversold).state).toMatchObject({
+      onHand: 5,
+      reserved: 11,
+    });
   });
 
   it('ships reserved stock: on hand and reserved both go down; a release only frees the reservation', () => {
     const { state, events } = record([
       receipt(10, 1),
       reserve(3, 2),
-      { type: 'ShipReservedStock', purpose: 'fulfillment', referenceId: 'F-2', quantity: 3, reservedQuantity: 3, occurredAt: at(3), sourceEventId: 'x' },
+      {
+        type: 'ShipReservedStock',
+        purpose: 'fulfillment',
+        referenceId: 'F-2',
+        quantity: 3,
+        reservedQuantity: 3,
+        occurredAt: at(3),
+        sourceEventId: 'x',
+      },
       reserve(2, 4),
-      { type: 'ReleaseReservation', purpose: 'fulfillment', referenceId: 'F-4', quantity: 2, reason: 'order-cancelled', occurredAt: at(5), sourceEventId: 'y' },
+      {
+        type: 'ReleaseReservation',
+        purpose: 'fulfillment',
+        referenceId: 'F-4',
+        quantity: 2,
+        reason: 'order-cancelled',
+        occurredAt: at(5),
+        sourceEventId: 'y',
+      },
     ]);
     expect(state).toMatchObject({ onHand: 7, reserved: 0 });
     expect(events.map((e) => [e.type, e.data.onHandChange, e.data.reservedChange ?? 0])).toEqual([
@@ -178,14 +224,28 @@ describe('stock item reservations and transfers', () => {
     const { state } = record([
       receipt(10, 1),
       reserve(3, 2),
-      { type: 'ShipReservedStock', purpose: 'fulfillment', referenceId: 'F-2', quantity: 3, reservedQuantity: 3, occurredAt: at(5), sourceEventId: 'x' },
+      {
+        type: 'ShipReservedStock',
+        purpose: 'fulfillment',
+        referenceId: 'F-2',
+        quantity: 3,
+        reservedQuantity: 3,
+        occurredAt: at(5),
+        sourceEventId: 'x',
+      },
       count(9, 4), // counted before the truck left, reported after
     ]);
     expect(state.onHand).toBe(6);
   });
 
   it('keeps in-transit until the transfer arrives, and one open replenishment per SKU and location', () => {
-    const request = (minute: number): StockItemCommand => ({ type: 'RequestReplenishment', transferId: `T-${minute}`, quantity: 5, occurredAt: at(minute), sourceEventId: `t${minute}` });
+    const request = (minute: number): StockItemCommand => ({
+      type: 'RequestReplenishment',
+      transferId: `T-${minute}`,
+      quantity: 5,
+      occurredAt: at(minute),
+      sourceEventId: `t${minute}`,
+    });
     const { state } = record([
       request(1),
       request(2), // a second request while T-1 is open records nothing
@@ -193,7 +253,10 @@ describe('stock item reservations and transfers', () => {
     ]);
     expect(state).toMatchObject({ onHand: 0, inTransit: 5, openReplenishmentTransferId: 'T-1' });
     expect(decideStockItem(request(4), state)).toEqual([]);
-    const { state: arrived } = record([{ type: 'ReceiveTransfer', transferId: 'T-1', quantity: 4, inTransitQuantity: 5, occurredAt: at(5), sourceEventId: 'b' }], state);
+    const { state: arrived } = record(
+      [{ type: 'ReceiveTransfer', transferId: 'T-1', quantity: 4, inTransitQuantity: 5, occurredAt: at(5), sourceEventId: 'b' }],
+      state,
+    );
     expect(arrived).toMatchObject({ onHand: 4, inTransit: 0, openReplenishmentTransferId: null });
     expect(decideStockItem(request(6), arrived)).toHaveLength(1);
   });
@@ -201,10 +264,12 @@ describe('stock item reservations and transfers', () => {
   it('closes the open replenishment when its transfer is called off, so the store can be replenished again', () => {
     const at = { occurredAt: '2026-11-11T01:00:00Z', sourceEventId: 'e-1' };
     let state = initialStockItemState();
-    for (const event of decideStockItem({ type: 'RequestReplenishment', transferId: 'T-1', quantity: 5, ...at }, state)) state = evolveStockItem(state, event);
+    for (const event of decideStockItem({ type: 'RequestReplenishment', transferId: 'T-1', quantity: 5, ...at }, state))
+      state = evolveStockItem(state, event);
     expect(state.openReplenishmentTransferId).toBe('T-1');
     expect(decideStockItem({ type: 'CloseReplenishment', transferId: 'T-0', ...at }, state)).toEqual([]);
-    for (const event of decideStockItem({ type: 'CloseReplenishment', transferId: 'T-1', ...at }, state)) state = evolveStockItem(state, event);
+    for (const event of decideStockItem({ type: 'CloseReplenishment', transferId: 'T-1', ...at }, state))
+      state = evolveStockItem(state, event);
     expect(state.openReplenishmentTransferId).toBeNull();
     expect(decideStockItem({ type: 'RequestReplenishment', transferId: 'T-2', quantity: 5, ...at }, state)).toHaveLength(1);
   });

@@ -32,7 +32,15 @@ interface Recorded {
 export type TransferEvent =
   | {
       type: 'TransferRequested';
-      data: Recorded & { transferId: string; fromLocationId: string; toLocationId: string; lines: OrderLine[]; purpose: TransferPurpose; commandId: string; reasons: string[] };
+      data: Recorded & {
+        transferId: string;
+        fromLocationId: string;
+        toLocationId: string;
+        lines: OrderLine[];
+        purpose: TransferPurpose;
+        commandId: string;
+        reasons: string[];
+      };
     }
   | { type: 'TransferShipped'; data: Recorded & { transferId: string; lines: OrderLine[] } }
   | { type: 'TransferReceived'; data: Recorded & { transferId: string; lines: OrderLine[] } }
@@ -44,7 +52,15 @@ interface Provenance {
 }
 
 export type TransferCommand =
-  | ({ type: 'RequestTransfer'; transferId: string; fromLocationId: string; toLocationId: string; lines: OrderLine[]; purpose: TransferPurpose; reasons: string[] } & Provenance)
+  | ({
+      type: 'RequestTransfer';
+      transferId: string;
+      fromLocationId: string;
+      toLocationId: string;
+      lines: OrderLine[];
+      purpose: TransferPurpose;
+      reasons: string[];
+    } & Provenance)
   | ({ type: 'ConfirmTransferShipped' } & Provenance)
   | ({ type: 'ConfirmTransferReceived'; lines: OrderLine[] } & Provenance)
   /** Call off a transfer that has not left its source: the source's hold is released, the worker told. */
@@ -95,16 +111,30 @@ export function decideTransfer(command: TransferCommand, state: TransferRecord):
       ];
     case 'CancelTransfer':
       if (state.state !== 'requested') return []; // left already, or over: nothing to call off
-      return [{ type: 'TransferCancelled', data: { ...provenance, transferId: state.transferId!, reason: command.reason, commandId: transferCancelCommandIdFor(state.transferId!) } }];
+      return [
+        {
+          type: 'TransferCancelled',
+          data: {
+            ...provenance,
+            transferId: state.transferId!,
+            reason: command.reason,
+            commandId: transferCancelCommandIdFor(state.transferId!),
+          },
+        },
+      ];
     case 'ConfirmTransferShipped':
       if (!stillAtSource(state)) return [];
       return [{ type: 'TransferShipped', data: { ...provenance, transferId: state.transferId!, lines: state.lines } }];
     case 'ConfirmTransferReceived': {
       if (state.state === null || state.state === 'received' || transferFeedbackRefusal(state, 'received') !== null) return [];
       // Received without a shipped report first: it must have left, so record that too.
-      const shipped: TransferEvent[] =
-        stillAtSource(state) ? [{ type: 'TransferShipped', data: { ...provenance, transferId: state.transferId!, lines: state.lines } }] : [];
-      return [...shipped, { type: 'TransferReceived', data: { ...provenance, transferId: state.transferId!, lines: mergeLines(command.lines) } }];
+      const shipped: TransferEvent[] = stillAtSource(state)
+        ? [{ type: 'TransferShipped', data: { ...provenance, transferId: state.transferId!, lines: state.lines } }]
+        : [];
+      return [
+        ...shipped,
+        { type: 'TransferReceived', data: { ...provenance, transferId: state.transferId!, lines: mergeLines(command.lines) } },
+      ];
     }
   }
 }
@@ -149,7 +179,14 @@ export function stockInstructionsOfTransferEvent(
         const key = { locationId: fromLocationId, sku: line.sku };
         return {
           key,
-          command: { type: 'ReserveStock', purpose: 'transfer', referenceId: transferId, quantity: line.quantity, safetyStock: safetyStockOf(key), ...provenance } as StockItemCommand,
+          command: {
+            type: 'ReserveStock',
+            purpose: 'transfer',
+            referenceId: transferId,
+            quantity: line.quantity,
+            safetyStock: safetyStockOf(key),
+            ...provenance,
+          } as StockItemCommand,
         };
       });
       const markOpen =
@@ -166,18 +203,37 @@ export function stockInstructionsOfTransferEvent(
         {
           key: { locationId: before.fromLocationId, sku: line.sku },
           // Called off first (its order was cancelled): the hold is already released, the goods left all the same.
-          command: { type: 'ShipReservedStock', purpose: 'transfer', referenceId: event.data.transferId, quantity: line.quantity, reservedQuantity: before.state === 'cancelled' ? 0 : line.quantity, ...provenance } as StockItemCommand,
+          command: {
+            type: 'ShipReservedStock',
+            purpose: 'transfer',
+            referenceId: event.data.transferId,
+            quantity: line.quantity,
+            reservedQuantity: before.state === 'cancelled' ? 0 : line.quantity,
+            ...provenance,
+          } as StockItemCommand,
         },
         {
           key: { locationId: before.toLocationId, sku: line.sku },
-          command: { type: 'ExpectTransfer', transferId: event.data.transferId, quantity: line.quantity, ...provenance } as StockItemCommand,
+          command: {
+            type: 'ExpectTransfer',
+            transferId: event.data.transferId,
+            quantity: line.quantity,
+            ...provenance,
+          } as StockItemCommand,
         },
       ]);
     case 'TransferCancelled': {
       const { transferId } = event.data;
       const releaseAtSource = before.lines.map((line) => ({
         key: { locationId: before.fromLocationId, sku: line.sku },
-        command: { type: 'ReleaseReservation', purpose: 'transfer', referenceId: transferId, quantity: line.quantity, reason: `transfer ${event.data.reason}`, ...provenance } as StockItemCommand,
+        command: {
+          type: 'ReleaseReservation',
+          purpose: 'transfer',
+          referenceId: transferId,
+          quantity: line.quantity,
+          reason: `transfer ${event.data.reason}`,
+          ...provenance,
+        } as StockItemCommand,
       }));
       const closeReplenishment =
         before.purpose?.kind === 'replenishment'

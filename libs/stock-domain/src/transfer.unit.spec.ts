@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { decideTransfer, transferFeedbackRefusal, evolveTransfer, initialTransferState, stockInstructionsOfTransferEvent, type TransferCommand, type TransferEvent, type TransferRecord } from './transfer';
+import {
+  decideTransfer,
+  transferFeedbackRefusal,
+  evolveTransfer,
+  initialTransferState,
+  stockInstructionsOfTransferEvent,
+  type TransferCommand,
+  type TransferEvent,
+  type TransferRecord,
+} from './transfer';
 
 const provenance = (n: number) => ({ occurredAt: new Date(Date.UTC(2026, 10, 11, 1, n)).toISOString(), sourceEventId: `e-${n}` });
 
@@ -49,15 +58,19 @@ describe('transfer', () => {
     expect(stockInstructionsOfTransferEvent(received[0]!, inTransit, () => 0)).toMatchObject([
       { key: { locationId: 'S001', sku: 'A' }, command: { type: 'ReceiveTransfer', quantity: 4, inTransitQuantity: 5 } },
     ]);
-    expect(decideTransfer({ type: 'ConfirmTransferReceived', lines: [{ sku: 'A', quantity: 4 }], ...provenance(5) }, evolveTransfer(inTransit, received[0]!))).toEqual([]);
+    expect(
+      decideTransfer(
+        { type: 'ConfirmTransferReceived', lines: [{ sku: 'A', quantity: 4 }], ...provenance(5) },
+        evolveTransfer(inTransit, received[0]!),
+      ),
+    ).toEqual([]);
   });
 
   it('treats a receipt with no shipment reported as shipped first', () => {
     const { state } = given([request]);
-    expect(decideTransfer({ type: 'ConfirmTransferReceived', lines: [{ sku: 'A', quantity: 5 }], ...provenance(3) }, state).map((e) => e.type)).toEqual([
-      'TransferShipped',
-      'TransferReceived',
-    ]);
+    expect(
+      decideTransfer({ type: 'ConfirmTransferReceived', lines: [{ sku: 'A', quantity: 5 }], ...provenance(3) }, state).map((e) => e.type),
+    ).toEqual(['TransferShipped', 'TransferReceived']);
   });
 
   it('calls off a transfer not shipped in time once: CancelTransfer, the hold released, the replenishment closed', () => {
@@ -68,13 +81,20 @@ describe('transfer', () => {
     expect(events[1]!.data).toMatchObject({ transferId: 'T-1', reason: 'not-shipped-in-time', commandId: 'T-1:cancel' });
     const requested = evolveTransfer(initialTransferState(), events[0]!);
     expect(stockInstructionsOfTransferEvent(events[1]!, requested, () => 2)).toMatchObject([
-      { key: { locationId: 'W01', sku: 'A' }, command: { type: 'ReleaseReservation', purpose: 'transfer', referenceId: 'T-1', quantity: 5 } },
+      {
+        key: { locationId: 'W01', sku: 'A' },
+        command: { type: 'ReleaseReservation', purpose: 'transfer', referenceId: 'T-1', quantity: 5 },
+      },
       { key: { locationId: 'S001', sku: 'A' }, command: { type: 'CloseReplenishment', transferId: 'T-1' } },
     ]);
   });
 
   it('never calls off a transfer once it has shipped', () => {
-    const { events } = given([request, { type: 'ConfirmTransferShipped', ...provenance(2) }, { type: 'CancelTransfer', reason: 'not-shipped-in-time', ...provenance(3) }]);
+    const { events } = given([
+      request,
+      { type: 'ConfirmTransferShipped', ...provenance(2) },
+      { type: 'CancelTransfer', reason: 'not-shipped-in-time', ...provenance(3) },
+    ]);
     expect(events.map((e) => e.type)).toEqual(['TransferRequested', 'TransferShipped']);
   });
 
@@ -96,6 +116,8 @@ describe('transfer', () => {
     expect(events.map((e) => e.type)).toEqual(['TransferRequested', 'TransferCancelled', 'TransferShipped']);
     expect(transferFeedbackRefusal(state, 'received')).toBeNull();
     const cancelled = evolveTransfer(evolveTransfer(initialTransferState(), events[0]!), events[1]!);
-    expect(stockInstructionsOfTransferEvent(events[2]!, cancelled, () => 0)[0]).toMatchObject({ command: { type: 'ShipReservedStock', quantity: 5, reservedQuantity: 0 } });
+    expect(stockInstructionsOfTransferEvent(events[2]!, cancelled, () => 0)[0]).toMatchObject({
+      command: { type: 'ShipReservedStock', quantity: 5, reservedQuantity: 0 },
+    });
   });
 });

@@ -20,7 +20,8 @@ export const Access = {
 };
 
 /** What the guard learnt about the caller, kept on the request. */
-export type Caller = { kind: 'anyone' } | { kind: 'operator'; keyId: string; name: string } | { kind: 'posStore'; keyId: string; storeId: string };
+export type Caller =
+  { kind: 'anyone' } | { kind: 'operator'; keyId: string; name: string } | { kind: 'posStore'; keyId: string; storeId: string };
 export const CALLER = Symbol('inventory:caller');
 export type RequestWithCaller = { [CALLER]?: Caller };
 

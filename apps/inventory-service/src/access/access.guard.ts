@@ -59,23 +59,32 @@ export class AccessGuard implements CanActivate {
     const presented = bearerOf(request);
     if (presented === null) {
       response.setHeader('WWW-Authenticate', REALM);
-      throw new ApiError(HttpStatus.UNAUTHORIZED, 'ACCESS.KEY_REQUIRED', `send an operator key with the ${scope} scope as "Authorization: Bearer op_..." (npm run cli -- issue-operator-key NAME)`, [
-        { field: 'authorization', problem: 'missing' },
-      ]);
+      throw new ApiError(
+        HttpStatus.UNAUTHORIZED,
+        'ACCESS.KEY_REQUIRED',
+        `send an operator key with the ${scope} scope as "Authorization: Bearer op_..." (npm run cli -- issue-operator-key NAME)`,
+        [{ field: 'authorization', problem: 'missing' }],
+      );
     }
     const key = await operatorKeyOf(this.reads, presented);
     if (key === null) {
       response.setHeader('WWW-Authenticate', `${REALM}, error="invalid_token"`);
       const problem = parseApiKey(presented)?.prefix === 'pos' ? 'a POS store key, not an operator key' : 'unknown or revoked key';
-      throw new ApiError(HttpStatus.UNAUTHORIZED, 'ACCESS.KEY_INVALID', 'the key is not an active operator key; ask an operator for one (npm run cli -- issue-operator-key NAME)', [
-        { field: 'authorization', problem },
-      ]);
+      throw new ApiError(
+        HttpStatus.UNAUTHORIZED,
+        'ACCESS.KEY_INVALID',
+        'the key is not an active operator key; ask an operator for one (npm run cli -- issue-operator-key NAME)',
+        [{ field: 'authorization', problem }],
+      );
     }
     if (!operatorKeyMay(key, scope)) {
       response.setHeader('WWW-Authenticate', `${REALM}, error="insufficient_scope", scope="${scope}"`);
-      throw new ApiError(HttpStatus.FORBIDDEN, 'ACCESS.SCOPE_MISSING', `the key ${key.keyId} (${key.name}) may not do this: it needs the ${scope} scope`, [
-        { field: 'authorization', problem: `key lacks scope ${scope}` },
-      ]);
+      throw new ApiError(
+        HttpStatus.FORBIDDEN,
+        'ACCESS.SCOPE_MISSING',
+        `the key ${key.keyId} (${key.name}) may not do this: it needs the ${scope} scope`,
+        [{ field: 'authorization', problem: `key lacks scope ${scope}` }],
+      );
     }
     return { kind: 'operator', keyId: key.keyId, name: key.name };
   }
@@ -91,9 +100,12 @@ export class AccessGuard implements CanActivate {
     const storeId = await storeOfPosKey(this.reads, presented);
     if (storeId === null) {
       response.setHeader('WWW-Authenticate', `${REALM}, error="invalid_token"`);
-      throw new ApiError(HttpStatus.UNAUTHORIZED, 'POS.KEY_INVALID', 'the API key is unknown or revoked; ask an operator for a key for this store', [
-        { field: 'authorization', problem: 'unknown or revoked key' },
-      ]);
+      throw new ApiError(
+        HttpStatus.UNAUTHORIZED,
+        'POS.KEY_INVALID',
+        'the API key is unknown or revoked; ask an operator for a key for this store',
+        [{ field: 'authorization', problem: 'unknown or revoked key' }],
+      );
     }
     return { kind: 'posStore', keyId: parseApiKey(presented)!.keyId, storeId };
   }

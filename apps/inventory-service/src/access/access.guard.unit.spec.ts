@@ -68,7 +68,11 @@ describe('AccessGuard', () => {
     expect((await fetch(`${base}/probe/declared`)).status).toBe(200);
     const refused = await fetch(`${base}/probe/undeclared`);
     expect(refused.status).toBe(403);
-    expect(await refused.json()).toEqual({ error: expect.any(String), code: 'ACCESS.UNDECLARED_ROUTE', details: [{ field: 'route', problem: 'no access rule declared' }] });
+    expect(await refused.json()).toEqual({
+      error: expect.any(String),
+      code: 'ACCESS.UNDECLARED_ROUTE',
+      details: [{ field: 'route', problem: 'no access rule declared' }],
+    });
   });
 
   it("takes a controller's rule for its routes, a handler's own rule over it", async () => {
@@ -82,6 +86,7 @@ describe('AccessGuard', () => {
   it('reads a bearer credential in any case of the scheme, and nothing else', () => {
     expect(bearerOf({ headers: { authorization: 'Bearer op_abc' } })).toBe('op_abc');
     expect(bearerOf({ headers: { authorization: 'bearer  op_abc ' } })).toBe('op_abc');
-    for (const authorization of [undefined, '', 'Bearer', 'Bearer ', 'Basic b3A=', 'Bearer a b', 'op_abc']) expect(bearerOf({ headers: { authorization } })).toBeNull();
+    for (const authorization of [undefined, '', 'Bearer', 'Bearer ', 'Basic b3A=', 'Bearer a b', 'op_abc'])
+      expect(bearerOf({ headers: { authorization } })).toBeNull();
   });
 });

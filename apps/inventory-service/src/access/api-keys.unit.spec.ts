@@ -28,19 +28,26 @@ describe('API keys', () => {
       RUNS,
     );
     const { apiKey } = mintApiKey('op');
-    for (const near of [` ${apiKey}`, `${apiKey}x`, apiKey.slice(0, -1), apiKey.replace('op_', 'OP_'), apiKey.replace('op_', 'pos')]) expect(parseApiKey(near)).toBeNull();
+    for (const near of [` ${apiKey}`, `${apiKey}x`, apiKey.slice(0, -1), apiKey.replace('op_', 'OP_'), apiKey.replace('op_', 'pos')])
+      expect(parseApiKey(near)).toBeNull();
   });
 
   it('leave no key and no bearer credential in a text, whatever surrounds it', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 60 }), fc.string({ maxLength: 60 }), fc.constantFrom('op', 'pos') as fc.Arbitrary<'op' | 'pos'>, fc.boolean(), (before, after, prefix, asHeader) => {
-        const { apiKey } = mintApiKey(prefix);
-        const { secret } = parseApiKey(apiKey)!;
-        const text = `${before}${asHeader ? `Bearer ${apiKey}` : apiKey}${after}`;
-        const redacted = redactSecrets(text);
-        expect(redacted).not.toContain(secret);
-        expect(redacted).toContain('[redacted]');
-      }),
+      fc.property(
+        fc.string({ maxLength: 60 }),
+        fc.string({ maxLength: 60 }),
+        fc.constantFrom('op', 'pos') as fc.Arbitrary<'op' | 'pos'>,
+        fc.boolean(),
+        (before, after, prefix, asHeader) => {
+          const { apiKey } = mintApiKey(prefix);
+          const { secret } = parseApiKey(apiKey)!;
+          const text = `${before}${asHeader ? `Bearer ${apiKey}` : apiKey}${after}`;
+          const redacted = redactSecrets(text);
+          expect(redacted).not.toContain(secret);
+          expect(redacted).toContain('[redacted]');
+        },
+      ),
       RUNS,
     );
     expect(redactSecrets('Authorization: Bearer abc.def-123')).toBe('Authorization: Bearer [redacted]');

@@ -2,7 +2,14 @@
  * What an operator key may do. A key issued without --scopes may do all of it (now and later scopes).
  * stock:read is needed only when STOREFRONT_READ_KEY_REQUIRED=true puts the storefront reads behind keys.
  */
-export const OPERATOR_SCOPES = ['locations:write', 'policies:write', 'movements:write', 'orders:read', 'operations:read', 'stock:read'] as const;
+export const OPERATOR_SCOPES = [
+  'locations:write',
+  'policies:write',
+  'movements:write',
+  'orders:read',
+  'operations:read',
+  'stock:read',
+] as const;
 export type OperatorScope = (typeof OPERATOR_SCOPES)[number];
 
 export const OPERATOR_SCOPE_MEANING: Record<OperatorScope, string> = {

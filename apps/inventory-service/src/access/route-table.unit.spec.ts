@@ -11,7 +11,9 @@ describe("the service's route table", () => {
 
   it('has every route declare who may call it (@Access...): a route without a rule is refused by the guard', () => {
     expect(routes.length).toBeGreaterThan(10);
-    expect(routes.filter((route) => route.rule === null).map((route) => `${route.method} ${route.path} (${route.controller}.${route.handler})`)).toEqual([]);
+    expect(
+      routes.filter((route) => route.rule === null).map((route) => `${route.method} ${route.path} (${route.controller}.${route.handler})`),
+    ).toEqual([]);
   });
 
   it("protects what the contract's Operator access section names, with the scope it needs", () => {
@@ -22,7 +24,8 @@ describe("the service's route table", () => {
     expect(ruleOf('GET', '/v1/dashboard/summary')).toEqual({ kind: 'operator', scope: 'operations:read' });
     expect(ruleOf('GET', '/metrics')).toEqual({ kind: 'operator', scope: 'operations:read' });
     expect(ruleOf('POST', '/v1/pos/events')).toEqual({ kind: 'posStore' });
-    for (const path of ['/v1/stock/{sku}', '/v1/stock', '/v1/stock/stream', '/v1/stock/{sku}/pickup']) expect(ruleOf('GET', path)).toEqual({ kind: 'storefront' });
+    for (const path of ['/v1/stock/{sku}', '/v1/stock', '/v1/stock/stream', '/v1/stock/{sku}/pickup'])
+      expect(ruleOf('GET', path)).toEqual({ kind: 'storefront' });
     for (const path of ['/health/live', '/health/ready', '/dashboard']) expect(ruleOf('GET', path)).toEqual({ kind: 'open' });
   });
 });

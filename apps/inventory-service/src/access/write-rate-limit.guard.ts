@@ -34,17 +34,25 @@ export class WriteRateLimitGuard implements CanActivate {
     if (caller && caller.kind !== 'anyone') {
       const byKey = this.perKey.tally(`${caller.kind}:${caller.keyId}`, now);
       if (!byKey.allowed) {
-        throw ApiError.busy(HttpStatus.TOO_MANY_REQUESTS, 'RATE.TOO_MANY_WRITES', `this key made ${this.perKey.perMinute} writes this minute: try again in ${byKey.retryAfterSeconds} s`, byKey.retryAfterSeconds, [
-          { field: 'authorization', problem: `at most ${this.perKey.perMinute} writes a minute per key` },
-        ]);
+        throw ApiError.busy(
+          HttpStatus.TOO_MANY_REQUESTS,
+          'RATE.TOO_MANY_WRITES',
+          `this key made ${this.perKey.perMinute} writes this minute: try again in ${byKey.retryAfterSeconds} s`,
+          byKey.retryAfterSeconds,
+          [{ field: 'authorization', problem: `at most ${this.perKey.perMinute} writes a minute per key` }],
+        );
       }
     }
     const address = request.socket.remoteAddress ?? 'unknown';
     const byAddress = this.perAddress.tally(address, now);
     if (!byAddress.allowed) {
-      throw ApiError.busy(HttpStatus.TOO_MANY_REQUESTS, 'RATE.TOO_MANY_WRITES', `${address} made ${this.perAddress.perMinute} writes this minute: try again in ${byAddress.retryAfterSeconds} s`, byAddress.retryAfterSeconds, [
-        { field: 'address', problem: `at most ${this.perAddress.perMinute} writes a minute per client address` },
-      ]);
+      throw ApiError.busy(
+        HttpStatus.TOO_MANY_REQUESTS,
+        'RATE.TOO_MANY_WRITES',
+        `${address} made ${this.perAddress.perMinute} writes this minute: try again in ${byAddress.retryAfterSeconds} s`,
+        byAddress.retryAfterSeconds,
+        [{ field: 'address', problem: `at most ${this.perAddress.perMinute} writes a minute per client address` }],
+      );
     }
     return true;
   }

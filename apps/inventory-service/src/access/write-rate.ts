@@ -22,7 +22,8 @@ export class WriteRateWindows {
       this.windows.set(caller, window);
       this.forgetBeyond(now);
     }
-    if (window.count >= this.perMinute) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((window.startedAt + this.windowMs - now) / 1000)) };
+    if (window.count >= this.perMinute)
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((window.startedAt + this.windowMs - now) / 1000)) };
     window.count += 1;
     return { allowed: true };
   }

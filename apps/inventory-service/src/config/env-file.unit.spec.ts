@@ -13,7 +13,10 @@ afterEach(() => {
 describe('loadEnvFile', () => {
   it('reads the file into the environment, the environment winning, lines written like .env.example', () => {
     const path = join(dir, '.env');
-    writeFileSync(path, '# a comment\nENV_FILE_TEST_FROM_FILE=from-file\nENV_FILE_TEST_SET_BEFORE=from-file\nENV_FILE_TEST_WITH_COMMENT=20000      # a note\n');
+    writeFileSync(
+      path,
+      '# a comment\nENV_FILE_TEST_FROM_FILE=from-file\nENV_FILE_TEST_SET_BEFORE=from-file\nENV_FILE_TEST_WITH_COMMENT=20000      # a note\n',
+    );
     process.env.ENV_FILE_TEST_SET_BEFORE = 'from-environment';
     expect(loadEnvFile(path)).toBe(true);
     expect(process.env.ENV_FILE_TEST_FROM_FILE).toBe('from-file');

@@ -42,7 +42,11 @@ export interface SessionLimits {
  * a second), 60 s idle in a transaction (the service never waits on anything outside the database
  * inside one), 10 s waiting for a lock (row locks are held for one short transaction).
  */
-export const DEFAULT_SESSION_LIMITS: SessionLimits = { statementTimeoutMs: 30_000, idleInTransactionTimeoutMs: 60_000, lockTimeoutMs: 10_000 };
+export const DEFAULT_SESSION_LIMITS: SessionLimits = {
+  statementTimeoutMs: 30_000,
+  idleInTransactionTimeoutMs: 60_000,
+  lockTimeoutMs: 10_000,
+};
 
 const envSchema = z.object({
   PORT: port.default(3000),
@@ -101,20 +105,43 @@ const envSchema = z.object({
   STOREFRONT_READ_KEY_REQUIRED: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
   WRITE_RATE_LIMIT_PER_KEY_PER_MINUTE: positiveInt.default(3000),
   WRITE_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: positiveInt.default(6000),
-  ...Object.fromEntries(Object.values(TOPIC_ENV_VARS).map((name) => [name, z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a Kafka topic name').optional()])),
+  ...Object.fromEntries(
+    Object.values(TOPIC_ENV_VARS).map((name) => [
+      name,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a Kafka topic name')
+        .optional(),
+    ]),
+  ),
 });
 
 /** The service's settings; the class doubles as the DI token (inject `ServiceConfig`). */
 export abstract class ServiceConfig {
   /** stockCacheEntries: SKU answers kept per instance until the view changes them (0: no cache). */
-  declare http: { port: number; host: string; minPositionWaitMs: number; stockCacheEntries: number; stockStreamsMax: number; stockStreamsPerClientMax: number };
+  declare http: {
+    port: number;
+    host: string;
+    minPositionWaitMs: number;
+    stockCacheEntries: number;
+    stockStreamsMax: number;
+    stockStreamsPerClientMax: number;
+  };
   /**
    * poolSize: connections for ingestion, projections, the relay and the other background work;
    * readPoolSize: a pool of its own for HTTP reads, so a read storm cannot starve ingestion.
    * sessionLimits: set on every connection of both (0 = no limit).
    */
   declare database: { url: string; schema: string; poolSize: number; readPoolSize: number; sessionLimits: SessionLimits };
-  declare kafka: { brokers: string[]; clientId: string; groupId: string; topicPartitions: number; partitionsConcurrently: number; sessionTimeoutMs: number; topics: TopicNames } & KafkaProductionSettings;
+  declare kafka: {
+    brokers: string[];
+    clientId: string;
+    groupId: string;
+    topicPartitions: number;
+    partitionsConcurrently: number;
+    sessionTimeoutMs: number;
+    topics: TopicNames;
+  } & KafkaProductionSettings;
   /** stockItemStateCacheBytes: how much memory the ingestion path's cache of stock item states may take (0 = none). */
   declare eventStore: { snapshotEveryEvents: number; stockItemStateCacheBytes: number };
   /** retryMaxMs: a failing batch is retried after 25 ms, doubling up to this. */
@@ -164,7 +191,11 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
   if (kafkaProblems.length > 0) throw new InvalidConfigurationError(kafkaProblems);
   const topics = topicNamesFromEnv(values);
   return {
-    http: { port: values.PORT, host: values.HOST, minPositionWaitMs: values.MIN_POSITION_WAIT_MS, stockCacheEntries: values.STOCK_CACHE_ENTRIES,
+    http: {
+      port: values.PORT,
+      host: values.HOST,
+      minPositionWaitMs: values.MIN_POSITION_WAIT_MS,
+      stockCacheEntries: values.STOCK_CACHE_ENTRIES,
       stockStreamsMax: values.STOCK_STREAMS_MAX,
       stockStreamsPerClientMax: values.STOCK_STREAMS_PER_CLIENT_MAX,
     },
@@ -194,7 +225,10 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
         ? { mechanism: values.KAFKA_SASL_MECHANISM, username: values.KAFKA_SASL_USERNAME!, password: values.KAFKA_SASL_PASSWORD! }
         : null,
     },
-    eventStore: { snapshotEveryEvents: values.SNAPSHOT_EVERY_EVENTS, stockItemStateCacheBytes: Math.floor(values.STOCK_ITEM_STATE_CACHE_MB * 1024 * 1024) },
+    eventStore: {
+      snapshotEveryEvents: values.SNAPSHOT_EVERY_EVENTS,
+      stockItemStateCacheBytes: Math.floor(values.STOCK_ITEM_STATE_CACHE_MB * 1024 * 1024),
+    },
     projections: { batchSize: values.PROJECTION_BATCH_SIZE, idleMs: values.PROJECTION_IDLE_MS, retryMaxMs: values.PROJECTION_RETRY_MAX_MS },
     ingestion: { transientRetryMs: values.INGESTION_TRANSIENT_RETRY_MS },
     outbox: { batchSize: values.OUTBOX_BATCH_SIZE, idleMs: values.OUTBOX_IDLE_MS, relay: values.OUTBOX_RELAY === 'on' },
@@ -221,18 +255,26 @@ function kafkaSettingProblems(values: z.infer<typeof envSchema>): string[] {
   const shown = (name: keyof typeof values) => `${name}=${JSON.stringify(String(values[name]))}`;
   const minIsr = values.KAFKA_MIN_INSYNC_REPLICAS;
   if (minIsr !== undefined && values.KAFKA_REPLICATION_FACTOR === 1) {
-    problems.push(`${shown('KAFKA_MIN_INSYNC_REPLICAS')}: needs KAFKA_REPLICATION_FACTOR above 1 (with one replica there is nothing to wait for)`);
+    problems.push(
+      `${shown('KAFKA_MIN_INSYNC_REPLICAS')}: needs KAFKA_REPLICATION_FACTOR above 1 (with one replica there is nothing to wait for)`,
+    );
   } else if (minIsr !== undefined && minIsr > values.KAFKA_REPLICATION_FACTOR) {
-    problems.push(`${shown('KAFKA_MIN_INSYNC_REPLICAS')}: must be at most KAFKA_REPLICATION_FACTOR (${values.KAFKA_REPLICATION_FACTOR}), or no write would ever succeed`);
+    problems.push(
+      `${shown('KAFKA_MIN_INSYNC_REPLICAS')}: must be at most KAFKA_REPLICATION_FACTOR (${values.KAFKA_REPLICATION_FACTOR}), or no write would ever succeed`,
+    );
   }
   if (values.KAFKA_SSL_CA_FILE !== undefined && values.KAFKA_SSL !== 'true') {
     problems.push(`${shown('KAFKA_SSL_CA_FILE')}: needs KAFKA_SSL=true`);
   }
   if (values.KAFKA_SASL_MECHANISM !== undefined) {
-    if (values.KAFKA_SASL_USERNAME === undefined) problems.push(`KAFKA_SASL_USERNAME: must be set with KAFKA_SASL_MECHANISM=${values.KAFKA_SASL_MECHANISM}`);
-    if (values.KAFKA_SASL_PASSWORD === undefined) problems.push(`KAFKA_SASL_PASSWORD: must be set with KAFKA_SASL_MECHANISM=${values.KAFKA_SASL_MECHANISM}`);
+    if (values.KAFKA_SASL_USERNAME === undefined)
+      problems.push(`KAFKA_SASL_USERNAME: must be set with KAFKA_SASL_MECHANISM=${values.KAFKA_SASL_MECHANISM}`);
+    if (values.KAFKA_SASL_PASSWORD === undefined)
+      problems.push(`KAFKA_SASL_PASSWORD: must be set with KAFKA_SASL_MECHANISM=${values.KAFKA_SASL_MECHANISM}`);
   } else if (values.KAFKA_SASL_USERNAME !== undefined || values.KAFKA_SASL_PASSWORD !== undefined) {
-    problems.push(`KAFKA_SASL_MECHANISM: must be set (one of ${KAFKA_SASL_MECHANISMS.join(', ')}) when KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is`);
+    problems.push(
+      `KAFKA_SASL_MECHANISM: must be set (one of ${KAFKA_SASL_MECHANISMS.join(', ')}) when KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is`,
+    );
   }
   return problems;
 }

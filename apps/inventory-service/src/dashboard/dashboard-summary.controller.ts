@@ -48,7 +48,10 @@ export class DashboardSummaryController {
       projectionBacklog(this.reads, STOCK_LEVELS_PROJECTION),
       this.recentCommands(),
       this.reads.query<{ location_id: string; sku: string; on_hand: number; last_changed_at: Date }>(SELECT_NEGATIVE_STOCK, [TOP_ALERTS]),
-      this.reads.query<{ location_id: string; sku: string; available: number; reorder_point: number; reorder_quantity: number | null }>(SELECT_LOW_STOCK, [TOP_ALERTS]),
+      this.reads.query<{ location_id: string; sku: string; available: number; reorder_point: number; reorder_quantity: number | null }>(
+        SELECT_LOW_STOCK,
+        [TOP_ALERTS],
+      ),
     ]);
     // Without the database there is nothing to show: let the error filter answer.
     for (const read of [commands, negative, low]) if (read.status === 'rejected') throw read.reason;
@@ -60,7 +63,12 @@ export class DashboardSummaryController {
       stockViewBacklog: valueOf(backlog),
       ready: lag.status === 'fulfilled' && backlog.status === 'fulfilled',
       recentCommands: valueOf(commands)!,
-      negativeStock: valueOf(negative)!.map((row) => ({ locationId: row.location_id, sku: row.sku, onHand: row.on_hand, lastChangedAt: row.last_changed_at.toISOString() })),
+      negativeStock: valueOf(negative)!.map((row) => ({
+        locationId: row.location_id,
+        sku: row.sku,
+        onHand: row.on_hand,
+        lastChangedAt: row.last_changed_at.toISOString(),
+      })),
       lowStock: valueOf(low)!.map((row) => ({
         locationId: row.location_id,
         sku: row.sku,

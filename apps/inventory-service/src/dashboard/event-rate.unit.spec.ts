@@ -10,7 +10,16 @@ describe('event rate from counter samples', () => {
   });
 
   it('is 0 when nothing moved, when there is no earlier sample, or before any time has passed', () => {
-    expect(ratePerSecond([{ at: 0, total: 5 }, { at: 1000, total: 5 }], { at: 2000, total: 5 }, 5000)).toBe(0);
+    expect(
+      ratePerSecond(
+        [
+          { at: 0, total: 5 },
+          { at: 1000, total: 5 },
+        ],
+        { at: 2000, total: 5 },
+        5000,
+      ),
+    ).toBe(0);
     expect(ratePerSecond([], { at: 2000, total: 5 }, 5000)).toBe(0);
     expect(ratePerSecond([{ at: 2000, total: 0 }], { at: 2000, total: 5 }, 5000)).toBe(0);
   });

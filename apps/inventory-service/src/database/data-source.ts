@@ -89,7 +89,10 @@ export function createDataSource(config: { database: DatabaseSettings }, applica
 
 /** Run the migrations on a DataSource of their own, with maintenance limits (no statement timeout), then close it. */
 export async function migrateDatabase(database: DatabaseSettings): Promise<void> {
-  const dataSource = createDataSource({ database: { ...database, poolSize: 2, sessionLimits: maintenanceLimits(database.sessionLimits) } }, 'inventory-service-migrations');
+  const dataSource = createDataSource(
+    { database: { ...database, poolSize: 2, sessionLimits: maintenanceLimits(database.sessionLimits) } },
+    'inventory-service-migrations',
+  );
   await dataSource.initialize();
   try {
     await dataSource.runMigrations({ transaction: 'each' });

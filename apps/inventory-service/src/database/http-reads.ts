@@ -20,7 +20,10 @@ export class HttpReadPool extends HttpReads {
   }
 
   static async open(config: Pick<ServiceConfig, 'database'>): Promise<HttpReadPool> {
-    const dataSource = createDataSource({ database: { ...config.database, poolSize: config.database.readPoolSize } }, 'inventory-service-http-reads');
+    const dataSource = createDataSource(
+      { database: { ...config.database, poolSize: config.database.readPoolSize } },
+      'inventory-service-http-reads',
+    );
     await dataSource.initialize();
     return new HttpReadPool(dataSource, new TypeOrmSqlReader(dataSource));
   }

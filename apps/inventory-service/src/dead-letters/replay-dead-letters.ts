@@ -32,7 +32,12 @@ export async function replayDeadLetters(
   filter: ReplayFilter,
   onProgress?: (done: number, total: number) => void,
 ): Promise<ReplayOutcome> {
-  const kafka = new Kafka({ clientId: `${config.kafka.clientId}-dlq-replay`, brokers: config.kafka.brokers, ...kafkaSecurityOptions(config.kafka), logLevel: logLevel.ERROR });
+  const kafka = new Kafka({
+    clientId: `${config.kafka.clientId}-dlq-replay`,
+    brokers: config.kafka.brokers,
+    ...kafkaSecurityOptions(config.kafka),
+    logLevel: logLevel.ERROR,
+  });
   const inbound = new Set(INBOUND_TOPIC_ROLES.map((role) => config.kafka.topics[role]));
   const dlq = config.kafka.topics.deadLetters;
   const admin = kafka.admin();
@@ -46,7 +51,10 @@ export async function replayDeadLetters(
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   // A throwaway group id: the replay always reads the topic from its start, and commits nothing.
-  const consumer = kafka.consumer({ groupId: `${config.kafka.groupId}-dlq-replay-${process.pid}-${Date.now()}`, allowAutoTopicCreation: false });
+  const consumer = kafka.consumer({
+    groupId: `${config.kafka.groupId}-dlq-replay-${process.pid}-${Date.now()}`,
+    allowAutoTopicCreation: false,
+  });
   await consumer.connect();
   await consumer.subscribe({ topic: dlq, fromBeginning: true });
   const remaining = new Set([...ends].filter(([, p]) => p.high > p.low).map(([partition]) => partition));
@@ -76,7 +84,9 @@ export async function replayDeadLetters(
             outcome.byReason[key] = (outcome.byReason[key] ?? 0) + 1;
             // The headers it arrived with, byte for byte: without ours (the dead letter's, and the relay's).
             const original = Object.fromEntries(
-              Object.entries(message.headers ?? {}).filter(([name]) => !name.startsWith('dlq-') && name !== OUTBOX_HEADERS.id && name !== OUTBOX_HEADERS.origin),
+              Object.entries(message.headers ?? {}).filter(
+                ([name]) => !name.startsWith('dlq-') && name !== OUTBOX_HEADERS.id && name !== OUTBOX_HEADERS.origin,
+              ),
             );
             toSend.push({
               topic: source,

@@ -94,7 +94,11 @@ export class BacklogHealthIndicator {
   async stockView<const Key extends string>(key: Key) {
     const indicator = this.indicators.check(key);
     try {
-      const events = await withTimeout(projectionBacklog(this.reads, STOCK_LEVELS_PROJECTION), HEALTH_CHECK_TIMEOUT_MS, 'the stock-view backlog count');
+      const events = await withTimeout(
+        projectionBacklog(this.reads, STOCK_LEVELS_PROJECTION),
+        HEALTH_CHECK_TIMEOUT_MS,
+        'the stock-view backlog count',
+      );
       return indicator.up({ events: events as number | null });
     } catch (error) {
       return indicator.up({ events: null, message: `not measured: ${messageOf(error)}` });
@@ -104,7 +108,11 @@ export class BacklogHealthIndicator {
   async outbox<const Key extends string>(key: Key) {
     const indicator = this.indicators.check(key);
     try {
-      const [row] = await withTimeout(this.reads.query<{ backlog: number }>(COUNT_UNPUBLISHED), HEALTH_CHECK_TIMEOUT_MS, 'the outbox backlog count');
+      const [row] = await withTimeout(
+        this.reads.query<{ backlog: number }>(COUNT_UNPUBLISHED),
+        HEALTH_CHECK_TIMEOUT_MS,
+        'the outbox backlog count',
+      );
       return indicator.up({ messages: (row?.backlog ?? 0) as number | null });
     } catch (error) {
       return indicator.up({ messages: null, message: `not measured: ${messageOf(error)}` });

@@ -81,7 +81,12 @@ async function settled(check: Promise<HealthCheckResult>): Promise<HealthCheckRe
 }
 
 function answerOf(result: HealthCheckResult): HealthAnswer {
-  const answer: HealthAnswer = { status: result.status === 'ok' ? 'ok' : 'unavailable', info: result.info ?? {}, error: result.error ?? {}, details: result.details };
+  const answer: HealthAnswer = {
+    status: result.status === 'ok' ? 'ok' : 'unavailable',
+    info: result.info ?? {},
+    error: result.error ?? {},
+    details: result.details,
+  };
   if (result.status === 'shutting_down') answer.shuttingDown = true;
   return answer;
 }

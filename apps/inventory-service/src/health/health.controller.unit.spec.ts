@@ -10,10 +10,20 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ApiErrorFilter } from '../http/api-error.filter';
 import { COUNT_UNPUBLISHED } from '../outbox/outbox.sql';
 import { ConsumerLagService, type ConsumerLag } from '../stock-movements/record-inbound-events/consumer-lag.service';
-import { StoredOffsetsHealthIndicator, StoredOffsetsMonitor, type StoredOffsetAheadOfLog } from '../stock-movements/record-inbound-events/stored-offsets.monitor';
+import {
+  StoredOffsetsHealthIndicator,
+  StoredOffsetsMonitor,
+  type StoredOffsetAheadOfLog,
+} from '../stock-movements/record-inbound-events/stored-offsets.monitor';
 import { HealthController } from './health.controller';
 import { StockViewsProcessor } from '../stock-views/stock-views-processor.service';
-import { BacklogHealthIndicator, HEALTH_CHECK_TIMEOUT_MS, KafkaHealthIndicator, PostgresHealthIndicator, ProjectionsHealthIndicator } from './health-indicators';
+import {
+  BacklogHealthIndicator,
+  HEALTH_CHECK_TIMEOUT_MS,
+  KafkaHealthIndicator,
+  PostgresHealthIndicator,
+  ProjectionsHealthIndicator,
+} from './health-indicators';
 
 interface Fakes {
   /** Answer a statement (SELECT 1, the backlog counts), or throw. */
@@ -73,7 +83,11 @@ async function serve({ sql = healthySql, measure = healthyKafka, processors = []
 describe('GET /health/live', () => {
   it('answers 200 while the process answers, whatever the dependencies say', async () => {
     const { get } = await serve({ sql: () => Promise.reject(new Error('down')), measure: () => Promise.reject(new Error('down')) });
-    expect(await get('/health/live')).toEqual({ status: 200, cacheControl: 'no-store', body: { status: 'ok', info: {}, error: {}, details: {} } });
+    expect(await get('/health/live')).toEqual({
+      status: 200,
+      cacheControl: 'no-store',
+      body: { status: 'ok', info: {}, error: {}, details: {} },
+    });
   });
 });
 
@@ -95,7 +109,12 @@ describe('GET /health/ready', () => {
         outboxBacklog: { status: 'up', messages: 3 },
         storedOffsets: { status: 'up' },
       },
-      lag: { inboundMessages: 5, inboundByTopic: { 'retail.sales.offline': 5, 'retail.orders.online': 0 }, stockViewEvents: 7, outboxMessages: 3 },
+      lag: {
+        inboundMessages: 5,
+        inboundByTopic: { 'retail.sales.offline': 5, 'retail.orders.online': 0 },
+        stockViewEvents: 7,
+        outboxMessages: 3,
+      },
     });
     expect(measurements()).toBe(1);
   });
@@ -107,7 +126,8 @@ describe('GET /health/ready', () => {
     expect(status).toBe(503);
     expect(body.error.storedOffsets).toEqual({
       status: 'down',
-      message: 'stored offsets past the end of the log (topic recreated? the partitions are paused): retail.sales.offline[2] stored next 1000, log ends at 3',
+      message:
+        'stored offsets past the end of the log (topic recreated? the partitions are paused): retail.sales.offline[2] stored next 1000, log ends at 3',
       partitions: aheadOfLog,
     });
   });
@@ -119,7 +139,12 @@ describe('GET /health/ready', () => {
     expect(body.status).toBe('unavailable');
     expect(body.error).toEqual({ kafka: { status: 'down', message: 'There is no leader for this topic-partition' } });
     expect(body.details.postgres).toEqual({ status: 'up' });
-    expect(body.details.consumerLag).toEqual({ status: 'up', messages: null, byTopic: null, message: 'not measured: There is no leader for this topic-partition' });
+    expect(body.details.consumerLag).toEqual({
+      status: 'up',
+      messages: null,
+      byTopic: null,
+      message: 'not measured: There is no leader for this topic-partition',
+    });
     expect(body.lag).toEqual({ stockViewEvents: 7, outboxMessages: 3 });
   });
 
@@ -144,7 +169,9 @@ describe('GET /health/ready', () => {
   });
 
   it('stays ready when only a backlog count fails: lag is reported, not a reason to stop serving', async () => {
-    const { get } = await serve({ sql: (text) => (text === COUNT_UNPUBLISHED ? Promise.reject(new Error('statement timeout')) : healthySql(text)) });
+    const { get } = await serve({
+      sql: (text) => (text === COUNT_UNPUBLISHED ? Promise.reject(new Error('statement timeout')) : healthySql(text)),
+    });
     const { status, body } = await get('/health/ready');
     expect(status).toBe(200);
     expect(body.details.outboxBacklog).toEqual({ status: 'up', messages: null, message: 'not measured: statement timeout' });
@@ -153,18 +180,40 @@ describe('GET /health/ready', () => {
 
   it('answers 503 naming a stalled projection, its position and its error, from PostgreSQL and from this instance', async () => {
     const since = new Date('2026-12-07T06:00:00.000Z');
-    const recorded = { projection: 'daily-sales', stalled_since: since, last_error: 'integer out of range', attempts: 12, transaction_id: '812', global_position: '40' };
+    const recorded = {
+      projection: 'daily-sales',
+      stalled_since: since,
+      last_error: 'integer out of range',
+      attempts: 12,
+      transaction_id: '812',
+      global_position: '40',
+    };
     const { get } = await serve({
       sql: (text) => (text.includes('FROM projection_status') ? Promise.resolve([recorded]) : healthySql(text)),
       processors: [
-        { name: 'stock-levels', stall: { projection: 'stock-levels', since, attempts: 3, lastError: 'date/time field value out of range', checkpoint: { transactionId: '900', globalPosition: 77 } } },
+        {
+          name: 'stock-levels',
+          stall: {
+            projection: 'stock-levels',
+            since,
+            attempts: 3,
+            lastError: 'date/time field value out of range',
+            checkpoint: { transactionId: '900', globalPosition: 77 },
+          },
+        },
         { name: 'daily-sales', stall: null },
       ],
     });
     const { status, body } = await get('/health/ready');
     expect(status).toBe(503);
     expect(body.error.projections.stalled).toEqual([
-      { projection: 'stock-levels', position: '900.77', error: 'date/time field value out of range', since: since.toISOString(), attempts: 3 },
+      {
+        projection: 'stock-levels',
+        position: '900.77',
+        error: 'date/time field value out of range',
+        since: since.toISOString(),
+        attempts: 3,
+      },
       { projection: 'daily-sales', position: '812.40', error: 'integer out of range', since: since.toISOString(), attempts: 12 },
     ]);
     expect(body.details.postgres).toEqual({ status: 'up' });
@@ -175,7 +224,12 @@ describe('GET /health/ready', () => {
     startShuttingDown();
     const ready = await get('/health/ready');
     expect(ready.status).toBe(503);
-    expect(ready.body).toMatchObject({ status: 'unavailable', shuttingDown: true, error: {}, details: { postgres: { status: 'up' }, kafka: { status: 'up' } } });
+    expect(ready.body).toMatchObject({
+      status: 'unavailable',
+      shuttingDown: true,
+      error: {},
+      details: { postgres: { status: 'up' }, kafka: { status: 'up' } },
+    });
     expect(ready.body.lag).toMatchObject({ inboundMessages: 5 });
     expect(await get('/health/live')).toMatchObject({ status: 503, body: { status: 'unavailable', shuttingDown: true } });
   });

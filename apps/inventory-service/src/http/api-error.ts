@@ -19,7 +19,13 @@ export class ApiError extends HttpException {
   retryAfterSeconds: number | undefined;
 
   /** Too many at once from one client (429) or for the whole instance (503): try again after a while. */
-  static busy(status: HttpStatus.TOO_MANY_REQUESTS | HttpStatus.SERVICE_UNAVAILABLE, code: string, message: string, retryAfterSeconds: number, details: readonly FieldProblem[] = []): ApiError {
+  static busy(
+    status: HttpStatus.TOO_MANY_REQUESTS | HttpStatus.SERVICE_UNAVAILABLE,
+    code: string,
+    message: string,
+    retryAfterSeconds: number,
+    details: readonly FieldProblem[] = [],
+  ): ApiError {
     const error = new ApiError(status, code, message, details);
     error.retryAfterSeconds = retryAfterSeconds;
     return error;

@@ -10,7 +10,9 @@ import { MAX_REQUEST_BODY_BYTES } from './api-error.filter';
 export const SMALL_BODY_BYTES = 16 * 1024;
 
 /** Routes under these prefixes read at most that many bytes; all others MAX_REQUEST_BODY_BYTES (the POS gateway, stock movements). */
-export const BODY_LIMITS_BY_PREFIX: ReadonlyArray<{ prefix: string; bytes: number }> = [{ prefix: '/v1/locations', bytes: SMALL_BODY_BYTES }];
+export const BODY_LIMITS_BY_PREFIX: ReadonlyArray<{ prefix: string; bytes: number }> = [
+  { prefix: '/v1/locations', bytes: SMALL_BODY_BYTES },
+];
 
 /**
  * JSON parsers, the narrower ones first: a body one of them has read is not read again by the next

@@ -27,7 +27,13 @@ const positionParam = {
 const positionProperty = { type: 'string', description: 'The stock view position the answer reflects (`<transaction>.<global position>`)' };
 const viewBehind = { '503': error('minPosition not reached in time; retry after the Retry-After seconds') };
 const notModified = { '304': { description: 'Not modified since the ETag given in If-None-Match' } };
-const ifNoneMatch = { name: 'If-None-Match', in: 'header', required: false, description: 'An ETag from an earlier answer: 304 if nothing changed.', schema: { type: 'string' } };
+const ifNoneMatch = {
+  name: 'If-None-Match',
+  in: 'header',
+  required: false,
+  description: 'An ETag from an earlier answer: 304 if nothing changed.',
+  schema: { type: 'string' },
+};
 const stockReadResponses = (body: JsonSchema) => ({
   '200': { ...json(body, 'The stock, with the view position it reflects'), headers: { ETag: { schema: { type: 'string' } } } },
   ...notModified,
@@ -41,7 +47,10 @@ const stockReadResponses = (body: JsonSchema) => ({
  * route's @Access rule in the route table. A unit test checks that every route the service serves
  * is here and nothing else is.
  */
-export function inventoryOpenApiDocument(routes: readonly RouteAccess[], access: Pick<ServiceConfig['access'], 'storefrontReadKeyRequired'>): OpenAPIObject {
+export function inventoryOpenApiDocument(
+  routes: readonly RouteAccess[],
+  access: Pick<ServiceConfig['access'], 'storefrontReadKeyRequired'>,
+): OpenAPIObject {
   const document = handWrittenDocument();
   for (const route of routes) {
     const operation = (document.paths[route.path] as Record<string, Record<string, unknown>> | undefined)?.[route.method.toLowerCase()];
@@ -54,7 +63,11 @@ const unauthorized = error('No key, or not an active one (the answer carries WWW
 const forbidden = (scope: string) => error(`The key lacks the ${scope} scope`);
 
 /** An operation's `security` and the answers its rule adds, as OpenAPI puts them. */
-function securityOf(rule: AccessRule, access: Pick<ServiceConfig['access'], 'storefrontReadKeyRequired'>, responses: Record<string, unknown>): Record<string, unknown> {
+function securityOf(
+  rule: AccessRule,
+  access: Pick<ServiceConfig['access'], 'storefrontReadKeyRequired'>,
+  responses: Record<string, unknown>,
+): Record<string, unknown> {
   const operator = (scope: string) => ({
     security: [{ operatorKey: [scope] }],
     responses: { ...responses, '401': unauthorized, '403': forbidden(scope) },
@@ -79,7 +92,7 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
       version: '1.0.0',
       description:
         'Wire contract v1.1 (shared/CONTRACT.md), HTTP side. Errors are `{"error","code","details":[{"field","problem"}]}` with a fitting status. ' +
-        'Writes, order fulfillment, the dashboard\'s data and /metrics need an operator key (`Authorization: Bearer op_...`, the scope each operation names): 401 with `WWW-Authenticate: Bearer` without one, 403 when it lacks the scope.',
+        "Writes, order fulfillment, the dashboard's data and /metrics need an operator key (`Authorization: Bearer op_...`, the scope each operation names): 401 with `WWW-Authenticate: Bearer` without one, 403 when it lacks the scope.",
     },
     paths: {
       '/v1/stock/{sku}': {
@@ -97,14 +110,24 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
             positionParam,
             ifNoneMatch,
           ],
-          responses: stockReadResponses({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('SkuStock') } } }),
+          responses: stockReadResponses({
+            type: 'object',
+            required: ['items'],
+            properties: { items: { type: 'array', items: ref('SkuStock') } },
+          }),
         },
       },
       '/v1/stock/stream': {
         get: {
-          summary: 'Server-sent events: a `stock` event per SKU (the GET /v1/stock/{sku} shape, id = position) on connect and after every change',
+          summary:
+            'Server-sent events: a `stock` event per SKU (the GET /v1/stock/{sku} shape, id = position) on connect and after every change',
           parameters: [{ name: 'skus', in: 'query', required: true, description: 'Comma-separated, 1 to 100', schema: { type: 'string' } }],
-          responses: { '200': { description: 'text/event-stream' }, '400': error('No SKUs, or more than 100'), '429': error('This client address holds STOCK_STREAMS_PER_CLIENT_MAX streams (Retry-After)'), '503': error('This instance serves STOCK_STREAMS_MAX streams (Retry-After)') },
+          responses: {
+            '200': { description: 'text/event-stream' },
+            '400': error('No SKUs, or more than 100'),
+            '429': error('This client address holds STOCK_STREAMS_PER_CLIENT_MAX streams (Retry-After)'),
+            '503': error('This instance serves STOCK_STREAMS_MAX streams (Retry-After)'),
+          },
         },
       },
       '/v1/stock/{sku}/pickup': {
@@ -129,7 +152,11 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
                   position: positionProperty,
                   stores: {
                     type: 'array',
-                    items: { type: 'object', required: ['locationId', 'available', 'distanceKm'], properties: { locationId: { type: 'string' }, available: { type: 'integer' }, distanceKm: { type: 'number' } } },
+                    items: {
+                      type: 'object',
+                      required: ['locationId', 'available', 'distanceKm'],
+                      properties: { locationId: { type: 'string' }, available: { type: 'integer' }, distanceKm: { type: 'number' } },
+                    },
                   },
                 },
               },
@@ -143,9 +170,21 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
       '/v1/locations/{locationId}': {
         put: {
           summary: 'Register a store or warehouse, or replace its profile (an identical PUT records nothing)',
-          parameters: [{ name: 'locationId', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 200, description: 'Any characters but NUL' } }],
+          parameters: [
+            {
+              name: 'locationId',
+              in: 'path',
+              required: true,
+              schema: { type: 'string', minLength: 1, maxLength: 200, description: 'Any characters but NUL' },
+            },
+          ],
           requestBody: { required: true, content: { 'application/json': { schema: fromZod(locationProfileSchema) } } },
-          responses: { '201': json(ref('Location'), 'Registered'), '200': json(ref('Location'), 'Updated or unchanged'), '400': error('A field is not valid'), '413': error('The body is over 16 KiB') },
+          responses: {
+            '201': json(ref('Location'), 'Registered'),
+            '200': json(ref('Location'), 'Updated or unchanged'),
+            '400': error('A field is not valid'),
+            '413': error('The body is over 16 KiB'),
+          },
         },
         get: {
           summary: 'One location',
@@ -161,7 +200,10 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
             { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
           ],
           responses: {
-            '200': json({ type: 'object', properties: { items: { type: 'array', items: ref('Location') }, next: { type: ['string', 'null'] } } }, 'A page'),
+            '200': json(
+              { type: 'object', properties: { items: { type: 'array', items: ref('Location') }, next: { type: ['string', 'null'] } } },
+              'A page',
+            ),
             '400': error('limit is not valid'),
           },
         },
@@ -171,8 +213,13 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
           summary: 'A POS sale or return for POS systems that cannot speak Kafka; written to retail.sales.offline (acks all) before 202',
           requestBody: { required: true, content: { 'application/json': { schema: fromZod(offlineSalesEventSchema) } } },
           responses: {
-            '202': json({ type: 'object', required: ['eventId', 'topic'], properties: { eventId: { type: 'string' }, topic: { type: 'string' } } }, 'Durably written; applied once per eventId'),
-            '400': error('A field is not valid (POS.INVALID_EVENT), occurredAt included: it must lie between 2000-01-01T00:00:00Z and the service clock plus MAX_CLOCK_SKEW'),
+            '202': json(
+              { type: 'object', required: ['eventId', 'topic'], properties: { eventId: { type: 'string' }, topic: { type: 'string' } } },
+              'Durably written; applied once per eventId',
+            ),
+            '400': error(
+              'A field is not valid (POS.INVALID_EVENT), occurredAt included: it must lie between 2000-01-01T00:00:00Z and the service clock plus MAX_CLOCK_SKEW',
+            ),
             '403': error("The event is for another store than the key's"),
             '413': error('The body is over 1 MiB (the largest event the contract allows is about 130 kB)'),
           },
@@ -180,11 +227,17 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
       },
       '/v1/stock/movements': {
         post: {
-          summary: 'A stock receipt, adjustment or count for systems that cannot produce to Kafka; written to retail.stock.movements (acks all) before 202',
+          summary:
+            'A stock receipt, adjustment or count for systems that cannot produce to Kafka; written to retail.stock.movements (acks all) before 202',
           requestBody: { required: true, content: { 'application/json': { schema: fromZod(stockMovementEventSchema) } } },
           responses: {
-            '202': json({ type: 'object', required: ['eventId', 'topic'], properties: { eventId: { type: 'string' }, topic: { type: 'string' } } }, 'Durably written; applied once per eventId (a movement at an unregistered location is then dead-lettered, naming it)'),
-            '400': error('A field is not valid (MOVEMENT.INVALID_EVENT), occurredAt included: it must lie between 2000-01-01T00:00:00Z and the service clock plus MAX_CLOCK_SKEW'),
+            '202': json(
+              { type: 'object', required: ['eventId', 'topic'], properties: { eventId: { type: 'string' }, topic: { type: 'string' } } },
+              'Durably written; applied once per eventId (a movement at an unregistered location is then dead-lettered, naming it)',
+            ),
+            '400': error(
+              'A field is not valid (MOVEMENT.INVALID_EVENT), occurredAt included: it must lie between 2000-01-01T00:00:00Z and the service clock plus MAX_CLOCK_SKEW',
+            ),
             '413': error('The body is over 1 MiB'),
           },
         },
@@ -218,7 +271,10 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
                         available: { type: 'integer' },
                         inTransit: { type: 'integer' },
                         lastChangedAt: { type: 'string', format: 'date-time' },
-                        unitsSoldPerDay: { type: 'number', description: 'Units sold per day over the last 7 days (store sales plus online orders shipped or collected here)' },
+                        unitsSoldPerDay: {
+                          type: 'number',
+                          description: 'Units sold per day over the last 7 days (store sales plus online orders shipped or collected here)',
+                        },
                         daysOfCover: { type: ['number', 'null'], description: 'available ÷ unitsSoldPerDay; null when nothing sells' },
                       },
                     },
@@ -235,7 +291,8 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
       },
       '/v1/locations/{locationId}/skus/{sku}/policy': {
         put: {
-          summary: "Set a SKU's safety stock (overriding the location's) and reorder policy at a location (an identical PUT records nothing)",
+          summary:
+            "Set a SKU's safety stock (overriding the location's) and reorder policy at a location (an identical PUT records nothing)",
           parameters: [
             { name: 'locationId', in: 'path', required: true, schema: { type: 'string' } },
             { name: 'sku', in: 'path', required: true, schema: { type: 'string' } },
@@ -252,7 +309,11 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
       '/v1/stock-alerts/low': {
         get: {
           summary: 'SKU-locations whose available is at or below their reorder point, furthest below first',
-          parameters: [{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } }, positionParam, ifNoneMatch],
+          parameters: [
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+            positionParam,
+            ifNoneMatch,
+          ],
           responses: {
             ...notModified,
             '200': json(
@@ -262,7 +323,16 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
                   position: positionProperty,
                   items: {
                     type: 'array',
-                    items: { type: 'object', properties: { locationId: { type: 'string' }, sku: { type: 'string' }, available: { type: 'integer' }, reorderPoint: { type: 'integer' }, reorderQuantity: { type: ['integer', 'null'] } } },
+                    items: {
+                      type: 'object',
+                      properties: {
+                        locationId: { type: 'string' },
+                        sku: { type: 'string' },
+                        available: { type: 'integer' },
+                        reorderPoint: { type: 'integer' },
+                        reorderQuantity: { type: ['integer', 'null'] },
+                      },
+                    },
                   },
                 },
               },
@@ -276,11 +346,32 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
       '/v1/stock-alerts/negative': {
         get: {
           summary: 'SKU-locations with negative on-hand (store sales are facts, so the books can go below zero), worst first',
-          parameters: [{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } }, positionParam, ifNoneMatch],
+          parameters: [
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+            positionParam,
+            ifNoneMatch,
+          ],
           responses: {
             ...notModified,
             '200': json(
-              { type: 'object', properties: { position: positionProperty, items: { type: 'array', items: { type: 'object', properties: { locationId: { type: 'string' }, sku: { type: 'string' }, onHand: { type: 'integer' }, lastChangedAt: { type: 'string', format: 'date-time' } } } } } },
+              {
+                type: 'object',
+                properties: {
+                  position: positionProperty,
+                  items: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      properties: {
+                        locationId: { type: 'string' },
+                        sku: { type: 'string' },
+                        onHand: { type: 'integer' },
+                        lastChangedAt: { type: 'string', format: 'date-time' },
+                      },
+                    },
+                  },
+                },
+              },
               'Negative stock',
             ),
             '400': error('limit or minPosition is not valid'),
@@ -290,9 +381,13 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
       },
       '/v1/orders/{orderId}/fulfillment': {
         get: {
-          summary: "An online order's fulfillments (where each part ships from, and its state), transfers into a pickup store, and what was backordered",
+          summary:
+            "An online order's fulfillments (where each part ships from, and its state), transfers into a pickup store, and what was backordered",
           parameters: [{ name: 'orderId', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 200 } }],
-          responses: { '200': json(ref('OrderFulfillment'), "The order's fulfillment, current as of its last event"), '404': error('No such order (not placed, or not applied yet)') },
+          responses: {
+            '200': json(ref('OrderFulfillment'), "The order's fulfillment, current as of its last event"),
+            '404': error('No such order (not placed, or not applied yet)'),
+          },
         },
       },
       '/health/live': {
@@ -317,19 +412,38 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain; version=0.0.4' } } } },
       '/dashboard': {
         get: {
-          summary: 'The live operators\' page (self-contained HTML): a SKU\'s stock on a map of the locations, event rate, lag, readiness, recent logistics commands, alerts',
-          parameters: [{ name: 'sku', in: 'query', required: false, description: 'The SKU shown first (read by the page itself)', schema: { type: 'string' } }],
+          summary:
+            "The live operators' page (self-contained HTML): a SKU's stock on a map of the locations, event rate, lag, readiness, recent logistics commands, alerts",
+          parameters: [
+            {
+              name: 'sku',
+              in: 'query',
+              required: false,
+              description: 'The SKU shown first (read by the page itself)',
+              schema: { type: 'string' },
+            },
+          ],
           responses: { '200': { description: 'The page', content: { 'text/html': { schema: { type: 'string' } } } } },
         },
       },
       '/v1/dashboard/summary': {
         get: {
-          summary: 'What the dashboard polls: events applied and their rate on this instance, consumer lag, readiness, the last 20 logistics commands, the worst 10 negative and low stock',
+          summary:
+            'What the dashboard polls: events applied and their rate on this instance, consumer lag, readiness, the last 20 logistics commands, the worst 10 negative and low stock',
           responses: {
             '200': json(
               {
                 type: 'object',
-                required: ['eventsApplied', 'eventsPerSecond', 'consumerLag', 'stockViewBacklog', 'ready', 'recentCommands', 'negativeStock', 'lowStock'],
+                required: [
+                  'eventsApplied',
+                  'eventsPerSecond',
+                  'consumerLag',
+                  'stockViewBacklog',
+                  'ready',
+                  'recentCommands',
+                  'negativeStock',
+                  'lowStock',
+                ],
                 properties: {
                   eventsApplied: { type: 'integer', description: 'Inbound events applied by this instance since it started' },
                   eventsPerSecond: { type: 'number', description: 'Inbound events applied per second over the last 5 s, on this instance' },
@@ -342,16 +456,38 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
                   ready: { type: 'boolean', description: 'PostgreSQL and Kafka answer (as GET /health/ready)' },
                   recentCommands: {
                     type: 'array',
-                    description: 'The last 20 logistics commands queued, newest first: the command as sent plus whether it has been published',
-                    items: { type: 'object', required: ['published'], properties: { commandId: { type: 'string' }, type: { type: 'string' }, published: { type: 'boolean' } } },
+                    description:
+                      'The last 20 logistics commands queued, newest first: the command as sent plus whether it has been published',
+                    items: {
+                      type: 'object',
+                      required: ['published'],
+                      properties: { commandId: { type: 'string' }, type: { type: 'string' }, published: { type: 'boolean' } },
+                    },
                   },
                   negativeStock: {
                     type: 'array',
-                    items: { type: 'object', properties: { locationId: { type: 'string' }, sku: { type: 'string' }, onHand: { type: 'integer' }, lastChangedAt: { type: 'string', format: 'date-time' } } },
+                    items: {
+                      type: 'object',
+                      properties: {
+                        locationId: { type: 'string' },
+                        sku: { type: 'string' },
+                        onHand: { type: 'integer' },
+                        lastChangedAt: { type: 'string', format: 'date-time' },
+                      },
+                    },
                   },
                   lowStock: {
                     type: 'array',
-                    items: { type: 'object', properties: { locationId: { type: 'string' }, sku: { type: 'string' }, available: { type: 'integer' }, reorderPoint: { type: 'integer' }, reorderQuantity: { type: ['integer', 'null'] } } },
+                    items: {
+                      type: 'object',
+                      properties: {
+                        locationId: { type: 'string' },
+                        sku: { type: 'string' },
+                        available: { type: 'integer' },
+                        reorderPoint: { type: 'integer' },
+                        reorderQuantity: { type: ['integer', 'null'] },
+                      },
+                    },
                   },
                 },
               },
@@ -363,7 +499,11 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
     },
     components: {
       securitySchemes: {
-        posKey: { type: 'http', scheme: 'bearer', description: 'A store key from `npm run cli -- issue-pos-key <storeId>`: pos_<keyId>_<secret>' },
+        posKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A store key from `npm run cli -- issue-pos-key <storeId>`: pos_<keyId>_<secret>',
+        },
         operatorKey: {
           type: 'http',
           scheme: 'bearer',
@@ -380,7 +520,11 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
             info: { type: 'object', description: 'The indicators that are up', additionalProperties: ref('HealthIndicator') },
             error: { type: 'object', description: 'The indicators that are down', additionalProperties: ref('HealthIndicator') },
             details: { type: 'object', description: 'Every indicator', additionalProperties: ref('HealthIndicator') },
-            shuttingDown: { type: 'boolean', const: true, description: 'Present from the start of a graceful shutdown, when the answer is 503 whatever the indicators say' },
+            shuttingDown: {
+              type: 'boolean',
+              const: true,
+              description: 'Present from the start of a graceful shutdown, when the answer is 503 whatever the indicators say',
+            },
           },
         },
         HealthIndicator: {
@@ -405,7 +549,10 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
                     inboundMessages: { type: 'integer', description: 'Inbound messages on Kafka not yet applied' },
                     inboundByTopic: { type: 'object', additionalProperties: { type: 'integer' } },
                     stockViewEvents: { type: 'integer', description: 'Events not yet in the stock view' },
-                    outboxMessages: { type: 'integer', description: 'Outbox messages (logistics commands, dead letters) not yet published' },
+                    outboxMessages: {
+                      type: 'integer',
+                      description: 'Outbox messages (logistics commands, dead letters) not yet published',
+                    },
                   },
                 },
               },
@@ -418,7 +565,14 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
           properties: {
             error: { type: 'string', description: 'What is wrong and what to do' },
             code: { type: 'string', description: 'Stable code, e.g. STOCK.TOO_MANY_SKUS' },
-            details: { type: 'array', items: { type: 'object', required: ['field', 'problem'], properties: { field: { type: 'string' }, problem: { type: 'string' } } } },
+            details: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['field', 'problem'],
+                properties: { field: { type: 'string' }, problem: { type: 'string' } },
+              },
+            },
           },
         },
         LocationStock: {
@@ -445,7 +599,14 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
             position: { type: 'string', description: '<transaction>.<global position> the view reflects; ordered' },
           },
         },
-        OrderLines: { type: 'array', items: { type: 'object', required: ['sku', 'quantity'], properties: { sku: { type: 'string' }, quantity: { type: 'integer', minimum: 1 } } } },
+        OrderLines: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['sku', 'quantity'],
+            properties: { sku: { type: 'string' }, quantity: { type: 'integer', minimum: 1 } },
+          },
+        },
         OrderFulfillment: {
           type: 'object',
           required: ['orderId', 'status', 'delivery', 'fulfillments', 'awaitingTransfers', 'transfers', 'backordered', 'version'],
@@ -470,11 +631,28 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
             awaitingTransfers: {
               type: 'array',
               description: 'Pickup fulfillments not dispatched yet: the store waits for these transfers',
-              items: { type: 'object', properties: { fulfillmentId: { type: 'string' }, fromLocationId: { type: 'string' }, lines: ref('OrderLines'), transferIds: { type: 'array', items: { type: 'string' } } } },
+              items: {
+                type: 'object',
+                properties: {
+                  fulfillmentId: { type: 'string' },
+                  fromLocationId: { type: 'string' },
+                  lines: ref('OrderLines'),
+                  transferIds: { type: 'array', items: { type: 'string' } },
+                },
+              },
             },
             transfers: {
               type: 'array',
-              items: { type: 'object', properties: { transferId: { type: 'string' }, fromLocationId: { type: 'string' }, toLocationId: { type: 'string' }, lines: ref('OrderLines'), received: { type: 'boolean' } } },
+              items: {
+                type: 'object',
+                properties: {
+                  transferId: { type: 'string' },
+                  fromLocationId: { type: 'string' },
+                  toLocationId: { type: 'string' },
+                  lines: ref('OrderLines'),
+                  received: { type: 'boolean' },
+                },
+              },
             },
             backordered: ref('OrderLines'),
             version: { type: 'integer', description: "The order stream's version" },

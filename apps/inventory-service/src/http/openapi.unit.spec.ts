@@ -11,19 +11,25 @@ type Class = new (...args: never[]) => object;
 const served = () => routeTable((AppModule.forConfig(loadServiceConfig({})).controllers ?? []) as Class[]);
 const documentFor = (storefrontReadKeyRequired: boolean) => inventoryOpenApiDocument(served(), { storefrontReadKeyRequired });
 type Operation = { security?: Array<Record<string, string[]>>; responses: Record<string, unknown> };
-const operationOf = (document: ReturnType<typeof documentFor>, method: string, path: string) => (document.paths as Record<string, Record<string, Operation>>)[path]![method.toLowerCase()]!;
+const operationOf = (document: ReturnType<typeof documentFor>, method: string, path: string) =>
+  (document.paths as Record<string, Record<string, Operation>>)[path]![method.toLowerCase()]!;
 
 describe('OpenAPI document', () => {
   it('documents exactly the routes the service serves', () => {
     const documented = Object.entries(documentFor(false).paths)
       .flatMap(([path, operations]) => Object.keys(operations as object).map((method) => `${method.toUpperCase()} ${path}`))
       .sort();
-    expect(documented).toEqual(served().map((route) => `${route.method} ${route.path}`).sort());
+    expect(documented).toEqual(
+      served()
+        .map((route) => `${route.method} ${route.path}`)
+        .sort(),
+    );
   });
 
   it("names the contract's endpoints", () => {
     const paths = Object.keys(documentFor(false).paths);
-    for (const path of ['/v1/locations/{locationId}', '/v1/stock/{sku}', '/v1/stock', '/v1/stock/{sku}/pickup', '/v1/pos/events']) expect(paths).toContain(path);
+    for (const path of ['/v1/locations/{locationId}', '/v1/stock/{sku}', '/v1/stock', '/v1/stock/{sku}/pickup', '/v1/pos/events'])
+      expect(paths).toContain(path);
   });
 
   it("shows each route's security as its access rule declares it: the operator scope with 401 and 403, the POS key, or none", () => {

@@ -16,9 +16,16 @@ export function parseRequest<T>(schema: z.ZodType<T>, value: unknown, code: stri
  * its schema, then its `occurredAt` within 2000-01-01 and the clock plus MAX_CLOCK_SKEW. Either
  * failure is a 400 with the same code, naming the fields.
  */
-export function parseInboundEventRequest<T extends { occurredAt: string }>(schema: z.ZodType<T>, value: unknown, code: string, what: string, maxClockSkewMs: number): T {
+export function parseInboundEventRequest<T extends { occurredAt: string }>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  code: string,
+  what: string,
+  maxClockSkewMs: number,
+): T {
   const event = parseRequest(schema, value, code, what);
   const outOfWindow = occurredAtProblem(event.occurredAt, { now: new Date(), maxClockSkewMs });
-  if (outOfWindow !== null) throw ApiError.badRequest(code, `the ${what} is not valid: fix the fields listed in details (check the sender's clock)`, [outOfWindow]);
+  if (outOfWindow !== null)
+    throw ApiError.badRequest(code, `the ${what} is not valid: fix the fields listed in details (check the sender's clock)`, [outOfWindow]);
   return event;
 }

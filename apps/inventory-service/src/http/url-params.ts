@@ -9,19 +9,30 @@ export function skuParam(field: string, sku: string): string {
 
 /** The distinct SKUs of a comma-separated parameter, blanks dropped; a 400 for the first that is not a SKU. */
 export function skuListParam(field: string, param: string | undefined): string[] {
-  const skus = [...new Set((param ?? '').split(',').map((sku) => sku.trim()).filter((sku) => sku.length > 0))];
+  const skus = [
+    ...new Set(
+      (param ?? '')
+        .split(',')
+        .map((sku) => sku.trim())
+        .filter((sku) => sku.length > 0),
+    ),
+  ];
   for (const sku of skus) skuParam(field, sku);
   return skus;
 }
 
 function invalidSku(field: string, sku: string): ApiError {
-  return ApiError.badRequest('STOCK.INVALID_SKU', SKU_RULE, [{ field, problem: `${JSON.stringify(sku.slice(0, 120))} is not a valid SKU` }]);
+  return ApiError.badRequest('STOCK.INVALID_SKU', SKU_RULE, [
+    { field, problem: `${JSON.stringify(sku.slice(0, 120))} is not a valid SKU` },
+  ]);
 }
 
 /** A location id from a URL, or a 400 naming the field and the rule. */
 export function locationIdParam(field: string, locationId: string): string {
   if (!LOCATION_ID_PATTERN.test(locationId)) {
-    throw ApiError.badRequest('LOCATION.INVALID_ID', LOCATION_ID_RULE, [{ field, problem: `${JSON.stringify(locationId.slice(0, 120))} is not a valid location id` }]);
+    throw ApiError.badRequest('LOCATION.INVALID_ID', LOCATION_ID_RULE, [
+      { field, problem: `${JSON.stringify(locationId.slice(0, 120))} is not a valid location id` },
+    ]);
   }
   return locationId;
 }

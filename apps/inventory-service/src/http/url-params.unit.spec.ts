@@ -19,15 +19,26 @@ describe('SKUs in URLs and in events: one rule', () => {
         expect.unreachable();
       } catch (error) {
         expect(error).toBeInstanceOf(ApiError);
-        expect((error as ApiError).getResponse()).toMatchObject({ code: 'STOCK.INVALID_SKU', details: [{ field, problem: expect.stringContaining('is not a valid SKU') }] });
+        expect((error as ApiError).getResponse()).toMatchObject({
+          code: 'STOCK.INVALID_SKU',
+          details: [{ field, problem: expect.stringContaining('is not a valid SKU') }],
+        });
       }
     }
   });
 
   it('dead-letters an event whose SKU the read side could never look up', () => {
     const sale = { eventId: 'e-1', type: 'StoreSaleRecorded', occurredAt: '2026-11-11T00:00:01+08:00', storeId: 'S001', receiptId: 'R-1' };
-    expect(parseInboundMessage('offlineSales', Buffer.from(JSON.stringify({ ...sale, lines: [{ sku: 'SKU-1', quantity: 1 }] })))).toMatchObject({ ok: true });
-    const rejected = parseInboundMessage('offlineSales', Buffer.from(JSON.stringify({ ...sale, lines: [{ sku: 'SKU 1,2', quantity: 1 }] })));
-    expect(rejected).toMatchObject({ ok: false, reason: expect.stringContaining('lines.0.sku: a SKU is 1 to 100 characters with no spaces or commas') });
+    expect(
+      parseInboundMessage('offlineSales', Buffer.from(JSON.stringify({ ...sale, lines: [{ sku: 'SKU-1', quantity: 1 }] }))),
+    ).toMatchObject({ ok: true });
+    const rejected = parseInboundMessage(
+      'offlineSales',
+      Buffer.from(JSON.stringify({ ...sale, lines: [{ sku: 'SKU 1,2', quantity: 1 }] })),
+    );
+    expect(rejected).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('lines.0.sku: a SKU is 1 to 100 characters with no spaces or commas'),
+    });
   });
 });

@@ -61,12 +61,18 @@ export function headersForKafka(stored: StoredHeaders): IHeaders {
   if (Array.isArray(stored)) {
     for (const { name, value } of stored) add(kafkaBytes(name).toString('utf8'), value === null ? Buffer.alloc(0) : kafkaBytes(value));
   } else {
-    for (const [name, value] of Object.entries(stored)) for (const one of Array.isArray(value) ? value : [value]) add(name, kafkaBytes(one));
+    for (const [name, value] of Object.entries(stored))
+      for (const one of Array.isArray(value) ? value : [value]) add(name, kafkaBytes(one));
   }
   const kafka: IHeaders = Object.create(null) as IHeaders;
   for (const name of Object.keys(headers)) {
     const values = headers[name]!;
-    Object.defineProperty(kafka, name, { value: values.length === 1 ? values[0] : values, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(kafka, name, {
+      value: values.length === 1 ? values[0] : values,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return kafka;
 }

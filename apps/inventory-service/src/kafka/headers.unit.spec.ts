@@ -6,14 +6,18 @@ import { headersForKafka, headersForStorage, type StoredHeaders } from './header
 /** What PostgreSQL's jsonb gives back, or the error it would raise (it holds no U+0000, no lone surrogate). */
 function throughJsonb(stored: StoredHeaders): StoredHeaders {
   const json = JSON.stringify(stored);
-  if (/\\u0000/.test(json) || /\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}/i.test(json)) throw new Error(`jsonb cannot hold ${json}`);
+  if (/\\u0000/.test(json) || /\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}/i.test(json))
+    throw new Error(`jsonb cannot hold ${json}`);
   return JSON.parse(json) as StoredHeaders;
 }
 
 /** kafkajs's own decoding of headers (recordBatch/record/v0/decoder.js): names as object keys, repeats as arrays. */
 function asKafkajsDecodes(pairs: Array<[string, Buffer | null]>): IHeaders {
   return pairs.reduce<Record<string, unknown>>(
-    (obj, [key, value]) => ({ ...obj, [key]: obj[key] === undefined ? value : Array.isArray(obj[key]) ? (obj[key] as unknown[]).concat([value]) : [obj[key], value] }),
+    (obj, [key, value]) => ({
+      ...obj,
+      [key]: obj[key] === undefined ? value : Array.isArray(obj[key]) ? (obj[key] as unknown[]).concat([value]) : [obj[key], value],
+    }),
     {},
   ) as IHeaders;
 }
@@ -68,8 +72,14 @@ describe('headers kept in the outbox', () => {
   });
 
   it('always fit jsonb and come back as kafkajs gave them, whatever the names and values (fast-check, 300 runs)', () => {
-    const name = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('__proto__', 'constructor', 'hasOwnProperty', 'valueOf', '\u0000'));
-    const value = fc.option(fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a)), { nil: null, freq: 8 });
+    const name = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom('__proto__', 'constructor', 'hasOwnProperty', 'valueOf', '\u0000'),
+    );
+    const value = fc.option(
+      fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a)),
+      { nil: null, freq: 8 },
+    );
     fc.assert(
       fc.property(fc.array(fc.tuple(name, value), { maxLength: 12 }), (pairs) => {
         // A name reaches us as kafkajs decoded its bytes: as UTF-8, lone surrogates and all turned into U+FFFD.

@@ -19,9 +19,12 @@ export function kafkaSecurityOptions(
       try {
         ca = readCaFile(caFile);
       } catch (error) {
-        throw new Error(`KAFKA_SSL_CA_FILE=${JSON.stringify(caFile)}: cannot be read (${error instanceof Error ? error.message : String(error)})`, {
-          cause: error,
-        });
+        throw new Error(
+          `KAFKA_SSL_CA_FILE=${JSON.stringify(caFile)}: cannot be read (${error instanceof Error ? error.message : String(error)})`,
+          {
+            cause: error,
+          },
+        );
       }
       options.ssl = { ca: [ca] };
     }
@@ -44,9 +47,13 @@ export function kafkaSecurityOptions(
 }
 
 /** How a topic the service creates is replicated: min.insync.replicas only when one was asked for. */
-export function createdTopicReplication(settings: Pick<KafkaProductionSettings, 'replicationFactor' | 'minInsyncReplicas'>): Pick<ITopicConfig, 'replicationFactor' | 'configEntries'> {
+export function createdTopicReplication(
+  settings: Pick<KafkaProductionSettings, 'replicationFactor' | 'minInsyncReplicas'>,
+): Pick<ITopicConfig, 'replicationFactor' | 'configEntries'> {
   return {
     replicationFactor: settings.replicationFactor,
-    ...(settings.minInsyncReplicas === null ? {} : { configEntries: [{ name: 'min.insync.replicas', value: String(settings.minInsyncReplicas) }] }),
+    ...(settings.minInsyncReplicas === null
+      ? {}
+      : { configEntries: [{ name: 'min.insync.replicas', value: String(settings.minInsyncReplicas) }] }),
   };
 }

@@ -30,7 +30,11 @@ describe('Kafka production settings', () => {
     const withCa = loadServiceConfig({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: '/etc/kafka/ca.pem' }).kafka;
     expect(kafkaSecurityOptions(withCa, (path) => `PEM of ${path}`)).toEqual({ ssl: { ca: ['PEM of /etc/kafka/ca.pem'] } });
     for (const mechanism of ['plain', 'scram-sha-256', 'scram-sha-512']) {
-      const { kafka } = loadServiceConfig({ KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: 'inventory', KAFKA_SASL_PASSWORD: 's3cret' });
+      const { kafka } = loadServiceConfig({
+        KAFKA_SASL_MECHANISM: mechanism,
+        KAFKA_SASL_USERNAME: 'inventory',
+        KAFKA_SASL_PASSWORD: 's3cret',
+      });
       expect(kafkaSecurityOptions(kafka)).toEqual({ sasl: { mechanism, username: 'inventory', password: 's3cret' } });
     }
   });

@@ -81,7 +81,11 @@ export class KafkaConnection implements OnApplicationShutdown {
       if (missing.length === 0) return;
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: this.config.kafka.topicPartitions, ...createdTopicReplication(this.config.kafka) })),
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: this.config.kafka.topicPartitions,
+          ...createdTopicReplication(this.config.kafka),
+        })),
       });
       this.logger.log(`created topics ${missing.join(', ')}`);
     });

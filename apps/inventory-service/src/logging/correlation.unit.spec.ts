@@ -37,7 +37,14 @@ describe('inboundCorrelationId', () => {
   });
 
   it('is undefined for a value without either: not JSON, not an object, no ids, or none at all', () => {
-    for (const value of [null, Buffer.from('not json'), Buffer.from('[1,2]'), Buffer.from('"e-1"'), Buffer.from('{"eventId":42}'), Buffer.from('{}')]) {
+    for (const value of [
+      null,
+      Buffer.from('not json'),
+      Buffer.from('[1,2]'),
+      Buffer.from('"e-1"'),
+      Buffer.from('{"eventId":42}'),
+      Buffer.from('{}'),
+    ]) {
       expect(inboundCorrelationId(value)).toBeUndefined();
     }
   });

@@ -31,7 +31,16 @@ export function httpRequestLogging(root: Logger) {
       const outcome = response.writableFinished ? `${response.statusCode} in ${responseTimeMs} ms` : `aborted after ${responseTimeMs} ms`;
       const caller = callerOf((request as IncomingMessage & RequestWithCaller)[CALLER]);
       root[level](
-        { correlationId, context: HTTP_REQUEST_LOG_CONTEXT, method: request.method, url, statusCode: response.statusCode, responseTimeMs, caller, headers: request.headers },
+        {
+          correlationId,
+          context: HTTP_REQUEST_LOG_CONTEXT,
+          method: request.method,
+          url,
+          statusCode: response.statusCode,
+          responseTimeMs,
+          caller,
+          headers: request.headers,
+        },
         `${request.method} ${url} ${outcome}`,
       );
     });

@@ -68,7 +68,8 @@ describe('the root logger', () => {
       logger.error({ err: new Error(`lookup of ${operatorKey} failed`) }, 'failed');
       const output = written.join('');
       expect(written).toHaveLength(4);
-      for (const secret of [operatorKey, posKey, operatorKey.split('_').slice(2).join('_'), posKey.split('_').slice(2).join('_')]) expect(output).not.toContain(secret);
+      for (const secret of [operatorKey, posKey, operatorKey.split('_').slice(2).join('_'), posKey.split('_').slice(2).join('_')])
+        expect(output).not.toContain(secret);
       expect(output).toContain('[redacted]');
       if (format === 'json') expect(JSON.parse(written[0]!).req.headers).toEqual({ authorization: '[redacted]', host: 'h' });
     }
@@ -76,7 +77,10 @@ describe('the root logger', () => {
 
   it('writes readable lines with LOG_FORMAT=pretty', () => {
     const written: string[] = [];
-    createRootLogger({ level: 'info', format: 'pretty' }, { write: (line: string) => void written.push(line) }).info({ context: 'Probe' }, 'hello');
+    createRootLogger({ level: 'info', format: 'pretty' }, { write: (line: string) => void written.push(line) }).info(
+      { context: 'Probe' },
+      'hello',
+    );
     expect(written).toEqual([expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}\[Probe\] hello\n$/)]);
   });
 });
@@ -132,7 +136,14 @@ describe('HTTP requests', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(forRequest('corr-123')).toEqual([
       expect.objectContaining({ level: 'info', context: 'Probe', msg: 'handling' }),
-      expect.objectContaining({ level: 'debug', context: 'HttpRequest', method: 'GET', url: '/probe/ok', statusCode: 200, msg: expect.stringMatching(/^GET \/probe\/ok 200 in \d+ ms$/) }),
+      expect.objectContaining({
+        level: 'debug',
+        context: 'HttpRequest',
+        method: 'GET',
+        url: '/probe/ok',
+        statusCode: 200,
+        msg: expect.stringMatching(/^GET \/probe\/ok 200 in \d+ ms$/),
+      }),
     ]);
 
     const unnamed = await get('/probe/ok', { 'x-correlation-id': 'x'.repeat(201) });

@@ -16,7 +16,9 @@ export function prettyLogLine(line: string): string {
     return line;
   }
   const time = typeof entry.time === 'string' ? entry.time.slice(11, 23) : String(entry.time ?? '');
-  const level = String(entry.level ?? '').toUpperCase().padEnd(5);
+  const level = String(entry.level ?? '')
+    .toUpperCase()
+    .padEnd(5);
   const context = entry.context === undefined ? '' : ` [${String(entry.context)}]`;
   const rest = Object.fromEntries(Object.entries(entry).filter(([key]) => !PLACED.has(key)));
   const fields = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';

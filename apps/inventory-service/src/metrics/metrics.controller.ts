@@ -21,9 +21,23 @@ export class MetricsController {
     @Inject(SqlReader) private readonly reads: SqlReader,
   ) {
     const registers = [metrics.registry];
-    this.consumerLag = new Gauge({ name: 'inventory_consumer_lag_messages', help: 'Inbound messages on Kafka not yet applied, by topic', labelNames: ['topic'], registers });
-    this.outboxBacklog = new Gauge({ name: 'inventory_outbox_backlog_messages', help: 'Outbox messages not yet published to Kafka', registers });
-    this.projectionBacklog = new Gauge({ name: 'inventory_projection_backlog_events', help: 'Events not yet applied to a read model', labelNames: ['projection'], registers });
+    this.consumerLag = new Gauge({
+      name: 'inventory_consumer_lag_messages',
+      help: 'Inbound messages on Kafka not yet applied, by topic',
+      labelNames: ['topic'],
+      registers,
+    });
+    this.outboxBacklog = new Gauge({
+      name: 'inventory_outbox_backlog_messages',
+      help: 'Outbox messages not yet published to Kafka',
+      registers,
+    });
+    this.projectionBacklog = new Gauge({
+      name: 'inventory_projection_backlog_events',
+      help: 'Events not yet applied to a read model',
+      labelNames: ['projection'],
+      registers,
+    });
   }
 
   @Get()
@@ -35,7 +49,8 @@ export class MetricsController {
       this.outbox.backlog(),
       projectionBacklog(this.reads, STOCK_LEVELS_PROJECTION),
     ]);
-    if (lag.status === 'fulfilled') for (const [topic, messages] of Object.entries(lag.value.byTopic)) this.consumerLag.set({ topic }, messages);
+    if (lag.status === 'fulfilled')
+      for (const [topic, messages] of Object.entries(lag.value.byTopic)) this.consumerLag.set({ topic }, messages);
     if (backlog.status === 'fulfilled') this.outboxBacklog.set(backlog.value);
     if (behind.status === 'fulfilled') this.projectionBacklog.set({ projection: STOCK_LEVELS_PROJECTION }, behind.value);
     return this.metrics.registry.metrics();

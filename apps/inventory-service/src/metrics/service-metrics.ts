@@ -59,7 +59,8 @@ export class ServiceMetrics {
     labelNames: ['projection'] as const,
     registers: [this.registry],
     collect: () => {
-      for (const source of this.projectionSources) for (const processor of source()) this.projectionStalled.set({ projection: processor.name }, processor.stall ? 1 : 0);
+      for (const source of this.projectionSources)
+        for (const processor of source()) this.projectionStalled.set({ projection: processor.name }, processor.stall ? 1 : 0);
     },
   });
 

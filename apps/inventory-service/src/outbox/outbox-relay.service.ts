@@ -33,7 +33,6 @@ interface OutboxRow {
   headers: StoredHeaders;
 }
 
-
 /**
  * Publishes the outbox to Kafka in id order and marks what was sent, one relay at a time (the lease
  * row names it). No transaction is open while a batch is on its way to Kafka: every reader of the
@@ -234,15 +233,21 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const ids: string[] = [];
     for (const topic of claim.topics) {
       // One interrupted batch holds at most batchSize messages, all of them at the end of their partitions.
-      const tails = await this.kafka.withAdmin((admin) => readPartitionTailHeaders(this.kafka.kafka, admin, topic, this.config.outbox.batchSize * 2));
-      for (const headers of tails) if (headers[OUTBOX_HEADERS.origin] === claim.origin && headers[OUTBOX_HEADERS.id]) ids.push(headers[OUTBOX_HEADERS.id]!);
+      const tails = await this.kafka.withAdmin((admin) =>
+        readPartitionTailHeaders(this.kafka.kafka, admin, topic, this.config.outbox.batchSize * 2),
+      );
+      for (const headers of tails)
+        if (headers[OUTBOX_HEADERS.origin] === claim.origin && headers[OUTBOX_HEADERS.id]) ids.push(headers[OUTBOX_HEADERS.id]!);
     }
     const confirmed = await this.transactions.inTransaction(async (sql) => {
       const [lease] = await sql.query<Lease>(TAKE_RELAY_LEASE, [RELAY_LEASE_LAPSES_MS]);
       if (!lease || lease.relay_instance !== this.instanceId) return false; // taken over meanwhile
       if (ids.length > 0) {
         const marked = await sql.query<{ id: string }>(MARK_PUBLISHED, [ids]);
-        if (marked.length > 0) this.logger.warn(`found ${marked.length} outbox messages already on Kafka from an interrupted relay: marked published, not sent again`);
+        if (marked.length > 0)
+          this.logger.warn(
+            `found ${marked.length} outbox messages already on Kafka from an interrupted relay: marked published, not sent again`,
+          );
       }
       return true;
     });

@@ -17,7 +17,15 @@ export class SkuPoliciesProjection implements Projection {
     for (const event of events) {
       if (event.type !== 'SkuPolicySet' && event.type !== 'SkuPolicyChanged') continue;
       const { locationId, sku, policy, occurredAt } = (event as unknown as SkuPolicyEvent).data;
-      await sql.query(this.upsert, [locationId, sku, policy.safetyStock, policy.reorderPoint, policy.reorderQuantity, event.streamVersion, occurredAt]);
+      await sql.query(this.upsert, [
+        locationId,
+        sku,
+        policy.safetyStock,
+        policy.reorderPoint,
+        policy.reorderQuantity,
+        event.streamVersion,
+        occurredAt,
+      ]);
     }
   }
 }

@@ -45,7 +45,14 @@ import type { OutboxMessage } from '../outbox/outbox';
 import type { StockItemsUnitOfWork } from '../stock-movements/stock-item-persistence';
 import type { LocationNetwork } from './location-network';
 import { messagesOfOrderEvent, messagesOfTransferEvent } from './logistics-messages';
-import { DELETE_PICKUP_HOLDS, DELETE_TRANSFERS_AWAITING_SHIPMENT, INSERT_ORDER_ID_DIGESTS, INSERT_PICKUP_HOLDS, INSERT_TRANSFERS_AWAITING_SHIPMENT, SELECT_ORDER_IDS_BY_DIGEST } from './smart-logistics.sql';
+import {
+  DELETE_PICKUP_HOLDS,
+  DELETE_TRANSFERS_AWAITING_SHIPMENT,
+  INSERT_ORDER_ID_DIGESTS,
+  INSERT_PICKUP_HOLDS,
+  INSERT_TRANSFERS_AWAITING_SHIPMENT,
+  SELECT_ORDER_IDS_BY_DIGEST,
+} from './smart-logistics.sql';
 import { SALES_VELOCITY_DAYS } from '../stock-views/daily-sales.projection';
 import { SELECT_UNITS_SOLD_PER_DAY } from '../stock-views/stock-views.sql';
 import { unknownLocationReason } from '../locations/unknown-location';
@@ -118,8 +125,20 @@ export class FulfilmentWork {
     private readonly settings: FulfilmentSettings,
     private readonly issuedAt: string,
   ) {
-    this.orders = new StreamUnitOfWork(sql, store, onlineOrderDecider, { everyEvents: settings.snapshotEveryEvents, stateVersion: ONLINE_ORDER_STATE_VERSION }, upcastOnlineOrderEvent);
-    this.transfers = new StreamUnitOfWork(sql, store, transferDecider, { everyEvents: settings.snapshotEveryEvents, stateVersion: TRANSFER_STATE_VERSION }, upcastTransferEvent);
+    this.orders = new StreamUnitOfWork(
+      sql,
+      store,
+      onlineOrderDecider,
+      { everyEvents: settings.snapshotEveryEvents, stateVersion: ONLINE_ORDER_STATE_VERSION },
+      upcastOnlineOrderEvent,
+    );
+    this.transfers = new StreamUnitOfWork(
+      sql,
+      store,
+      transferDecider,
+      { everyEvents: settings.snapshotEveryEvents, stateVersion: TRANSFER_STATE_VERSION },
+      upcastTransferEvent,
+    );
   }
 
   /** Load in bulk what the batch's events will need, so that applying them rarely waits on the database. */
@@ -178,7 +197,10 @@ export class FulfilmentWork {
       .map((streamId) => ({ streamId, key: stockItemKeyOf(streamId)! }))
       .filter(({ key }) => this.network.location(key.locationId)?.type === 'store');
     if (needs.length === 0) return;
-    await this.network.loadPolicies(this.sql, needs.map(({ key }) => key.sku));
+    await this.network.loadPolicies(
+      this.sql,
+      needs.map(({ key }) => key.sku),
+    );
     const velocity = await this.sql.query<{ sku: string; location_id: string; per_day: number }>(SELECT_UNITS_SOLD_PER_DAY, [
       needs.map(({ key }) => key.sku),
       needs.map(({ key }) => key.locationId),
@@ -193,7 +215,13 @@ export class FulfilmentWork {
       if (state.openReplenishmentTransferId !== null) return false;
       const policy = this.network.policyOf(key);
       const safetyStock = this.network.safetyStockOf(key);
-      const reorderPoint = reorderPointOf({ unitsSoldPerDay: unitsSoldPerDay(key), policy: { reorderPoint: policy?.reorderPoint ?? null, reorderQuantity: null, safetyStock } }, replenishment);
+      const reorderPoint = reorderPointOf(
+        {
+          unitsSoldPerDay: unitsSoldPerDay(key),
+          policy: { reorderPoint: policy?.reorderPoint ?? null, reorderQuantity: null, safetyStock },
+        },
+        replenishment,
+      );
       return reorderPoint !== null && availableAt(state, safetyStock) <= reorderPoint; // only these need the warehouses' stock
     });
     if (due.length === 0) return;
@@ -210,7 +238,11 @@ export class FulfilmentWork {
           store,
           available: availableAt(state, this.network.safetyStockOf(key)),
           unitsSoldPerDay: unitsSoldPerDay(key),
-          policy: { reorderPoint: policy?.reorderPoint ?? null, reorderQuantity: policy?.reorderQuantity ?? null, safetyStock: this.network.safetyStockOf(key) },
+          policy: {
+            reorderPoint: policy?.reorderPoint ?? null,
+            reorderQuantity: policy?.reorderQuantity ?? null,
+            safetyStock: this.network.safetyStockOf(key),
+          },
           openTransferId: state.openReplenishmentTransferId,
         },
         warehouses.map((w) => {
@@ -243,7 +275,11 @@ export class FulfilmentWork {
     const streamId = onlineOrderStreamId(orderId);
     await this.orders.load([streamId]);
     const cause = `${fulfillmentId}:hold-expired`;
-    await this.executeOnOrder(streamId, { type: 'ExpirePickupHold', fulfillmentId, occurredAt: this.issuedAt, sourceEventId: cause }, { correlationId: orderId, causationId: cause });
+    await this.executeOnOrder(
+      streamId,
+      { type: 'ExpirePickupHold', fulfillmentId, occurredAt: this.issuedAt, sourceEventId: cause },
+      { correlationId: orderId, causationId: cause },
+    );
     this.pickupHolds.set(fulfillmentId, null); // whatever the order said, the hold is over
   }
 
@@ -253,7 +289,12 @@ export class FulfilmentWork {
    */
   async callOffTransfer(transferId: string): Promise<void> {
     const cause = `${transferId}:not-shipped-in-time`;
-    await this.cancelTransfer(transferId, 'not-shipped-in-time', { occurredAt: this.issuedAt, sourceEventId: cause }, { correlationId: transferId, causationId: cause });
+    await this.cancelTransfer(
+      transferId,
+      'not-shipped-in-time',
+      { occurredAt: this.issuedAt, sourceEventId: cause },
+      { correlationId: transferId, causationId: cause },
+    );
     this.transfersAwaitingShipment.set(transferId, null); // whatever the transfer said, it no longer waits
   }
 
@@ -283,7 +324,9 @@ export class FulfilmentWork {
     const orders = await this.orders.commit({ idsKnownNew: true });
     const transfers = await this.transfers.commit({ idsKnownNew: true });
     await this.network.saveCapacity(this.sql);
-    const held = [...this.pickupHolds].filter((entry): entry is [string, { orderId: string; storeId: string; expiresAt: string }] => entry[1] !== null);
+    const held = [...this.pickupHolds].filter(
+      (entry): entry is [string, { orderId: string; storeId: string; expiresAt: string }] => entry[1] !== null,
+    );
     const over = [...this.pickupHolds].filter(([, hold]) => hold === null).map(([fulfillmentId]) => fulfillmentId);
     if (over.length > 0) await this.sql.query(DELETE_PICKUP_HOLDS, [over]);
     if (held.length > 0) {
@@ -297,7 +340,8 @@ export class FulfilmentWork {
     const waiting = [...this.transfersAwaitingShipment].filter((entry): entry is [string, string] => entry[1] !== null);
     const left = [...this.transfersAwaitingShipment].filter(([, shipBy]) => shipBy === null).map(([transferId]) => transferId);
     if (left.length > 0) await this.sql.query(DELETE_TRANSFERS_AWAITING_SHIPMENT, [left]);
-    if (waiting.length > 0) await this.sql.query(INSERT_TRANSFERS_AWAITING_SHIPMENT, [waiting.map(([id]) => id), waiting.map(([, shipBy]) => shipBy)]);
+    if (waiting.length > 0)
+      await this.sql.query(INSERT_TRANSFERS_AWAITING_SHIPMENT, [waiting.map(([id]) => id), waiting.map(([, shipBy]) => shipBy)]);
     return orders.appended.length + transfers.appended.length;
   }
 
@@ -311,7 +355,11 @@ export class FulfilmentWork {
       return { applied: false, deadLetterReason: unknownLocationReason(event.delivery.storeId, 'pickup store') };
     }
     const plan = await this.source(event.lines, event.delivery, new Set());
-    await this.executeOnOrder(streamId, { type: 'PlaceOrder', orderId: event.orderId, lines: event.lines, delivery: event.delivery, plan, ...provenanceOf(event) }, metadata);
+    await this.executeOnOrder(
+      streamId,
+      { type: 'PlaceOrder', orderId: event.orderId, lines: event.lines, delivery: event.delivery, plan, ...provenanceOf(event) },
+      metadata,
+    );
     return { applied: true };
   }
 
@@ -319,7 +367,10 @@ export class FulfilmentWork {
     const streamId = onlineOrderStreamId(event.orderId);
     await this.orders.load([streamId]);
     if (this.orders.stateOf(streamId).orderId === null) {
-      return { applied: false, deadLetterReason: `unknown order: ${event.orderId} was never placed (an OnlineOrderCancelled must follow its OnlineOrderPlaced)` };
+      return {
+        applied: false,
+        deadLetterReason: `unknown order: ${event.orderId} was never placed (an OnlineOrderCancelled must follow its OnlineOrderPlaced)`,
+      };
     }
     await this.executeOnOrder(streamId, { type: 'CancelOrder', ...provenanceOf(event) }, metadata);
     // Its transfers that have not left are called off: the stock stays where it is, on sale there.
@@ -342,14 +393,19 @@ export class FulfilmentWork {
     const known = streamId === null ? initialOnlineOrderState() : this.orders.stateOf(streamId); // no order: an unknown fulfillment
     const feedback = event.type === 'FulfillmentShipped' ? 'shipped' : event.type === 'PickupCollected' ? 'collected' : 'failed';
     const refusal = feedbackRefusal(known, feedback, event.fulfillmentId);
-    if (refusal !== null || streamId === null) return { applied: false, deadLetterReason: refusal ?? `unknown fulfillment: ${event.fulfillmentId}` };
+    if (refusal !== null || streamId === null)
+      return { applied: false, deadLetterReason: refusal ?? `unknown fulfillment: ${event.fulfillmentId}` };
     const provenance = provenanceOf(event);
     if (event.type !== 'FulfillmentFailed') {
       const type = event.type === 'FulfillmentShipped' ? 'ConfirmShipped' : 'ConfirmCollected';
       await this.executeOnOrder(streamId, { type, fulfillmentId: event.fulfillmentId, ...provenance }, metadata);
       return { applied: true };
     }
-    const failed = await this.executeOnOrder(streamId, { type: 'RecordPickFailure', fulfillmentId: event.fulfillmentId, shortLines: event.shortLines, ...provenance }, metadata);
+    const failed = await this.executeOnOrder(
+      streamId,
+      { type: 'RecordPickFailure', fulfillmentId: event.fulfillmentId, shortLines: event.shortLines, ...provenance },
+      metadata,
+    );
     const order = this.orders.stateOf(streamId);
     const again = failed.length > 0 ? resourcingRequestFor(order, event.fulfillmentId) : null;
     if (again) {
@@ -359,7 +415,10 @@ export class FulfilmentWork {
     return { applied: true };
   }
 
-  private async transferFeedback(event: Extract<LogisticsEvent, { transferId: string }>, metadata: EventMetadata): Promise<FulfilmentOutcome> {
+  private async transferFeedback(
+    event: Extract<LogisticsEvent, { transferId: string }>,
+    metadata: EventMetadata,
+  ): Promise<FulfilmentOutcome> {
     const streamId = transferStreamId(event.transferId);
     await this.transfers.load([streamId]);
     const before = this.transfers.stateOf(streamId);
@@ -370,14 +429,20 @@ export class FulfilmentWork {
     if (refusal !== null) return { applied: false, deadLetterReason: refusal };
     const provenance = provenanceOf(event);
     const command: TransferCommand =
-      event.type === 'TransferShipped' ? { type: 'ConfirmTransferShipped', ...provenance } : { type: 'ConfirmTransferReceived', lines: event.lines, ...provenance };
+      event.type === 'TransferShipped'
+        ? { type: 'ConfirmTransferShipped', ...provenance }
+        : { type: 'ConfirmTransferReceived', lines: event.lines, ...provenance };
     const events = await this.executeOnTransfer(streamId, command, metadata);
     const received = events.find((e) => e.type === 'TransferReceived');
     const purpose = before.purpose;
     if (received && purpose?.kind === 'pickup-order') {
       const orderStream = onlineOrderStreamId(purpose.orderId);
       await this.orders.load([orderStream]);
-      await this.executeOnOrder(orderStream, { type: 'ReceiveOrderTransfer', transferId: event.transferId, receivedLines: received.data.lines, ...provenance }, metadata);
+      await this.executeOnOrder(
+        orderStream,
+        { type: 'ReceiveOrderTransfer', transferId: event.transferId, receivedLines: received.data.lines, ...provenance },
+        metadata,
+      );
     }
     return { applied: true };
   }
@@ -385,7 +450,11 @@ export class FulfilmentWork {
   // --- the shared steps ----------------------------------------------------------------------
 
   /** Plan on the stock items' current state (this transaction's, including this batch's changes). */
-  private async source(lines: readonly OrderLine[], delivery: OrderDelivery, excludedLocationIds: ReadonlySet<string>): Promise<SourcingPlan> {
+  private async source(
+    lines: readonly OrderLine[],
+    delivery: OrderDelivery,
+    excludedLocationIds: ReadonlySet<string>,
+  ): Promise<SourcingPlan> {
     const skus = new Set(lines.map((line) => line.sku));
     await this.network.loadPolicies(this.sql, skus);
     await this.network.lockCapacity(this.sql);
@@ -434,7 +503,11 @@ export class FulfilmentWork {
     }
     for (const event of events) {
       const after = evolveOnlineOrder(before, event);
-      await this.applyToStock(stockInstructionsOfOrderEvent(event, before, (key) => this.network.safetyStockOf(key)), command.sourceEventId, metadata);
+      await this.applyToStock(
+        stockInstructionsOfOrderEvent(event, before, (key) => this.network.safetyStockOf(key)),
+        command.sourceEventId,
+        metadata,
+      );
       this.outbox.push(...messagesOfOrderEvent(event, after, this.settings.topics, this.issuedAt));
       this.trackPickupHold(event, after);
       if (event.type === 'PickupAwaitingTransfers') {
@@ -479,7 +552,10 @@ export class FulfilmentWork {
 
   private trackShipBy(event: TransferEvent): void {
     if (event.type === 'TransferRequested') {
-      this.transfersAwaitingShipment.set(event.data.transferId, new Date(Date.parse(this.issuedAt) + this.settings.transferShipMs).toISOString());
+      this.transfersAwaitingShipment.set(
+        event.data.transferId,
+        new Date(Date.parse(this.issuedAt) + this.settings.transferShipMs).toISOString(),
+      );
     } else if (event.type === 'TransferShipped' || event.type === 'TransferCancelled') {
       this.transfersAwaitingShipment.set(event.data.transferId, null);
     }
@@ -495,7 +571,11 @@ export class FulfilmentWork {
     let before = this.transfers.stateOf(streamId);
     const events = this.transfers.execute(streamId, command, { eventIdFor: () => this.nextEventId(command.sourceEventId, 't'), metadata });
     for (const event of events) {
-      await this.applyToStock(stockInstructionsOfTransferEvent(event, before, (key) => this.network.safetyStockOf(key)), command.sourceEventId, metadata);
+      await this.applyToStock(
+        stockInstructionsOfTransferEvent(event, before, (key) => this.network.safetyStockOf(key)),
+        command.sourceEventId,
+        metadata,
+      );
       this.outbox.push(...messagesOfTransferEvent(event, this.settings.topics, this.issuedAt, before));
       this.trackShipBy(event);
       before = evolveTransfer(before, event);
@@ -509,7 +589,10 @@ export class FulfilmentWork {
     metadata: EventMetadata,
   ): Promise<void> {
     if (instructions.length === 0) return;
-    await this.network.loadPolicies(this.sql, instructions.map(({ key }) => key.sku));
+    await this.network.loadPolicies(
+      this.sql,
+      instructions.map(({ key }) => key.sku),
+    );
     await this.items.load(instructions.map(({ key }) => stockItemStreamId(key)));
     for (const { key, command } of instructions) {
       this.items.execute(stockItemStreamId(key), command, { eventIdFor: () => this.nextEventId(sourceEventId, 's'), metadata });
@@ -518,7 +601,8 @@ export class FulfilmentWork {
 
   private everyLocation(skus: Iterable<string>): string[] {
     const ids: string[] = [];
-    for (const sku of skus) for (const location of this.network.locations) ids.push(stockItemStreamId({ locationId: location.locationId, sku }));
+    for (const sku of skus)
+      for (const location of this.network.locations) ids.push(stockItemStreamId({ locationId: location.locationId, sku }));
     return ids;
   }
 

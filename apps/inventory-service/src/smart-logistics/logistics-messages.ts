@@ -10,7 +10,12 @@ export const CORRELATION_ID_HEADER = 'correlation-id';
  * The contract messages an order event sends: DispatchFulfillment, CancelFulfillment (to the
  * logistics workers, keyed by the location that acts) and OrderBackordered (to the storefront).
  */
-export function messagesOfOrderEvent(event: OnlineOrderEvent, order: OnlineOrderState, topics: TopicNames, issuedAt: string): OutboxMessage[] {
+export function messagesOfOrderEvent(
+  event: OnlineOrderEvent,
+  order: OnlineOrderState,
+  topics: TopicNames,
+  issuedAt: string,
+): OutboxMessage[] {
   const orderId = order.orderId!;
   switch (event.type) {
     case 'FulfillmentDispatched': {
@@ -55,7 +60,12 @@ export function messagesOfOrderEvent(event: OnlineOrderEvent, order: OnlineOrder
 }
 
 /** TransferStock for a requested transfer, CancelTransfer for one called off; keyed by the location it leaves from. */
-export function messagesOfTransferEvent(event: TransferEvent, topics: TopicNames, issuedAt: string, before?: TransferRecord): OutboxMessage[] {
+export function messagesOfTransferEvent(
+  event: TransferEvent,
+  topics: TopicNames,
+  issuedAt: string,
+  before?: TransferRecord,
+): OutboxMessage[] {
   if (event.type === 'TransferCancelled' && before) {
     const command: CancelTransfer = {
       commandId: event.data.commandId,

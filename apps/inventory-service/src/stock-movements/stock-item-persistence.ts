@@ -1,5 +1,18 @@
-import { PostgresEventStore, StreamUnitOfWork, upcasterChain, type SnapshotPolicy, type SqlClient, type StreamStateCache } from '@app/event-store';
-import { STOCK_ITEM_STATE_VERSION, stockItemDecider, type StockItemCommand, type StockItemEvent, type StockItemState } from '@app/stock-domain';
+import {
+  PostgresEventStore,
+  StreamUnitOfWork,
+  upcasterChain,
+  type SnapshotPolicy,
+  type SqlClient,
+  type StreamStateCache,
+} from '@app/event-store';
+import {
+  STOCK_ITEM_STATE_VERSION,
+  stockItemDecider,
+  type StockItemCommand,
+  type StockItemEvent,
+  type StockItemState,
+} from '@app/stock-domain';
 
 /**
  * How stock item events are read back: every type is at schema version 1 so far. When a type's

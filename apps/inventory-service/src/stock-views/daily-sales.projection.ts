@@ -25,7 +25,12 @@ export class DailySalesProjection implements Projection {
   async apply(sql: SqlClient, events: readonly ProjectedEvent[]): Promise<void> {
     const sold = dailySalesOf(events);
     if (sold.length === 0) return;
-    await sql.query(this.addSales, [sold.map((s) => s.sku), sold.map((s) => s.locationId), sold.map((s) => s.day), sold.map((s) => s.units)]);
+    await sql.query(this.addSales, [
+      sold.map((s) => s.sku),
+      sold.map((s) => s.locationId),
+      sold.map((s) => s.day),
+      sold.map((s) => s.units),
+    ]);
   }
 }
 

@@ -6,7 +6,16 @@ import { dailySalesOf, utcDayOf } from './daily-sales.projection';
 let position = 0;
 function stockEvent(locationId: string, sku: string, type: string, data: Record<string, unknown>): ProjectedEvent {
   position += 1;
-  return { globalPosition: position, transactionId: '1', streamId: stockItemStreamId({ locationId, sku }), streamVersion: position, eventId: `e-${position}`, type, schemaVersion: 1, data };
+  return {
+    globalPosition: position,
+    transactionId: '1',
+    streamId: stockItemStreamId({ locationId, sku }),
+    streamVersion: position,
+    eventId: `e-${position}`,
+    type,
+    schemaVersion: 1,
+    data,
+  };
 }
 
 describe('daily sales', () => {
@@ -16,8 +25,22 @@ describe('daily sales', () => {
       stockEvent('S1', 'A', 'StockSold', { quantity: 1, onHandChange: -1, occurredAt: '2026-11-12T07:30:00+08:00', sourceEventId: 'x' }), // 11 Nov in UTC
       stockEvent('S1', 'A', 'StockSold', { quantity: 5, onHandChange: -5, occurredAt: '2026-11-12T00:00:01Z', sourceEventId: 'x' }),
       stockEvent('S1', 'A', 'StockReturned', { quantity: 1, onHandChange: 1, occurredAt: '2026-11-11T10:00:00Z', sourceEventId: 'x' }),
-      stockEvent('S2', 'A', 'ReservedStockShipped', { quantity: 3, onHandChange: -3, reservedChange: -3, purpose: 'fulfillment', occurredAt: '2026-11-11T10:00:00Z', sourceEventId: 'x' }),
-      stockEvent('S2', 'A', 'ReservedStockShipped', { quantity: 4, onHandChange: -4, reservedChange: -4, purpose: 'transfer', occurredAt: '2026-11-11T10:00:00Z', sourceEventId: 'x' }),
+      stockEvent('S2', 'A', 'ReservedStockShipped', {
+        quantity: 3,
+        onHandChange: -3,
+        reservedChange: -3,
+        purpose: 'fulfillment',
+        occurredAt: '2026-11-11T10:00:00Z',
+        sourceEventId: 'x',
+      }),
+      stockEvent('S2', 'A', 'ReservedStockShipped', {
+        quantity: 4,
+        onHandChange: -4,
+        reservedChange: -4,
+        purpose: 'transfer',
+        occurredAt: '2026-11-11T10:00:00Z',
+        sourceEventId: 'x',
+      }),
       stockEvent('S1', 'B|odd', 'StockSold', { quantity: 1, onHandChange: -1, occurredAt: '2026-11-11T10:00:00Z', sourceEventId: 'x' }),
     ];
     expect(dailySalesOf(events)).toEqual([

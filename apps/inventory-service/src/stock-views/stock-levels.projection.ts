@@ -51,7 +51,16 @@ export function stockLevelChanges(events: readonly ProjectedEvent[]): LevelChang
     const stockEvent = upcastStockItemEvent(event);
     if (!change) {
       const { occurredAt } = stockEvent.data;
-      change = { locationId: key.locationId, sku: key.sku, onHand: 0, reserved: 0, inTransit: 0, lastChangedAt: occurredAt, lastChangedAtMs: Date.parse(occurredAt), lastPosition: 0 };
+      change = {
+        locationId: key.locationId,
+        sku: key.sku,
+        onHand: 0,
+        reserved: 0,
+        inTransit: 0,
+        lastChangedAt: occurredAt,
+        lastChangedAtMs: Date.parse(occurredAt),
+        lastPosition: 0,
+      };
       byItem.set(event.streamId, change);
     }
     change.onHand += stockEvent.data.onHandChange;
@@ -65,7 +74,10 @@ export function stockLevelChanges(events: readonly ProjectedEvent[]): LevelChang
     change.lastPosition = event.globalPosition;
   }
   // In UTC: PostgreSQL refuses zone offsets past ±15:59, which ISO-8601 (and the contract) allow.
-  return [...byItem.values()].map(({ lastChangedAtMs, ...change }) => ({ ...change, lastChangedAt: new Date(lastChangedAtMs).toISOString() }));
+  return [...byItem.values()].map(({ lastChangedAtMs, ...change }) => ({
+    ...change,
+    lastChangedAt: new Date(lastChangedAtMs).toISOString(),
+  }));
 }
 
 /** The stock-levels view as the rebuild command sees it. */

@@ -1,5 +1,12 @@
 import type { RecordedEvent } from '@app/event-store';
-import { decideStockItem, evolveStockItem, initialStockItemState, stockItemStreamId, type StockItemCommand, type StockItemEvent } from '@app/stock-domain';
+import {
+  decideStockItem,
+  evolveStockItem,
+  initialStockItemState,
+  stockItemStreamId,
+  type StockItemCommand,
+  type StockItemEvent,
+} from '@app/stock-domain';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stockLevelChanges } from './stock-levels.projection';
@@ -11,18 +18,64 @@ const provenance = (minute: number) => ({ occurredAt: at(minute), sourceEventId:
 const commandAt = (minute: number): fc.Arbitrary<StockItemCommand> =>
   fc.oneof(
     fc.integer({ min: 1, max: 40 }).map((quantity): StockItemCommand => ({ type: 'RecordReceipt', quantity, ...provenance(minute) })),
-    fc.integer({ min: 1, max: 20 }).map((quantity): StockItemCommand => ({ type: 'RecordStoreSale', quantity, receiptId: 'R', ...provenance(minute) })),
-    fc.integer({ min: 1, max: 5 }).map((quantity): StockItemCommand => ({ type: 'RecordStoreReturn', quantity, receiptId: 'R', ...provenance(minute) })),
-    fc.integer({ min: -10, max: 10 }).filter((d) => d !== 0).map((delta): StockItemCommand => ({ type: 'RecordAdjustment', delta, reason: 'correction', ...provenance(minute) })),
-    fc.integer({ min: 0, max: 60 }).map((countedQuantity): StockItemCommand => ({ type: 'RecordCount', countedQuantity, ...provenance(minute) })),
-    fc.integer({ min: 1, max: 10 }).map((quantity): StockItemCommand => ({ type: 'ReserveStock', purpose: 'fulfillment', referenceId: 'F', quantity, safetyStock: null, ...provenance(minute) })),
-    fc.integer({ min: 1, max: 10 }).map((quantity): StockItemCommand => ({ type: 'ReleaseReservation', purpose: 'fulfillment', referenceId: 'F', quantity, reason: 'x', ...provenance(minute) })),
-    fc.integer({ min: 1, max: 10 }).map((quantity): StockItemCommand => ({ type: 'ShipReservedStock', purpose: 'fulfillment', referenceId: 'F', quantity, reservedQuantity: quantity, ...provenance(minute) })),
-    fc.integer({ min: 1, max: 10 }).map((quantity): StockItemCommand => ({ type: 'ExpectTransfer', transferId: 'T', quantity, ...provenance(minute) })),
-    fc.tuple(fc.integer({ min: 0, max: 10 }), fc.integer({ min: 0, max: 10 })).map(
-      ([quantity, inTransitQuantity]): StockItemCommand => ({ type: 'ReceiveTransfer', transferId: 'T', quantity, inTransitQuantity, ...provenance(minute) }),
-    ),
-    fc.integer({ min: 1, max: 10 }).map((quantity): StockItemCommand => ({ type: 'RequestReplenishment', transferId: `T${minute}`, quantity, ...provenance(minute) })),
+    fc
+      .integer({ min: 1, max: 20 })
+      .map((quantity): StockItemCommand => ({ type: 'RecordStoreSale', quantity, receiptId: 'R', ...provenance(minute) })),
+    fc
+      .integer({ min: 1, max: 5 })
+      .map((quantity): StockItemCommand => ({ type: 'RecordStoreReturn', quantity, receiptId: 'R', ...provenance(minute) })),
+    fc
+      .integer({ min: -10, max: 10 })
+      .filter((d) => d !== 0)
+      .map((delta): StockItemCommand => ({ type: 'RecordAdjustment', delta, reason: 'correction', ...provenance(minute) })),
+    fc
+      .integer({ min: 0, max: 60 })
+      .map((countedQuantity): StockItemCommand => ({ type: 'RecordCount', countedQuantity, ...provenance(minute) })),
+    fc
+      .integer({ min: 1, max: 10 })
+      .map((quantity): StockItemCommand => ({
+        type: 'ReserveStock',
+        purpose: 'fulfillment',
+        referenceId: 'F',
+        quantity,
+        safetyStock: null,
+        ...provenance(minute),
+      })),
+    fc
+      .integer({ min: 1, max: 10 })
+      .map((quantity): StockItemCommand => ({
+        type: 'ReleaseReservation',
+        purpose: 'fulfillment',
+        referenceId: 'F',
+        quantity,
+        reason: 'x',
+        ...provenance(minute),
+      })),
+    fc
+      .integer({ min: 1, max: 10 })
+      .map((quantity): StockItemCommand => ({
+        type: 'ShipReservedStock',
+        purpose: 'fulfillment',
+        referenceId: 'F',
+        quantity,
+        reservedQuantity: quantity,
+        ...provenance(minute),
+      })),
+    fc
+      .integer({ min: 1, max: 10 })
+      .map((quantity): StockItemCommand => ({ type: 'ExpectTransfer', transferId: 'T', quantity, ...provenance(minute) })),
+    fc
+      .tuple(fc.integer({ min: 0, max: 10 }), fc.integer({ min: 0, max: 10 }))
+      .map(([quantity, inTransitQuantity]): StockItemCommand => ({
+        type: 'ReceiveTransfer',
+        transferId: 'T',
+        quantity,
+        inTransitQuantity,
+        ...provenance(minute),
+      })),
+    fc
+      .integer({ min: 1, max: 10 })
+      .map((quantity): StockItemCommand => ({ type: 'RequestReplenishment', transferId: `T${minute}`, quantity, ...provenance(minute) })),
   );
 
 /** Histories over two stock items, each event at its own minute, in any arrival order. */
@@ -61,11 +114,19 @@ describe('stock-levels projection', () => {
           for (const change of stockLevelChanges(log.slice(i, i + batchSize))) {
             const key = stockItemStreamId(change);
             const row = view.get(key) ?? { onHand: 0, reserved: 0, inTransit: 0 };
-            view.set(key, { onHand: row.onHand + change.onHand, reserved: row.reserved + change.reserved, inTransit: row.inTransit + change.inTransit });
+            view.set(key, {
+              onHand: row.onHand + change.onHand,
+              reserved: row.reserved + change.reserved,
+              inTransit: row.inTransit + change.inTransit,
+            });
           }
         }
         for (const [streamId, state] of states) {
-          expect(view.get(streamId) ?? { onHand: 0, reserved: 0, inTransit: 0 }).toEqual({ onHand: state.onHand, reserved: state.reserved, inTransit: state.inTransit });
+          expect(view.get(streamId) ?? { onHand: 0, reserved: 0, inTransit: 0 }).toEqual({
+            onHand: state.onHand,
+            reserved: state.reserved,
+            inTransit: state.inTransit,
+          });
         }
       }),
       { numRuns: 300 },

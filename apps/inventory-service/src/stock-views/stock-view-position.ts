@@ -1,4 +1,11 @@
-import { compareCheckpoints, formatViewPosition, parseViewPosition, readCheckpoint, type GlobalCheckpoint, type SqlReader } from '@app/event-store';
+import {
+  compareCheckpoints,
+  formatViewPosition,
+  parseViewPosition,
+  readCheckpoint,
+  type GlobalCheckpoint,
+  type SqlReader,
+} from '@app/event-store';
 import { HttpStatus } from '@nestjs/common';
 import type { Response } from 'express';
 import { createHash } from 'node:crypto';
@@ -53,7 +60,12 @@ function digestOf(body: object): string {
 }
 
 /** ETag = the view position plus a digest of the body (location changes alter a body without moving the position). */
-export function conditional<T extends object>(body: T, position: string, ifNoneMatch: string | undefined, response: Response): T | undefined {
+export function conditional<T extends object>(
+  body: T,
+  position: string,
+  ifNoneMatch: string | undefined,
+  response: Response,
+): T | undefined {
   const etag = `"${position}-${digestOf(body)}"`;
   response.setHeader('ETag', etag);
   response.setHeader('Cache-Control', 'no-cache');

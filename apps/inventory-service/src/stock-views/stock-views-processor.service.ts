@@ -25,7 +25,9 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
       retryMaxDelayMs: config.projections.retryMaxMs,
       onError: (error: unknown, failure: ProcessorFailure) => this.logFailure(error, failure),
       onRecovered: ({ projection, attempts, stalledForMs }: { projection: string; attempts: number; stalledForMs: number }) =>
-        this.logger.log(`${projection} projection recovered: a batch applied after ${attempts} failed attempts over ${(stalledForMs / 1000).toFixed(1)} s`),
+        this.logger.log(
+          `${projection} projection recovered: a batch applied after ${attempts} failed attempts over ${(stalledForMs / 1000).toFixed(1)} s`,
+        ),
     };
     this.stockLevels = new CheckpointedProcessor(new StockLevelsProjection(), transactions, store, {
       batchSize: config.projections.batchSize,

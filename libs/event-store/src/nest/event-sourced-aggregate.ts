@@ -23,7 +23,11 @@ export class DomainEventRecorded<Data = unknown> {
  * the stream version it was loaded at, and `execute` decides, evolves and queues events that the
  * repository appends at that version.
  */
-export class EventSourcedAggregate<Command, State, Event extends { type: string; data: unknown }> extends AggregateRoot<DomainEventRecorded> {
+export class EventSourcedAggregate<
+  Command,
+  State,
+  Event extends { type: string; data: unknown },
+> extends AggregateRoot<DomainEventRecorded> {
   constructor(
     readonly streamId: string,
     private readonly unitOfWork: StreamUnitOfWork<Command, State, Event>,

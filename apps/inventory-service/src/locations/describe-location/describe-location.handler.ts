@@ -24,7 +24,12 @@ export class DescribeLocationHandler implements ICommandHandler<DescribeLocation
     @Inject(PostgresEventStore) store: PostgresEventStore,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
   ) {
-    this.locations = new AggregateRepository(store, locationDecider, { everyEvents: 50, stateVersion: LOCATION_STATE_VERSION }, upcasterChain<LocationEvent>({}));
+    this.locations = new AggregateRepository(
+      store,
+      locationDecider,
+      { everyEvents: 50, stateVersion: LOCATION_STATE_VERSION },
+      upcasterChain<LocationEvent>({}),
+    );
   }
 
   execute({ locationId, profile }: DescribeLocation): Promise<{ created: boolean; location: LocationView }> {

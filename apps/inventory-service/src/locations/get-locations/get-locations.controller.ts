@@ -19,9 +19,14 @@ export class GetLocationsController {
   async list(@Query('after') after = '', @Query('limit') limitParam = '100'): Promise<{ items: LocationView[]; next: string | null }> {
     const limit = Number(limitParam);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
-      throw ApiError.badRequest('LOCATION.INVALID_LIMIT', `limit is a whole number from 1 to ${MAX_PAGE}`, [{ field: 'limit', problem: `${JSON.stringify(limitParam)} is not allowed` }]);
+      throw ApiError.badRequest('LOCATION.INVALID_LIMIT', `limit is a whole number from 1 to ${MAX_PAGE}`, [
+        { field: 'limit', problem: `${JSON.stringify(limitParam)} is not allowed` },
+      ]);
     }
-    const rows = await this.reads.query<LocationRow>(SELECT_LOCATIONS_PAGE, [after === '' ? '' : locationIdParam('after', String(after)), limit]);
+    const rows = await this.reads.query<LocationRow>(SELECT_LOCATIONS_PAGE, [
+      after === '' ? '' : locationIdParam('after', String(after)),
+      limit,
+    ]);
     const items = rows.map(locationViewOf);
     return { items, next: items.length === limit ? items[items.length - 1]!.locationId : null };
   }
@@ -30,7 +35,12 @@ export class GetLocationsController {
   @Access.open()
   async one(@Param('locationId') locationId: string): Promise<LocationView> {
     const [row] = await this.reads.query<LocationRow>(SELECT_LOCATION, [locationIdParam('locationId', locationId)]);
-    if (!row) throw new ApiError(HttpStatus.NOT_FOUND, 'LOCATION.NOT_FOUND', `no location ${locationId}: register it with PUT /v1/locations/${locationId}`);
+    if (!row)
+      throw new ApiError(
+        HttpStatus.NOT_FOUND,
+        'LOCATION.NOT_FOUND',
+        `no location ${locationId}: register it with PUT /v1/locations/${locationId}`,
+      );
     return locationViewOf(row);
   }
 }

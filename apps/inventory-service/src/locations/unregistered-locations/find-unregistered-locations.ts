@@ -24,7 +24,9 @@ export async function findUnregisteredLocations(sql: SqlClient): Promise<Unregis
     if (!found) byLocation.set(locationId, (found = { locationId, skus: 0, onHand: 0, reserved: 0, inTransit: 0, skuSet: new Set() }));
     return found;
   };
-  const rows = await sql.query<{ location_id: string; sku: string; on_hand: number; reserved: number; in_transit: number }>(SELECT_STOCK_AT_UNREGISTERED_LOCATIONS);
+  const rows = await sql.query<{ location_id: string; sku: string; on_hand: number; reserved: number; in_transit: number }>(
+    SELECT_STOCK_AT_UNREGISTERED_LOCATIONS,
+  );
   for (const row of rows) {
     const location = entry(row.location_id);
     location.skuSet.add(row.sku);
@@ -32,10 +34,14 @@ export async function findUnregisteredLocations(sql: SqlClient): Promise<Unregis
     location.reserved += row.reserved;
     location.inTransit += row.in_transit;
   }
-  const streamKeys = (await sql.query<{ stream_id: string }>(SELECT_STOCK_ITEM_STREAMS_OUTSIDE_REGISTRY)).flatMap(({ stream_id }) => stockItemKeyOf(stream_id) ?? []);
+  const streamKeys = (await sql.query<{ stream_id: string }>(SELECT_STOCK_ITEM_STREAMS_OUTSIDE_REGISTRY)).flatMap(
+    ({ stream_id }) => stockItemKeyOf(stream_id) ?? [],
+  );
   // An id that needed encoding in its stream id passed the SQL filter unchecked: check it decoded.
   const registered = new Set(
-    (await sql.query<{ location_id: string }>(SELECT_REGISTERED_LOCATION_IDS, [[...new Set(streamKeys.map((key) => key.locationId))]])).map((row) => row.location_id),
+    (await sql.query<{ location_id: string }>(SELECT_REGISTERED_LOCATION_IDS, [[...new Set(streamKeys.map((key) => key.locationId))]])).map(
+      (row) => row.location_id,
+    ),
   );
   for (const key of streamKeys) if (!registered.has(key.locationId)) entry(key.locationId).skuSet.add(key.sku);
   return [...byLocation.values()]

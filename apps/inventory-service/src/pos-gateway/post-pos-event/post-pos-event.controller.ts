@@ -22,7 +22,13 @@ export class PostPosEventController {
   @Access.posStore()
   @HttpCode(HttpStatus.ACCEPTED)
   async post(@PosKeyStore() keyStore: string, @Body() body: unknown): Promise<{ eventId: string; topic: string }> {
-    const event = parseInboundEventRequest(offlineSalesEventSchema, body, 'POS.INVALID_EVENT', 'POS event', this.config.inbound.maxClockSkewMs);
+    const event = parseInboundEventRequest(
+      offlineSalesEventSchema,
+      body,
+      'POS.INVALID_EVENT',
+      'POS event',
+      this.config.inbound.maxClockSkewMs,
+    );
     if (event.storeId !== keyStore) {
       throw new ApiError(HttpStatus.FORBIDDEN, 'POS.WRONG_STORE', `this key posts for store ${keyStore} only`, [
         { field: 'storeId', problem: `${event.storeId} is not the key's store` },

@@ -14,7 +14,6 @@ import { executeOnAggregate } from '../../event-sourcing/execute-on-aggregate';
 import { SELECT_SKU_POLICY, type SkuPolicyRow } from '../sku-policies.sql';
 import { SetSkuPolicy, type SkuPolicyView } from './set-sku-policy.command';
 
-
 @CommandHandler(SetSkuPolicy)
 export class SetSkuPolicyHandler implements ICommandHandler<SetSkuPolicy, { created: boolean; policy: SkuPolicyView }> {
   private readonly policies: AggregateRepository<SkuPolicyCommand, SkuPolicyState, SkuPolicyEvent>;
@@ -24,7 +23,12 @@ export class SetSkuPolicyHandler implements ICommandHandler<SetSkuPolicy, { crea
     @Inject(PostgresEventStore) store: PostgresEventStore,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
   ) {
-    this.policies = new AggregateRepository(store, skuPolicyDecider, { everyEvents: 50, stateVersion: SKU_POLICY_STATE_VERSION }, upcasterChain<SkuPolicyEvent>({}));
+    this.policies = new AggregateRepository(
+      store,
+      skuPolicyDecider,
+      { everyEvents: 50, stateVersion: SKU_POLICY_STATE_VERSION },
+      upcasterChain<SkuPolicyEvent>({}),
+    );
   }
 
   execute({ locationId, sku, policy }: SetSkuPolicy): Promise<{ created: boolean; policy: SkuPolicyView }> {

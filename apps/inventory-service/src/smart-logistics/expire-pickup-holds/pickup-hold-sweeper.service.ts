@@ -37,7 +37,8 @@ export class PickupHoldSweeper implements OnApplicationBootstrap, BeforeApplicat
       this.sweeping = this.sweepExpired(now)
         .then(async (expired) => expired + (await this.sweepTransfersPastShipBy(now)))
         .catch((error: Error) => {
-          if (!(isStreamVersionConflict(error) || isRetriableConflict(error))) this.logger.error(`pickup hold / transfer sweep failed, retrying: ${error.message}`);
+          if (!(isStreamVersionConflict(error) || isRetriableConflict(error)))
+            this.logger.error(`pickup hold / transfer sweep failed, retrying: ${error.message}`);
           return 0;
         })
         .finally(() => (this.sweeping = null));
@@ -52,7 +53,10 @@ export class PickupHoldSweeper implements OnApplicationBootstrap, BeforeApplicat
   /** Expire the holds due by `now`; resolves to how many were expired. */
   async sweepExpired(now: Date): Promise<number> {
     return this.transactions.inTransaction(async (sql) => {
-      const due = await sql.query<{ fulfillment_id: string; order_id: string }>(SELECT_EXPIRED_PICKUP_HOLDS, [now.toISOString(), HOLDS_PER_TRANSACTION]);
+      const due = await sql.query<{ fulfillment_id: string; order_id: string }>(SELECT_EXPIRED_PICKUP_HOLDS, [
+        now.toISOString(),
+        HOLDS_PER_TRANSACTION,
+      ]);
       if (due.length === 0) return 0;
       const items = stockItemsUnitOfWork(sql, this.store, this.config.eventStore.snapshotEveryEvents);
       const network = await LocationNetwork.load(sql, now);

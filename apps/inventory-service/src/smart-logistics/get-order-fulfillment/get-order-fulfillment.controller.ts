@@ -13,11 +13,17 @@ export class GetOrderFulfillmentController {
   @Access.operator('orders:read')
   async fulfillmentOf(@Param('orderId') orderId: string): Promise<OrderFulfillmentView> {
     if (orderId.length === 0 || orderId.length > 200) {
-      throw ApiError.badRequest('ORDER.INVALID_ID', 'an order id is 1 to 200 characters', [{ field: 'orderId', problem: `must be 1 to 200 characters, got ${orderId.length}` }]);
+      throw ApiError.badRequest('ORDER.INVALID_ID', 'an order id is 1 to 200 characters', [
+        { field: 'orderId', problem: `must be 1 to 200 characters, got ${orderId.length}` },
+      ]);
     }
     const view = await this.queries.execute(new GetOrderFulfillment(orderId));
     if (!view) {
-      throw new ApiError(HttpStatus.NOT_FOUND, 'ORDER.NOT_FOUND', `no order ${orderId}: it has not been placed, or its OnlineOrderPlaced has not been applied yet`);
+      throw new ApiError(
+        HttpStatus.NOT_FOUND,
+        'ORDER.NOT_FOUND',
+        `no order ${orderId}: it has not been placed, or its OnlineOrderPlaced has not been applied yet`,
+      );
     }
     return view;
   }

@@ -22,12 +22,25 @@ export class GetOrderFulfillmentHandler implements IQueryHandler<GetOrderFulfill
       status: order.cancelled ? 'cancelled' : 'open',
       delivery: order.delivery,
       fulfillments: order.fulfillments.flatMap((f) =>
-        f.state === 'awaiting-transfer' ? [] : [{ fulfillmentId: f.fulfillmentId, fromLocationId: f.fromLocationId, lines: f.lines, state: f.state, reasons: f.reasons }],
+        f.state === 'awaiting-transfer'
+          ? []
+          : [{ fulfillmentId: f.fulfillmentId, fromLocationId: f.fromLocationId, lines: f.lines, state: f.state, reasons: f.reasons }],
       ),
       awaitingTransfers: order.fulfillments
         .filter((f) => f.state === 'awaiting-transfer')
-        .map((f) => ({ fulfillmentId: f.fulfillmentId, fromLocationId: f.fromLocationId, lines: f.lines, transferIds: f.awaitingTransferIds })),
-      transfers: order.transfers.map((t) => ({ transferId: t.transferId, fromLocationId: t.fromLocationId, toLocationId: t.toLocationId, lines: t.lines, received: t.received })),
+        .map((f) => ({
+          fulfillmentId: f.fulfillmentId,
+          fromLocationId: f.fromLocationId,
+          lines: f.lines,
+          transferIds: f.awaitingTransferIds,
+        })),
+      transfers: order.transfers.map((t) => ({
+        transferId: t.transferId,
+        fromLocationId: t.fromLocationId,
+        toLocationId: t.toLocationId,
+        lines: t.lines,
+        received: t.received,
+      })),
       backordered: order.backordered,
       version: stored.length === 0 ? 0 : stored[stored.length - 1]!.streamVersion,
     };

@@ -6,7 +6,13 @@ export interface OrderFulfillmentView {
   orderId: string;
   status: 'open' | 'cancelled';
   delivery: OrderDelivery;
-  fulfillments: Array<{ fulfillmentId: string; fromLocationId: string; lines: OrderLine[]; state: Exclude<FulfillmentState, 'awaiting-transfer'>; reasons: string[] }>;
+  fulfillments: Array<{
+    fulfillmentId: string;
+    fromLocationId: string;
+    lines: OrderLine[];
+    state: Exclude<FulfillmentState, 'awaiting-transfer'>;
+    reasons: string[];
+  }>;
   /** Pickup fulfillments not dispatched yet: their store waits for these transfers. */
   awaitingTransfers: Array<{ fulfillmentId: string; fromLocationId: string; lines: OrderLine[]; transferIds: string[] }>;
   transfers: Array<{ transferId: string; fromLocationId: string; toLocationId: string; lines: OrderLine[]; received: boolean }>;

@@ -25,7 +25,13 @@ export class PostStockMovementController {
   @Access.operator('movements:write')
   @HttpCode(HttpStatus.ACCEPTED)
   async post(@Body() body: unknown): Promise<{ eventId: string; topic: string }> {
-    const movement = parseInboundEventRequest(stockMovementEventSchema, body, 'MOVEMENT.INVALID_EVENT', 'stock movement', this.config.inbound.maxClockSkewMs);
+    const movement = parseInboundEventRequest(
+      stockMovementEventSchema,
+      body,
+      'MOVEMENT.INVALID_EVENT',
+      'stock movement',
+      this.config.inbound.maxClockSkewMs,
+    );
     const producer = await this.kafka.producer();
     const topic = this.config.kafka.topics.stockMovements;
     await producer.send({ topic, acks: -1, messages: [{ key: movement.locationId, value: JSON.stringify(body) }] });

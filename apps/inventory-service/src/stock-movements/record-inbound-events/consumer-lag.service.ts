@@ -21,7 +21,9 @@ export class ConsumerLagService {
   ) {}
 
   async measure(): Promise<ConsumerLag> {
-    const rows = await this.reads.query<{ topic: string; partition: number; next_offset: string }>(SELECT_GROUP_OFFSETS, [this.config.kafka.groupId]);
+    const rows = await this.reads.query<{ topic: string; partition: number; next_offset: string }>(SELECT_GROUP_OFFSETS, [
+      this.config.kafka.groupId,
+    ]);
     const applied = new Map(rows.map((row) => [`${row.topic}:${row.partition}`, BigInt(row.next_offset)]));
     return this.kafka.withAdmin(async (admin) => {
       const byTopic: Record<string, number> = {};

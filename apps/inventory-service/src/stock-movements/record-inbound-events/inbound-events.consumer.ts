@@ -102,7 +102,11 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
     // Long batches go in chunks, each its own transaction, with a heartbeat between them.
     // Where Kafka read from: its first record (control records included), then the offset after the previous chunk.
     let readFrom = batch.firstOffset() ?? messages[0]!.offset;
-    for (let start = 0; start < messages.length && isRunning() && !isStale() && this.ready.has(key); start += MAX_MESSAGES_PER_TRANSACTION) {
+    for (
+      let start = 0;
+      start < messages.length && isRunning() && !isStale() && this.ready.has(key);
+      start += MAX_MESSAGES_PER_TRANSACTION
+    ) {
       const chunk = messages.slice(start, start + MAX_MESSAGES_PER_TRANSACTION);
       const fence = this.ready.get(key)!;
       // Sought back to the stored offset after a gap, and Kafka still reads from above it: what lies
@@ -112,12 +116,16 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
       const position = { readFrom, logStart, logEnd: batch.highWatermark };
       readFrom = (BigInt(chunk[chunk.length - 1]!.offset) + 1n).toString();
       const stopTimer = this.metrics.batchSeconds.startTimer({ topic: batch.topic });
-      const outcome = await this.commandBus.execute(new RecordInboundBatch(this.config.kafka.groupId, batch.topic, batch.partition, chunk, position));
+      const outcome = await this.commandBus.execute(
+        new RecordInboundBatch(this.config.kafka.groupId, batch.topic, batch.partition, chunk, position),
+      );
       stopTimer();
       if (outcome.gapAfter !== undefined) {
         // Kafka read from above PostgreSQL's offset (its committed offsets ahead, after a restore, say):
         // back to the stored offset, with the log start measured again (retention may have moved it).
-        this.logger.warn(`${key}: Kafka read from ${position.readFrom}, but the stored next offset is ${outcome.gapAfter}; seeking back to it`);
+        this.logger.warn(
+          `${key}: Kafka read from ${position.readFrom}, but the stored next offset is ${outcome.gapAfter}; seeking back to it`,
+        );
         this.ready.delete(key);
         this.seeking = this.seekUntilDone(this.consumer!, { [batch.topic]: [batch.partition] }, this.generation, true);
         return;
@@ -133,12 +141,15 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
         return;
       }
       if (outcome.lostToRetention) {
-        this.logger.error(`${key}: ${outcome.lostToRetention} offsets before ${position.readFrom} were deleted by retention before they were applied`);
+        this.logger.error(
+          `${key}: ${outcome.lostToRetention} offsets before ${position.readFrom} were deleted by retention before they were applied`,
+        );
         this.storedOffsets.lostToRetention(batch.topic, batch.partition, outcome.lostToRetention);
       }
       // Fresh stock for storefronts: the stock view takes the new events now, not after its idle delay.
       if (outcome.stockEventsAppended > 0) this.stockViews.stockLevels.poke();
-      for (const [type, applied] of Object.entries(outcome.appliedByType)) this.metrics.inboundApplied.inc({ topic: batch.topic, type }, applied);
+      for (const [type, applied] of Object.entries(outcome.appliedByType))
+        this.metrics.inboundApplied.inc({ topic: batch.topic, type }, applied);
       this.metrics.inboundDuplicates.inc({ topic: batch.topic }, outcome.duplicates);
       this.metrics.stockEventsAppended.inc(outcome.stockEventsAppended);
       for (const reason of outcome.deadLetterReasons) this.metrics.deadLetters.inc({ topic: batch.topic, reason: reasonKind(reason) });
@@ -148,7 +159,12 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
   }
 
   /** Seek, retrying until it is done or a newer assignment took over: until then those partitions wait. */
-  private async seekUntilDone(consumer: Consumer, assignment: Record<string, number[]>, generation: number, backFromGap = false): Promise<void> {
+  private async seekUntilDone(
+    consumer: Consumer,
+    assignment: Record<string, number[]>,
+    generation: number,
+    backFromGap = false,
+  ): Promise<void> {
     for (let attempt = 1; generation === this.generation; attempt += 1) {
       try {
         await this.seekToStoredOffsets(consumer, assignment, generation, backFromGap);
@@ -165,7 +181,12 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
    * next offset, and a partition with none (a new database) at the earliest offset Kafka still has.
    * A stored offset past the log's end is reported, and its partition paused.
    */
-  private async seekToStoredOffsets(consumer: Consumer, assignment: Record<string, number[]>, generation: number, backFromGap: boolean): Promise<void> {
+  private async seekToStoredOffsets(
+    consumer: Consumer,
+    assignment: Record<string, number[]>,
+    generation: number,
+    backFromGap: boolean,
+  ): Promise<void> {
     await this.kafka.withAdmin(async (admin) => {
       for (const [topic, partitions] of Object.entries(assignment)) {
         const rows = await this.transactions.inTransaction((sql) =>
@@ -178,7 +199,9 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
           const { low = '0', high = '0' } = log.get(partition) ?? {};
           const offset = stored.get(partition) ?? low;
           if (BigInt(offset) > BigInt(high)) {
-            this.logger.error(`${topic}:${partition}: the stored next offset ${offset} is past the log's end ${high} (topic recreated?); partition paused, nothing taken as applied`);
+            this.logger.error(
+              `${topic}:${partition}: the stored next offset ${offset} is past the log's end ${high} (topic recreated?); partition paused, nothing taken as applied`,
+            );
             this.storedOffsets.aheadOfLog({ topic, partition, storedNextOffset: offset, logEndOffset: high });
             consumer.pause([{ topic, partitions: [partition] }]);
             continue;

@@ -21,7 +21,13 @@ import { enqueueOutboxMessages, type OutboxMessage } from '../../outbox/outbox';
 import { RecordInboundBatch, type InboundBatchOutcome, type InboundMessage, type KafkaReadPosition } from './record-inbound-batch.command';
 import { FulfilmentWork, fulfilmentSettingsOf, isSmartLogisticsEvent } from '../../smart-logistics/fulfilment-work';
 import { LocationNetwork } from '../../smart-logistics/location-network';
-import { CLAIM_INBOUND_EVENT_IDS, ENSURE_OFFSET_ROW, LOCK_NEXT_OFFSET, STORE_NEXT_OFFSET, UNCLAIM_INBOUND_EVENT_IDS } from './ingestion.sql';
+import {
+  CLAIM_INBOUND_EVENT_IDS,
+  ENSURE_OFFSET_ROW,
+  LOCK_NEXT_OFFSET,
+  STORE_NEXT_OFFSET,
+  UNCLAIM_INBOUND_EVENT_IDS,
+} from './ingestion.sql';
 import { shopFloorInstructionsFor } from './stock-instructions';
 import { unknownLocationReason } from '../../locations/unknown-location';
 
@@ -86,7 +92,9 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
       );
       const outcomes: InboundBatchOutcome[] = [];
       for (const message of command.messages) {
-        outcomes.push(await this.applyRetrying(new RecordInboundBatch(command.consumerGroup, command.topic, command.partition, [message]), true));
+        outcomes.push(
+          await this.applyRetrying(new RecordInboundBatch(command.consumerGroup, command.topic, command.partition, [message]), true),
+        );
       }
       return sumOutcomes(outcomes);
     }
@@ -121,11 +129,16 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
           faults += 1;
           const left = this.config.ingestion.transientRetryMs - (Date.now() - started);
           if (left <= 0) {
-            this.logger.error(`batch failed ${faults} times over ${Date.now() - started} ms on transient database faults, leaving it to kafkajs to retry: ${(error as Error).message}`);
+            this.logger.error(
+              `batch failed ${faults} times over ${Date.now() - started} ms on transient database faults, leaving it to kafkajs to retry: ${(error as Error).message}`,
+            );
             throw error;
           }
           const delay = Math.min(left, TRANSIENT_RETRY_MAX_DELAY_MS, TRANSIENT_RETRY_FIRST_DELAY_MS * 2 ** Math.min(faults - 1, 20));
-          if (faults === 1) this.logger.warn(`transient database fault, retrying the batch with backoff (never a dead letter): ${(error as Error).message}`);
+          if (faults === 1)
+            this.logger.warn(
+              `transient database fault, retrying the batch with backoff (never a dead letter): ${(error as Error).message}`,
+            );
           await sleep(delay);
           continue;
         }
@@ -271,7 +284,9 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
   }
 
   private deadLetter(message: InboundMessage, reason: string): DeadLetter {
-    withLogContext({ correlationId: inboundCorrelationId(message.value) }, () => this.logger.warn(`dead letter from ${message.topic}[${message.partition}]@${message.offset}: ${reason}`));
+    withLogContext({ correlationId: inboundCorrelationId(message.value) }, () =>
+      this.logger.warn(`dead letter from ${message.topic}[${message.partition}]@${message.offset}: ${reason}`),
+    );
     return {
       reason,
       topic: this.config.kafka.topics.deadLetters,
@@ -290,7 +305,6 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
       ],
     };
   }
-
 }
 
 function sleep(ms: number): Promise<void> {
@@ -304,7 +318,16 @@ function scopedEventIdOf(message: InboundMessage): string | null {
 }
 
 function sumOutcomes(outcomes: readonly InboundBatchOutcome[]): InboundBatchOutcome {
-  const total: InboundBatchOutcome = { applied: 0, appliedByType: {}, duplicates: 0, deadLettered: 0, deadLetterReasons: [], alreadyApplied: 0, stockEventsAppended: 0, commandsIssued: 0 };
+  const total: InboundBatchOutcome = {
+    applied: 0,
+    appliedByType: {},
+    duplicates: 0,
+    deadLettered: 0,
+    deadLetterReasons: [],
+    alreadyApplied: 0,
+    stockEventsAppended: 0,
+    commandsIssued: 0,
+  };
   for (const outcome of outcomes) {
     total.applied += outcome.applied;
     for (const [type, n] of Object.entries(outcome.appliedByType)) total.appliedByType[type] = (total.appliedByType[type] ?? 0) + n;
@@ -319,8 +342,7 @@ function sumOutcomes(outcomes: readonly InboundBatchOutcome[]): InboundBatchOutc
 }
 
 type OffsetGap =
-  | { refuse: true; outcome: Pick<InboundBatchOutcome, 'gapAfter' | 'aheadOfLog'> }
-  | { refuse: false; lostToRetention?: bigint };
+  { refuse: true; outcome: Pick<InboundBatchOutcome, 'gapAfter' | 'aheadOfLog'> } | { refuse: false; lostToRetention?: bigint };
 
 /**
  * PostgreSQL's stored next offset against where Kafka read from. Kafka read from above it: the

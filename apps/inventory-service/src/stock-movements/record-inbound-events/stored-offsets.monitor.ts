@@ -40,7 +40,10 @@ export class StoredOffsetsMonitor {
 
   aheadOfLog(report: StoredOffsetAheadOfLog): void {
     this.ahead.set(`${report.topic}:${report.partition}`, report);
-    this.aheadGauge.set({ topic: report.topic, partition: String(report.partition) }, Number(BigInt(report.storedNextOffset) - BigInt(report.logEndOffset)));
+    this.aheadGauge.set(
+      { topic: report.topic, partition: String(report.partition) },
+      Number(BigInt(report.storedNextOffset) - BigInt(report.logEndOffset)),
+    );
   }
 
   /** The partition's stored offset is within its log (again). */

@@ -27,7 +27,10 @@ export class GetStockController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ items: SkuStock[] } | undefined> {
-    if (!skusParam) throw ApiError.badRequest('STOCK.SKUS_REQUIRED', 'pass the SKUs to look up as ?skus=SKU-1,SKU-2', [{ field: 'skus', problem: 'required' }]);
+    if (!skusParam)
+      throw ApiError.badRequest('STOCK.SKUS_REQUIRED', 'pass the SKUs to look up as ?skus=SKU-1,SKU-2', [
+        { field: 'skus', problem: 'required' },
+      ]);
     const skus = skuListParam('skus', skusParam);
     if (skus.length > MAX_SKUS_PER_LOOKUP) {
       throw ApiError.badRequest('STOCK.TOO_MANY_SKUS', `at most ${MAX_SKUS_PER_LOOKUP} SKUs per lookup; split the request`, [

@@ -13,7 +13,15 @@ import { StockChangeFeed } from '../stock-stream/stock-change-feed.service';
 /** SELECT_STOCK_OF_SKUS: the checkpoint row (sku null), then one row per SKU and location. */
 type Row =
   | { sku: null; transaction_id: string; global_position: string }
-  | { sku: string; location_id: string; on_hand: number; reserved: number; in_transit: number; safety_stock: number; ships_online: boolean };
+  | {
+      sku: string;
+      location_id: string;
+      on_hand: number;
+      reserved: number;
+      in_transit: number;
+      safety_stock: number;
+      ships_online: boolean;
+    };
 
 /** Reads the stock-levels view with the location registry: unregistered locations keep no safety stock and ship nothing online. */
 @QueryHandler(GetStockOfSkus)
@@ -32,9 +40,13 @@ export class GetStockOfSkusHandler implements IQueryHandler<GetStockOfSkus, SkuS
     let atDeadline = false;
     for (;;) {
       const readSince = this.cache.generationNow();
-      const rows = await this.reads.query<Row>(SELECT_STOCK_OF_SKUS, [skus, STOCK_LEVELS_PROJECTION], { preparedAs: 'select-stock-of-skus' });
+      const rows = await this.reads.query<Row>(SELECT_STOCK_OF_SKUS, [skus, STOCK_LEVELS_PROJECTION], {
+        preparedAs: 'select-stock-of-skus',
+      });
       const checkpoint = rows.find((row) => row.sku === null);
-      const reached = checkpoint ? { transactionId: checkpoint.transaction_id, globalPosition: Number(checkpoint.global_position) } : START_OF_LOG;
+      const reached = checkpoint
+        ? { transactionId: checkpoint.transaction_id, globalPosition: Number(checkpoint.global_position) }
+        : START_OF_LOG;
       if (!atLeast || compareCheckpoints(reached, atLeast) >= 0) {
         const stocks = this.stockFrom(skus, rows, formatViewPosition(reached));
         this.cache.store(stocks, readSince);

@@ -48,7 +48,12 @@ export class LocationStockController {
    */
   @Get('locations/:locationId/stock')
   @Access.storefront()
-  async stockOfLocation(@Param('locationId') locationId: string, @Query() query: Record<string, string>, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) response: Response) {
+  async stockOfLocation(
+    @Param('locationId') locationId: string,
+    @Query() query: Record<string, string>,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     locationIdParam('locationId', locationId);
     const { after, limit } = parseRequest(pageQuery, query, 'STOCK.INVALID_PAGE', 'page request');
     const position = await this.position(query);
@@ -63,30 +68,54 @@ export class LocationStockController {
       unitsSoldPerDay: Math.round(row.units_sold_per_day * 100) / 100,
       daysOfCover: daysOfCover(row.available, row.units_sold_per_day),
     }));
-    return conditional({ locationId, items, next: items.length === limit ? items[items.length - 1]!.sku : null, position }, position, ifNoneMatch, response);
+    return conditional(
+      { locationId, items, next: items.length === limit ? items[items.length - 1]!.sku : null, position },
+      position,
+      ifNoneMatch,
+      response,
+    );
   }
 
   /** `GET /v1/stock-alerts/negative?limit=`: SKU-locations whose on-hand is below zero, worst first. */
   @Get('stock-alerts/negative')
   @Access.storefront()
-  async negativeStock(@Query() query: Record<string, string>, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) response: Response) {
+  async negativeStock(
+    @Query() query: Record<string, string>,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const { limit } = parseRequest(pageQuery.pick({ limit: true }), query, 'STOCK.INVALID_PAGE', 'alert request');
     const position = await this.position(query);
-    const rows = await this.reads.query<{ location_id: string; sku: string; on_hand: number; last_changed_at: Date }>(SELECT_NEGATIVE_STOCK, [limit]);
-    const items = rows.map((row) => ({ locationId: row.location_id, sku: row.sku, onHand: row.on_hand, lastChangedAt: row.last_changed_at.toISOString() }));
+    const rows = await this.reads.query<{ location_id: string; sku: string; on_hand: number; last_changed_at: Date }>(
+      SELECT_NEGATIVE_STOCK,
+      [limit],
+    );
+    const items = rows.map((row) => ({
+      locationId: row.location_id,
+      sku: row.sku,
+      onHand: row.on_hand,
+      lastChangedAt: row.last_changed_at.toISOString(),
+    }));
     return conditional({ items, position }, position, ifNoneMatch, response);
   }
 
   /** `GET /v1/stock-alerts/low?limit=`: SKU-locations whose available is at or below their reorder point, furthest below first. */
   @Get('stock-alerts/low')
   @Access.storefront()
-  async lowStock(@Query() query: Record<string, string>, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) response: Response) {
+  async lowStock(
+    @Query() query: Record<string, string>,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const { limit } = parseRequest(pageQuery.pick({ limit: true }), query, 'STOCK.INVALID_PAGE', 'alert request');
     const position = await this.position(query);
-    const rows = await this.reads.query<{ location_id: string; sku: string; available: number; reorder_point: number; reorder_quantity: number | null }>(
-      SELECT_LOW_STOCK,
-      [limit],
-    );
+    const rows = await this.reads.query<{
+      location_id: string;
+      sku: string;
+      available: number;
+      reorder_point: number;
+      reorder_quantity: number | null;
+    }>(SELECT_LOW_STOCK, [limit]);
     const items = rows.map((row) => ({
       locationId: row.location_id,
       sku: row.sku,

@@ -39,7 +39,10 @@ export class PickupNearController {
     skuParam('sku', sku);
     const { lat, lng, radiusKm } = parseRequest(pickupQuery, query, 'PICKUP.INVALID_QUERY', 'pickup search');
     const position = await stockViewPosition(this.reads, minPositionParam(query.minPosition), this.config.http.minPositionWaitMs);
-    const candidates = await this.reads.query<{ location_id: string; lat: number; lng: number; available: number }>(SELECT_PICKUP_CANDIDATES, [sku]);
+    const candidates = await this.reads.query<{ location_id: string; lat: number; lng: number; available: number }>(
+      SELECT_PICKUP_CANDIDATES,
+      [sku],
+    );
     const stores = pickupOptionsNear(
       { lat, lng },
       radiusKm,

@@ -72,11 +72,14 @@ export class StockChangeFeed implements BeforeApplicationShutdown {
           resolve(true);
         },
       };
-      const timeout = setTimeout(() => {
-        this.waiters.delete(waiter);
-        this.stopListening();
-        resolve(false);
-      }, Math.max(0, deadline - Date.now()));
+      const timeout = setTimeout(
+        () => {
+          this.waiters.delete(waiter);
+          this.stopListening();
+          resolve(false);
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       this.waiters.add(waiter);
       this.listen();
       void this.poll();

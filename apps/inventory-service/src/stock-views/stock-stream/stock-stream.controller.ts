@@ -39,8 +39,11 @@ export class StockStreamController {
       ]);
     }
     const release = this.takeSlot(request.socket.remoteAddress ?? 'unknown');
-    const read = (wanted: readonly string[]) => from(this.queries.execute(new GetStockOfSkus(wanted))).pipe(mergeMap((items) => from(items)));
-    const updates = this.feed.changesOf(new Set(skus)).pipe(concatMap((change) => read(change.everySku ? skus : skus.filter((sku) => change.skus.has(sku)))));
+    const read = (wanted: readonly string[]) =>
+      from(this.queries.execute(new GetStockOfSkus(wanted))).pipe(mergeMap((items) => from(items)));
+    const updates = this.feed
+      .changesOf(new Set(skus))
+      .pipe(concatMap((change) => read(change.everySku ? skus : skus.filter((sku) => change.skus.has(sku)))));
     // Follow the view first, then send the initial state: a change right after that read is not missed.
     return defer(() => from(this.feed.follow())).pipe(
       mergeMap(() => concat(read(skus), updates)),
@@ -53,15 +56,23 @@ export class StockStreamController {
   private takeSlot(client: string): () => void {
     const { stockStreamsMax, stockStreamsPerClientMax } = this.config.http;
     if (this.open >= stockStreamsMax) {
-      throw ApiError.busy(HttpStatus.SERVICE_UNAVAILABLE, 'STOCK.STREAMS_FULL', `this instance serves ${stockStreamsMax} live streams already; try again later`, STREAM_RETRY_AFTER_SECONDS, [
-        { field: 'streams', problem: `${stockStreamsMax} open on this instance (STOCK_STREAMS_MAX)` },
-      ]);
+      throw ApiError.busy(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'STOCK.STREAMS_FULL',
+        `this instance serves ${stockStreamsMax} live streams already; try again later`,
+        STREAM_RETRY_AFTER_SECONDS,
+        [{ field: 'streams', problem: `${stockStreamsMax} open on this instance (STOCK_STREAMS_MAX)` }],
+      );
     }
     const mine = this.openByClient.get(client) ?? 0;
     if (mine >= stockStreamsPerClientMax) {
-      throw ApiError.busy(HttpStatus.TOO_MANY_REQUESTS, 'STOCK.TOO_MANY_STREAMS', `your address has ${stockStreamsPerClientMax} live streams open already; close one, or stream more SKUs in one`, STREAM_RETRY_AFTER_SECONDS, [
-        { field: 'streams', problem: `${stockStreamsPerClientMax} open from ${client} (STOCK_STREAMS_PER_CLIENT_MAX)` },
-      ]);
+      throw ApiError.busy(
+        HttpStatus.TOO_MANY_REQUESTS,
+        'STOCK.TOO_MANY_STREAMS',
+        `your address has ${stockStreamsPerClientMax} live streams open already; close one, or stream more SKUs in one`,
+        STREAM_RETRY_AFTER_SECONDS,
+        [{ field: 'streams', problem: `${stockStreamsPerClientMax} open from ${client} (STOCK_STREAMS_PER_CLIENT_MAX)` }],
+      );
     }
     this.open += 1;
     this.openByClient.set(client, mine + 1);
