@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { SqlReader, TypeOrmSqlReader } from '@app/event-store';
 import { Controller, Get, Inject, Module, Param } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createDataSource } from '../apps/inventory-service/src/database/data-source';
+import { createDataSource } from '../apps/inventory-service/src/platform/database/data-source';
 
 /**
  * The query benchmark's baseline: the same HTTP stack (NestJS on Express) and the same database

@@ -5,7 +5,7 @@ import { TransactionRunner } from '@app/event-store';
 import type { Producer } from 'kafkajs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mintApiKey } from '../apps/inventory-service/src/access/api-keys';
+import { mintApiKey } from '../apps/inventory-service/src/platform/access/api-keys';
 import { enqueueOutboxMessages } from '../apps/inventory-service/src/outbox/outbox';
 import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
 import { startTestService, type RunningTestService } from './support/test-service';

@@ -3,14 +3,14 @@ import { CheckpointedProcessor, PostgresEventStore } from '@app/event-store';
 import { decideStockItem, evolveStockItem, initialStockItemState, stockItemStreamId, type StockItemState } from '@app/stock-domain';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadServiceConfig } from '../apps/inventory-service/src/config/service-config';
+import { loadServiceConfig } from '../apps/inventory-service/src/platform/config/service-config';
 import {
   RecordInboundBatch,
   type InboundBatchOutcome,
   type InboundMessage,
-} from '../apps/inventory-service/src/stock-movements/record-inbound-events/record-inbound-batch.command';
-import { RecordInboundBatchHandler } from '../apps/inventory-service/src/stock-movements/record-inbound-events/record-inbound-batch.handler';
-import { shopFloorInstructionsFor } from '../apps/inventory-service/src/stock-movements/record-inbound-events/stock-instructions';
+} from '../apps/inventory-service/src/ingestion/record-inbound-batch.command';
+import { RecordInboundBatchHandler } from '../apps/inventory-service/src/ingestion/record-inbound-batch.handler';
+import { shopFloorInstructionsFor } from '../apps/inventory-service/src/stock/stock-instructions';
 import { DailySalesProjection } from '../apps/inventory-service/src/stock-views/daily-sales.projection';
 import { STOCK_LEVELS_PROJECTION, StockLevelsProjection } from '../apps/inventory-service/src/stock-views/stock-levels.projection';
 import { SELECT_STOCK_OF_SKUS } from '../apps/inventory-service/src/stock-views/stock-views.sql';
@@ -265,15 +265,13 @@ const shopFloorEvent = fc
   });
 
 /** Receipts of 1000 x 1,000,000 of one SKU: a few take its total past 32 bits. */
-const bulkReceipt = fc
-  .uuid()
-  .map((eventId) => ({
-    eventId,
-    type: 'StockReceived',
-    occurredAt: minutesFromNow(-1),
-    locationId: 'P-1',
-    lines: lines('SKU-1', 1000, MAX_LINE_QUANTITY),
-  }));
+const bulkReceipt = fc.uuid().map((eventId) => ({
+  eventId,
+  type: 'StockReceived',
+  occurredAt: minutesFromNow(-1),
+  locationId: 'P-1',
+  lines: lines('SKU-1', 1000, MAX_LINE_QUANTITY),
+}));
 
 describe('property: every contract-valid event is applied or dead-lettered, and the views equal the fold', () => {
   // Budget: 100 runs of up to 14 events (some of 1000 lines): 15 to 35 s on a shared 2-core machine, 90 s at most.

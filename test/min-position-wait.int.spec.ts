@@ -1,6 +1,6 @@
 import { PostgresEventStore, SqlReader } from '@app/event-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadServiceConfig } from '../apps/inventory-service/src/config/service-config';
+import { loadServiceConfig } from '../apps/inventory-service/src/platform/config/service-config';
 import { GetStockOfSkusHandler } from '../apps/inventory-service/src/stock-views/get-stock/get-stock.handler';
 import { GetStockOfSkus, ViewBehindError } from '../apps/inventory-service/src/stock-views/get-stock/get-stock.query';
 import { StockReadCache } from '../apps/inventory-service/src/stock-views/get-stock/stock-read-cache.service';

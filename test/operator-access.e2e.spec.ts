@@ -1,12 +1,12 @@
 import { TransactionRunner } from '@app/event-store';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mintApiKey } from '../apps/inventory-service/src/access/api-keys';
-import { revokeOperatorKey } from '../apps/inventory-service/src/access/operator-keys';
-import { OPERATOR_SCOPES, type OperatorScope } from '../apps/inventory-service/src/access/operator-scopes';
-import type { RouteAccess } from '../apps/inventory-service/src/access/route-table';
+import { mintApiKey } from '../apps/inventory-service/src/platform/access/api-keys';
+import { revokeOperatorKey } from '../apps/inventory-service/src/platform/access/operator-keys';
+import { OPERATOR_SCOPES, type OperatorScope } from '../apps/inventory-service/src/platform/access/operator-scopes';
+import type { RouteAccess } from '../apps/inventory-service/src/platform/access/route-table';
 import { servedRoutes } from '../apps/inventory-service/src/bootstrap';
-import { issuePosKey } from '../apps/inventory-service/src/pos-gateway/pos-api-keys';
+import { issuePosKey } from '../apps/inventory-service/src/platform/access/pos-api-keys';
 import { runCli } from './support/built-apps';
 import { bearer, issueOperatorKeyWithCli, issueTestOperatorKey } from './support/operator-keys';
 import { freePort, processTestEnv, ServiceProcess } from './support/service-process';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SELECT_RECENT_OUTBOX_MESSAGES } from '../apps/inventory-service/src/dashboard/dashboard.sql';
+import { SELECT_RECENT_OUTBOX_MESSAGES } from '../apps/inventory-service/src/operations/dashboard/dashboard.sql';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 let db: TestDatabase;

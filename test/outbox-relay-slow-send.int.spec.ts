@@ -3,8 +3,8 @@ import { stockItemDecider, stockItemStreamId, type StockItemEvent } from '@app/s
 import type { Producer, ProducerConfig } from 'kafkajs';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadServiceConfig, type ServiceConfig } from '../apps/inventory-service/src/config/service-config';
-import { KafkaConnection } from '../apps/inventory-service/src/kafka/kafka-connection';
+import { loadServiceConfig, type ServiceConfig } from '../apps/inventory-service/src/platform/config/service-config';
+import { KafkaConnection } from '../apps/inventory-service/src/platform/kafka/kafka-connection';
 import { enqueueOutboxMessages, OUTBOX_HEADERS } from '../apps/inventory-service/src/outbox/outbox';
 import { OutboxRelay } from '../apps/inventory-service/src/outbox/outbox-relay.service';
 import { StockLevelsProjection } from '../apps/inventory-service/src/stock-views/stock-levels.projection';

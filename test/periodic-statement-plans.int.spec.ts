@@ -11,7 +11,7 @@ import {
   SELECT_STREAMS_AFTER_VERSIONS,
 } from '../libs/event-store/src/event-store.sql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SELECT_RECENT_OUTBOX_MESSAGES } from '../apps/inventory-service/src/dashboard/dashboard.sql';
+import { SELECT_RECENT_OUTBOX_MESSAGES } from '../apps/inventory-service/src/operations/dashboard/dashboard.sql';
 import {
   COUNT_UNPUBLISHED,
   MARK_PUBLISHED,
@@ -19,14 +19,8 @@ import {
   SELECT_UNPUBLISHED_TOPICS,
   UNPUBLISHED_WAITING,
 } from '../apps/inventory-service/src/outbox/outbox.sql';
-import {
-  SELECT_EXPIRED_PICKUP_HOLDS,
-  SELECT_TRANSFERS_PAST_SHIP_BY,
-} from '../apps/inventory-service/src/smart-logistics/smart-logistics.sql';
-import {
-  CLAIM_INBOUND_EVENT_IDS,
-  UNCLAIM_INBOUND_EVENT_IDS,
-} from '../apps/inventory-service/src/stock-movements/record-inbound-events/ingestion.sql';
+import { SELECT_EXPIRED_PICKUP_HOLDS, SELECT_TRANSFERS_PAST_SHIP_BY } from '../apps/inventory-service/src/fulfillment/fulfillment.sql';
+import { CLAIM_INBOUND_EVENT_IDS, UNCLAIM_INBOUND_EVENT_IDS } from '../apps/inventory-service/src/ingestion/ingestion.sql';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 /**

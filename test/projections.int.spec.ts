@@ -20,7 +20,7 @@ import {
 } from '@app/stock-domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRY_LOCK_PROCESSOR } from '../libs/event-store/src/event-store.sql';
-import { stockItemStateBytes } from '../apps/inventory-service/src/stock-movements/stock-item-persistence';
+import { stockItemStateBytes } from '../apps/inventory-service/src/stock/stock-item-persistence';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 let db: TestDatabase;

@@ -3,13 +3,10 @@ import { CheckpointedProcessor, PostgresEventStore } from '@app/event-store';
 import { ONLINE_ORDER_STATE_VERSION, onlineOrderStreamId, stockItemStreamId } from '@app/stock-domain';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadServiceConfig } from '../apps/inventory-service/src/config/service-config';
-import { headersAsText, headersForKafka, type StoredHeaders } from '../apps/inventory-service/src/kafka/headers';
-import {
-  RecordInboundBatch,
-  type InboundMessage,
-} from '../apps/inventory-service/src/stock-movements/record-inbound-events/record-inbound-batch.command';
-import { RecordInboundBatchHandler } from '../apps/inventory-service/src/stock-movements/record-inbound-events/record-inbound-batch.handler';
+import { loadServiceConfig } from '../apps/inventory-service/src/platform/config/service-config';
+import { headersAsText, headersForKafka, type StoredHeaders } from '../apps/inventory-service/src/platform/kafka/headers';
+import { RecordInboundBatch, type InboundMessage } from '../apps/inventory-service/src/ingestion/record-inbound-batch.command';
+import { RecordInboundBatchHandler } from '../apps/inventory-service/src/ingestion/record-inbound-batch.handler';
 import { StockLevelsProjection } from '../apps/inventory-service/src/stock-views/stock-levels.projection';
 import { registerLocationsInDatabase } from './support/locations';
 import { createTestDatabase, type TestDatabase } from './support/test-database';

@@ -2,9 +2,9 @@ import { TypeOrmSqlReader, TypeOrmTransactionRunner } from '@app/event-store';
 import { Client, type PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadServiceConfig, type ServiceConfig } from '../apps/inventory-service/src/config/service-config';
-import { createDataSource, maintenanceLimits, migrateDatabase } from '../apps/inventory-service/src/database/data-source';
-import { HttpReadPool } from '../apps/inventory-service/src/database/http-reads';
+import { loadServiceConfig, type ServiceConfig } from '../apps/inventory-service/src/platform/config/service-config';
+import { createDataSource, maintenanceLimits, migrateDatabase } from '../apps/inventory-service/src/platform/database/data-source';
+import { HttpReadPool } from '../apps/inventory-service/src/platform/database/http-reads';
 import { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from './support/test-database';
 
 let db: TestDatabase;

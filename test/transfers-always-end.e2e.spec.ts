@@ -1,7 +1,7 @@
 import { DEAD_LETTER_HEADERS } from '@app/contracts';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PickupHoldSweeper } from '../apps/inventory-service/src/smart-logistics/expire-pickup-holds/pickup-hold-sweeper.service';
+import { PickupHoldSweeper } from '../apps/inventory-service/src/fulfillment/expire-pickup-holds/pickup-hold-sweeper.service';
 import { TestLogisticsWorker } from './support/logistics-worker';
 import { connectedProducer, eventually, readTopic, sendJson, testKafka } from './support/test-kafka';
 import { OmnichannelClient } from './support/omnichannel-client';

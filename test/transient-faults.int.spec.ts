@@ -2,13 +2,10 @@ import { DEAD_LETTER_HEADERS } from '@app/contracts';
 import { PostgresEventStore } from '@app/event-store';
 import { Client } from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadServiceConfig } from '../apps/inventory-service/src/config/service-config';
-import { headersAsText, headersForKafka, type StoredHeaders } from '../apps/inventory-service/src/kafka/headers';
-import {
-  RecordInboundBatch,
-  type InboundMessage,
-} from '../apps/inventory-service/src/stock-movements/record-inbound-events/record-inbound-batch.command';
-import { RecordInboundBatchHandler } from '../apps/inventory-service/src/stock-movements/record-inbound-events/record-inbound-batch.handler';
+import { loadServiceConfig } from '../apps/inventory-service/src/platform/config/service-config';
+import { headersAsText, headersForKafka, type StoredHeaders } from '../apps/inventory-service/src/platform/kafka/headers';
+import { RecordInboundBatch, type InboundMessage } from '../apps/inventory-service/src/ingestion/record-inbound-batch.command';
+import { RecordInboundBatchHandler } from '../apps/inventory-service/src/ingestion/record-inbound-batch.handler';
 import { registerLocationsInDatabase } from './support/locations';
 import { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from './support/test-database';
 

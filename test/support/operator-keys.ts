@@ -1,7 +1,7 @@
 import { TransactionRunner } from '@app/event-store';
 import type { INestApplication } from '@nestjs/common';
-import { issueOperatorKey } from '../../apps/inventory-service/src/access/operator-keys';
-import type { OperatorScope } from '../../apps/inventory-service/src/access/operator-scopes';
+import { issueOperatorKey } from '../../apps/inventory-service/src/platform/access/operator-keys';
+import type { OperatorScope } from '../../apps/inventory-service/src/platform/access/operator-scopes';
 import { runCli } from './built-apps';
 
 let issued = 0;

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { TypeOrmSqlReader, TypeOrmTransactionRunner } from '@app/event-store';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '../../apps/inventory-service/src/database/data-source';
-import { ensureDatabaseAndSchema } from '../../apps/inventory-service/src/database/ensure-database';
+import { createDataSource } from '../../apps/inventory-service/src/platform/database/data-source';
+import { ensureDatabaseAndSchema } from '../../apps/inventory-service/src/platform/database/ensure-database';
 
 /** The PostgreSQL server the tests use: TEST_DATABASE_URL, else the machine's server. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/inventory_test';

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { serviceUrl, startInventoryService } from '../../apps/inventory-service/src/bootstrap';
-import { loadServiceConfig, type ServiceConfig } from '../../apps/inventory-service/src/config/service-config';
+import { loadServiceConfig, type ServiceConfig } from '../../apps/inventory-service/src/platform/config/service-config';
 import { isolatedServiceEnv } from './isolated-env';
 import { bearer, issueTestOperatorKey } from './operator-keys';
 import { dropSchema } from './test-database';

@@ -1,38 +1,38 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
-import { WriteRateLimitGuard } from './access/write-rate-limit.guard';
-import { AccessGuard } from './access/access.guard';
+import { WriteRateLimitGuard } from './platform/access/write-rate-limit.guard';
+import { AccessGuard } from './platform/access/access.guard';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
-import { ServiceConfig } from './config/service-config';
-import { DatabaseModule } from './database/database.module';
-import { DashboardPageController } from './dashboard/dashboard-page.controller';
-import { DashboardSummaryController } from './dashboard/dashboard-summary.controller';
-import { EventRateSampler } from './dashboard/event-rate.sampler';
-import { HealthCheckLogger } from './health/health-check.logger';
-import { HealthController } from './health/health.controller';
+import { ServiceConfig } from './platform/config/service-config';
+import { DatabaseModule } from './platform/database/database.module';
+import { DashboardPageController } from './operations/dashboard/dashboard-page.controller';
+import { DashboardSummaryController } from './operations/dashboard/dashboard-summary.controller';
+import { EventRateSampler } from './operations/dashboard/event-rate.sampler';
+import { HealthCheckLogger } from './operations/health/health-check.logger';
+import { HealthController } from './operations/health/health.controller';
 import {
   BacklogHealthIndicator,
   KafkaHealthIndicator,
   PostgresHealthIndicator,
   ProjectionsHealthIndicator,
-} from './health/health-indicators';
-import { ApiErrorFilter } from './http/api-error.filter';
-import { KafkaConnection } from './kafka/kafka-connection';
+} from './operations/health/health-indicators';
+import { ApiErrorFilter } from './platform/http/api-error.filter';
+import { KafkaConnection } from './platform/kafka/kafka-connection';
 import { DescribeLocationController } from './locations/describe-location/describe-location.controller';
 import { DescribeLocationHandler } from './locations/describe-location/describe-location.handler';
 import { GetLocationsController } from './locations/get-locations/get-locations.controller';
-import { MetricsController } from './metrics/metrics.controller';
-import { ServiceMetrics } from './metrics/service-metrics';
+import { MetricsController } from './operations/metrics/metrics.controller';
+import { ServiceMetrics } from './platform/metrics/service-metrics';
 import { SetSkuPolicyController } from './sku-policies/set-sku-policy/set-sku-policy.controller';
 import { SetSkuPolicyHandler } from './sku-policies/set-sku-policy/set-sku-policy.handler';
 import { OutboxRelay } from './outbox/outbox-relay.service';
 import { PostPosEventController } from './pos-gateway/post-pos-event/post-pos-event.controller';
 import { PostStockMovementController } from './stock-movements-gateway/post-stock-movement/post-stock-movement.controller';
-import { ConsumerLagService } from './stock-movements/record-inbound-events/consumer-lag.service';
-import { InboundEventsConsumer } from './stock-movements/record-inbound-events/inbound-events.consumer';
-import { StoredOffsetsHealthIndicator, StoredOffsetsMonitor } from './stock-movements/record-inbound-events/stored-offsets.monitor';
-import { RecordInboundBatchHandler } from './stock-movements/record-inbound-events/record-inbound-batch.handler';
+import { ConsumerLagService } from './ingestion/consumer-lag.service';
+import { InboundEventsConsumer } from './ingestion/inbound-events.consumer';
+import { StoredOffsetsHealthIndicator, StoredOffsetsMonitor } from './ingestion/stored-offsets.monitor';
+import { RecordInboundBatchHandler } from './ingestion/record-inbound-batch.handler';
 import { GetStockController } from './stock-views/get-stock/get-stock.controller';
 import { LocationStockController } from './stock-views/location-stock/location-stock.controller';
 import { StockChangeFeed } from './stock-views/stock-stream/stock-change-feed.service';
@@ -41,9 +41,9 @@ import { StockReadCache } from './stock-views/get-stock/stock-read-cache.service
 import { PickupNearController } from './stock-views/pickup-near/pickup-near.controller';
 import { GetStockOfSkusHandler } from './stock-views/get-stock/get-stock.handler';
 import { StockViewsProcessor } from './stock-views/stock-views-processor.service';
-import { GetOrderFulfillmentController } from './smart-logistics/get-order-fulfillment/get-order-fulfillment.controller';
-import { GetOrderFulfillmentHandler } from './smart-logistics/get-order-fulfillment/get-order-fulfillment.handler';
-import { PickupHoldSweeper } from './smart-logistics/expire-pickup-holds/pickup-hold-sweeper.service';
+import { GetOrderFulfillmentController } from './fulfillment/get-order-fulfillment/get-order-fulfillment.controller';
+import { GetOrderFulfillmentHandler } from './fulfillment/get-order-fulfillment/get-order-fulfillment.handler';
+import { PickupHoldSweeper } from './fulfillment/expire-pickup-holds/pickup-hold-sweeper.service';
 
 /** The inventory service, wired for one configuration. */
 @Module({})

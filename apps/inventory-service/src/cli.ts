@@ -10,13 +10,13 @@ import {
   rebuildReadModel,
   type RebuildableReadModel,
 } from '@app/event-store';
-import { loadEnvFile } from './config/env-file';
-import { InvalidConfigurationError, loadServiceConfig } from './config/service-config';
-import { createDataSource, maintenanceLimits, migrateDatabase } from './database/data-source';
-import { ensureDatabaseAndSchema } from './database/ensure-database';
-import { replayDeadLetters, type ReplayFilter } from './dead-letters/replay-dead-letters';
-import { inspectStream, type StreamTarget } from './event-sourcing/inspect-stream';
-import { issuePosKey, revokePosKey } from './pos-gateway/pos-api-keys';
+import { loadEnvFile } from './platform/config/env-file';
+import { InvalidConfigurationError, loadServiceConfig } from './platform/config/service-config';
+import { createDataSource, maintenanceLimits, migrateDatabase } from './platform/database/data-source';
+import { ensureDatabaseAndSchema } from './platform/database/ensure-database';
+import { replayDeadLetters, type ReplayFilter } from './ingestion/dead-letters/replay-dead-letters';
+import { inspectStream, type StreamTarget } from './cli/inspect-stream';
+import { issuePosKey, revokePosKey } from './platform/access/pos-api-keys';
 import {
   OPERATOR_KEY_NAME_PATTERN,
   OPERATOR_KEY_NAME_RULE,
@@ -24,8 +24,8 @@ import {
   issueOperatorKey,
   listOperatorKeys,
   revokeOperatorKey,
-} from './access/operator-keys';
-import { OPERATOR_SCOPES, isOperatorScope, type OperatorScope } from './access/operator-scopes';
+} from './platform/access/operator-keys';
+import { OPERATOR_SCOPES, isOperatorScope, type OperatorScope } from './platform/access/operator-scopes';
 import { locationsReadModel } from './locations/locations.projection';
 import { findUnregisteredLocations } from './locations/unregistered-locations/find-unregistered-locations';
 import { skuPoliciesReadModel } from './sku-policies/sku-policies.projection';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { reasonKind } from '../metrics/service-metrics';
+import { reasonKind } from '../platform/metrics/service-metrics';
 import { unknownLocationReason } from './unknown-location';
 
 describe('unknownLocationReason', () => {

@@ -31,48 +31,40 @@ const commandAt = (minute: number): fc.Arbitrary<StockItemCommand> =>
     fc
       .integer({ min: 0, max: 60 })
       .map((countedQuantity): StockItemCommand => ({ type: 'RecordCount', countedQuantity, ...provenance(minute) })),
-    fc
-      .integer({ min: 1, max: 10 })
-      .map((quantity): StockItemCommand => ({
-        type: 'ReserveStock',
-        purpose: 'fulfillment',
-        referenceId: 'F',
-        quantity,
-        safetyStock: null,
-        ...provenance(minute),
-      })),
-    fc
-      .integer({ min: 1, max: 10 })
-      .map((quantity): StockItemCommand => ({
-        type: 'ReleaseReservation',
-        purpose: 'fulfillment',
-        referenceId: 'F',
-        quantity,
-        reason: 'x',
-        ...provenance(minute),
-      })),
-    fc
-      .integer({ min: 1, max: 10 })
-      .map((quantity): StockItemCommand => ({
-        type: 'ShipReservedStock',
-        purpose: 'fulfillment',
-        referenceId: 'F',
-        quantity,
-        reservedQuantity: quantity,
-        ...provenance(minute),
-      })),
+    fc.integer({ min: 1, max: 10 }).map((quantity): StockItemCommand => ({
+      type: 'ReserveStock',
+      purpose: 'fulfillment',
+      referenceId: 'F',
+      quantity,
+      safetyStock: null,
+      ...provenance(minute),
+    })),
+    fc.integer({ min: 1, max: 10 }).map((quantity): StockItemCommand => ({
+      type: 'ReleaseReservation',
+      purpose: 'fulfillment',
+      referenceId: 'F',
+      quantity,
+      reason: 'x',
+      ...provenance(minute),
+    })),
+    fc.integer({ min: 1, max: 10 }).map((quantity): StockItemCommand => ({
+      type: 'ShipReservedStock',
+      purpose: 'fulfillment',
+      referenceId: 'F',
+      quantity,
+      reservedQuantity: quantity,
+      ...provenance(minute),
+    })),
     fc
       .integer({ min: 1, max: 10 })
       .map((quantity): StockItemCommand => ({ type: 'ExpectTransfer', transferId: 'T', quantity, ...provenance(minute) })),
-    fc
-      .tuple(fc.integer({ min: 0, max: 10 }), fc.integer({ min: 0, max: 10 }))
-      .map(([quantity, inTransitQuantity]): StockItemCommand => ({
-        type: 'ReceiveTransfer',
-        transferId: 'T',
-        quantity,
-        inTransitQuantity,
-        ...provenance(minute),
-      })),
+    fc.tuple(fc.integer({ min: 0, max: 10 }), fc.integer({ min: 0, max: 10 })).map(([quantity, inTransitQuantity]): StockItemCommand => ({
+      type: 'ReceiveTransfer',
+      transferId: 'T',
+      quantity,
+      inTransitQuantity,
+      ...provenance(minute),
+    })),
     fc
       .integer({ min: 1, max: 10 })
       .map((quantity): StockItemCommand => ({ type: 'RequestReplenishment', transferId: `T${minute}`, quantity, ...provenance(minute) })),

@@ -1,7 +1,7 @@
 import { CheckpointedProcessor, PostgresEventStore, SqlReader, TransactionRunner, type ProcessorFailure } from '@app/event-store';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
-import { ServiceConfig } from '../config/service-config';
-import { ServiceMetrics } from '../metrics/service-metrics';
+import { ServiceConfig } from '../platform/config/service-config';
+import { ServiceMetrics } from '../platform/metrics/service-metrics';
 import { DailySalesProjection } from './daily-sales.projection';
 import { StockLevelsProjection } from './stock-levels.projection';
 import { StockChangeFeed } from './stock-stream/stock-change-feed.service';

@@ -10,7 +10,7 @@ import {
 import { Inject } from '@nestjs/common';
 import { CommandHandler, EventPublisher, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { executeOnAggregate } from '../../event-sourcing/execute-on-aggregate';
+import { executeOnAggregate } from '../../stock/execute-on-aggregate';
 import { locationViewOf, type LocationRow, type LocationView } from '../location-view';
 import { SELECT_LOCATION } from '../locations.sql';
 import { DescribeLocation } from './describe-location.command';

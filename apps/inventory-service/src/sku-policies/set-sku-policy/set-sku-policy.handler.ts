@@ -10,7 +10,7 @@ import {
 import { Inject } from '@nestjs/common';
 import { CommandHandler, EventPublisher, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { executeOnAggregate } from '../../event-sourcing/execute-on-aggregate';
+import { executeOnAggregate } from '../../stock/execute-on-aggregate';
 import { SELECT_SKU_POLICY, type SkuPolicyRow } from '../sku-policies.sql';
 import { SetSkuPolicy, type SkuPolicyView } from './set-sku-policy.command';
 

@@ -1,7 +1,7 @@
 import { compareCheckpoints, parseViewPosition, type GlobalCheckpoint } from '@app/event-store';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import { ServiceConfig } from '../../config/service-config';
+import { ServiceConfig } from '../../platform/config/service-config';
 import { StockChangeFeed } from '../stock-stream/stock-change-feed.service';
 import type { SkuStock } from './get-stock.query';
 

@@ -1,0 +1,364 @@
+import { DEAD_LETTER_HEADERS, parseInboundMessage, senderOf, senderScopedEventId, type InboundEvent } from '@app/contracts';
+import {
+  PostgresEventStore,
+  TransactionRunner,
+  isDataFault,
+  isRetriableConflict,
+  isStreamVersionConflict,
+  isTransientDatabaseFault,
+  StreamStateCache,
+  type SqlClient,
+} from '@app/event-store';
+import { stockItemStreamId, type StockItemEvent, type StockItemState } from '@app/stock-domain';
+import { Inject, Logger } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ServiceConfig } from '../platform/config/service-config';
+import { inboundCorrelationId } from '../platform/logging/correlation';
+import { withLogContext } from '../platform/logging/log-context';
+import { stockItemStateBytes, stockItemsUnitOfWork } from '../stock/stock-item-persistence';
+import { headersForStorage } from '../platform/kafka/headers';
+import { enqueueOutboxMessages, type OutboxMessage } from '../outbox/outbox';
+import { RecordInboundBatch, type InboundBatchOutcome, type InboundMessage, type KafkaReadPosition } from './record-inbound-batch.command';
+import { FulfilmentWork, fulfilmentSettingsOf, isSmartLogisticsEvent } from '../fulfillment/fulfillment-work';
+import { LocationNetwork } from '../fulfillment/location-network';
+import {
+  CLAIM_INBOUND_EVENT_IDS,
+  ENSURE_OFFSET_ROW,
+  LOCK_NEXT_OFFSET,
+  STORE_NEXT_OFFSET,
+  UNCLAIM_INBOUND_EVENT_IDS,
+} from './ingestion.sql';
+import { shopFloorInstructionsFor } from '../stock/stock-instructions';
+import { unknownLocationReason } from '../locations/unknown-location';
+
+/** Conflicts with a concurrent writer retried at once (with a little jitter) before they back off like transient faults. */
+const MAX_QUICK_CONFLICT_ATTEMPTS = 8;
+/** A transient database fault is retried after this, doubling up to TRANSIENT_RETRY_MAX_DELAY_MS, within INGESTION_TRANSIENT_RETRY_MS. */
+const TRANSIENT_RETRY_FIRST_DELAY_MS = 25;
+const TRANSIENT_RETRY_MAX_DELAY_MS = 2_000;
+const DEAD_LETTER_HEADER_NAMES: ReadonlySet<string> = new Set(Object.values(DEAD_LETTER_HEADERS));
+
+/** Applying one inbound event failed for a reason of its own: not a concurrent change, not the database's fault. */
+class InboundEventFailed extends Error {
+  constructor(
+    readonly eventId: string,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+/** A message for retail.dlq, with the reason its headers carry. */
+type DeadLetter = OutboxMessage & { reason: string };
+
+interface ApplicableMessage {
+  message: InboundMessage;
+  event: InboundEvent;
+  /** senderScopedEventId: an eventId is unique per sender only, so this is what identifies the event. */
+  scopedId: string;
+}
+
+@CommandHandler(RecordInboundBatch)
+export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundBatch, InboundBatchOutcome> {
+  private readonly logger = new Logger(RecordInboundBatchHandler.name);
+  /** Stock item states as last committed here: a batch re-reads only the items written elsewhere since. */
+  private readonly stockItemStates: StreamStateCache<StockItemState>;
+
+  constructor(
+    @Inject(TransactionRunner) private readonly transactions: TransactionRunner,
+    @Inject(PostgresEventStore) private readonly store: PostgresEventStore,
+    @Inject(ServiceConfig) private readonly config: ServiceConfig,
+  ) {
+    this.stockItemStates = new StreamStateCache(config.eventStore.stockItemStateCacheBytes, stockItemStateBytes);
+  }
+
+  /**
+   * Retries the whole batch when another writer changed one of its streams first, and with backoff
+   * when the database fails it (a lost connection, a statement or lock timeout, a failover, a
+   * serialization failure or deadlock: isTransientDatabaseFault); such a batch is never
+   * dead-lettered: after INGESTION_TRANSIENT_RETRY_MS it fails, and kafkajs retries it. An event that
+   * fails for a reason of its own (a domain error, a data exception) is dead-lettered with that
+   * reason and the batch applied without it, so one bad event never blocks its partition. A data
+   * exception that no one event was being applied when it was raised (the batch's appends, say) is
+   * found by applying the batch a message at a time.
+   */
+  async execute(command: RecordInboundBatch): Promise<InboundBatchOutcome> {
+    try {
+      return await this.applyRetrying(command, command.messages.length === 1);
+    } catch (error) {
+      if (!isDataFault(error) || command.messages.length <= 1) throw error;
+      this.logger.warn(
+        `batch of ${command.messages.length} failed with a data exception no one event was applying (${(error as Error).message}): applying it a message at a time to find the event at fault`,
+      );
+      const outcomes: InboundBatchOutcome[] = [];
+      for (const message of command.messages) {
+        outcomes.push(
+          await this.applyRetrying(new RecordInboundBatch(command.consumerGroup, command.topic, command.partition, [message]), true),
+        );
+      }
+      return sumOutcomes(outcomes);
+    }
+  }
+
+  /** `alone`: the command holds one message, so a data exception anywhere in its transaction is that event's own. */
+  private async applyRetrying(command: RecordInboundBatch, alone: boolean): Promise<InboundBatchOutcome> {
+    const failed = new Map<string, string>();
+    const started = Date.now();
+    let conflicts = 0;
+    let faults = 0;
+    for (;;) {
+      try {
+        const afterCommit: Array<() => void> = [];
+        const outcome = await this.transactions.inTransaction((sql) => this.applyBatch(sql, command, failed, afterCommit));
+        for (const committed of afterCommit) committed();
+        if (faults > 0) this.logger.log(`batch applied after ${faults} transient database faults in ${Date.now() - started} ms`);
+        return outcome;
+      } catch (error) {
+        if (error instanceof InboundEventFailed && !failed.has(error.eventId)) {
+          this.logger.error(`could not apply ${error.eventId}, dead-lettering it: ${error.message}`);
+          failed.set(error.eventId, error.message);
+          continue; // not a conflict: the batch shrank, try again at once
+        }
+        const conflict = isStreamVersionConflict(error) || isRetriableConflict(error);
+        if (conflict && (conflicts += 1) < MAX_QUICK_CONFLICT_ATTEMPTS) {
+          this.logger.debug(`conflict on attempt ${conflicts}, retrying: ${(error as Error).message}`);
+          await sleep(Math.random() * 20 * conflicts);
+          continue;
+        }
+        if (conflict || isTransientDatabaseFault(error)) {
+          faults += 1;
+          const left = this.config.ingestion.transientRetryMs - (Date.now() - started);
+          if (left <= 0) {
+            this.logger.error(
+              `batch failed ${faults} times over ${Date.now() - started} ms on transient database faults, leaving it to kafkajs to retry: ${(error as Error).message}`,
+            );
+            throw error;
+          }
+          const delay = Math.min(left, TRANSIENT_RETRY_MAX_DELAY_MS, TRANSIENT_RETRY_FIRST_DELAY_MS * 2 ** Math.min(faults - 1, 20));
+          if (faults === 1)
+            this.logger.warn(
+              `transient database fault, retrying the batch with backoff (never a dead letter): ${(error as Error).message}`,
+            );
+          await sleep(delay);
+          continue;
+        }
+        const eventId = alone && isDataFault(error) ? scopedEventIdOf(command.messages[0]!) : null;
+        if (eventId !== null && !failed.has(eventId)) {
+          this.logger.error(`could not apply ${eventId}, dead-lettering it: ${(error as Error).message}`);
+          failed.set(eventId, (error as Error).message);
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  private async applyBatch(
+    sql: SqlClient,
+    command: RecordInboundBatch,
+    failed: ReadonlyMap<string, string>,
+    afterCommit: Array<() => void>,
+  ): Promise<InboundBatchOutcome> {
+    const { consumerGroup, topic, partition } = command;
+    await sql.query(ENSURE_OFFSET_ROW, [consumerGroup, topic, partition]);
+    const [stored] = await sql.query<{ next_offset: string }>(LOCK_NEXT_OFFSET, [consumerGroup, topic, partition]);
+    const nextOffset = BigInt(stored?.next_offset ?? '0');
+    const gap = offsetGap(nextOffset, command.position);
+    const fresh = gap.refuse ? [] : command.messages.filter((message) => BigInt(message.offset) >= nextOffset);
+    const outcome: InboundBatchOutcome = {
+      applied: 0,
+      appliedByType: {},
+      duplicates: 0,
+      deadLettered: 0,
+      deadLetterReasons: [],
+      alreadyApplied: command.messages.length - fresh.length,
+      stockEventsAppended: 0,
+      commandsIssued: 0,
+    };
+    if (gap.refuse) return { ...outcome, alreadyApplied: 0, ...gap.outcome };
+    if (gap.lostToRetention) outcome.lostToRetention = gap.lostToRetention;
+    if (fresh.length === 0) return outcome;
+
+    const deadLetters: DeadLetter[] = [];
+    const applicable: ApplicableMessage[] = [];
+    const window = { now: new Date(), maxClockSkewMs: this.config.inbound.maxClockSkewMs };
+    for (const message of fresh) {
+      const parsed = parseInboundMessage(message.role, message.value, window);
+      if (parsed.ok) applicable.push({ message, event: parsed.event, scopedId: senderScopedEventId(parsed.event) });
+      else deadLetters.push(this.deadLetter(message, parsed.reason));
+    }
+
+    const claimed = await this.claimEventIds(sql, applicable);
+    const planned = applicable.filter(({ scopedId }) => {
+      // Unclaimed, or a second copy later in this batch: a duplicate, acknowledged with no effect.
+      const first = claimed.delete(scopedId);
+      if (!first) outcome.duplicates += 1;
+      return first;
+    });
+
+    const items = stockItemsUnitOfWork(sql, this.store, this.config.eventStore.snapshotEveryEvents, this.stockItemStates);
+    afterCommit.push(() => items.rememberCommitted());
+    const shopFloor = new Map(planned.map(({ event, scopedId }) => [scopedId, shopFloorInstructionsFor(event)]));
+    await items.load([...shopFloor.values()].flatMap((instructions) => (instructions ?? []).map(({ key }) => stockItemStreamId(key))));
+    const network = await LocationNetwork.load(sql, new Date());
+    const fulfilment = new FulfilmentWork(sql, this.store, items, network, fulfilmentSettingsOf(this.config), new Date().toISOString());
+    await fulfilment.prepare(planned.map(({ event }) => event).filter(isSmartLogisticsEvent));
+
+    const unclaim: ApplicableMessage[] = [];
+    for (const applicableMessage of planned) {
+      const { message, event, scopedId } = applicableMessage;
+      const metadata = {
+        correlationId: 'orderId' in event ? event.orderId : event.eventId,
+        causationId: event.eventId,
+        source: { topic: message.topic, partition: message.partition, offset: message.offset },
+      };
+      const failure = failed.get(scopedId);
+      if (failure !== undefined) {
+        deadLetters.push(this.deadLetter(message, `could not apply: ${failure}`));
+        unclaim.push(applicableMessage);
+        continue;
+      }
+      const instructions = shopFloor.get(scopedId);
+      const unregistered = instructions?.find(({ key }) => !network.location(key.locationId));
+      if (unregistered) {
+        deadLetters.push(this.deadLetter(message, unknownLocationReason(unregistered.key.locationId)));
+        unclaim.push(applicableMessage); // a replay once the location is registered applies it
+        continue;
+      }
+      try {
+        if (instructions) {
+          instructions.forEach(({ key, command: itemCommand }, line) => {
+            items.execute(stockItemStreamId(key), itemCommand, {
+              eventIdFor: (_: StockItemEvent, index: number) => `${scopedId}#${line}${index > 0 ? `.${index}` : ''}`,
+              metadata,
+            });
+          });
+        } else if (isSmartLogisticsEvent(event)) {
+          const result = await fulfilment.apply(event, metadata);
+          if (!result.applied) {
+            deadLetters.push(this.deadLetter(message, result.deadLetterReason));
+            unclaim.push(applicableMessage); // a replay after the fix (say, registering the store) applies it
+            continue;
+          }
+        }
+      } catch (error) {
+        // The database's fault, not the event's: the whole batch is retried.
+        if (isStreamVersionConflict(error) || isRetriableConflict(error) || isTransientDatabaseFault(error)) throw error;
+        throw new InboundEventFailed(scopedId, error);
+      }
+      outcome.applied += 1;
+      outcome.appliedByType[event.type] = (outcome.appliedByType[event.type] ?? 0) + 1;
+    }
+    await fulfilment.replenishStores();
+
+    // Derived event ids (`<sender-scoped eventId>#...`) are new: their inbound sender and eventId were claimed above.
+    const appended = await items.commit({ idsKnownNew: true });
+    outcome.stockEventsAppended = appended.appended.length;
+    await fulfilment.commit();
+    if (unclaim.length > 0) {
+      await sql.query(UNCLAIM_INBOUND_EVENT_IDS, [unclaim.map(({ event }) => senderOf(event)), unclaim.map(({ event }) => event.eventId)]);
+    }
+    outcome.deadLettered = deadLetters.length;
+    outcome.deadLetterReasons = deadLetters.map((letter) => letter.reason);
+    await enqueueOutboxMessages(sql, [...deadLetters, ...fulfilment.outbox]);
+    outcome.commandsIssued = fulfilment.outbox.length;
+
+    const lastOffset = fresh.reduce((max, m) => (BigInt(m.offset) > max ? BigInt(m.offset) : max), -1n);
+    await sql.query(STORE_NEXT_OFFSET, [consumerGroup, topic, partition, (lastOffset + 1n).toString()]);
+    return outcome;
+  }
+
+  /** The scoped ids of the events not seen before (per sender, and not claimed before senders were kept). */
+  private async claimEventIds(sql: SqlClient, valid: readonly ApplicableMessage[]): Promise<Set<string>> {
+    if (valid.length === 0) return new Set();
+    const rows = await sql.query<{ sender: string; event_id: string }>(CLAIM_INBOUND_EVENT_IDS, [
+      valid.map(({ event }) => senderOf(event)),
+      valid.map(({ event }) => event.eventId),
+      valid.map(({ event }) => event.type),
+      valid.map(({ message }) => message.topic),
+      valid.map(({ message }) => message.partition),
+      valid.map(({ message }) => message.offset),
+    ]);
+    const scopedIdOf = new Map(valid.map(({ event, scopedId }) => [JSON.stringify([senderOf(event), event.eventId]), scopedId]));
+    return new Set(rows.map((row) => scopedIdOf.get(JSON.stringify([row.sender, row.event_id]))!));
+  }
+
+  private deadLetter(message: InboundMessage, reason: string): DeadLetter {
+    withLogContext({ correlationId: inboundCorrelationId(message.value) }, () =>
+      this.logger.warn(`dead letter from ${message.topic}[${message.partition}]@${message.offset}: ${reason}`),
+    );
+    return {
+      reason,
+      topic: this.config.kafka.topics.deadLetters,
+      key: message.key,
+      value: message.value,
+      // The headers it arrived with (any names, any bytes, repeats in order), then ours, which replace any of the same name.
+      headers: [
+        ...headersForStorage(message.headers, DEAD_LETTER_HEADER_NAMES),
+        ...headersForStorage({
+          [DEAD_LETTER_HEADERS.sourceTopic]: message.topic,
+          [DEAD_LETTER_HEADERS.sourcePartition]: String(message.partition),
+          [DEAD_LETTER_HEADERS.sourceOffset]: message.offset,
+          [DEAD_LETTER_HEADERS.reason]: reason,
+          [DEAD_LETTER_HEADERS.failedAt]: new Date().toISOString(),
+        }),
+      ],
+    };
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The sender-scoped event id of a message that parses (what `failed` is keyed by), else null (one that does not is a dead letter anyway). */
+function scopedEventIdOf(message: InboundMessage): string | null {
+  const parsed = parseInboundMessage(message.role, message.value);
+  return parsed.ok ? senderScopedEventId(parsed.event) : null;
+}
+
+function sumOutcomes(outcomes: readonly InboundBatchOutcome[]): InboundBatchOutcome {
+  const total: InboundBatchOutcome = {
+    applied: 0,
+    appliedByType: {},
+    duplicates: 0,
+    deadLettered: 0,
+    deadLetterReasons: [],
+    alreadyApplied: 0,
+    stockEventsAppended: 0,
+    commandsIssued: 0,
+  };
+  for (const outcome of outcomes) {
+    total.applied += outcome.applied;
+    for (const [type, n] of Object.entries(outcome.appliedByType)) total.appliedByType[type] = (total.appliedByType[type] ?? 0) + n;
+    total.duplicates += outcome.duplicates;
+    total.deadLettered += outcome.deadLettered;
+    total.deadLetterReasons.push(...outcome.deadLetterReasons);
+    total.alreadyApplied += outcome.alreadyApplied;
+    total.stockEventsAppended += outcome.stockEventsAppended;
+    total.commandsIssued += outcome.commandsIssued;
+  }
+  return total;
+}
+
+type OffsetGap =
+  { refuse: true; outcome: Pick<InboundBatchOutcome, 'gapAfter' | 'aheadOfLog'> } | { refuse: false; lostToRetention?: bigint };
+
+/**
+ * PostgreSQL's stored next offset against where Kafka read from. Kafka read from above it: the
+ * offsets between were never applied, so nothing is, unless they are below the log start (deleted
+ * by retention: applied from the log start, and counted as lost). The log ends before it (the topic
+ * recreated?): what Kafka has now is not what was applied, so nothing is taken as applied.
+ */
+function offsetGap(storedNext: bigint, position: KafkaReadPosition | undefined): OffsetGap {
+  if (!position) return { refuse: false };
+  const readFrom = BigInt(position.readFrom);
+  const logEnd = BigInt(position.logEnd);
+  if (logEnd < storedNext && readFrom < storedNext) {
+    return { refuse: true, outcome: { aheadOfLog: { storedNextOffset: storedNext.toString(), logEndOffset: position.logEnd } } };
+  }
+  if (readFrom <= storedNext) return { refuse: false };
+  const logStart = BigInt(position.logStart);
+  if (readFrom > logStart) return { refuse: true, outcome: { gapAfter: storedNext.toString() } };
+  return { refuse: false, lostToRetention: readFrom - storedNext };
+}

@@ -1,0 +1,45 @@
+import { PostgresEventStore, SqlReader, TransactionRunner, TypeOrmSqlReader, TypeOrmTransactionRunner } from '@app/event-store';
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ServiceConfig } from '../config/service-config';
+import { LocationsProjection } from '../../locations/locations.projection';
+import { SkuPoliciesProjection } from '../../sku-policies/sku-policies.projection';
+import { createDataSource, migrateDatabase } from './data-source';
+import { HttpReadPool, HttpReads } from './http-reads';
+import { ensureDatabaseAndSchema } from './ensure-database';
+
+/** PostgreSQL: the DataSource (migrated at start-up), transactions, background reads, the HTTP read pool and the event store. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: DataSource,
+      inject: [ServiceConfig],
+      useFactory: async (config: ServiceConfig) => {
+        await ensureDatabaseAndSchema(config.database.url, config.database.schema);
+        await migrateDatabase(config.database); // without a statement timeout: see maintenanceLimits
+        const dataSource = createDataSource(config);
+        await dataSource.initialize();
+        return dataSource;
+      },
+    },
+    // HTTP reads: a pool of their own (opened once the schema is migrated).
+    { provide: HttpReads, inject: [ServiceConfig, DataSource], useFactory: (config: ServiceConfig) => HttpReadPool.open(config) },
+    { provide: TransactionRunner, inject: [DataSource], useFactory: (ds: DataSource) => new TypeOrmTransactionRunner(ds) },
+    { provide: SqlReader, inject: [DataSource], useFactory: (ds: DataSource) => new TypeOrmSqlReader(ds) },
+    // Inline projections run inside every append's transaction.
+    { provide: PostgresEventStore, useValue: new PostgresEventStore([new LocationsProjection(), new SkuPoliciesProjection()]) },
+  ],
+  exports: [DataSource, TransactionRunner, SqlReader, HttpReads, PostgresEventStore],
+})
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(HttpReads) private readonly httpReads: HttpReadPool,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.httpReads.close();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
