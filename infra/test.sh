@@ -23,6 +23,12 @@ trap stop_kafka EXIT
 echo "== type check"
 npx tsc -p tsconfig.json --noEmit
 
+echo "== lint (ESLint, type-aware) and formatting (Prettier)"
+npm run lint --silent
+
+echo "== layering (dependency-cruiser's rules and no cycle between folders)"
+npm run layering --silent
+
 echo "== build (the end-to-end tests run the built service and CLI)"
 npm run build --silent >/dev/null
 

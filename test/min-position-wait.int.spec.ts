@@ -6,7 +6,7 @@ import { GetStockOfSkus, ViewBehindError } from '../apps/inventory-service/src/s
 import { StockReadCache } from '../apps/inventory-service/src/stock-views/get-stock/stock-read-cache.service';
 import { STOCK_LEVELS_PROJECTION } from '../apps/inventory-service/src/stock-views/stock-levels.projection';
 import { SELECT_STOCK_OF_SKUS } from '../apps/inventory-service/src/stock-views/stock-views.sql';
-import { StockChangeFeed } from '../apps/inventory-service/src/stock-views/stock-stream/stock-change-feed.service';
+import { StockChangeFeed } from '../apps/inventory-service/src/stock-views/stock-change-feed.service';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 let db: TestDatabase;

@@ -1,51 +1,29 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
-import { WriteRateLimitGuard } from './platform/access/write-rate-limit.guard';
-import { AccessGuard } from './platform/access/access.guard';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
-import { ServiceConfig } from './platform/config/service-config';
-import { DatabaseModule } from './platform/database/database.module';
-import { DashboardPageController } from './operations/dashboard/dashboard-page.controller';
-import { DashboardSummaryController } from './operations/dashboard/dashboard-summary.controller';
-import { EventRateSampler } from './operations/dashboard/event-rate.sampler';
-import { HealthCheckLogger } from './operations/health/health-check.logger';
-import { HealthController } from './operations/health/health.controller';
-import {
-  BacklogHealthIndicator,
-  KafkaHealthIndicator,
-  PostgresHealthIndicator,
-  ProjectionsHealthIndicator,
-} from './operations/health/health-indicators';
-import { ApiErrorFilter } from './platform/http/api-error.filter';
-import { KafkaConnection } from './platform/kafka/kafka-connection';
-import { DescribeLocationController } from './locations/describe-location/describe-location.controller';
-import { DescribeLocationHandler } from './locations/describe-location/describe-location.handler';
-import { GetLocationsController } from './locations/get-locations/get-locations.controller';
-import { MetricsController } from './operations/metrics/metrics.controller';
-import { ServiceMetrics } from './platform/metrics/service-metrics';
-import { SetSkuPolicyController } from './sku-policies/set-sku-policy/set-sku-policy.controller';
-import { SetSkuPolicyHandler } from './sku-policies/set-sku-policy/set-sku-policy.handler';
-import { OutboxRelay } from './outbox/outbox-relay.service';
-import { PostPosEventController } from './pos-gateway/post-pos-event/post-pos-event.controller';
-import { PostStockMovementController } from './stock-movements-gateway/post-stock-movement/post-stock-movement.controller';
-import { ConsumerLagService } from './ingestion/consumer-lag.service';
-import { InboundEventsConsumer } from './ingestion/inbound-events.consumer';
-import { StoredOffsetsHealthIndicator, StoredOffsetsMonitor } from './ingestion/stored-offsets.monitor';
-import { RecordInboundBatchHandler } from './ingestion/record-inbound-batch.handler';
-import { GetStockController } from './stock-views/get-stock/get-stock.controller';
-import { LocationStockController } from './stock-views/location-stock/location-stock.controller';
-import { StockChangeFeed } from './stock-views/stock-stream/stock-change-feed.service';
-import { StockStreamController } from './stock-views/stock-stream/stock-stream.controller';
-import { StockReadCache } from './stock-views/get-stock/stock-read-cache.service';
-import { PickupNearController } from './stock-views/pickup-near/pickup-near.controller';
-import { GetStockOfSkusHandler } from './stock-views/get-stock/get-stock.handler';
-import { StockViewsProcessor } from './stock-views/stock-views-processor.service';
 import { GetOrderFulfillmentController } from './fulfillment/get-order-fulfillment/get-order-fulfillment.controller';
 import { GetOrderFulfillmentHandler } from './fulfillment/get-order-fulfillment/get-order-fulfillment.handler';
 import { PickupHoldSweeper } from './fulfillment/expire-pickup-holds/pickup-hold-sweeper.service';
+import { ConsumerLagService } from './ingestion/consumer-lag.service';
+import { InboundEventsConsumer } from './ingestion/inbound-events.consumer';
+import { RecordInboundBatchHandler } from './ingestion/record-inbound-batch.handler';
+import { StoredOffsetsHealthIndicator, StoredOffsetsMonitor } from './ingestion/stored-offsets.monitor';
+import { LocationsModule, LocationsProjection } from './locations';
+import { OperationsModule } from './operations';
+import { OutboxModule } from './outbox';
+import { AccessGuard, WriteRateLimitGuard } from './platform/access';
+import { ServiceConfig } from './platform/config';
+import { DatabaseModule } from './platform/database';
+import { ApiErrorFilter } from './platform/http';
+import { KafkaModule } from './platform/kafka';
+import { MetricsModule } from './platform/metrics';
+import { PosGatewayModule } from './pos-gateway';
+import { SkuPoliciesModule, SkuPoliciesProjection } from './sku-policies';
+import { StockMovementsGatewayModule } from './stock-movements-gateway';
+import { StockViewsModule } from './stock-views';
 
-/** The inventory service, wired for one configuration. */
+/** The inventory service, wired for one configuration: the platform, then one module per area. */
 @Module({})
 export class AppModule {
   static forConfig(config: ServiceConfig): DynamicModule {
@@ -55,54 +33,35 @@ export class AppModule {
       imports: [
         CqrsModule.forRoot(),
         DiscoveryModule,
-        DatabaseModule,
-        TerminusModule.forRoot({ errorLogStyle: 'json', logger: HealthCheckLogger }),
+        TerminusModule,
+        DatabaseModule.withInlineProjections([new LocationsProjection(), new SkuPoliciesProjection()]),
+        KafkaModule,
+        MetricsModule,
+        OutboxModule,
+        StockViewsModule,
+        LocationsModule,
+        SkuPoliciesModule,
+        PosGatewayModule,
+        StockMovementsGatewayModule,
+        OperationsModule,
       ],
-      controllers: [
-        GetOrderFulfillmentController,
-        SetSkuPolicyController,
-        StockStreamController,
-        PickupNearController,
-        LocationStockController,
-        GetStockController,
-        DescribeLocationController,
-        GetLocationsController,
-        PostPosEventController,
-        PostStockMovementController,
-        HealthController,
-        MetricsController,
-        DashboardPageController,
-        DashboardSummaryController,
-      ],
+      controllers: [GetOrderFulfillmentController],
       providers: [
         { provide: ServiceConfig, useValue: config },
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_GUARD, useClass: AccessGuard },
         // After the access guard: it names the caller whose writes are counted.
         { provide: APP_GUARD, useClass: WriteRateLimitGuard },
-        KafkaConnection,
-        ServiceMetrics,
-        OutboxRelay,
         RecordInboundBatchHandler,
         InboundEventsConsumer,
         ConsumerLagService,
         StoredOffsetsMonitor,
         StoredOffsetsHealthIndicator,
-        StockViewsProcessor,
-        GetStockOfSkusHandler,
-        StockChangeFeed,
-        StockReadCache,
-        DescribeLocationHandler,
-        SetSkuPolicyHandler,
-        EventRateSampler,
         GetOrderFulfillmentHandler,
         PickupHoldSweeper,
-        PostgresHealthIndicator,
-        KafkaHealthIndicator,
-        BacklogHealthIndicator,
-        ProjectionsHealthIndicator,
       ],
-      exports: [ServiceConfig],
+      // Until ingestion is a module of its own: what operations reads of it.
+      exports: [ServiceConfig, ConsumerLagService, StoredOffsetsHealthIndicator],
     };
   }
 }

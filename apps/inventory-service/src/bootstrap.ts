@@ -3,14 +3,14 @@ import { DiscoveryService, NestFactory } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
-import { routeTable, type RouteAccess } from './platform/access/route-table';
+import { routeTable, type RouteAccess } from './platform/access';
 import { AppModule } from './app.module';
-import { useBodyLimits } from './platform/http/body-limits';
-import { inventoryOpenApiDocument } from './platform/api-docs/openapi';
-import { httpRequestLogging } from './platform/logging/http-request-logging';
-import { nestLoggerFor, rootLoggerFor } from './platform/logging/service-logger';
-import { ServiceMetrics } from './platform/metrics/service-metrics';
-import type { ServiceConfig } from './platform/config/service-config';
+import { useBodyLimits } from './platform/http';
+import { inventoryOpenApiDocument } from './platform/api-docs';
+import { httpRequestLogging } from './platform/logging';
+import { nestLoggerFor, rootLoggerFor } from './platform/logging';
+import { ServiceMetrics } from './platform/metrics';
+import type { ServiceConfig } from './platform/config';
 
 /** Build, start and return the service for a configuration (used by main and by the end-to-end tests). */
 export async function startInventoryService(config: ServiceConfig): Promise<INestApplication> {

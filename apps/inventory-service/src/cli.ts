@@ -10,13 +10,13 @@ import {
   rebuildReadModel,
   type RebuildableReadModel,
 } from '@app/event-store';
-import { loadEnvFile } from './platform/config/env-file';
-import { InvalidConfigurationError, loadServiceConfig } from './platform/config/service-config';
-import { createDataSource, maintenanceLimits, migrateDatabase } from './platform/database/data-source';
-import { ensureDatabaseAndSchema } from './platform/database/ensure-database';
+import { loadEnvFile } from './platform/config';
+import { InvalidConfigurationError, loadServiceConfig } from './platform/config';
+import { createDataSource, maintenanceLimits, migrateDatabase } from './platform/database';
+import { ensureDatabaseAndSchema } from './platform/database';
 import { replayDeadLetters, type ReplayFilter } from './ingestion/dead-letters/replay-dead-letters';
-import { inspectStream, type StreamTarget } from './cli/inspect-stream';
-import { issuePosKey, revokePosKey } from './platform/access/pos-api-keys';
+import { inspectStream, type StreamTarget } from './inventory-cli';
+import { issuePosKey, revokePosKey } from './platform/access';
 import {
   OPERATOR_KEY_NAME_PATTERN,
   OPERATOR_KEY_NAME_RULE,
@@ -24,13 +24,13 @@ import {
   issueOperatorKey,
   listOperatorKeys,
   revokeOperatorKey,
-} from './platform/access/operator-keys';
-import { OPERATOR_SCOPES, isOperatorScope, type OperatorScope } from './platform/access/operator-scopes';
-import { locationsReadModel } from './locations/locations.projection';
-import { findUnregisteredLocations } from './locations/unregistered-locations/find-unregistered-locations';
-import { skuPoliciesReadModel } from './sku-policies/sku-policies.projection';
-import { stockLevelsReadModel } from './stock-views/stock-levels.projection';
-import { dailySalesReadModel } from './stock-views/daily-sales.projection';
+} from './platform/access';
+import { OPERATOR_SCOPES, isOperatorScope, type OperatorScope } from './platform/access';
+import { locationsReadModel } from './locations';
+import { findUnregisteredLocations } from './locations';
+import { skuPoliciesReadModel } from './sku-policies';
+import { stockLevelsReadModel } from './stock-views';
+import { dailySalesReadModel } from './stock-views';
 
 /** Read models the rebuild command knows, by name. */
 const READ_MODELS: Record<string, RebuildableReadModel> = Object.fromEntries(

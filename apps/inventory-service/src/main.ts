@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { startInventoryService } from './bootstrap';
-import { loadEnvFile } from './platform/config/env-file';
-import { InvalidConfigurationError, loadServiceConfig } from './platform/config/service-config';
-import { rootLoggerFor } from './platform/logging/service-logger';
+import { loadEnvFile } from './platform/config';
+import { InvalidConfigurationError, loadServiceConfig } from './platform/config';
+import { rootLoggerFor } from './platform/logging';
 
 async function main(): Promise<void> {
   let config;

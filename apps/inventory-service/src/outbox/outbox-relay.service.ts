@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { SqlReader, TransactionRunner } from '@app/event-store';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
-import { ServiceConfig } from '../platform/config/service-config';
-import { KafkaConnection } from '../platform/kafka/kafka-connection';
-import { headersForKafka, type StoredHeaders } from '../platform/kafka/headers';
+import { ServiceConfig } from '../platform/config';
+import { KafkaConnection } from '../platform/kafka';
+import { headersForKafka, type StoredHeaders } from '../platform/kafka';
 import { OUTBOX_HEADERS } from './outbox';
-import { readPartitionTailHeaders } from '../platform/kafka/partition-tails';
+import { readPartitionTailHeaders } from '../platform/kafka';
 import {
   COUNT_UNPUBLISHED,
   MARK_PUBLISHED,

@@ -1,5 +1,5 @@
 import type { SqlClient } from '@app/event-store';
-import type { StoredHeaders } from '../platform/kafka/headers';
+import type { StoredHeaders } from '../platform/kafka';
 import { INSERT_OUTBOX_MESSAGES } from './outbox.sql';
 
 /** Headers on every relayed message: which outbox row of which database it came from. */

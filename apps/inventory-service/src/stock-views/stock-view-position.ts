@@ -9,7 +9,7 @@ import {
 import { HttpStatus } from '@nestjs/common';
 import type { Response } from 'express';
 import { createHash } from 'node:crypto';
-import { ApiError } from '../platform/http/api-error';
+import { ApiError } from '../platform/http';
 import { STOCK_LEVELS_PROJECTION } from './stock-levels.projection';
 import { ViewBehindError } from './get-stock/get-stock.query';
 

@@ -1,10 +1,10 @@
 import { CheckpointedProcessor, PostgresEventStore, SqlReader, TransactionRunner, type ProcessorFailure } from '@app/event-store';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
-import { ServiceConfig } from '../platform/config/service-config';
-import { ServiceMetrics } from '../platform/metrics/service-metrics';
+import { ServiceConfig } from '../platform/config';
+import { ServiceMetrics } from '../platform/metrics';
 import { DailySalesProjection } from './daily-sales.projection';
 import { StockLevelsProjection } from './stock-levels.projection';
-import { StockChangeFeed } from './stock-stream/stock-change-feed.service';
+import { StockChangeFeed } from './stock-change-feed.service';
 
 /** Keeps the stock views (levels, daily sales) up to date from the event log, each checkpointed in PostgreSQL. */
 @Injectable()

@@ -2,10 +2,10 @@ import { locationProfileSchema } from '@app/contracts';
 import { Body, Controller, HttpStatus, Inject, Param, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { parseRequest } from '../../platform/http/parse-request';
-import { locationIdParam } from '../../platform/http/url-params';
+import { parseRequest } from '../../platform/http';
+import { locationIdParam } from '../../platform/http';
 import { DescribeLocation } from './describe-location.command';
-import { Access } from '../../platform/access/access-rule';
+import { Access } from '../../platform/access';
 
 @Controller('v1/locations')
 export class DescribeLocationController {

@@ -1,11 +1,11 @@
 import { SqlReader } from '@app/event-store';
 import { Controller, Get, HttpStatus, Inject, Param, Query } from '@nestjs/common';
-import { ApiError } from '../../platform/http/api-error';
-import { locationIdParam } from '../../platform/http/url-params';
+import { ApiError } from '../../platform/http';
+import { locationIdParam } from '../../platform/http';
 import { locationViewOf, type LocationRow, type LocationView } from '../location-view';
 import { SELECT_LOCATION, SELECT_LOCATIONS_PAGE } from '../locations.sql';
-import { HttpReads } from '../../platform/database/http-reads';
-import { Access } from '../../platform/access/access-rule';
+import { HttpReads } from '../../platform/database';
+import { Access } from '../../platform/access';
 
 const MAX_PAGE = 500;
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { DASHBOARD_CSP, DASHBOARD_HTML } from './dashboard.page';
-import { Access } from '../../platform/access/access-rule';
+import { Access } from '../../platform/access';
 
 /**
  * `GET /dashboard`: a live operators' page (open `/dashboard?sku=SKU-1`): the SKU's stock on a map

@@ -1,13 +1,13 @@
 import { SqlReader, projectionBacklog } from '@app/event-store';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { ServiceConfig } from '../../platform/config/service-config';
+import { ServiceConfig } from '../../platform/config';
 import { ConsumerLagService, type ConsumerLag } from '../../ingestion/consumer-lag.service';
-import { STOCK_LEVELS_PROJECTION } from '../../stock-views/stock-levels.projection';
-import { SELECT_LOW_STOCK, SELECT_NEGATIVE_STOCK } from '../../stock-views/stock-views.sql';
+import { STOCK_LEVELS_PROJECTION } from '../../stock-views';
+import { SELECT_LOW_STOCK, SELECT_NEGATIVE_STOCK } from '../../stock-views';
 import { SELECT_RECENT_OUTBOX_MESSAGES } from './dashboard.sql';
 import { EventRateSampler } from './event-rate.sampler';
-import { HttpReads } from '../../platform/database/http-reads';
-import { Access } from '../../platform/access/access-rule';
+import { HttpReads } from '../../platform/database';
+import { Access } from '../../platform/access';
 
 const RECENT_COMMANDS = 20;
 const TOP_ALERTS = 10;

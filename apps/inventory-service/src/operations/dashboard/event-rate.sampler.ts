@@ -1,5 +1,5 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { ServiceMetrics } from '../../platform/metrics/service-metrics';
+import { ServiceMetrics } from '../../platform/metrics';
 import { ratePerSecond, samplesWithin, type CounterSample } from './event-rate';
 
 /** The rate is measured over this window, from samples taken every SAMPLE_EVERY_MS. */

@@ -1,10 +1,10 @@
 import { SqlReader, formatViewPosition, projectionBacklog, readProjectionStalls, type ProjectionStall } from '@app/event-store';
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { COUNT_UNPUBLISHED } from '../../outbox/outbox.sql';
+import { COUNT_UNPUBLISHED } from '../../outbox';
 import { ConsumerLagService, type ConsumerLag } from '../../ingestion/consumer-lag.service';
-import { STOCK_LEVELS_PROJECTION } from '../../stock-views/stock-levels.projection';
-import { StockViewsProcessor } from '../../stock-views/stock-views-processor.service';
+import { STOCK_LEVELS_PROJECTION } from '../../stock-views';
+import { StockViewsProcessor } from '../../stock-views';
 
 /** Every check answers within this, so a probe never hangs on a database or broker that does not. */
 export const HEALTH_CHECK_TIMEOUT_MS = 2_000;

@@ -3,7 +3,7 @@ import { HealthCheckService, type HealthCheckResult, type HealthIndicatorResult 
 import type { Response } from 'express';
 import { StoredOffsetsHealthIndicator } from '../../ingestion/stored-offsets.monitor';
 import { BacklogHealthIndicator, KafkaHealthIndicator, PostgresHealthIndicator, ProjectionsHealthIndicator } from './health-indicators';
-import { Access } from '../../platform/access/access-rule';
+import { Access } from '../../platform/access';
 
 /** How far the service is behind, as `/health/ready` has always reported it (a figure not measured is left out). */
 export interface ReadinessLag {

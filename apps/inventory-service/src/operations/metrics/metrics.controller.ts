@@ -1,11 +1,11 @@
 import { SqlReader, projectionBacklog } from '@app/event-store';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { Gauge } from 'prom-client';
-import { OutboxRelay } from '../../outbox/outbox-relay.service';
+import { OutboxRelay } from '../../outbox';
 import { ConsumerLagService } from '../../ingestion/consumer-lag.service';
-import { STOCK_LEVELS_PROJECTION } from '../../stock-views/stock-levels.projection';
-import { ServiceMetrics } from '../../platform/metrics/service-metrics';
-import { Access } from '../../platform/access/access-rule';
+import { STOCK_LEVELS_PROJECTION } from '../../stock-views';
+import { ServiceMetrics } from '../../platform/metrics';
+import { Access } from '../../platform/access';
 
 /** `GET /metrics` in Prometheus text format; lag and backlogs are measured at scrape time. */
 @Controller('metrics')

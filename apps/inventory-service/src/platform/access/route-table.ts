@@ -1,5 +1,5 @@
-import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { RequestMethod, type DynamicModule } from '@nestjs/common';
+import { METHOD_METADATA, MODULE_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ACCESS_RULE, type AccessRule } from './access-rule';
 
 type Class = new (...args: never[]) => object;
@@ -36,4 +36,26 @@ export function routeTable(controllers: readonly Class[]): RouteAccess[] {
     }
   }
   return routes.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+}
+
+type ModuleImport = Class | DynamicModule | Promise<DynamicModule> | { forwardRef: () => unknown };
+
+/**
+ * Every controller a module and the modules it imports declare, without starting it: what the
+ * route-table and OpenAPI tests read, so they see the same routes as the running service.
+ */
+export function controllersOfModule(root: Class | DynamicModule): Class[] {
+  const found = new Set<Class>();
+  const seen = new Set<unknown>();
+  const visit = (entry: ModuleImport): void => {
+    if (seen.has(entry) || entry instanceof Promise || 'forwardRef' in entry) return;
+    seen.add(entry);
+    const dynamic = typeof entry === 'function' ? undefined : entry;
+    const moduleClass = typeof entry === 'function' ? entry : entry.module;
+    const declared = (key: string): unknown[] => (Reflect.getMetadata(key, moduleClass) as unknown[] | undefined) ?? [];
+    for (const controller of [...declared(MODULE_METADATA.CONTROLLERS), ...(dynamic?.controllers ?? [])]) found.add(controller as Class);
+    for (const imported of [...declared(MODULE_METADATA.IMPORTS), ...(dynamic?.imports ?? [])]) visit(imported as ModuleImport);
+  };
+  visit(root);
+  return [...found];
 }

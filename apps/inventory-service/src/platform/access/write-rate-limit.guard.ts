@@ -1,7 +1,7 @@
 import { HttpStatus, Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import { ServiceConfig } from '../config/service-config';
-import { ApiError } from '../http/api-error';
+import { ServiceConfig } from '../config';
+import { ApiError } from '../http';
 import { CALLER, type RequestWithCaller } from './access-rule';
 import { WriteRateWindows } from './write-rate';
 

@@ -1,10 +1,10 @@
 import { locationProfileSchema, offlineSalesEventSchema, skuPolicySchema, stockMovementEventSchema } from '@app/contracts';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
-import type { AccessRule } from '../access/access-rule';
-import { OPERATOR_SCOPE_MEANING, OPERATOR_SCOPES } from '../access/operator-scopes';
-import type { RouteAccess } from '../access/route-table';
-import type { ServiceConfig } from '../config/service-config';
+import type { AccessRule } from '../access';
+import { OPERATOR_SCOPE_MEANING, OPERATOR_SCOPES } from '../access';
+import type { RouteAccess } from '../access';
+import type { ServiceConfig } from '../config';
 
 type JsonSchema = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 import { CreateEventStore1763800000000, CreateProjectionStatus1763800012000 } from '@app/event-store';
 import { DataSource } from 'typeorm';
-import { DEFAULT_SESSION_LIMITS, type SessionLimits } from '../config/service-config';
+import { DEFAULT_SESSION_LIMITS, type SessionLimits } from '../config';
 import { CreateIngestionAndViews1763800001000 } from './migrations/1763800001000-create-ingestion-and-views';
 import { CreateLocations1763800002000 } from './migrations/1763800002000-create-locations';
 import { CreatePosApiKeys1763800003000 } from './migrations/1763800003000-create-pos-api-keys';

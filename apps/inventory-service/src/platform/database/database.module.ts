@@ -1,9 +1,14 @@
-import { PostgresEventStore, SqlReader, TransactionRunner, TypeOrmSqlReader, TypeOrmTransactionRunner } from '@app/event-store';
-import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  PostgresEventStore,
+  SqlReader,
+  TransactionRunner,
+  TypeOrmSqlReader,
+  TypeOrmTransactionRunner,
+  type Projection,
+} from '@app/event-store';
+import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ServiceConfig } from '../config/service-config';
-import { LocationsProjection } from '../../locations/locations.projection';
-import { SkuPoliciesProjection } from '../../sku-policies/sku-policies.projection';
+import { ServiceConfig } from '../config';
 import { createDataSource, migrateDatabase } from './data-source';
 import { HttpReadPool, HttpReads } from './http-reads';
 import { ensureDatabaseAndSchema } from './ensure-database';
@@ -27,12 +32,22 @@ import { ensureDatabaseAndSchema } from './ensure-database';
     { provide: HttpReads, inject: [ServiceConfig, DataSource], useFactory: (config: ServiceConfig) => HttpReadPool.open(config) },
     { provide: TransactionRunner, inject: [DataSource], useFactory: (ds: DataSource) => new TypeOrmTransactionRunner(ds) },
     { provide: SqlReader, inject: [DataSource], useFactory: (ds: DataSource) => new TypeOrmSqlReader(ds) },
-    // Inline projections run inside every append's transaction.
-    { provide: PostgresEventStore, useValue: new PostgresEventStore([new LocationsProjection(), new SkuPoliciesProjection()]) },
   ],
-  exports: [DataSource, TransactionRunner, SqlReader, HttpReads, PostgresEventStore],
+  exports: [DataSource, TransactionRunner, SqlReader, HttpReads],
 })
 export class DatabaseModule implements OnApplicationShutdown {
+  /**
+   * The module with its event store, whose inline projections (the areas' read models that must be
+   * exact at commit) run inside every append's transaction. The app names them: this module knows no area.
+   */
+  static withInlineProjections(projections: readonly Projection[]): DynamicModule {
+    return {
+      module: DatabaseModule,
+      providers: [{ provide: PostgresEventStore, useValue: new PostgresEventStore([...projections]) }],
+      exports: [PostgresEventStore],
+    };
+  }
+
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(HttpReads) private readonly httpReads: HttpReadPool,

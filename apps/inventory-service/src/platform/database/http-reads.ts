@@ -1,5 +1,5 @@
 import { SqlReader, TypeOrmSqlReader, type ReadOptions } from '@app/event-store';
-import type { ServiceConfig } from '../config/service-config';
+import type { ServiceConfig } from '../config';
 import { createDataSource } from './data-source';
 
 /**

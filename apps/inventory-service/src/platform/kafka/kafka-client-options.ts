@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ITopicConfig, KafkaConfig } from 'kafkajs';
-import type { KafkaProductionSettings } from '../config/service-config';
+import type { KafkaProductionSettings } from '../config';
 
 /**
  * The TLS and SASL part of a kafkajs client's configuration, from the validated settings. The CA file

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, Partitioners, logLevel, type Admin, type Producer, type ProducerConfig } from 'kafkajs';
-import { ServiceConfig } from '../config/service-config';
+import { ServiceConfig } from '../config';
 import { createdTopicReplication, kafkaSecurityOptions } from './kafka-client-options';
 
 /**

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { CALLER, type Caller, type RequestWithCaller } from '../access/access-rule';
+import { CALLER, type Caller, type RequestWithCaller } from '../access';
 import { CORRELATION_ID_HEADER, correlationIdFor } from './correlation';
 import { withLogContext } from './log-context';
 

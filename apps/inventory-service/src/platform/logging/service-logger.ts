@@ -1,7 +1,7 @@
 import { Logger as NestPinoLogger, PinoLogger } from 'nestjs-pino';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { redactSecrets } from '../access/api-keys';
-import type { ServiceConfig } from '../config/service-config';
+import { redactSecrets } from '../access';
+import type { ServiceConfig } from '../config';
 import { currentLogFields } from './log-context';
 import { prettyLogLine } from './pretty-log-line';
 

@@ -1,10 +1,10 @@
 import { offlineSalesEventSchema } from '@app/contracts';
 import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
-import { Access, PosKeyStore } from '../../platform/access/access-rule';
-import { ServiceConfig } from '../../platform/config/service-config';
-import { ApiError } from '../../platform/http/api-error';
-import { parseInboundEventRequest } from '../../platform/http/parse-request';
-import { KafkaConnection } from '../../platform/kafka/kafka-connection';
+import { Access, PosKeyStore } from '../../platform/access';
+import { ServiceConfig } from '../../platform/config';
+import { ApiError } from '../../platform/http';
+import { parseInboundEventRequest } from '../../platform/http';
+import { KafkaConnection } from '../../platform/kafka';
 
 /**
  * `POST /v1/pos/events` for POS systems that cannot speak Kafka: the same JSON as the offline-sales

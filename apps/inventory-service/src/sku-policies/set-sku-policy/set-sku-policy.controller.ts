@@ -2,10 +2,10 @@ import { LOCATION_ID_PATTERN, LOCATION_ID_RULE, SKU_PATTERN, SKU_RULE, skuPolicy
 import { Body, Controller, HttpStatus, Inject, Param, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { ApiError } from '../../platform/http/api-error';
-import { parseRequest } from '../../platform/http/parse-request';
+import { ApiError } from '../../platform/http';
+import { parseRequest } from '../../platform/http';
 import { SetSkuPolicy } from './set-sku-policy.command';
-import { Access } from '../../platform/access/access-rule';
+import { Access } from '../../platform/access';
 
 @Controller('v1/locations')
 export class SetSkuPolicyController {

@@ -1,9 +1,9 @@
 import { stockMovementEventSchema } from '@app/contracts';
 import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
-import { Access } from '../../platform/access/access-rule';
-import { ServiceConfig } from '../../platform/config/service-config';
-import { parseInboundEventRequest } from '../../platform/http/parse-request';
-import { KafkaConnection } from '../../platform/kafka/kafka-connection';
+import { Access } from '../../platform/access';
+import { ServiceConfig } from '../../platform/config';
+import { parseInboundEventRequest } from '../../platform/http';
+import { KafkaConnection } from '../../platform/kafka';
 
 /**
  * `POST /v1/stock/movements` for operators and warehouse systems that cannot produce to Kafka

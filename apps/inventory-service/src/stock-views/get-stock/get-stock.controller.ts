@@ -1,11 +1,11 @@
 import { Controller, Get, Headers, Inject, Param, Query as QueryParam, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { ApiError } from '../../platform/http/api-error';
-import { skuListParam, skuParam } from '../../platform/http/url-params';
+import { ApiError } from '../../platform/http';
+import { skuListParam, skuParam } from '../../platform/http';
 import { conditional, minPositionParam, viewBehindAnswer } from '../stock-view-position';
 import { GetStockOfSkus, ViewBehindError, type SkuStock } from './get-stock.query';
-import { Access } from '../../platform/access/access-rule';
+import { Access } from '../../platform/access';
 
 export const MAX_SKUS_PER_LOOKUP = 500;
 

@@ -5,10 +5,10 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { STOCK_LEVELS_PROJECTION } from '../stock-levels.projection';
 import { SELECT_STOCK_OF_SKUS } from '../stock-views.sql';
 import { GetStockOfSkus, ViewBehindError, type LocationStock, type SkuStock } from './get-stock.query';
-import { ServiceConfig } from '../../platform/config/service-config';
+import { ServiceConfig } from '../../platform/config';
 import { StockReadCache } from './stock-read-cache.service';
-import { HttpReads } from '../../platform/database/http-reads';
-import { StockChangeFeed } from '../stock-stream/stock-change-feed.service';
+import { HttpReads } from '../../platform/database';
+import { StockChangeFeed } from '../stock-change-feed.service';
 
 /** SELECT_STOCK_OF_SKUS: the checkpoint row (sku null), then one row per SKU and location. */
 type Row =

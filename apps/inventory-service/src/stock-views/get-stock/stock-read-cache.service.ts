@@ -1,8 +1,8 @@
 import { compareCheckpoints, parseViewPosition, type GlobalCheckpoint } from '@app/event-store';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import { ServiceConfig } from '../../platform/config/service-config';
-import { StockChangeFeed } from '../stock-stream/stock-change-feed.service';
+import { ServiceConfig } from '../../platform/config';
+import { StockChangeFeed } from '../stock-change-feed.service';
 import type { SkuStock } from './get-stock.query';
 
 interface Entry {

@@ -2,15 +2,15 @@ import { SqlReader } from '@app/event-store';
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { locationIdParam } from '../../platform/http/url-params';
-import { parseRequest } from '../../platform/http/parse-request';
+import { locationIdParam } from '../../platform/http';
+import { parseRequest } from '../../platform/http';
 import { SALES_VELOCITY_DAYS } from '../daily-sales.projection';
 import { SELECT_LOCATION_STOCK_PAGE, SELECT_LOW_STOCK, SELECT_NEGATIVE_STOCK } from '../stock-views.sql';
 import { daysOfCover } from '@app/stock-domain';
-import { ServiceConfig } from '../../platform/config/service-config';
+import { ServiceConfig } from '../../platform/config';
 import { conditional, minPositionParam, stockViewPosition } from '../stock-view-position';
-import { HttpReads } from '../../platform/database/http-reads';
-import { Access } from '../../platform/access/access-rule';
+import { HttpReads } from '../../platform/database';
+import { Access } from '../../platform/access';
 
 const pageQuery = z.object({
   after: z.string().max(100).default(''),

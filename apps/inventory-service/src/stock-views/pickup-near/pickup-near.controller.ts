@@ -3,13 +3,13 @@ import { pickupOptionsNear, type PickupOption } from '@app/stock-domain';
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { parseRequest } from '../../platform/http/parse-request';
-import { ServiceConfig } from '../../platform/config/service-config';
-import { skuParam } from '../../platform/http/url-params';
+import { parseRequest } from '../../platform/http';
+import { ServiceConfig } from '../../platform/config';
+import { skuParam } from '../../platform/http';
 import { conditional, minPositionParam, stockViewPosition } from '../stock-view-position';
 import { SELECT_PICKUP_CANDIDATES } from '../stock-views.sql';
-import { HttpReads } from '../../platform/database/http-reads';
-import { Access } from '../../platform/access/access-rule';
+import { HttpReads } from '../../platform/database';
+import { Access } from '../../platform/access';
 
 const pickupQuery = z.object({
   lat: z.coerce.number().min(-90).max(90),

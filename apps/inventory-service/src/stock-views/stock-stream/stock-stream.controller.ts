@@ -2,12 +2,12 @@ import { Controller, HttpStatus, Inject, Query, Req, Sse, type MessageEvent } fr
 import type { Request } from 'express';
 import { QueryBus } from '@nestjs/cqrs';
 import { Observable, concat, concatMap, defer, finalize, from, map, mergeMap } from 'rxjs';
-import { ServiceConfig } from '../../platform/config/service-config';
-import { ApiError } from '../../platform/http/api-error';
-import { skuListParam } from '../../platform/http/url-params';
+import { ServiceConfig } from '../../platform/config';
+import { ApiError } from '../../platform/http';
+import { skuListParam } from '../../platform/http';
 import { GetStockOfSkus } from '../get-stock/get-stock.query';
-import { StockChangeFeed } from './stock-change-feed.service';
-import { Access } from '../../platform/access/access-rule';
+import { StockChangeFeed } from '../stock-change-feed.service';
+import { Access } from '../../platform/access';
 
 const MAX_STREAMED_SKUS = 100;
 /** How long a client turned away for too many streams is asked to wait. */

@@ -2,7 +2,7 @@ import { PostgresEventStore, SqlReader, compareCheckpoints, readCheckpoint, type
 import { stockItemKeyOf } from '@app/stock-domain';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Observable, Subject, filter } from 'rxjs';
-import { STOCK_LEVELS_PROJECTION } from '../stock-levels.projection';
+import { STOCK_LEVELS_PROJECTION } from './stock-levels.projection';
 
 export interface StockChange {
   /** SKUs whose stock view changed (their stock, or their own policy at some location). */

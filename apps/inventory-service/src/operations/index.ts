@@ -1,0 +1,2 @@
+// The public face of operations: what other areas may import. Inside operations, files import each other directly.
+export { OperationsModule } from './operations.module';

@@ -1,0 +1,6 @@
+// The public face of stock-views: what other areas may import. Inside stock-views, files import each other directly.
+export { dailySalesReadModel } from './daily-sales.projection';
+export { STOCK_LEVELS_PROJECTION, stockLevelsReadModel } from './stock-levels.projection';
+export { StockViewsProcessor } from './stock-views-processor.service';
+export { SELECT_LOW_STOCK, SELECT_NEGATIVE_STOCK } from './stock-views.sql';
+export { StockViewsModule } from './stock-views.module';

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { GetStockController } from './get-stock/get-stock.controller';
+import { GetStockOfSkusHandler } from './get-stock/get-stock.handler';
+import { StockReadCache } from './get-stock/stock-read-cache.service';
+import { LocationStockController } from './location-stock/location-stock.controller';
+import { PickupNearController } from './pickup-near/pickup-near.controller';
+import { StockChangeFeed } from './stock-change-feed.service';
+import { StockStreamController } from './stock-stream/stock-stream.controller';
+import { StockViewsProcessor } from './stock-views-processor.service';
+
+/** Stock views: the projections of the log, every stock read and the live stream. */
+@Module({
+  // Literal paths before `/v1/stock/:sku`, which would otherwise take `stream` and `pickup-near` for SKUs.
+  controllers: [StockStreamController, PickupNearController, LocationStockController, GetStockController],
+  providers: [StockViewsProcessor, GetStockOfSkusHandler, StockChangeFeed, StockReadCache],
+  // Ingestion pokes the processor after a batch; health reports its position.
+  exports: [StockViewsProcessor],
+})
+export class StockViewsModule {}
