@@ -22,6 +22,7 @@ trap stop_kafka EXIT
 
 echo "== type check"
 npx tsc -p tsconfig.json --noEmit
+npx tsc -p apps/inventory-service/src/operations/dashboard/page/tsconfig.json --noEmit
 
 echo "== lint (ESLint, type-aware) and formatting (Prettier)"
 npm run lint --silent

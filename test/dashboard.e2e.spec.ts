@@ -50,6 +50,8 @@ const pageErrors: string[] = [];
 /** Every URL the page asked for, and the Authorization header of each request to the service. */
 const requested: string[] = [];
 const authorizationSent = new Map<string, Set<string>>();
+/** What the service answered for each of the page's own files the browser loaded (GET /dashboard/{file}). */
+const pageFileAnswers = new Map<string, { status: number; type: string | undefined }>();
 /** While a wrong key is tried, Chromium reports the refused request (401) on the console: expected then only. */
 let expectingRefusal = false;
 
@@ -72,6 +74,11 @@ beforeAll(async () => {
     if (url.startsWith(`${service.baseUrl}/`) || url.startsWith('data:')) return route.continue();
     offSite.push(url);
     return route.abort();
+  });
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    if (url.origin === service.baseUrl && url.pathname.startsWith('/dashboard/'))
+      pageFileAnswers.set(url.pathname, { status: response.status(), type: response.headers()['content-type'] });
   });
   page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
   page.on('console', (message) => {
@@ -151,14 +158,36 @@ async function markCentre(locationId: string): Promise<{ x: number; y: number }>
 const soon = { timeoutMs: 15_000, intervalMs: 100 };
 
 describe('GET /dashboard in headless Chromium', () => {
-  it('serves one self-contained page that loads nothing from elsewhere', async () => {
+  it('serves one page that loads nothing but its own files from this service, and runs no inline script or style', async () => {
     const response = await fetch(`${service.baseUrl}/dashboard`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(response.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
     const html = await response.text();
-    expect(html).not.toMatch(/<(script|link|img|iframe)[^>]+(src|href)="(?!data:)/i);
+    // What it loads: a data: icon and exactly its own stylesheets and script, same origin; nothing inline.
+    const loads = Array.from(html.matchAll(/<(?:script|link|img|iframe)[^>]+(?:src|href)="([^"]*)"/gi), (match) => match[1]);
+    expect(loads).toEqual(['data:,', '/dashboard/dashboard.css', '/dashboard/charts.css', '/dashboard/dashboard.js']);
+    expect(html).not.toMatch(/<style|<script(?![^>]*\ssrc=)|\sstyle=|\son\w+=/i);
     expect(html).toContain('data-testid="stock-map"');
+    for (const [path, type] of [
+      ['/dashboard/dashboard.css', 'text/css; charset=utf-8'],
+      ['/dashboard/charts.css', 'text/css; charset=utf-8'],
+      ['/dashboard/dashboard.js', 'text/javascript; charset=utf-8'],
+    ]) {
+      const file = await fetch(`${service.baseUrl}${path}`);
+      expect(file.status, path).toBe(200);
+      expect(file.headers.get('content-type'), path).toBe(type);
+      expect(file.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect((await file.text()).length, path).toBeGreaterThan(0);
+    }
+    // Only the built page's own files: not its sources, not its HTML under another name, nothing else.
+    for (const path of ['/dashboard/nope.js', '/dashboard/dashboard.ts', '/dashboard/dashboard.html', '/dashboard/..%2Fmain.js']) {
+      const refused = await fetch(`${service.baseUrl}${path}`);
+      expect(refused.status, path).toBe(404);
+      expect(await refused.json(), path).toMatchObject({ code: 'DASHBOARD.NO_SUCH_FILE' });
+    }
   });
 
   it('asks for an operator key first: says so when it is wrong, keeps the right one in session storage and sends it as a header, never in a URL', async () => {
@@ -335,5 +364,14 @@ describe('GET /dashboard in headless Chromium', () => {
     expect(requested.length).toBeGreaterThan(10);
     expect(requested.filter((url) => url.includes('op_') || url.includes(service.operatorKey.split('_').slice(2).join('_')))).toEqual([]);
     expect(pageErrors).toEqual([]);
+    // Its stylesheets and modules (dashboard.js and what it imports) all loaded, each with its own content type.
+    expect([...pageFileAnswers.keys()]).toEqual(
+      expect.arrayContaining(['/dashboard/dashboard.css', '/dashboard/charts.css', '/dashboard/dashboard.js']),
+    );
+    for (const [path, answer] of pageFileAnswers)
+      expect(answer, path).toEqual({
+        status: 200,
+        type: path.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8',
+      });
   });
 });

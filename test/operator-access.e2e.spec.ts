@@ -86,6 +86,7 @@ const EXAMPLES: Record<string, Example> = {
   'GET /health/live': { path: '/health/live' },
   'GET /health/ready': { path: '/health/ready' },
   'GET /dashboard': { path: '/dashboard' },
+  'GET /dashboard/{file}': { path: '/dashboard/dashboard.js' },
 };
 
 const nameOf = (route: RouteAccess) => `${route.method} ${route.path}`;

@@ -24,6 +24,7 @@ describe("the service's route table", () => {
     expect(ruleOf('POST', '/v1/pos/events')).toEqual({ kind: 'posStore' });
     for (const path of ['/v1/stock/{sku}', '/v1/stock', '/v1/stock/stream', '/v1/stock/{sku}/pickup'])
       expect(ruleOf('GET', path)).toEqual({ kind: 'storefront' });
-    for (const path of ['/health/live', '/health/ready', '/dashboard']) expect(ruleOf('GET', path)).toEqual({ kind: 'open' });
+    for (const path of ['/health/live', '/health/ready', '/dashboard', '/dashboard/{file}'])
+      expect(ruleOf('GET', path)).toEqual({ kind: 'open' });
   });
 });

@@ -426,6 +426,21 @@ function handWrittenDocument(): OpenAPIObject & { paths: Record<string, unknown>
           responses: { '200': { description: 'The page', content: { 'text/html': { schema: { type: 'string' } } } } },
         },
       },
+      '/dashboard/{file}': {
+        get: {
+          summary: "One of the dashboard page's own scripts or stylesheets (what GET /dashboard loads)",
+          parameters: [
+            { name: 'file', in: 'path', required: true, description: 'e.g. dashboard.js, dashboard.css', schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': {
+              description: 'The file',
+              content: { 'text/javascript': { schema: { type: 'string' } }, 'text/css': { schema: { type: 'string' } } },
+            },
+            '404': error('No such file of the page (`DASHBOARD.NO_SUCH_FILE`)'),
+          },
+        },
+      },
       '/v1/dashboard/summary': {
         get: {
           summary:
