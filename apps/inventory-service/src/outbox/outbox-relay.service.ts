@@ -5,6 +5,7 @@ import type { Producer } from 'kafkajs';
 import { ServiceConfig } from '../platform/config';
 import { KafkaConnection } from '../platform/kafka';
 import { headersForKafka, type StoredHeaders } from '../platform/kafka';
+import { LEASE_RENEWAL_MS, RELAY_LEASE_LAPSES_MS, delay, sendWhileRenewingLease, type LeaseHolder } from './lease-fenced-send';
 import { OUTBOX_HEADERS } from './outbox';
 import { readPartitionTailHeaders } from '../platform/kafka';
 import {
@@ -117,7 +118,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
     this.certain = false; // from here until the mark, what Kafka holds is unknown if anything fails
     const producer = await this.connectedProducer();
-    await this.sendHoldingLease(renewedAt, () =>
+    await sendWhileRenewingLease(this.leaseHolder(), renewedAt, () =>
       producer.sendBatch({
         acks: -1,
         topicMessages: [...byTopic].map(([topic, messages]) => ({
@@ -140,56 +141,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return marked ? rows.length : 0;
   }
 
-  /**
-   * Run a send while renewing the lease every second; give the send up (close the producer, reject)
-   * if the lease could not be renewed for RELAY_FENCE_MS, or another instance holds it. A failed send
-   * closes the producer too, so no request of it is still queued when the tails are read.
-   */
-  private async sendHoldingLease(renewedAt: number, send: () => Promise<unknown>): Promise<void> {
-    let lastRenewal = renewedAt;
-    let lost = false;
-    let done = false;
-    const renewals = (async () => {
-      while (!done) {
-        await delay(LEASE_RENEWAL_MS);
-        if (done) return;
-        const startedAt = performance.now();
-        try {
-          const renewed = await this.reads.query(RENEW_RELAY_LEASE, [this.instanceId]);
-          if (renewed.length > 0) lastRenewal = startedAt;
-          else lost = true;
-        } catch (error) {
-          this.logger.warn(`could not renew the outbox relay lease during a send: ${(error as Error).message}`);
-        }
-      }
-    })();
-    let watch: NodeJS.Timeout | undefined;
-    const fenced = new Promise<never>((_, reject) => {
-      watch = setInterval(() => {
-        const unrenewedMs = performance.now() - lastRenewal;
-        if (lost || unrenewedMs > RELAY_FENCE_MS) {
-          reject(
-            new Error(
-              lost
-                ? 'another instance holds the outbox relay lease: send abandoned and producer closed; the next relay finds what arrived in the tails'
-                : `outbox relay lease not renewed for ${Math.round(unrenewedMs)} ms during a send (limit ${RELAY_FENCE_MS} ms): send abandoned and producer closed before the lease lapses`,
-            ),
-          );
-        }
-      }, FENCE_CHECK_MS);
-    });
-    const sending = send();
-    try {
-      await Promise.race([sending, fenced]);
-    } catch (error) {
-      sending.catch(() => undefined); // an abandoned send's own failure is of no further interest
-      await this.closeProducer();
-      throw error;
-    } finally {
-      done = true;
-      clearInterval(watch);
-      void renewals; // not awaited: with the database out of reach, a renewal may hang for a while
-    }
+  /** This instance's hold on the relay lease, as a send renews it and gives it up. */
+  private leaseHolder(): LeaseHolder {
+    return {
+      renew: async () => (await this.reads.query(RENEW_RELAY_LEASE, [this.instanceId])).length > 0,
+      renewalFailed: (error) => this.logger.warn(`could not renew the outbox relay lease during a send: ${error.message}`),
+      abandonSend: () => this.closeProducer(),
+    };
   }
 
   private connectedProducer(): Promise<Producer> {
@@ -291,13 +249,3 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return row?.waiting ?? true;
   }
 }
-
-/** How often an idle relay still opens a batch, and a sending one renews its lease: it is renewed once it is a second old. */
-const LEASE_RENEWAL_MS = 1000;
-/** Another instance takes the lease over once it has not been renewed for this long (database clock). */
-export const RELAY_LEASE_LAPSES_MS = 5000;
-/** A send is given up once the lease could not be renewed for this long, 2 s before it can lapse. */
-export const RELAY_FENCE_MS = 3000;
-const FENCE_CHECK_MS = 100;
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
