@@ -7,8 +7,9 @@
  * computed by the caller on current stock and passed in with the command, so this stays a plain function.
  */
 import { cancelCommandIdFor, dispatchCommandIdFor, fulfillmentIdFor, orderTransferIdFor } from './minted-ids';
-import { linesWithin, mergeLines, quantitiesBySku, subtractLines, type QuantityBySku } from './order-lines';
-import type { OrderDelivery, OrderLine, SourcingPlan } from './sourcing';
+import { linesWithin, mergeLines, quantitiesBySku, subtractLines, type OrderLine } from './order-lines';
+import { provenanceOf, type Provenance } from './provenance';
+import type { OrderDelivery, SourcingPlan } from './sourcing';
 import type { StockItemCommand, StockItemKey } from './stock-item';
 
 export type FulfillmentState = 'awaiting-transfer' | 'dispatched' | 'shipped' | 'collected' | 'failed' | 'cancelled';
@@ -30,12 +31,9 @@ export interface OrderFulfillment {
   shortPickRecorded?: boolean;
 }
 
-export interface OrderTransfer {
-  transferId: string;
+/** A transfer into a pickup store for one of the order's fulfillments. */
+export interface OrderTransfer extends PlannedOrderTransfer {
   fulfillmentId: string;
-  fromLocationId: string;
-  toLocationId: string;
-  lines: OrderLine[];
   received: boolean;
 }
 
@@ -51,11 +49,6 @@ export interface OnlineOrderState {
   failedLocationIds: string[];
 }
 
-interface Recorded {
-  occurredAt: string;
-  sourceEventId: string;
-}
-
 export interface PlannedOrderTransfer {
   transferId: string;
   fromLocationId: string;
@@ -64,10 +57,10 @@ export interface PlannedOrderTransfer {
 }
 
 export type OnlineOrderEvent =
-  | { type: 'OnlineOrderAccepted'; data: Recorded & { orderId: string; lines: OrderLine[]; delivery: OrderDelivery } }
+  | { type: 'OnlineOrderAccepted'; data: Provenance & { orderId: string; lines: OrderLine[]; delivery: OrderDelivery } }
   | {
       type: 'FulfillmentDispatched';
-      data: Recorded & {
+      data: Provenance & {
         fulfillmentId: string;
         fromLocationId: string;
         mode: OrderDelivery['mode'];
@@ -80,7 +73,7 @@ export type OnlineOrderEvent =
     }
   | {
       type: 'PickupAwaitingTransfers';
-      data: Recorded & {
+      data: Provenance & {
         fulfillmentId: string;
         fromLocationId: string;
         lines: OrderLine[];
@@ -91,28 +84,23 @@ export type OnlineOrderEvent =
     }
   | {
       type: 'OrderTransferReceived';
-      data: Recorded & { transferId: string; fulfillmentId: string; locationId: string; reservedLines: OrderLine[] };
+      data: Provenance & { transferId: string; fulfillmentId: string; locationId: string; reservedLines: OrderLine[] };
     }
-  | { type: 'OrderLinesBackordered'; data: Recorded & { lines: OrderLine[]; reasons: string[] } }
-  | { type: 'FulfillmentShipped'; data: Recorded & { fulfillmentId: string } }
-  | { type: 'PickupCollected'; data: Recorded & { fulfillmentId: string } }
-  | { type: 'FulfillmentFailed'; data: Recorded & { fulfillmentId: string; shortLines: OrderLine[] } }
+  | { type: 'OrderLinesBackordered'; data: Provenance & { lines: OrderLine[]; reasons: string[] } }
+  | { type: 'FulfillmentShipped'; data: Provenance & { fulfillmentId: string } }
+  | { type: 'PickupCollected'; data: Provenance & { fulfillmentId: string } }
+  | { type: 'FulfillmentFailed'; data: Provenance & { fulfillmentId: string; shortLines: OrderLine[] } }
   /** A pick cancelled meanwhile (order cancelled, pickup hold expired) still came up short: written off, nothing sourced again. */
-  | { type: 'ShortPickRecorded'; data: Recorded & { fulfillmentId: string; shortLines: OrderLine[] } }
+  | { type: 'ShortPickRecorded'; data: Provenance & { fulfillmentId: string; shortLines: OrderLine[] } }
   | {
       type: 'FulfillmentCancelled';
-      data: Recorded & {
+      data: Provenance & {
         fulfillmentId: string;
         reason: 'order-cancelled' | 'pickup-hold-expired' | 'transfers-brought-nothing';
         commandId: string | null;
       };
     }
-  | { type: 'OnlineOrderCancelled'; data: Recorded & { orderId: string } };
-
-interface Provenance {
-  occurredAt: string;
-  sourceEventId: string;
-}
+  | { type: 'OnlineOrderCancelled'; data: Provenance & { orderId: string } };
 
 export type OnlineOrderCommand =
   | ({ type: 'PlaceOrder'; orderId: string; lines: OrderLine[]; delivery: OrderDelivery; plan: SourcingPlan } & Provenance)
@@ -139,7 +127,7 @@ export const initialOnlineOrderState = (): OnlineOrderState => ({
 const OPEN_STATES: ReadonlySet<FulfillmentState> = new Set(['awaiting-transfer', 'dispatched']);
 
 export function decideOnlineOrder(command: OnlineOrderCommand, state: OnlineOrderState): OnlineOrderEvent[] {
-  const provenance = { occurredAt: command.occurredAt, sourceEventId: command.sourceEventId };
+  const provenance = provenanceOf(command);
   switch (command.type) {
     case 'PlaceOrder': {
       if (state.orderId !== null) return []; // placed before: a repeat has no second effect
@@ -464,13 +452,13 @@ export function stockInstructionsOfOrderEvent(
   before: OnlineOrderState,
   safetyStockOf: (key: StockItemKey) => number,
 ): Array<{ key: StockItemKey; command: StockItemCommand }> {
-  const provenance = { occurredAt: event.data.occurredAt, sourceEventId: event.data.sourceEventId };
-  const at = (locationId: string, lines: readonly QuantityBySku[], command: (line: QuantityBySku, key: StockItemKey) => StockItemCommand) =>
+  const provenance = provenanceOf(event.data);
+  const at = (locationId: string, lines: readonly OrderLine[], command: (line: OrderLine, key: StockItemKey) => StockItemCommand) =>
     lines.map((line) => {
       const key = { locationId, sku: line.sku };
       return { key, command: command(line, key) };
     });
-  const reserve = (locationId: string, referenceId: string, lines: readonly QuantityBySku[], respectSafetyStock: boolean) =>
+  const reserve = (locationId: string, referenceId: string, lines: readonly OrderLine[], respectSafetyStock: boolean) =>
     at(locationId, lines, (line, key) => ({
       type: 'ReserveStock',
       purpose: 'fulfillment',
@@ -479,7 +467,7 @@ export function stockInstructionsOfOrderEvent(
       safetyStock: respectSafetyStock ? safetyStockOf(key) : null,
       ...provenance,
     }));
-  const writeOffShortPick = (fulfillment: OrderFulfillment, shortLines: readonly QuantityBySku[]) =>
+  const writeOffShortPick = (fulfillment: OrderFulfillment, shortLines: readonly OrderLine[]) =>
     at(fulfillment.fromLocationId, shortLines, (line) => ({
       type: 'RecordAdjustment',
       delta: -line.quantity,

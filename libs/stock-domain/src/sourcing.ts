@@ -4,19 +4,15 @@
  * The types below are the engine's contract with the service; `planSourcing` is the engine.
  */
 import { distanceKm, type GeoPoint } from './geo';
-import { mergeLines } from './order-lines';
-
-export interface OrderLine {
-  sku: string;
-  quantity: number;
-}
+import type { LocationProfile } from './location';
+import { mergeLines, type OrderLine } from './order-lines';
 
 export type OrderDelivery = ({ mode: 'ship' } & GeoPoint) | { mode: 'pickup'; storeId: string };
 
 /** A location the engine may draw from, with what it holds of the order's SKUs right now. */
 export interface SourcingCandidate extends GeoPoint {
   locationId: string;
-  type: 'store' | 'warehouse';
+  type: LocationProfile['type'];
   shipsOnline: boolean;
   pickup: boolean;
   /** Fulfillments the location can still take today (dailyCapacity minus those already dispatched today). */

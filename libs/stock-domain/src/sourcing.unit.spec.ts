@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { distanceKm, type GeoPoint } from './geo';
-import { planSourcing, type OrderLine, type SourcingCandidate, type SourcingPlan, type SourcingRequest } from './sourcing';
+import type { OrderLine } from './order-lines';
+import { planSourcing, type SourcingCandidate, type SourcingPlan, type SourcingRequest } from './sourcing';
 
 const westLake: GeoPoint = { lat: 30.259, lng: 120.15 };
 

@@ -8,15 +8,14 @@
  * the event (`onHandChange`), so every read model is a plain sum. To see the movements that followed
  * a late count, the state keeps a journal of recent movements (`COUNT_LOOKBACK_MS`).
  */
+import { provenanceOf, type Provenance } from './provenance';
 
 export interface StockItemKey {
   locationId: string;
   sku: string;
 }
 
-interface Recorded {
-  occurredAt: string;
-  sourceEventId: string;
+interface Recorded extends Provenance {
   /** What this event did to on-hand, after applying the count rule. */
   onHandChange: number;
   /** What this event did to reserved (absent: nothing). */
@@ -75,11 +74,6 @@ export const initialStockItemState = (): StockItemState => ({
   openReplenishmentTransferId: null,
   journal: [],
 });
-
-interface Provenance {
-  occurredAt: string;
-  sourceEventId: string;
-}
 
 export type StockItemCommand =
   | ({ type: 'RecordReceipt'; quantity: number } & Provenance)
@@ -166,7 +160,7 @@ function refuseInexactTotals(state: StockItemState, events: readonly StockItemEv
 }
 
 function decideWithinAnyRange(command: StockItemCommand, state: StockItemState): StockItemEvent[] {
-  const provenance = { occurredAt: command.occurredAt, sourceEventId: command.sourceEventId };
+  const provenance = provenanceOf(command);
   const moved = (quantity: number): number => effectiveMovement(state, quantity, command.occurredAt);
   switch (command.type) {
     case 'RecordReceipt':

@@ -3,8 +3,8 @@
  * Pure decide/evolve, no framework. Its events say what happens to stock at both ends.
  */
 import { transferCancelCommandIdFor, transferCommandIdFor } from './minted-ids';
-import { mergeLines, quantitiesBySku } from './order-lines';
-import type { OrderLine } from './sourcing';
+import { mergeLines, quantitiesBySku, type OrderLine } from './order-lines';
+import { provenanceOf, type Provenance } from './provenance';
 import type { StockItemCommand, StockItemKey } from './stock-item';
 
 export type TransferPurpose = { kind: 'pickup-order'; orderId: string; fulfillmentId: string } | { kind: 'replenishment' };
@@ -24,15 +24,10 @@ export interface TransferRecord {
   cancelReason?: TransferCancelReason;
 }
 
-interface Recorded {
-  occurredAt: string;
-  sourceEventId: string;
-}
-
 export type TransferEvent =
   | {
       type: 'TransferRequested';
-      data: Recorded & {
+      data: Provenance & {
         transferId: string;
         fromLocationId: string;
         toLocationId: string;
@@ -42,14 +37,9 @@ export type TransferEvent =
         reasons: string[];
       };
     }
-  | { type: 'TransferShipped'; data: Recorded & { transferId: string; lines: OrderLine[] } }
-  | { type: 'TransferReceived'; data: Recorded & { transferId: string; lines: OrderLine[] } }
-  | { type: 'TransferCancelled'; data: Recorded & { transferId: string; reason: TransferCancelReason; commandId: string } };
-
-interface Provenance {
-  occurredAt: string;
-  sourceEventId: string;
-}
+  | { type: 'TransferShipped'; data: Provenance & { transferId: string; lines: OrderLine[] } }
+  | { type: 'TransferReceived'; data: Provenance & { transferId: string; lines: OrderLine[] } }
+  | { type: 'TransferCancelled'; data: Provenance & { transferId: string; reason: TransferCancelReason; commandId: string } };
 
 export type TransferCommand =
   | ({
@@ -90,7 +80,7 @@ export function transferFeedbackRefusal(state: TransferRecord, feedback: 'shippe
 }
 
 export function decideTransfer(command: TransferCommand, state: TransferRecord): TransferEvent[] {
-  const provenance = { occurredAt: command.occurredAt, sourceEventId: command.sourceEventId };
+  const provenance = provenanceOf(command);
   switch (command.type) {
     case 'RequestTransfer':
       if (state.state !== null) return [];
@@ -171,7 +161,7 @@ export function stockInstructionsOfTransferEvent(
   before: TransferRecord,
   safetyStockOf: (key: StockItemKey) => number,
 ): Array<{ key: StockItemKey; command: StockItemCommand }> {
-  const provenance = { occurredAt: event.data.occurredAt, sourceEventId: event.data.sourceEventId };
+  const provenance = provenanceOf(event.data);
   switch (event.type) {
     case 'TransferRequested': {
       const { fromLocationId, toLocationId, transferId } = event.data;
