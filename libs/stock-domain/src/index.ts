@@ -1,4 +1,10 @@
-export * from './stock-item';
+export * from './stock-item/state';
+export * from './stock-item/events';
+export * from './stock-item/commands';
+export { COUNT_LOOKBACK_MS } from './stock-item/count-journal';
+export * from './stock-item/decide';
+export * from './stock-item/evolve';
+export * from './stock-item/stock-item';
 export * from './stock-position';
 export * from './location';
 export * from './geo';

@@ -10,7 +10,8 @@ import { cancelCommandIdFor, dispatchCommandIdFor, fulfillmentIdFor, orderTransf
 import { linesWithin, mergeLines, quantitiesBySku, subtractLines, type OrderLine } from './order-lines';
 import { provenanceOf, type Provenance } from './provenance';
 import type { OrderDelivery, SourcingPlan } from './sourcing';
-import type { StockItemCommand, StockItemKey } from './stock-item';
+import type { StockInstruction, StockItemCommand } from './stock-item/commands';
+import type { StockItemKey } from './stock-item/state';
 
 export type FulfillmentState = 'awaiting-transfer' | 'dispatched' | 'shipped' | 'collected' | 'failed' | 'cancelled';
 
@@ -451,7 +452,7 @@ export function stockInstructionsOfOrderEvent(
   event: OnlineOrderEvent,
   before: OnlineOrderState,
   safetyStockOf: (key: StockItemKey) => number,
-): Array<{ key: StockItemKey; command: StockItemCommand }> {
+): StockInstruction[] {
   const provenance = provenanceOf(event.data);
   const at = (locationId: string, lines: readonly OrderLine[], command: (line: OrderLine, key: StockItemKey) => StockItemCommand) =>
     lines.map((line) => {

@@ -5,7 +5,8 @@
 import { transferCancelCommandIdFor, transferCommandIdFor } from './minted-ids';
 import { mergeLines, quantitiesBySku, type OrderLine } from './order-lines';
 import { provenanceOf, type Provenance } from './provenance';
-import type { StockItemCommand, StockItemKey } from './stock-item';
+import type { StockInstruction, StockItemCommand } from './stock-item/commands';
+import type { StockItemKey } from './stock-item/state';
 
 export type TransferPurpose = { kind: 'pickup-order'; orderId: string; fulfillmentId: string } | { kind: 'replenishment' };
 export type TransferState = 'requested' | 'shipped' | 'received' | 'cancelled';
@@ -160,7 +161,7 @@ export function stockInstructionsOfTransferEvent(
   event: TransferEvent,
   before: TransferRecord,
   safetyStockOf: (key: StockItemKey) => number,
-): Array<{ key: StockItemKey; command: StockItemCommand }> {
+): StockInstruction[] {
   const provenance = provenanceOf(event.data);
   switch (event.type) {
     case 'TransferRequested': {
