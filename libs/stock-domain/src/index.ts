@@ -12,7 +12,21 @@ export * from './pickup/pickup';
 export * from './profile';
 export * from './sku-policy';
 export * from './order-lines';
-export * from './online-order';
+export {
+  initialOnlineOrderState,
+  ONLINE_ORDER_STATE_VERSION,
+  type FulfillmentState,
+  type OnlineOrderState,
+  type OrderFulfillment,
+  type OrderTransfer,
+} from './online-order/state';
+export * from './online-order/events';
+export * from './online-order/commands';
+export * from './online-order/decide';
+export * from './online-order/evolve';
+export * from './online-order/feedback';
+export * from './online-order/stock-effects';
+export * from './online-order/online-order';
 export * from './transfer/transfer';
 export * from './transfer/stock-effects';
 export * from './replenishment/replenishment';
