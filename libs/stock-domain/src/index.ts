@@ -30,5 +30,6 @@ export * from './online-order/online-order';
 export * from './transfer/transfer';
 export * from './transfer/stock-effects';
 export * from './replenishment/replenishment';
-export * from './sourcing';
+export * from './sourcing/contract';
+export * from './sourcing/plan-sourcing';
 export * from './minted-ids';

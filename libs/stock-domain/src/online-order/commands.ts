@@ -1,7 +1,7 @@
 /** What the customer, logistics and the service's sweepers ask of an online order. */
 import type { OrderLine } from '../order-lines';
 import type { Provenance } from '../provenance';
-import type { OrderDelivery, SourcingPlan } from '../sourcing';
+import type { OrderDelivery, SourcingPlan } from '../sourcing/contract';
 
 export type OnlineOrderCommand =
   | ({ type: 'PlaceOrder'; orderId: string; lines: OrderLine[]; delivery: OrderDelivery; plan: SourcingPlan } & Provenance)

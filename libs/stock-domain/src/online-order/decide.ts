@@ -1,7 +1,7 @@
 import { cancelCommandIdFor, dispatchCommandIdFor, fulfillmentIdFor, orderTransferIdFor } from '../minted-ids';
 import { linesWithin, mergeLines, subtractLines } from '../order-lines';
 import { provenanceOf, type Provenance } from '../provenance';
-import type { SourcingPlan } from '../sourcing';
+import type { SourcingPlan } from '../sourcing/contract';
 import type { OnlineOrderCommand } from './commands';
 import type { OnlineOrderEvent } from './events';
 import { evolveOnlineOrder } from './evolve';

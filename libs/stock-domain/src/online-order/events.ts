@@ -1,7 +1,7 @@
 /** What happened to an online order: accepted, sourced (dispatched, awaiting transfers, backordered), and how each fulfillment ended. */
 import type { OrderLine } from '../order-lines';
 import type { Provenance } from '../provenance';
-import type { OrderDelivery } from '../sourcing';
+import type { OrderDelivery } from '../sourcing/contract';
 
 export interface PlannedOrderTransfer {
   transferId: string;

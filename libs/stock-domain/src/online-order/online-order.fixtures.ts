@@ -1,5 +1,5 @@
 /** Given/When/Then helpers for the online order's unit specs: an order shipped from two locations, with one SKU backordered. */
-import type { SourcingPlan } from '../sourcing';
+import type { SourcingPlan } from '../sourcing/contract';
 import type { OnlineOrderCommand } from './commands';
 import { decideOnlineOrder } from './decide';
 import type { OnlineOrderEvent } from './events';

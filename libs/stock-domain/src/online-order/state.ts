@@ -1,6 +1,6 @@
 /** What an online order knows, folded from its events: its lines, its fulfillments and the transfers they wait for. */
 import type { OrderLine } from '../order-lines';
-import type { OrderDelivery } from '../sourcing';
+import type { OrderDelivery } from '../sourcing/contract';
 import type { PlannedOrderTransfer } from './events';
 
 export type FulfillmentState = 'awaiting-transfer' | 'dispatched' | 'shipped' | 'collected' | 'failed' | 'cancelled';
