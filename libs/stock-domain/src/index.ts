@@ -1,3 +1,18 @@
+// The stock domain's one public file: apps import '@app/stock-domain', never a file under it.
+
+// Shared vocabulary: where things are, order lines, provenance, the ids the service mints, stock positions.
+export * from './geo';
+export * from './order-lines';
+export type { Provenance } from './provenance';
+export * from './minted-ids';
+export * from './stock-position';
+
+// Locations and SKU policies: described profiles.
+export * from './profile';
+export * from './location';
+export * from './sku-policy';
+
+// A SKU at one location.
 export * from './stock-item/state';
 export * from './stock-item/events';
 export * from './stock-item/commands';
@@ -5,13 +20,8 @@ export { COUNT_LOOKBACK_MS } from './stock-item/count-journal';
 export * from './stock-item/decide';
 export * from './stock-item/evolve';
 export * from './stock-item/stock-item';
-export * from './stock-position';
-export * from './location';
-export * from './geo';
-export * from './pickup/pickup';
-export * from './profile';
-export * from './sku-policy';
-export * from './order-lines';
+
+// An online order and its fulfillments.
 export {
   initialOnlineOrderState,
   ONLINE_ORDER_STATE_VERSION,
@@ -27,9 +37,13 @@ export * from './online-order/evolve';
 export * from './online-order/feedback';
 export * from './online-order/stock-effects';
 export * from './online-order/online-order';
+
+// A transfer between two locations.
 export * from './transfer/transfer';
 export * from './transfer/stock-effects';
-export * from './replenishment/replenishment';
+
+// Where an online order comes from, when a store is replenished, where a customer can pick up.
 export * from './sourcing/contract';
 export * from './sourcing/plan-sourcing';
-export * from './minted-ids';
+export * from './replenishment/replenishment';
+export * from './pickup/pickup';
