@@ -1,89 +1,25 @@
-import type { GlobalCheckpoint } from './events';
-import type { Projection } from './projection';
-import { START_OF_LOG } from './events';
-import { PostgresEventStore } from './event-store';
+import { START_OF_LOG, type GlobalCheckpoint } from './events';
+import type { PostgresEventStore } from './event-store';
 import {
-  ADVANCE_CHECKPOINT,
-  CLEAR_PROJECTION_STALLED,
-  COUNT_EVENTS_AFTER_CHECKPOINT,
-  EVENTS_PENDING_FOR_PROCESSOR,
-  RECORD_PROJECTION_STALLED,
-  SELECT_CHECKPOINT,
-  SELECT_PROJECTION_STATUSES,
-  SELECT_STALLED_PROJECTIONS,
-  TRY_LOCK_PROCESSOR,
-} from './event-store.sql';
-import { isTransientDatabaseFault, type SqlClient, type SqlReader, type TransactionRunner } from './sql-client';
-
-/** A failed batch is tried again after this, doubling with each failure up to `retryMaxDelayMs`. */
-export const PROCESSOR_RETRY_FIRST_DELAY_MS = 25;
-export const PROCESSOR_RETRY_MAX_DELAY_MS = 30_000;
-/** A transient database fault (see isTransientDatabaseFault) marks the projection stalled only once it has lasted this long. */
-export const PROCESSOR_TRANSIENT_STALL_AFTER_MS = 10_000;
-/** onError hears each distinct error at most once in this long. */
-export const PROCESSOR_ERROR_LOG_EVERY_MS = 60_000;
-
-/** Another processor of the same projection moved the checkpoint while this one applied its batch (which rolled back). */
-export class CheckpointMovedError extends Error {
-  readonly code = 'EVENT_STORE.CHECKPOINT_MOVED';
-  constructor(projection: string) {
-    super(`the ${projection} checkpoint moved while this batch was applied (another processor ran it): batch rolled back`);
-    this.name = 'CheckpointMovedError';
-  }
-}
-
-/** What onError is told with each error it hears. */
-export interface ProcessorFailure {
-  projection: string;
-  /** Failed attempts in a row, this one included. */
-  attempts: number;
-  /** The same error's failures not reported since it was last reported (0 the first time). */
-  unreported: number;
-  /** Whether the projection now counts as stalled (a transient database fault counts only once it persists). */
-  stalled: boolean;
-  transient: boolean;
-  /** When it tries again. */
-  retryInMs: number;
-}
-
-/** A projection that cannot apply its next batch: since when, how often it tried, the last error, where it is stuck. */
-export interface ProjectionStall {
-  projection: string;
-  since: Date;
-  attempts: number;
-  lastError: string;
-  /** The stored checkpoint it cannot get past (the last one this processor saw). */
-  checkpoint: GlobalCheckpoint;
-}
-
-export interface ProcessorOptions {
-  batchSize: number;
-  idleDelayMs: number;
-  /**
-   * A batch failed (its transaction rolled back; it is tried again after a backoff). Told each
-   * distinct error (by message, and whether it is a stall yet) at most once every `errorLogEveryMs`,
-   * with how often it recurred.
-   */
-  onError?: (error: unknown, failure: ProcessorFailure) => void;
-  /** The first batch that succeeded after failures. */
-  onRecovered?: (recovery: { projection: string; attempts: number; stalledForMs: number }) => void;
-  /** Backoff after a failed batch: from `retryFirstDelayMs` doubling to `retryMaxDelayMs` (defaults 25 ms, 30 s); reset by a success. */
-  retryFirstDelayMs?: number;
-  retryMaxDelayMs?: number;
-  /** Defaults to PROCESSOR_TRANSIENT_STALL_AFTER_MS. */
-  transientStallAfterMs?: number;
-  /** Defaults to PROCESSOR_ERROR_LOG_EVERY_MS. */
-  errorLogEveryMs?: number;
-  /** After a batch's transaction has committed: readers elsewhere see its checkpoint by now. */
-  onBatch?: (batch: { projection: string; events: number; checkpoint: GlobalCheckpoint }) => void;
-  /**
-   * When given, a poll after the idle delay first asks here, in one statement outside any transaction,
-   * whether the log holds anything past the stored checkpoint, and opens a transaction only if so. An
-   * idle service then costs one round trip per poll instead of five (begin, lock, checkpoint, read,
-   * commit), which on a busy instance is CPU taken from the requests it serves.
-   */
-  idleCheck?: SqlReader;
-}
+  PROCESSOR_ERROR_LOG_EVERY_MS,
+  PROCESSOR_RETRY_FIRST_DELAY_MS,
+  PROCESSOR_RETRY_MAX_DELAY_MS,
+  PROCESSOR_TRANSIENT_STALL_AFTER_MS,
+  type ProcessorOptions,
+} from './processor-options';
+import type { Projection } from './projection';
+import {
+  advanceCheckpoint,
+  CheckpointMovedError,
+  clearProjectionStalled,
+  eventsPendingFor,
+  readCheckpoint,
+  recordProjectionStalled,
+  tryLockProcessor,
+  type ProjectionStall,
+} from './projection-checkpoints';
+import { isTransientDatabaseFault, type SqlClient, type TransactionRunner } from './sql-client';
+import { WakeableWait } from './wakeable-wait';
 
 /**
  * Feeds a projection from the global log: read a batch after the stored checkpoint, apply it, store
@@ -95,9 +31,11 @@ export interface ProcessorOptions {
 export class CheckpointedProcessor {
   private running = false;
   private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  /** The wait between polls: a poke or stop() ends it. */
+  private readonly idleWait = new WakeableWait();
+  /** The wait after a failed batch: only stop() ends it. */
+  private readonly backoffWait = new WakeableWait();
   private lastCheckpoint: GlobalCheckpoint = START_OF_LOG;
-  private wakeFromBackoff: (() => void) | null = null;
   /** Failed attempts in a row, and since when; null while batches succeed. */
   private failing: { since: Date; attempts: number; lastError: string; onlyTransient: boolean } | null = null;
   /** Whether a projection_status row may exist (one left by an earlier run, or written here): the next success deletes it. */
@@ -135,11 +73,10 @@ export class CheckpointedProcessor {
   /** Process one batch; resolves to the number of events applied (0 when caught up or locked out). */
   async processNextBatch(): Promise<number> {
     const { applied, cleared } = await this.transactions.inTransaction(async (sql) => {
-      const [lock] = await sql.query<{ locked: boolean }>(TRY_LOCK_PROCESSOR, [this.projection.name]);
-      if (!lock?.locked) return { applied: 0, cleared: false };
+      if (!(await tryLockProcessor(sql, this.projection.name))) return { applied: 0, cleared: false };
       const appliedHere = await this.applyNextBatch(sql);
       // The batch succeeded: whatever stall was recorded ends with it, in the same transaction.
-      if (this.stallMayBeRecorded) await sql.query(CLEAR_PROJECTION_STALLED, [this.projection.name]);
+      if (this.stallMayBeRecorded) await clearProjectionStalled(sql, this.projection.name);
       return { applied: appliedHere, cleared: true };
     });
     if (cleared) this.stallMayBeRecorded = false;
@@ -162,14 +99,7 @@ export class CheckpointedProcessor {
     await this.projection.apply(sql, events);
     const last = events[events.length - 1]!;
     const checkpoint = { transactionId: last.transactionId, globalPosition: last.globalPosition };
-    const [moved] = await sql.query<{ advanced: number }>(ADVANCE_CHECKPOINT, [
-      this.projection.name,
-      checkpoint.transactionId,
-      checkpoint.globalPosition,
-      after.transactionId,
-      after.globalPosition,
-    ]);
-    if (!moved?.advanced) throw new CheckpointMovedError(this.projection.name);
+    if (!(await advanceCheckpoint(sql, this.projection.name, after, checkpoint))) throw new CheckpointMovedError(this.projection.name);
     this.lastCheckpoint = checkpoint;
     return events.length;
   }
@@ -192,13 +122,13 @@ export class CheckpointedProcessor {
 
   /** Ask for a batch now instead of after the idle delay (e.g. right after an append). */
   poke(): void {
-    this.wake?.();
+    this.idleWait.wake();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.poke();
-    this.wakeFromBackoff?.();
+    this.backoffWait.wake();
     await this.loop;
     this.loop = null;
   }
@@ -216,7 +146,7 @@ export class CheckpointedProcessor {
         continue;
       }
       if (this.failing) this.recovered();
-      mayHaveEvents = applied >= this.options.batchSize || !this.running || (await this.idle()) === 'poked';
+      mayHaveEvents = applied >= this.options.batchSize || !this.running || (await this.idle()) === 'woken';
     }
   }
 
@@ -267,9 +197,7 @@ export class CheckpointedProcessor {
    */
   private async recordStall(failing: NonNullable<CheckpointedProcessor['failing']>): Promise<void> {
     try {
-      await this.transactions.inTransaction((sql) =>
-        sql.query(RECORD_PROJECTION_STALLED, [this.projection.name, failing.lastError, failing.attempts, failing.since.toISOString()]),
-      );
+      await this.transactions.inTransaction((sql) => recordProjectionStalled(sql, this.projection.name, failing));
       this.stallMayBeRecorded = true;
     } catch {
       this.stallMayBeRecorded = true; // it may have committed before the error reached us
@@ -288,99 +216,19 @@ export class CheckpointedProcessor {
   }
 
   /** Wait `ms`, or until stop(). */
-  private backOff(ms: number): Promise<void> {
-    if (!this.running) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wakeFromBackoff = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakeFromBackoff = done;
-    });
+  private async backOff(ms: number): Promise<void> {
+    if (!this.running) return;
+    await this.backoffWait.wait(ms);
   }
 
   /** Whether the log holds events past the stored checkpoint (true when there is no idle check to ask). */
   private async eventsPending(): Promise<boolean> {
     if (!this.options.idleCheck) return true;
-    const [row] = await this.options.idleCheck.query<{ pending: boolean }>(EVENTS_PENDING_FOR_PROCESSOR, [this.projection.name]);
-    return row?.pending ?? true;
+    return eventsPendingFor(this.options.idleCheck, this.projection.name);
   }
 
   /** Wait for the idle delay or a poke, whichever comes first. */
-  private idle(): Promise<'poked' | 'timed out'> {
-    return new Promise((resolve) => {
-      const done = (how: 'poked' | 'timed out'): void => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve(how);
-      };
-      const timer = setTimeout(() => done('timed out'), this.options.idleDelayMs);
-      this.wake = () => done('poked');
-    });
+  private idle(): Promise<'woken' | 'timed out'> {
+    return this.idleWait.wait(this.options.idleDelayMs);
   }
-}
-
-export async function readCheckpoint(sql: SqlClient, processorId: string): Promise<GlobalCheckpoint> {
-  const [row] = await sql.query<{ transaction_id: string; global_position: string }>(SELECT_CHECKPOINT, [processorId]);
-  return row ? { transactionId: row.transaction_id, globalPosition: Number(row.global_position) } : START_OF_LOG;
-}
-
-/** Events a projection has still to apply (at most `cap`, so a huge backlog stays cheap to measure). */
-export async function projectionBacklog(sql: SqlClient, processorId: string, cap = 1_000_000): Promise<number> {
-  const checkpoint = await readCheckpoint(sql, processorId);
-  const [row] = await sql.query<{ behind: number }>(COUNT_EVENTS_AFTER_CHECKPOINT, [
-    checkpoint.transactionId,
-    checkpoint.globalPosition,
-    cap,
-  ]);
-  return row?.behind ?? 0;
-}
-
-/** The stalls recorded in PostgreSQL (by whichever process runs each projection), oldest first. */
-export async function readProjectionStalls(sql: SqlClient): Promise<ProjectionStall[]> {
-  const rows = await sql.query<{
-    projection: string;
-    stalled_since: Date | string;
-    last_error: string;
-    attempts: number;
-    transaction_id: string;
-    global_position: string;
-  }>(SELECT_STALLED_PROJECTIONS);
-  return rows.map((row) => ({
-    projection: row.projection,
-    since: new Date(row.stalled_since),
-    attempts: row.attempts,
-    lastError: row.last_error,
-    checkpoint: { transactionId: row.transaction_id, globalPosition: Number(row.global_position) },
-  }));
-}
-
-/** Every projection with a checkpoint or a recorded stall: where it is, and its stall if it has one. */
-export async function readProjectionStatuses(
-  sql: SqlClient,
-): Promise<Array<{ projection: string; checkpoint: GlobalCheckpoint; stall: ProjectionStall | null }>> {
-  const rows = await sql.query<{
-    projection: string;
-    transaction_id: string;
-    global_position: string;
-    stalled_since: Date | string | null;
-    last_error: string | null;
-    attempts: number | null;
-  }>(SELECT_PROJECTION_STATUSES);
-  return rows.map((row) => {
-    const checkpoint = { transactionId: row.transaction_id, globalPosition: Number(row.global_position) };
-    const stall =
-      row.stalled_since === null
-        ? null
-        : {
-            projection: row.projection,
-            since: new Date(row.stalled_since),
-            attempts: row.attempts ?? 0,
-            lastError: row.last_error ?? '',
-            checkpoint,
-          };
-    return { projection: row.projection, checkpoint, stall };
-  });
 }

@@ -4,6 +4,15 @@ export * from './events';
 export * from './event-store';
 export * from './projection';
 export * from './checkpointed-processor';
+export * from './processor-options';
+export {
+  CheckpointMovedError,
+  projectionBacklog,
+  readCheckpoint,
+  readProjectionStalls,
+  readProjectionStatuses,
+  type ProjectionStall,
+} from './projection-checkpoints';
 export * from './typeorm-transactions';
 export { CreateEventStore1763800000000 } from './migrations/1763800000000-create-event-store';
 export { CreateProjectionStatus1763800012000 } from './migrations/1763800012000-create-projection-status';

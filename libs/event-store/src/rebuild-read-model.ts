@@ -1,4 +1,5 @@
-import { CheckpointedProcessor, projectionBacklog } from './checkpointed-processor';
+import { CheckpointedProcessor } from './checkpointed-processor';
+import { projectionBacklog } from './projection-checkpoints';
 import { DELETE_CHECKPOINT, LOCK_PROCESSOR, MOVE_CHECKPOINT } from './event-store.sql';
 import { PostgresEventStore } from './event-store';
 import type { Projection } from './projection';

@@ -2,7 +2,7 @@
  * Store replenishment: when a store's available falls to its reorder point, ask the best warehouse
  * for a transfer. Pure, no framework.
  */
-import { distanceKm, type GeoPoint } from './geo';
+import { distanceKm, type GeoPoint } from '../geo';
 
 export interface ReplenishmentPolicy {
   /** Configured for the SKU at the store; null: derived from sales velocity. */

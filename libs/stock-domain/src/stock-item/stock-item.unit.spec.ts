@@ -1,18 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  ReservationExceedsAvailable,
-  StockQuantityOutOfRange,
-  decideStockItem,
-  evolveStockItem,
-  foldStockItem,
-  initialStockItemState,
-  stockItemKeyOf,
-  stockItemStreamId,
-  type StockItemCommand,
-  type StockItemEvent,
-  type StockItemState,
-} from './stock-item';
+import type { StockItemCommand } from './commands';
+import { ReservationExceedsAvailable, StockQuantityOutOfRange, decideStockItem } from './decide';
+import type { StockItemEvent } from './events';
+import { evolveStockItem, foldStockItem } from './evolve';
+import { initialStockItemState, type StockItemState } from './state';
+import { stockItemKeyOf, stockItemStreamId } from './stock-item';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 11, 0, minute)).toISOString();
 

@@ -4,11 +4,11 @@ import {
   transferFeedbackRefusal,
   evolveTransfer,
   initialTransferState,
-  stockInstructionsOfTransferEvent,
   type TransferCommand,
   type TransferEvent,
   type TransferRecord,
 } from './transfer';
+import { stockInstructionsOfTransferEvent } from './stock-effects';
 
 const provenance = (n: number) => ({ occurredAt: new Date(Date.UTC(2026, 10, 11, 1, n)).toISOString(), sourceEventId: `e-${n}` });
 

@@ -1,11 +1,10 @@
 /**
  * A transfer of stock between two locations: requested by us, shipped and received by logistics.
- * Pure decide/evolve, no framework. Its events say what happens to stock at both ends.
+ * Pure decide/evolve, no framework. Its events say what happens to stock at both ends (stock-effects.ts).
  */
-import { transferCancelCommandIdFor, transferCommandIdFor } from './minted-ids';
-import { mergeLines, quantitiesBySku } from './order-lines';
-import type { OrderLine } from './sourcing';
-import type { StockItemCommand, StockItemKey } from './stock-item';
+import { transferCancelCommandIdFor, transferCommandIdFor } from '../minted-ids';
+import { mergeLines, type OrderLine } from '../order-lines';
+import { provenanceOf, type Provenance } from '../provenance';
 
 export type TransferPurpose = { kind: 'pickup-order'; orderId: string; fulfillmentId: string } | { kind: 'replenishment' };
 export type TransferState = 'requested' | 'shipped' | 'received' | 'cancelled';
@@ -24,15 +23,10 @@ export interface TransferRecord {
   cancelReason?: TransferCancelReason;
 }
 
-interface Recorded {
-  occurredAt: string;
-  sourceEventId: string;
-}
-
 export type TransferEvent =
   | {
       type: 'TransferRequested';
-      data: Recorded & {
+      data: Provenance & {
         transferId: string;
         fromLocationId: string;
         toLocationId: string;
@@ -42,14 +36,9 @@ export type TransferEvent =
         reasons: string[];
       };
     }
-  | { type: 'TransferShipped'; data: Recorded & { transferId: string; lines: OrderLine[] } }
-  | { type: 'TransferReceived'; data: Recorded & { transferId: string; lines: OrderLine[] } }
-  | { type: 'TransferCancelled'; data: Recorded & { transferId: string; reason: TransferCancelReason; commandId: string } };
-
-interface Provenance {
-  occurredAt: string;
-  sourceEventId: string;
-}
+  | { type: 'TransferShipped'; data: Provenance & { transferId: string; lines: OrderLine[] } }
+  | { type: 'TransferReceived'; data: Provenance & { transferId: string; lines: OrderLine[] } }
+  | { type: 'TransferCancelled'; data: Provenance & { transferId: string; reason: TransferCancelReason; commandId: string } };
 
 export type TransferCommand =
   | ({
@@ -90,7 +79,7 @@ export function transferFeedbackRefusal(state: TransferRecord, feedback: 'shippe
 }
 
 export function decideTransfer(command: TransferCommand, state: TransferRecord): TransferEvent[] {
-  const provenance = { occurredAt: command.occurredAt, sourceEventId: command.sourceEventId };
+  const provenance = provenanceOf(command);
   switch (command.type) {
     case 'RequestTransfer':
       if (state.state !== null) return [];
@@ -162,103 +151,6 @@ export function evolveTransfer(state: TransferRecord, event: TransferEvent): Tra
       return { ...state, state: 'received', receivedLines: event.data.lines };
     case 'TransferCancelled':
       return { ...state, state: 'cancelled', cancelReason: event.data.reason };
-  }
-}
-
-/** What a transfer event does to stock at its two ends. */
-export function stockInstructionsOfTransferEvent(
-  event: TransferEvent,
-  before: TransferRecord,
-  safetyStockOf: (key: StockItemKey) => number,
-): Array<{ key: StockItemKey; command: StockItemCommand }> {
-  const provenance = { occurredAt: event.data.occurredAt, sourceEventId: event.data.sourceEventId };
-  switch (event.type) {
-    case 'TransferRequested': {
-      const { fromLocationId, toLocationId, transferId } = event.data;
-      const holdAtSource = event.data.lines.map((line) => {
-        const key = { locationId: fromLocationId, sku: line.sku };
-        return {
-          key,
-          command: {
-            type: 'ReserveStock',
-            purpose: 'transfer',
-            referenceId: transferId,
-            quantity: line.quantity,
-            safetyStock: safetyStockOf(key),
-            ...provenance,
-          } as StockItemCommand,
-        };
-      });
-      const markOpen =
-        event.data.purpose.kind === 'replenishment'
-          ? event.data.lines.map((line) => ({
-              key: { locationId: toLocationId, sku: line.sku },
-              command: { type: 'RequestReplenishment', transferId, quantity: line.quantity, ...provenance } as StockItemCommand,
-            }))
-          : [];
-      return [...holdAtSource, ...markOpen];
-    }
-    case 'TransferShipped':
-      return event.data.lines.flatMap((line) => [
-        {
-          key: { locationId: before.fromLocationId, sku: line.sku },
-          // Called off first (its order was cancelled): the hold is already released, the goods left all the same.
-          command: {
-            type: 'ShipReservedStock',
-            purpose: 'transfer',
-            referenceId: event.data.transferId,
-            quantity: line.quantity,
-            reservedQuantity: before.state === 'cancelled' ? 0 : line.quantity,
-            ...provenance,
-          } as StockItemCommand,
-        },
-        {
-          key: { locationId: before.toLocationId, sku: line.sku },
-          command: {
-            type: 'ExpectTransfer',
-            transferId: event.data.transferId,
-            quantity: line.quantity,
-            ...provenance,
-          } as StockItemCommand,
-        },
-      ]);
-    case 'TransferCancelled': {
-      const { transferId } = event.data;
-      const releaseAtSource = before.lines.map((line) => ({
-        key: { locationId: before.fromLocationId, sku: line.sku },
-        command: {
-          type: 'ReleaseReservation',
-          purpose: 'transfer',
-          referenceId: transferId,
-          quantity: line.quantity,
-          reason: `transfer ${event.data.reason}`,
-          ...provenance,
-        } as StockItemCommand,
-      }));
-      const closeReplenishment =
-        before.purpose?.kind === 'replenishment'
-          ? before.lines.map((line) => ({
-              key: { locationId: before.toLocationId, sku: line.sku },
-              command: { type: 'CloseReplenishment', transferId, ...provenance } as StockItemCommand,
-            }))
-          : [];
-      return [...releaseAtSource, ...closeReplenishment];
-    }
-    case 'TransferReceived': {
-      const inTransit = quantitiesBySku(before.lines);
-      const received = quantitiesBySku(event.data.lines);
-      const skus = [...new Set([...inTransit.keys(), ...received.keys()])].sort();
-      return skus.map((sku) => ({
-        key: { locationId: before.toLocationId, sku },
-        command: {
-          type: 'ReceiveTransfer',
-          transferId: event.data.transferId,
-          quantity: received.get(sku) ?? 0,
-          inTransitQuantity: inTransit.get(sku) ?? 0,
-          ...provenance,
-        } as StockItemCommand,
-      }));
-    }
   }
 }
 

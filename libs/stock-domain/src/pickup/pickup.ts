@@ -1,4 +1,4 @@
-import { distanceKm, type GeoPoint } from './geo';
+import { distanceKm, type GeoPoint } from '../geo';
 
 export interface PickupCandidate extends GeoPoint {
   locationId: string;
