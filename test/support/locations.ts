@@ -1,6 +1,5 @@
 import { PostgresEventStore, type TransactionRunner } from '@app/event-store';
 import type { LocationProfile } from '@app/stock-domain';
-import type { EventPublisher } from '@nestjs/cqrs';
 import { DescribeLocation } from '../../apps/inventory-service/src/locations/describe-location/describe-location.command';
 import { DescribeLocationHandler } from '../../apps/inventory-service/src/locations/describe-location/describe-location.handler';
 import { LocationsProjection } from '../../apps/inventory-service/src/locations/locations.projection';
@@ -54,15 +53,12 @@ export async function registerLocations(
   }
 }
 
-/** No EventBus in a test without Nest: the recorded events are committed, not published. */
-const noPublisher = { mergeObjectContext: <T>(aggregate: T) => aggregate } as unknown as EventPublisher;
-
 /**
  * Register locations straight in a test schema, through the same command handler the HTTP PUT
  * runs (the location stream and its inline registry row), for tests that have no HTTP server.
  */
 export async function registerLocationsInDatabase(transactions: TransactionRunner, locations: LocationsToRegister): Promise<void> {
-  const handler = new DescribeLocationHandler(transactions, new PostgresEventStore([new LocationsProjection()]), noPublisher);
+  const handler = new DescribeLocationHandler(transactions, new PostgresEventStore([new LocationsProjection()]));
   for (const [locationId, profile] of profilesOf(locations)) await handler.execute(new DescribeLocation(locationId, profile));
 }
 

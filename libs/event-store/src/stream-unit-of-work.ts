@@ -4,6 +4,7 @@ import { PostgresEventStore, type AppendOptions } from './event-store';
 import { SELECT_SNAPSHOTS, UPSERT_SNAPSHOTS } from './event-store.sql';
 import type { SqlClient } from './sql-client';
 import type { StreamStateCache } from './stream-state-cache';
+import type { StreamKind } from './stream-kind';
 
 interface LoadedStream<State> {
   state: State;
@@ -37,6 +38,16 @@ export class StreamUnitOfWork<Command, State, Event extends { type: string; data
     private readonly upcast: Upcaster<Event>,
     private readonly cache?: StreamStateCache<State>,
   ) {}
+
+  /** A unit of work on streams of one kind (its decider, snapshot policy and upcaster). */
+  static of<Command, State, Event extends { type: string; data: unknown }>(
+    sql: SqlClient,
+    store: PostgresEventStore,
+    kind: StreamKind<Command, State, Event, unknown>,
+    cache?: StreamStateCache<State>,
+  ): StreamUnitOfWork<Command, State, Event> {
+    return new StreamUnitOfWork(sql, store, kind.decider, kind.snapshots, kind.upcast, cache);
+  }
 
   /**
    * Load every named stream not loaded yet, with two queries whatever their number (three with a

@@ -1,14 +1,18 @@
-import type { PostgresEventStore, RecordedEvent, SqlClient } from '@app/event-store';
 import {
-  foldOnlineOrder,
-  foldStockItem,
-  onlineOrderStreamId,
-  stockItemStreamId,
-  transferDecider,
-  transferStreamId,
-} from '@app/stock-domain';
-import { upcastStockItemEvent } from '../stock/stock-item-persistence';
-import { upcastOnlineOrderEvent, upcastTransferEvent } from '../fulfillment/fulfillment-persistence';
+  kindOfStream,
+  loadStream,
+  type AnyStreamKind,
+  type PostgresEventStore,
+  type RecordedEvent,
+  type SqlClient,
+} from '@app/event-store';
+import { onlineOrderKind, transferKind } from '../fulfillment/fulfillment-persistence';
+import { locationKind } from '../locations/location-stream';
+import { skuPolicyKind } from '../sku-policies/sku-policy-stream';
+import { stockItemKind } from '../stock/stock-item-persistence';
+
+/** Every kind of stream the service writes: a stream of any of them is shown with the state it folds to. */
+export const STREAM_KINDS: readonly AnyStreamKind[] = [stockItemKind, onlineOrderKind, transferKind, locationKind, skuPolicyKind];
 
 /** What an operator can name: a stock item, an order, a transfer, or any stream by its raw id. */
 export type StreamTarget =
@@ -27,11 +31,11 @@ export interface StreamInspection {
 export function streamIdOf(target: StreamTarget): string {
   switch (target.kind) {
     case 'stock-item':
-      return stockItemStreamId({ locationId: target.locationId, sku: target.sku });
+      return stockItemKind.streamId({ locationId: target.locationId, sku: target.sku });
     case 'online-order':
-      return onlineOrderStreamId(target.orderId);
+      return onlineOrderKind.streamId(target.orderId);
     case 'transfer':
-      return transferStreamId(target.transferId);
+      return transferKind.streamId(target.transferId);
     case 'stream':
       return target.streamId;
   }
@@ -40,11 +44,8 @@ export function streamIdOf(target: StreamTarget): string {
 /** Every event of one stream, in order, and the state they fold to. */
 export async function inspectStream(sql: SqlClient, store: PostgresEventStore, target: StreamTarget): Promise<StreamInspection> {
   const streamId = streamIdOf(target);
-  const events = await store.readStream(sql, streamId);
-  const kind = streamId.split('|')[0];
-  let state: unknown = null;
-  if (kind === 'stock-item') state = foldStockItem(events.map(upcastStockItemEvent));
-  if (kind === 'online-order') state = foldOnlineOrder(events.map(upcastOnlineOrderEvent));
-  if (kind === 'transfer') state = events.map(upcastTransferEvent).reduce(transferDecider.evolve, transferDecider.initialState());
+  const kind = kindOfStream(STREAM_KINDS, streamId);
+  if (!kind) return { streamId, events: await store.readStream(sql, streamId), state: null };
+  const { events, state } = await loadStream(sql, store, kind, streamId);
   return { streamId, events, state };
 }

@@ -1,16 +1,20 @@
 import {
   PostgresEventStore,
   StreamUnitOfWork,
+  snapshotEvery,
   upcasterChain,
-  type SnapshotPolicy,
   type SqlClient,
+  type StreamKind,
   type StreamStateCache,
 } from '@app/event-store';
 import {
   STOCK_ITEM_STATE_VERSION,
   stockItemDecider,
+  stockItemKeyOf,
+  stockItemStreamId,
   type StockItemCommand,
   type StockItemEvent,
+  type StockItemKey,
   type StockItemState,
 } from '@app/stock-domain';
 
@@ -20,9 +24,15 @@ import {
  */
 export const upcastStockItemEvent = upcasterChain<StockItemEvent>({}, {});
 
-export function stockItemSnapshotPolicy(everyEvents: number): SnapshotPolicy {
-  return { everyEvents, stateVersion: STOCK_ITEM_STATE_VERSION };
-}
+/** A SKU at a location: `stock-item|<location>|<sku>`; the service snapshots it every SNAPSHOT_EVERY_EVENTS (default 100). */
+export const stockItemKind: StreamKind<StockItemCommand, StockItemState, StockItemEvent, StockItemKey> = {
+  name: 'stock-item',
+  decider: stockItemDecider,
+  upcast: upcastStockItemEvent,
+  snapshots: { everyEvents: 100, stateVersion: STOCK_ITEM_STATE_VERSION },
+  streamId: stockItemStreamId,
+  keyOf: stockItemKeyOf,
+};
 
 export type StockItemsUnitOfWork = StreamUnitOfWork<StockItemCommand, StockItemState, StockItemEvent>;
 
@@ -33,7 +43,7 @@ export function stockItemsUnitOfWork(
   snapshotEveryEvents: number,
   cache?: StreamStateCache<StockItemState>,
 ): StockItemsUnitOfWork {
-  return new StreamUnitOfWork(sql, store, stockItemDecider, stockItemSnapshotPolicy(snapshotEveryEvents), upcastStockItemEvent, cache);
+  return StreamUnitOfWork.of(sql, store, snapshotEvery(stockItemKind, snapshotEveryEvents), cache);
 }
 
 /**

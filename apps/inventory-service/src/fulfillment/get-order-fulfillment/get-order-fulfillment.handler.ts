@@ -1,8 +1,7 @@
-import { PostgresEventStore, SqlReader } from '@app/event-store';
-import { foldOnlineOrder, onlineOrderStreamId } from '@app/stock-domain';
+import { PostgresEventStore, SqlReader, loadStream } from '@app/event-store';
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { upcastOnlineOrderEvent } from '../fulfillment-persistence';
+import { onlineOrderKind } from '../fulfillment-persistence';
 import { GetOrderFulfillment, type OrderFulfillmentView } from './get-order-fulfillment.query';
 import { HttpReads } from '../../platform/database/http-reads';
 
@@ -14,8 +13,7 @@ export class GetOrderFulfillmentHandler implements IQueryHandler<GetOrderFulfill
   ) {}
 
   async execute({ orderId }: GetOrderFulfillment): Promise<OrderFulfillmentView | null> {
-    const stored = await this.store.readStream(this.reads, onlineOrderStreamId(orderId));
-    const order = foldOnlineOrder(stored.map(upcastOnlineOrderEvent));
+    const { state: order, version } = await loadStream(this.reads, this.store, onlineOrderKind, onlineOrderKind.streamId(orderId));
     if (order.orderId === null || !order.delivery) return null;
     return {
       orderId: order.orderId,
@@ -42,7 +40,7 @@ export class GetOrderFulfillmentHandler implements IQueryHandler<GetOrderFulfill
         received: t.received,
       })),
       backordered: order.backordered,
-      version: stored.length === 0 ? 0 : stored[stored.length - 1]!.streamVersion,
+      version,
     };
   }
 }
