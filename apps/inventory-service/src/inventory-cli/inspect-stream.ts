@@ -7,8 +7,8 @@ import {
   type SqlClient,
 } from '@app/event-store';
 import { onlineOrderKind, transferKind } from '../fulfillment/fulfillment-persistence';
-import { locationKind } from '../locations/location-stream';
-import { skuPolicyKind } from '../sku-policies/sku-policy-stream';
+import { locationKind } from '../locations';
+import { skuPolicyKind } from '../sku-policies';
 import { stockItemKind } from '../stock/stock-item-persistence';
 
 /** Every kind of stream the service writes: a stream of any of them is shown with the state it folds to. */

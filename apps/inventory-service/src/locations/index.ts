@@ -2,3 +2,4 @@
 export { LocationsProjection, locationsReadModel } from './locations.projection';
 export { findUnregisteredLocations } from './unregistered-locations/find-unregistered-locations';
 export { LocationsModule } from './locations.module';
+export { locationKind } from './location-stream';
