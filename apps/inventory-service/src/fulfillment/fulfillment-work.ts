@@ -60,9 +60,9 @@ import { upcastOnlineOrderEvent, upcastTransferEvent } from './fulfillment-persi
 
 export type SmartLogisticsEvent = OnlineOrderPlaced | OnlineOrderCancelled | LogisticsEvent;
 
-export type FulfilmentOutcome = { applied: true } | { applied: false; deadLetterReason: string };
+export type FulfillmentOutcome = { applied: true } | { applied: false; deadLetterReason: string };
 
-export interface FulfilmentSettings {
+export interface FulfillmentSettings {
   topics: TopicNames;
   snapshotEveryEvents: number;
   leadTimeDays: number;
@@ -72,14 +72,14 @@ export interface FulfilmentSettings {
   transferShipMs: number;
 }
 
-export function fulfilmentSettingsOf(config: ServiceConfig): FulfilmentSettings {
+export function fulfillmentSettingsOf(config: ServiceConfig): FulfillmentSettings {
   return {
     topics: config.kafka.topics,
     snapshotEveryEvents: config.eventStore.snapshotEveryEvents,
-    leadTimeDays: config.fulfilment.leadTimeDays,
-    coverDays: config.fulfilment.coverDays,
-    pickupHoldMs: config.fulfilment.pickupHoldMs,
-    transferShipMs: config.fulfilment.transferShipMs,
+    leadTimeDays: config.fulfillment.leadTimeDays,
+    coverDays: config.fulfillment.coverDays,
+    pickupHoldMs: config.fulfillment.pickupHoldMs,
+    transferShipMs: config.fulfillment.transferShipMs,
   };
 }
 
@@ -103,7 +103,7 @@ export function isSmartLogisticsEvent(event: InboundEvent): event is SmartLogist
  * to any of them fails the append and the whole batch is retried on fresh state), and the
  * commands for the logistics workers written to the outbox in the same transaction.
  */
-export class FulfilmentWork {
+export class FulfillmentWork {
   readonly outbox: OutboxMessage[] = [];
   private readonly orders: StreamUnitOfWork<OnlineOrderCommand, OnlineOrderState, OnlineOrderEvent>;
   private readonly transfers: StreamUnitOfWork<TransferCommand, TransferRecord, TransferEvent>;
@@ -122,7 +122,7 @@ export class FulfilmentWork {
     store: PostgresEventStore,
     private readonly items: StockItemsUnitOfWork,
     private readonly network: LocationNetwork,
-    private readonly settings: FulfilmentSettings,
+    private readonly settings: FulfillmentSettings,
     private readonly issuedAt: string,
   ) {
     this.orders = new StreamUnitOfWork(
@@ -165,7 +165,7 @@ export class FulfilmentWork {
     }
   }
 
-  async apply(event: SmartLogisticsEvent, metadata: EventMetadata): Promise<FulfilmentOutcome> {
+  async apply(event: SmartLogisticsEvent, metadata: EventMetadata): Promise<FulfillmentOutcome> {
     this.derivedIdBase = senderScopedEventId(event);
     try {
       return await this.applyEvent(event, metadata);
@@ -174,7 +174,7 @@ export class FulfilmentWork {
     }
   }
 
-  private async applyEvent(event: SmartLogisticsEvent, metadata: EventMetadata): Promise<FulfilmentOutcome> {
+  private async applyEvent(event: SmartLogisticsEvent, metadata: EventMetadata): Promise<FulfillmentOutcome> {
     switch (event.type) {
       case 'OnlineOrderPlaced':
         return this.placeOrder(event, metadata);
@@ -347,7 +347,7 @@ export class FulfilmentWork {
 
   // --- online orders -------------------------------------------------------------------------
 
-  private async placeOrder(event: OnlineOrderPlaced, metadata: EventMetadata): Promise<FulfilmentOutcome> {
+  private async placeOrder(event: OnlineOrderPlaced, metadata: EventMetadata): Promise<FulfillmentOutcome> {
     const streamId = onlineOrderStreamId(event.orderId);
     await this.orders.load([streamId]);
     if (this.orders.stateOf(streamId).orderId !== null) return { applied: true }; // the same order again: no second effect
@@ -363,7 +363,7 @@ export class FulfilmentWork {
     return { applied: true };
   }
 
-  private async cancelOrder(event: OnlineOrderCancelled, metadata: EventMetadata): Promise<FulfilmentOutcome> {
+  private async cancelOrder(event: OnlineOrderCancelled, metadata: EventMetadata): Promise<FulfillmentOutcome> {
     const streamId = onlineOrderStreamId(event.orderId);
     await this.orders.load([streamId]);
     if (this.orders.stateOf(streamId).orderId === null) {
@@ -385,7 +385,7 @@ export class FulfilmentWork {
   private async fulfillmentFeedback(
     event: Extract<LogisticsEvent, { fulfillmentId: string }>,
     metadata: EventMetadata,
-  ): Promise<FulfilmentOutcome> {
+  ): Promise<FulfillmentOutcome> {
     await this.loadOrderIdDigests([event.fulfillmentId]);
     const orderId = this.orderIdOf(event.fulfillmentId);
     const streamId = orderId === null ? null : onlineOrderStreamId(orderId);
@@ -418,7 +418,7 @@ export class FulfilmentWork {
   private async transferFeedback(
     event: Extract<LogisticsEvent, { transferId: string }>,
     metadata: EventMetadata,
-  ): Promise<FulfilmentOutcome> {
+  ): Promise<FulfillmentOutcome> {
     const streamId = transferStreamId(event.transferId);
     await this.transfers.load([streamId]);
     const before = this.transfers.stateOf(streamId);

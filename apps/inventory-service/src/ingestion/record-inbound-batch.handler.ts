@@ -19,7 +19,7 @@ import { stockItemStateBytes, stockItemsUnitOfWork } from '../stock/stock-item-p
 import { headersForStorage } from '../platform/kafka/headers';
 import { enqueueOutboxMessages, type OutboxMessage } from '../outbox/outbox';
 import { RecordInboundBatch, type InboundBatchOutcome, type InboundMessage, type KafkaReadPosition } from './record-inbound-batch.command';
-import { FulfilmentWork, fulfilmentSettingsOf, isSmartLogisticsEvent } from '../fulfillment/fulfillment-work';
+import { FulfillmentWork, fulfillmentSettingsOf, isSmartLogisticsEvent } from '../fulfillment/fulfillment-work';
 import { LocationNetwork } from '../fulfillment/location-network';
 import {
   CLAIM_INBOUND_EVENT_IDS,
@@ -201,8 +201,8 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     const shopFloor = new Map(planned.map(({ event, scopedId }) => [scopedId, shopFloorInstructionsFor(event)]));
     await items.load([...shopFloor.values()].flatMap((instructions) => (instructions ?? []).map(({ key }) => stockItemStreamId(key))));
     const network = await LocationNetwork.load(sql, new Date());
-    const fulfilment = new FulfilmentWork(sql, this.store, items, network, fulfilmentSettingsOf(this.config), new Date().toISOString());
-    await fulfilment.prepare(planned.map(({ event }) => event).filter(isSmartLogisticsEvent));
+    const fulfillment = new FulfillmentWork(sql, this.store, items, network, fulfillmentSettingsOf(this.config), new Date().toISOString());
+    await fulfillment.prepare(planned.map(({ event }) => event).filter(isSmartLogisticsEvent));
 
     const unclaim: ApplicableMessage[] = [];
     for (const applicableMessage of planned) {
@@ -234,7 +234,7 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
             });
           });
         } else if (isSmartLogisticsEvent(event)) {
-          const result = await fulfilment.apply(event, metadata);
+          const result = await fulfillment.apply(event, metadata);
           if (!result.applied) {
             deadLetters.push(this.deadLetter(message, result.deadLetterReason));
             unclaim.push(applicableMessage); // a replay after the fix (say, registering the store) applies it
@@ -249,19 +249,19 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
       outcome.applied += 1;
       outcome.appliedByType[event.type] = (outcome.appliedByType[event.type] ?? 0) + 1;
     }
-    await fulfilment.replenishStores();
+    await fulfillment.replenishStores();
 
     // Derived event ids (`<sender-scoped eventId>#...`) are new: their inbound sender and eventId were claimed above.
     const appended = await items.commit({ idsKnownNew: true });
     outcome.stockEventsAppended = appended.appended.length;
-    await fulfilment.commit();
+    await fulfillment.commit();
     if (unclaim.length > 0) {
       await sql.query(UNCLAIM_INBOUND_EVENT_IDS, [unclaim.map(({ event }) => senderOf(event)), unclaim.map(({ event }) => event.eventId)]);
     }
     outcome.deadLettered = deadLetters.length;
     outcome.deadLetterReasons = deadLetters.map((letter) => letter.reason);
-    await enqueueOutboxMessages(sql, [...deadLetters, ...fulfilment.outbox]);
-    outcome.commandsIssued = fulfilment.outbox.length;
+    await enqueueOutboxMessages(sql, [...deadLetters, ...fulfillment.outbox]);
+    outcome.commandsIssued = fulfillment.outbox.length;
 
     const lastOffset = fresh.reduce((max, m) => (BigInt(m.offset) > max ? BigInt(m.offset) : max), -1n);
     await sql.query(STORE_NEXT_OFFSET, [consumerGroup, topic, partition, (lastOffset + 1n).toString()]);

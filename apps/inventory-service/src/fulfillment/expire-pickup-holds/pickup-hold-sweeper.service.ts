@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { ServiceConfig } from '../../platform/config/service-config';
 import { enqueueOutboxMessages } from '../../outbox/outbox';
 import { stockItemsUnitOfWork } from '../../stock/stock-item-persistence';
-import { FulfilmentWork, fulfilmentSettingsOf } from '../fulfillment-work';
+import { FulfillmentWork, fulfillmentSettingsOf } from '../fulfillment-work';
 import { LocationNetwork } from '../location-network';
 import { SELECT_EXPIRED_PICKUP_HOLDS, SELECT_TRANSFERS_PAST_SHIP_BY } from '../fulfillment.sql';
 
@@ -42,7 +42,7 @@ export class PickupHoldSweeper implements OnApplicationBootstrap, BeforeApplicat
           return 0;
         })
         .finally(() => (this.sweeping = null));
-    }, this.config.fulfilment.pickupHoldSweepMs);
+    }, this.config.fulfillment.pickupHoldSweepMs);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -60,7 +60,7 @@ export class PickupHoldSweeper implements OnApplicationBootstrap, BeforeApplicat
       if (due.length === 0) return 0;
       const items = stockItemsUnitOfWork(sql, this.store, this.config.eventStore.snapshotEveryEvents);
       const network = await LocationNetwork.load(sql, now);
-      const work = new FulfilmentWork(sql, this.store, items, network, fulfilmentSettingsOf(this.config), now.toISOString());
+      const work = new FulfillmentWork(sql, this.store, items, network, fulfillmentSettingsOf(this.config), now.toISOString());
       for (const hold of due) await work.expirePickupHold(hold.order_id, hold.fulfillment_id);
       await items.commit({ idsKnownNew: true });
       await work.commit();
@@ -77,7 +77,7 @@ export class PickupHoldSweeper implements OnApplicationBootstrap, BeforeApplicat
       if (due.length === 0) return 0;
       const items = stockItemsUnitOfWork(sql, this.store, this.config.eventStore.snapshotEveryEvents);
       const network = await LocationNetwork.load(sql, now);
-      const work = new FulfilmentWork(sql, this.store, items, network, fulfilmentSettingsOf(this.config), now.toISOString());
+      const work = new FulfillmentWork(sql, this.store, items, network, fulfillmentSettingsOf(this.config), now.toISOString());
       for (const transfer of due) await work.callOffTransfer(transfer.transfer_id);
       await items.commit({ idsKnownNew: true });
       await work.commit();
