@@ -28,11 +28,10 @@ import { SetSkuPolicyController } from './sku-policies/set-sku-policy/set-sku-po
 import { SetSkuPolicyHandler } from './sku-policies/set-sku-policy/set-sku-policy.handler';
 import { OutboxRelay } from './outbox/outbox-relay.service';
 import { PostPosEventController } from './pos-gateway/post-pos-event/post-pos-event.controller';
+import { IngestionModule } from './ingestion';
+import { FulfillmentModule } from './fulfillment';
+import { StockModule } from './stock';
 import { PostStockMovementController } from './stock-movements-gateway/post-stock-movement/post-stock-movement.controller';
-import { ConsumerLagService } from './ingestion/consumer-lag.service';
-import { InboundEventsConsumer } from './ingestion/inbound-events.consumer';
-import { StoredOffsetsHealthIndicator, StoredOffsetsMonitor } from './ingestion/stored-offsets.monitor';
-import { RecordInboundBatchHandler } from './ingestion/record-inbound-batch.handler';
 import { GetStockController } from './stock-views/get-stock/get-stock.controller';
 import { LocationStockController } from './stock-views/location-stock/location-stock.controller';
 import { StockChangeFeed } from './stock-views/stock-stream/stock-change-feed.service';
@@ -41,9 +40,6 @@ import { StockReadCache } from './stock-views/get-stock/stock-read-cache.service
 import { PickupNearController } from './stock-views/pickup-near/pickup-near.controller';
 import { GetStockOfSkusHandler } from './stock-views/get-stock/get-stock.handler';
 import { StockViewsProcessor } from './stock-views/stock-views-processor.service';
-import { GetOrderFulfillmentController } from './fulfillment/get-order-fulfillment/get-order-fulfillment.controller';
-import { GetOrderFulfillmentHandler } from './fulfillment/get-order-fulfillment/get-order-fulfillment.handler';
-import { PickupHoldSweeper } from './fulfillment/expire-pickup-holds/pickup-hold-sweeper.service';
 
 /** The inventory service, wired for one configuration. */
 @Module({})
@@ -57,9 +53,11 @@ export class AppModule {
         DiscoveryModule,
         DatabaseModule,
         TerminusModule.forRoot({ errorLogStyle: 'json', logger: HealthCheckLogger }),
+        StockModule,
+        FulfillmentModule,
+        IngestionModule,
       ],
       controllers: [
-        GetOrderFulfillmentController,
         SetSkuPolicyController,
         StockStreamController,
         PickupNearController,
@@ -83,11 +81,6 @@ export class AppModule {
         KafkaConnection,
         ServiceMetrics,
         OutboxRelay,
-        RecordInboundBatchHandler,
-        InboundEventsConsumer,
-        ConsumerLagService,
-        StoredOffsetsMonitor,
-        StoredOffsetsHealthIndicator,
         StockViewsProcessor,
         GetStockOfSkusHandler,
         StockChangeFeed,
@@ -95,14 +88,13 @@ export class AppModule {
         DescribeLocationHandler,
         SetSkuPolicyHandler,
         EventRateSampler,
-        GetOrderFulfillmentHandler,
-        PickupHoldSweeper,
         PostgresHealthIndicator,
         KafkaHealthIndicator,
         BacklogHealthIndicator,
         ProjectionsHealthIndicator,
       ],
-      exports: [ServiceConfig],
+      // What the feature modules use of the app's own providers (ingestion: Kafka, metrics, the stock views processor).
+      exports: [ServiceConfig, KafkaConnection, ServiceMetrics, StockViewsProcessor],
     };
   }
 }

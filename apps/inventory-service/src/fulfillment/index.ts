@@ -1,4 +1,5 @@
 // What other folders use of fulfillment/: its module, the unit of work, the use cases inbound events start, the order and transfer upcasters.
+export { FulfillmentModule } from './fulfillment.module';
 export { FulfillmentUnitOfWork, type CommittedWork } from './fulfillment-unit-of-work';
 export { WorkNeeds } from './work-needs';
 export { fulfillmentSettingsOf, type FulfillmentSettings } from './fulfillment-settings';

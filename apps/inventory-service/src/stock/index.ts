@@ -1,4 +1,5 @@
 // What other folders use of stock/: the stock items' persistence and the commands shop-floor events give them.
+export { StockModule } from './stock.module';
 export type { ApplyOutcome } from './apply-outcome';
 export { shopFloorInstructionsFor, type ShopFloorEvent, type StockInstruction } from './stock-instructions';
 export { recordShopFloorEvent } from './record-shop-floor-event';

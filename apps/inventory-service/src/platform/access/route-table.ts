@@ -1,5 +1,5 @@
-import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { RequestMethod, type DynamicModule } from '@nestjs/common';
+import { METHOD_METADATA, MODULE_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ACCESS_RULE, type AccessRule } from './access-rule';
 
 type Class = new (...args: never[]) => object;
@@ -36,4 +36,26 @@ export function routeTable(controllers: readonly Class[]): RouteAccess[] {
     }
   }
   return routes.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+}
+
+/**
+ * The controllers of a module and of the modules it imports, transitively (read from @Module and
+ * DynamicModule fields, without starting Nest): what the running service serves, for tests that
+ * read the route table without an application.
+ */
+export function controllersOf(root: Class | DynamicModule): Class[] {
+  const controllers = new Set<Class>();
+  const seen = new Set<unknown>();
+  const visit = (module: unknown): void => {
+    if (module === null || module === undefined || seen.has(module)) return;
+    seen.add(module);
+    const dynamic = typeof module === 'object' && 'module' in module ? (module as DynamicModule) : null;
+    const moduleClass = (dynamic ? dynamic.module : module) as Class;
+    const fields = (key: string): unknown[] => (Reflect.getMetadata(key, moduleClass) as unknown[] | undefined) ?? [];
+    for (const controller of [...fields(MODULE_METADATA.CONTROLLERS), ...(dynamic?.controllers ?? [])])
+      controllers.add(controller as Class);
+    for (const imported of [...fields(MODULE_METADATA.IMPORTS), ...(dynamic?.imports ?? [])]) visit(imported);
+  };
+  visit(root);
+  return [...controllers];
 }

@@ -2,12 +2,10 @@ import 'reflect-metadata';
 import { describe, expect, it } from 'vitest';
 import { AppModule } from '../../app.module';
 import { loadServiceConfig } from '../config/service-config';
-import { routeTable } from './route-table';
-
-type Class = new (...args: never[]) => object;
+import { controllersOf, routeTable } from './route-table';
 
 describe("the service's route table", () => {
-  const routes = routeTable((AppModule.forConfig(loadServiceConfig({})).controllers ?? []) as Class[]);
+  const routes = routeTable(controllersOf(AppModule.forConfig(loadServiceConfig({}))));
 
   it('has every route declare who may call it (@Access...): a route without a rule is refused by the guard', () => {
     expect(routes.length).toBeGreaterThan(10);

@@ -1,14 +1,12 @@
 import 'reflect-metadata';
 import { describe, expect, it } from 'vitest';
-import { routeTable } from '../access/route-table';
+import { controllersOf, routeTable } from '../access/route-table';
 import { AppModule } from '../../app.module';
 import { loadServiceConfig } from '../config/service-config';
 import { inventoryOpenApiDocument } from './openapi';
 
-type Class = new (...args: never[]) => object;
-
 /** Every route the service serves, with its access rule, read from the controllers' own decorators. */
-const served = () => routeTable((AppModule.forConfig(loadServiceConfig({})).controllers ?? []) as Class[]);
+const served = () => routeTable(controllersOf(AppModule.forConfig(loadServiceConfig({}))));
 const documentFor = (storefrontReadKeyRequired: boolean) => inventoryOpenApiDocument(served(), { storefrontReadKeyRequired });
 type Operation = { security?: Array<Record<string, string[]>>; responses: Record<string, unknown> };
 const operationOf = (document: ReturnType<typeof documentFor>, method: string, path: string) =>
