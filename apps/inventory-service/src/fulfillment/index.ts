@@ -1,8 +1,8 @@
 // What other folders use of fulfillment/: its module, the unit of work, the use cases inbound events start, the order and transfer upcasters.
 export { FulfillmentModule } from './fulfillment.module';
-export { FulfillmentUnitOfWork, type CommittedWork } from './fulfillment-unit-of-work';
+export { FulfillmentUnitOfWork } from './fulfillment-unit-of-work';
 export { WorkNeeds } from './work-needs';
-export { fulfillmentSettingsOf, type FulfillmentSettings } from './fulfillment-settings';
+export { fulfillmentSettingsOf } from './fulfillment-settings';
 export type { Applying, InboundUseCase } from './inbound-use-case';
 export { placeOnlineOrder } from './place-online-order/place-online-order';
 export { cancelOnlineOrder } from './cancel-online-order/cancel-online-order';

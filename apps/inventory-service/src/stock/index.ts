@@ -3,11 +3,5 @@ export { StockModule } from './stock.module';
 export type { ApplyOutcome } from './apply-outcome';
 export { shopFloorInstructionsFor, type ShopFloorEvent, type StockInstruction } from './stock-instructions';
 export { recordShopFloorEvent } from './record-shop-floor-event';
-export {
-  stockItemSnapshotPolicy,
-  stockItemStateBytes,
-  stockItemsUnitOfWork,
-  upcastStockItemEvent,
-  type StockItemsUnitOfWork,
-} from './stock-item-persistence';
+export { stockItemStateBytes, stockItemsUnitOfWork, upcastStockItemEvent, type StockItemsUnitOfWork } from './stock-item-persistence';
 export { executeOnAggregate } from './execute-on-aggregate';
