@@ -10,7 +10,7 @@ import {
   type InboundMessage,
 } from '../apps/inventory-service/src/ingestion/record-inbound-batch.command';
 import { RecordInboundBatchHandler } from '../apps/inventory-service/src/ingestion/record-inbound-batch.handler';
-import { shopFloorInstructionsFor } from '../apps/inventory-service/src/stock/stock-instructions';
+import { shopFloorInstructionsFor, type ShopFloorEvent } from '../apps/inventory-service/src/stock';
 import { DailySalesProjection } from '../apps/inventory-service/src/stock-views/daily-sales.projection';
 import { STOCK_LEVELS_PROJECTION, StockLevelsProjection } from '../apps/inventory-service/src/stock-views/stock-levels.projection';
 import { SELECT_STOCK_OF_SKUS } from '../apps/inventory-service/src/stock-views/stock-views.sql';
@@ -301,7 +301,8 @@ describe('property: every contract-valid event is applied or dead-lettered, and 
             if (claimed.has(senderEventId)) continue;
             claimed.add(senderEventId);
             expectedApplied += 1;
-            for (const { key, command } of shopFloorInstructionsFor(parsed.event) ?? []) {
+            // The arbitraries make shop-floor events only (sales, returns, receipts, adjustments, counts).
+            for (const { key, command } of shopFloorInstructionsFor(parsed.event as ShopFloorEvent)) {
               const stream = stockItemStreamId(key);
               if (command.type === 'RecordStoreSale') {
                 const day = `${stream}@${new Date(parsed.event.occurredAt).toISOString().slice(0, 10)}`;

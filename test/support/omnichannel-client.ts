@@ -5,7 +5,7 @@ import type { RunningTestService } from './test-service';
 type Lines = Array<{ sku: string; quantity: number }>;
 
 /**
- * What the end-to-end tests of smart logistics do to a running service: operator PUTs and reads over
+ * What the end-to-end tests of fulfillment do to a running service: operator PUTs and reads over
  * HTTP with its operator key, and store receipts, sales and web orders on its Kafka topics, each with
  * a fresh eventId.
  */

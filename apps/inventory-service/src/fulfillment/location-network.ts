@@ -1,7 +1,7 @@
 import type { SqlClient } from '@app/event-store';
 import type { StockItemKey } from '@app/stock-domain';
-import { locationViewOf, type LocationRow, type LocationView } from '../locations/location-view';
-import type { SkuPolicyRow } from '../sku-policies/sku-policies.sql';
+import { locationViewOf, type LocationRow, type LocationView } from '../locations';
+import type { SkuPolicyRow } from '../sku-policies';
 import {
   ADD_DISPATCHES,
   ENSURE_DISPATCH_DAY_ROWS,

@@ -1,6 +1,6 @@
 import type { CancelFulfillment, CancelTransfer, DispatchFulfillment, OrderBackordered, TopicNames, TransferStock } from '@app/contracts';
 import type { OnlineOrderEvent, OnlineOrderState, TransferEvent, TransferRecord } from '@app/stock-domain';
-import type { OutboxMessage } from '../outbox/outbox';
+import type { OutboxMessage } from '../outbox';
 
 /** Header naming the stable id a worker can use to drop a repeat (commandId, or eventId for status). */
 export const MESSAGE_ID_HEADER = 'message-id';

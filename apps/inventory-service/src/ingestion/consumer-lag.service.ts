@@ -1,8 +1,8 @@
 import { INBOUND_TOPIC_ROLES } from '@app/contracts';
 import { SqlReader } from '@app/event-store';
 import { Inject, Injectable } from '@nestjs/common';
-import { ServiceConfig } from '../platform/config/service-config';
-import { KafkaConnection } from '../platform/kafka/kafka-connection';
+import { ServiceConfig } from '../platform/config';
+import { KafkaConnection } from '../platform/kafka';
 import { SELECT_GROUP_OFFSETS } from './ingestion.sql';
 
 export interface ConsumerLag {

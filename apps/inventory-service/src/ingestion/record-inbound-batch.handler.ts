@@ -1,4 +1,4 @@
-import { DEAD_LETTER_HEADERS, parseInboundMessage, senderOf, senderScopedEventId, type InboundEvent } from '@app/contracts';
+import { parseInboundMessage, senderOf, senderScopedEventId, type InboundEvent } from '@app/contracts';
 import {
   PostgresEventStore,
   TransactionRunner,
@@ -9,18 +9,16 @@ import {
   StreamStateCache,
   type SqlClient,
 } from '@app/event-store';
-import { stockItemStreamId, type StockItemEvent, type StockItemState } from '@app/stock-domain';
+import type { StockItemState } from '@app/stock-domain';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ServiceConfig } from '../platform/config/service-config';
-import { inboundCorrelationId } from '../platform/logging/correlation';
-import { withLogContext } from '../platform/logging/log-context';
-import { stockItemStateBytes, stockItemsUnitOfWork } from '../stock/stock-item-persistence';
-import { headersForStorage } from '../platform/kafka/headers';
-import { enqueueOutboxMessages, type OutboxMessage } from '../outbox/outbox';
-import { RecordInboundBatch, type InboundBatchOutcome, type InboundMessage, type KafkaReadPosition } from './record-inbound-batch.command';
-import { FulfilmentWork, fulfilmentSettingsOf, isSmartLogisticsEvent } from '../fulfillment/fulfillment-work';
-import { LocationNetwork } from '../fulfillment/location-network';
+import { ServiceConfig } from '../platform/config';
+import { FulfillmentUnitOfWork, WorkNeeds, fulfillmentSettingsOf, replenishStores } from '../fulfillment';
+import { stockItemStateBytes } from '../stock';
+import { RecordInboundBatch, type InboundBatchOutcome, type InboundMessage } from './record-inbound-batch.command';
+import { emptyOutcome, offsetGap, sumOutcomes } from './batch-outcome';
+import { deadLetterOf, type DeadLetter } from './dead-letters/dead-letter';
+import { addNeedsOf, applyInboundEvent } from './inbound-router';
 import {
   CLAIM_INBOUND_EVENT_IDS,
   ENSURE_OFFSET_ROW,
@@ -28,15 +26,12 @@ import {
   STORE_NEXT_OFFSET,
   UNCLAIM_INBOUND_EVENT_IDS,
 } from './ingestion.sql';
-import { shopFloorInstructionsFor } from '../stock/stock-instructions';
-import { unknownLocationReason } from '../locations/unknown-location';
 
 /** Conflicts with a concurrent writer retried at once (with a little jitter) before they back off like transient faults. */
 const MAX_QUICK_CONFLICT_ATTEMPTS = 8;
 /** A transient database fault is retried after this, doubling up to TRANSIENT_RETRY_MAX_DELAY_MS, within INGESTION_TRANSIENT_RETRY_MS. */
 const TRANSIENT_RETRY_FIRST_DELAY_MS = 25;
 const TRANSIENT_RETRY_MAX_DELAY_MS = 2_000;
-const DEAD_LETTER_HEADER_NAMES: ReadonlySet<string> = new Set(Object.values(DEAD_LETTER_HEADERS));
 
 /** Applying one inbound event failed for a reason of its own: not a concurrent change, not the database's fault. */
 class InboundEventFailed extends Error {
@@ -47,9 +42,6 @@ class InboundEventFailed extends Error {
     super(cause instanceof Error ? cause.message : String(cause));
   }
 }
-
-/** A message for retail.dlq, with the reason its headers carry. */
-type DeadLetter = OutboxMessage & { reason: string };
 
 interface ApplicableMessage {
   message: InboundMessage;
@@ -165,16 +157,7 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     const nextOffset = BigInt(stored?.next_offset ?? '0');
     const gap = offsetGap(nextOffset, command.position);
     const fresh = gap.refuse ? [] : command.messages.filter((message) => BigInt(message.offset) >= nextOffset);
-    const outcome: InboundBatchOutcome = {
-      applied: 0,
-      appliedByType: {},
-      duplicates: 0,
-      deadLettered: 0,
-      deadLetterReasons: [],
-      alreadyApplied: command.messages.length - fresh.length,
-      stockEventsAppended: 0,
-      commandsIssued: 0,
-    };
+    const outcome: InboundBatchOutcome = { ...emptyOutcome(), alreadyApplied: command.messages.length - fresh.length };
     if (gap.refuse) return { ...outcome, alreadyApplied: 0, ...gap.outcome };
     if (gap.lostToRetention) outcome.lostToRetention = gap.lostToRetention;
     if (fresh.length === 0) return outcome;
@@ -196,13 +179,11 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
       return first;
     });
 
-    const items = stockItemsUnitOfWork(sql, this.store, this.config.eventStore.snapshotEveryEvents, this.stockItemStates);
-    afterCommit.push(() => items.rememberCommitted());
-    const shopFloor = new Map(planned.map(({ event, scopedId }) => [scopedId, shopFloorInstructionsFor(event)]));
-    await items.load([...shopFloor.values()].flatMap((instructions) => (instructions ?? []).map(({ key }) => stockItemStreamId(key))));
-    const network = await LocationNetwork.load(sql, new Date());
-    const fulfilment = new FulfilmentWork(sql, this.store, items, network, fulfilmentSettingsOf(this.config), new Date().toISOString());
-    await fulfilment.prepare(planned.map(({ event }) => event).filter(isSmartLogisticsEvent));
+    const work = await FulfillmentUnitOfWork.begin(sql, this.store, fulfillmentSettingsOf(this.config), new Date(), this.stockItemStates);
+    afterCommit.push(() => work.rememberCommitted());
+    const needs = new WorkNeeds();
+    for (const { event } of planned) addNeedsOf(event, needs);
+    await work.preload(needs);
 
     const unclaim: ApplicableMessage[] = [];
     for (const applicableMessage of planned) {
@@ -218,28 +199,12 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
         unclaim.push(applicableMessage);
         continue;
       }
-      const instructions = shopFloor.get(scopedId);
-      const unregistered = instructions?.find(({ key }) => !network.location(key.locationId));
-      if (unregistered) {
-        deadLetters.push(this.deadLetter(message, unknownLocationReason(unregistered.key.locationId)));
-        unclaim.push(applicableMessage); // a replay once the location is registered applies it
-        continue;
-      }
       try {
-        if (instructions) {
-          instructions.forEach(({ key, command: itemCommand }, line) => {
-            items.execute(stockItemStreamId(key), itemCommand, {
-              eventIdFor: (_: StockItemEvent, index: number) => `${scopedId}#${line}${index > 0 ? `.${index}` : ''}`,
-              metadata,
-            });
-          });
-        } else if (isSmartLogisticsEvent(event)) {
-          const result = await fulfilment.apply(event, metadata);
-          if (!result.applied) {
-            deadLetters.push(this.deadLetter(message, result.deadLetterReason));
-            unclaim.push(applicableMessage); // a replay after the fix (say, registering the store) applies it
-            continue;
-          }
+        const result = await applyInboundEvent(work, event, { scopedId, metadata });
+        if (!result.applied) {
+          deadLetters.push(this.deadLetter(message, result.deadLetterReason));
+          unclaim.push(applicableMessage); // a replay after the fix (registering the location or store, say) applies it
+          continue;
         }
       } catch (error) {
         // The database's fault, not the event's: the whole batch is retried.
@@ -249,19 +214,16 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
       outcome.applied += 1;
       outcome.appliedByType[event.type] = (outcome.appliedByType[event.type] ?? 0) + 1;
     }
-    await fulfilment.replenishStores();
+    await replenishStores(work);
 
-    // Derived event ids (`<sender-scoped eventId>#...`) are new: their inbound sender and eventId were claimed above.
-    const appended = await items.commit({ idsKnownNew: true });
-    outcome.stockEventsAppended = appended.appended.length;
-    await fulfilment.commit();
+    const committed = await work.commit(deadLetters);
+    outcome.stockEventsAppended = committed.stockEventsAppended;
+    outcome.commandsIssued = committed.commandsIssued;
     if (unclaim.length > 0) {
       await sql.query(UNCLAIM_INBOUND_EVENT_IDS, [unclaim.map(({ event }) => senderOf(event)), unclaim.map(({ event }) => event.eventId)]);
     }
     outcome.deadLettered = deadLetters.length;
     outcome.deadLetterReasons = deadLetters.map((letter) => letter.reason);
-    await enqueueOutboxMessages(sql, [...deadLetters, ...fulfilment.outbox]);
-    outcome.commandsIssued = fulfilment.outbox.length;
 
     const lastOffset = fresh.reduce((max, m) => (BigInt(m.offset) > max ? BigInt(m.offset) : max), -1n);
     await sql.query(STORE_NEXT_OFFSET, [consumerGroup, topic, partition, (lastOffset + 1n).toString()]);
@@ -284,26 +246,7 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
   }
 
   private deadLetter(message: InboundMessage, reason: string): DeadLetter {
-    withLogContext({ correlationId: inboundCorrelationId(message.value) }, () =>
-      this.logger.warn(`dead letter from ${message.topic}[${message.partition}]@${message.offset}: ${reason}`),
-    );
-    return {
-      reason,
-      topic: this.config.kafka.topics.deadLetters,
-      key: message.key,
-      value: message.value,
-      // The headers it arrived with (any names, any bytes, repeats in order), then ours, which replace any of the same name.
-      headers: [
-        ...headersForStorage(message.headers, DEAD_LETTER_HEADER_NAMES),
-        ...headersForStorage({
-          [DEAD_LETTER_HEADERS.sourceTopic]: message.topic,
-          [DEAD_LETTER_HEADERS.sourcePartition]: String(message.partition),
-          [DEAD_LETTER_HEADERS.sourceOffset]: message.offset,
-          [DEAD_LETTER_HEADERS.reason]: reason,
-          [DEAD_LETTER_HEADERS.failedAt]: new Date().toISOString(),
-        }),
-      ],
-    };
+    return deadLetterOf(message, reason, this.config.kafka.topics.deadLetters, this.logger);
   }
 }
 
@@ -315,50 +258,4 @@ function sleep(ms: number): Promise<void> {
 function scopedEventIdOf(message: InboundMessage): string | null {
   const parsed = parseInboundMessage(message.role, message.value);
   return parsed.ok ? senderScopedEventId(parsed.event) : null;
-}
-
-function sumOutcomes(outcomes: readonly InboundBatchOutcome[]): InboundBatchOutcome {
-  const total: InboundBatchOutcome = {
-    applied: 0,
-    appliedByType: {},
-    duplicates: 0,
-    deadLettered: 0,
-    deadLetterReasons: [],
-    alreadyApplied: 0,
-    stockEventsAppended: 0,
-    commandsIssued: 0,
-  };
-  for (const outcome of outcomes) {
-    total.applied += outcome.applied;
-    for (const [type, n] of Object.entries(outcome.appliedByType)) total.appliedByType[type] = (total.appliedByType[type] ?? 0) + n;
-    total.duplicates += outcome.duplicates;
-    total.deadLettered += outcome.deadLettered;
-    total.deadLetterReasons.push(...outcome.deadLetterReasons);
-    total.alreadyApplied += outcome.alreadyApplied;
-    total.stockEventsAppended += outcome.stockEventsAppended;
-    total.commandsIssued += outcome.commandsIssued;
-  }
-  return total;
-}
-
-type OffsetGap =
-  { refuse: true; outcome: Pick<InboundBatchOutcome, 'gapAfter' | 'aheadOfLog'> } | { refuse: false; lostToRetention?: bigint };
-
-/**
- * PostgreSQL's stored next offset against where Kafka read from. Kafka read from above it: the
- * offsets between were never applied, so nothing is, unless they are below the log start (deleted
- * by retention: applied from the log start, and counted as lost). The log ends before it (the topic
- * recreated?): what Kafka has now is not what was applied, so nothing is taken as applied.
- */
-function offsetGap(storedNext: bigint, position: KafkaReadPosition | undefined): OffsetGap {
-  if (!position) return { refuse: false };
-  const readFrom = BigInt(position.readFrom);
-  const logEnd = BigInt(position.logEnd);
-  if (logEnd < storedNext && readFrom < storedNext) {
-    return { refuse: true, outcome: { aheadOfLog: { storedNextOffset: storedNext.toString(), logEndOffset: position.logEnd } } };
-  }
-  if (readFrom <= storedNext) return { refuse: false };
-  const logStart = BigInt(position.logStart);
-  if (readFrom > logStart) return { refuse: true, outcome: { gapAfter: storedNext.toString() } };
-  return { refuse: false, lostToRetention: readFrom - storedNext };
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Counter, Gauge } from 'prom-client';
-import { ServiceMetrics } from '../platform/metrics/service-metrics';
+import { ServiceMetrics } from '../platform/metrics';
 
 /** A partition whose stored next offset lies past the end of its log (the topic was recreated, say). */
 export interface StoredOffsetAheadOfLog {

@@ -6,10 +6,10 @@ import {
   type RecordedEvent,
   type SqlClient,
 } from '@app/event-store';
-import { onlineOrderKind, transferKind } from '../fulfillment/fulfillment-persistence';
+import { onlineOrderKind, transferKind } from '../fulfillment';
 import { locationKind } from '../locations';
 import { skuPolicyKind } from '../sku-policies';
-import { stockItemKind } from '../stock/stock-item-persistence';
+import { stockItemKind } from '../stock';
 
 /** Every kind of stream the service writes: a stream of any of them is shown with the state it folds to. */
 export const STREAM_KINDS: readonly AnyStreamKind[] = [stockItemKind, onlineOrderKind, transferKind, locationKind, skuPolicyKind];

@@ -1,5 +1,5 @@
 import { ProgressBar } from '@app/console';
-import { replayDeadLetters, type ReplayFilter } from '../ingestion/dead-letters/replay-dead-letters';
+import { replayDeadLetters, type ReplayFilter } from '../ingestion';
 import { loadServiceConfig } from '../platform/config';
 import { UsageError } from './cli-database';
 

@@ -12,11 +12,12 @@ import {
 } from './health/health-indicators';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
+import { IngestionModule } from '../ingestion';
 import { StockViewsModule } from '../stock-views';
 
 /** Operations: health, Prometheus metrics and the dashboard. */
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'json', logger: HealthCheckLogger }), StockViewsModule],
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json', logger: HealthCheckLogger }), StockViewsModule, IngestionModule],
   controllers: [HealthController, MetricsController, DashboardPageController, DashboardSummaryController],
   providers: [EventRateSampler, PostgresHealthIndicator, KafkaHealthIndicator, BacklogHealthIndicator, ProjectionsHealthIndicator],
 })

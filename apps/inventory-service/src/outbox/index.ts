@@ -2,3 +2,4 @@
 export { OutboxRelay } from './outbox-relay.service';
 export { COUNT_UNPUBLISHED } from './outbox.sql';
 export { OutboxModule } from './outbox.module';
+export { type OutboxMessage, enqueueOutboxMessages, OUTBOX_HEADERS } from './outbox';

@@ -2,3 +2,4 @@
 export { SkuPoliciesProjection, skuPoliciesReadModel } from './sku-policies.projection';
 export { SkuPoliciesModule } from './sku-policies.module';
 export { skuPolicyKind } from './sku-policy-stream';
+export { type SkuPolicyRow } from './sku-policies.sql';

@@ -1,6 +1,6 @@
 import type { Projection, RebuildableReadModel, ProjectedEvent, SqlClient } from '@app/event-store';
 import { stockItemKeyOf } from '@app/stock-domain';
-import { upcastStockItemEvent } from '../stock/stock-item-persistence';
+import { upcastStockItemEvent } from '../stock';
 import { addDailySales } from './stock-views.sql';
 
 export const DAILY_SALES_PROJECTION = 'daily-sales';

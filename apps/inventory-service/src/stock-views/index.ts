@@ -4,3 +4,5 @@ export { STOCK_LEVELS_PROJECTION, stockLevelsReadModel } from './stock-levels.pr
 export { StockViewsProcessor } from './stock-views-processor.service';
 export { SELECT_LOW_STOCK, SELECT_NEGATIVE_STOCK } from './stock-views.sql';
 export { StockViewsModule } from './stock-views.module';
+export { SALES_VELOCITY_DAYS } from './daily-sales.projection';
+export { SELECT_UNITS_SOLD_PER_DAY } from './stock-views.sql';

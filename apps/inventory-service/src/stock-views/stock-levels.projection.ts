@@ -1,6 +1,6 @@
 import type { Projection, RebuildableReadModel, ProjectedEvent, SqlClient } from '@app/event-store';
 import { stockItemKeyOf } from '@app/stock-domain';
-import { upcastStockItemEvent } from '../stock/stock-item-persistence';
+import { upcastStockItemEvent } from '../stock';
 import { applyStockLevelChanges } from './stock-views.sql';
 
 interface LevelChange {

@@ -14,7 +14,7 @@ import { stockLevelChanges } from './stock-levels.projection';
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 11, 0, minute)).toISOString();
 const provenance = (minute: number) => ({ occurredAt: at(minute), sourceEventId: `e${minute}` });
 
-/** Any command the contract and smart logistics can send a stock item, at a minute of the day. */
+/** Any command the contract and fulfillment can send a stock item, at a minute of the day. */
 const commandAt = (minute: number): fc.Arbitrary<StockItemCommand> =>
   fc.oneof(
     fc.integer({ min: 1, max: 40 }).map((quantity): StockItemCommand => ({ type: 'RecordReceipt', quantity, ...provenance(minute) })),

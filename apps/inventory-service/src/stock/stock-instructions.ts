@@ -1,4 +1,4 @@
-import type { InboundEvent } from '@app/contracts';
+import type { OfflineSalesEvent, StockMovementEvent } from '@app/contracts';
 import type { StockItemCommand, StockItemKey } from '@app/stock-domain';
 
 /** One command for one SKU at one location, derived from an inbound event's line. */
@@ -7,11 +7,11 @@ export interface StockInstruction {
   command: StockItemCommand;
 }
 
-/**
- * What a shop-floor event (POS sale or return, receipt, adjustment, count) asks of the stock items
- * it names, line by line; null for online orders and logistics feedback, which smart logistics applies.
- */
-export function shopFloorInstructionsFor(event: InboundEvent): StockInstruction[] | null {
+/** An event of the shop floor: a POS sale or return, a receipt, an adjustment, a count. */
+export type ShopFloorEvent = OfflineSalesEvent | StockMovementEvent;
+
+/** What a shop-floor event asks of the stock items it names, line by line. */
+export function shopFloorInstructionsFor(event: ShopFloorEvent): StockInstruction[] {
   const provenance = { occurredAt: event.occurredAt, sourceEventId: event.eventId };
   switch (event.type) {
     case 'StoreSaleRecorded':
@@ -39,7 +39,5 @@ export function shopFloorInstructionsFor(event: InboundEvent): StockInstruction[
         key: { locationId: event.locationId, sku: line.sku },
         command: { type: 'RecordCount', countedQuantity: line.countedQuantity, ...provenance },
       }));
-    default:
-      return null;
   }
 }

@@ -1,11 +1,11 @@
 import { PostgresEventStore, TransactionRunner, isRetriableConflict, isStreamVersionConflict } from '@app/event-store';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { ServiceConfig } from '../../platform/config/service-config';
-import { enqueueOutboxMessages } from '../../outbox/outbox';
-import { stockItemsUnitOfWork } from '../../stock/stock-item-persistence';
-import { FulfilmentWork, fulfilmentSettingsOf } from '../fulfillment-work';
-import { LocationNetwork } from '../location-network';
+import { ServiceConfig } from '../../platform/config';
+import { callOffTransfer } from '../cancel-stale-transfers/call-off-transfer';
+import { fulfillmentSettingsOf } from '../fulfillment-settings';
+import { FulfillmentUnitOfWork } from '../fulfillment-unit-of-work';
 import { SELECT_EXPIRED_PICKUP_HOLDS, SELECT_TRANSFERS_PAST_SHIP_BY } from '../fulfillment.sql';
+import { expirePickupHold } from './expire-pickup-hold';
 
 const HOLDS_PER_TRANSACTION = 100;
 const TRANSFERS_PER_TRANSACTION = 100;
@@ -42,7 +42,7 @@ export class PickupHoldSweeper implements OnApplicationBootstrap, BeforeApplicat
           return 0;
         })
         .finally(() => (this.sweeping = null));
-    }, this.config.fulfilment.pickupHoldSweepMs);
+    }, this.config.fulfillment.pickupHoldSweepMs);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -58,13 +58,9 @@ export class PickupHoldSweeper implements OnApplicationBootstrap, BeforeApplicat
         HOLDS_PER_TRANSACTION,
       ]);
       if (due.length === 0) return 0;
-      const items = stockItemsUnitOfWork(sql, this.store, this.config.eventStore.snapshotEveryEvents);
-      const network = await LocationNetwork.load(sql, now);
-      const work = new FulfilmentWork(sql, this.store, items, network, fulfilmentSettingsOf(this.config), now.toISOString());
-      for (const hold of due) await work.expirePickupHold(hold.order_id, hold.fulfillment_id);
-      await items.commit({ idsKnownNew: true });
+      const work = await FulfillmentUnitOfWork.begin(sql, this.store, fulfillmentSettingsOf(this.config), now);
+      for (const hold of due) await expirePickupHold(work, hold.order_id, hold.fulfillment_id);
       await work.commit();
-      await enqueueOutboxMessages(sql, work.outbox);
       this.logger.log(`expired ${due.length} uncollected pickups`);
       return due.length;
     });
@@ -75,13 +71,9 @@ export class PickupHoldSweeper implements OnApplicationBootstrap, BeforeApplicat
     return this.transactions.inTransaction(async (sql) => {
       const due = await sql.query<{ transfer_id: string }>(SELECT_TRANSFERS_PAST_SHIP_BY, [now.toISOString(), TRANSFERS_PER_TRANSACTION]);
       if (due.length === 0) return 0;
-      const items = stockItemsUnitOfWork(sql, this.store, this.config.eventStore.snapshotEveryEvents);
-      const network = await LocationNetwork.load(sql, now);
-      const work = new FulfilmentWork(sql, this.store, items, network, fulfilmentSettingsOf(this.config), now.toISOString());
-      for (const transfer of due) await work.callOffTransfer(transfer.transfer_id);
-      await items.commit({ idsKnownNew: true });
+      const work = await FulfillmentUnitOfWork.begin(sql, this.store, fulfillmentSettingsOf(this.config), now);
+      for (const transfer of due) await callOffTransfer(work, transfer.transfer_id);
       await work.commit();
-      await enqueueOutboxMessages(sql, work.outbox);
       this.logger.log(`called off ${due.length} transfers not shipped within TRANSFER_SHIP_HOURS`);
       return due.length;
     });

@@ -1,8 +1,8 @@
 import { Controller, Get, HttpStatus, Inject, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiError } from '../../platform/http/api-error';
+import { ApiError } from '../../platform/http';
 import { GetOrderFulfillment, type OrderFulfillmentView } from './get-order-fulfillment.query';
-import { Access } from '../../platform/access/access-rule';
+import { Access } from '../../platform/access';
 
 @Controller('v1/orders')
 export class GetOrderFulfillmentController {

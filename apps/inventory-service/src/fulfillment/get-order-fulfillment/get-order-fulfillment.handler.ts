@@ -3,7 +3,7 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { onlineOrderKind } from '../fulfillment-persistence';
 import { GetOrderFulfillment, type OrderFulfillmentView } from './get-order-fulfillment.query';
-import { HttpReads } from '../../platform/database/http-reads';
+import { HttpReads } from '../../platform/database';
 
 @QueryHandler(GetOrderFulfillment)
 export class GetOrderFulfillmentHandler implements IQueryHandler<GetOrderFulfillment, OrderFulfillmentView | null> {

@@ -1,9 +1,9 @@
 import { DEAD_LETTER_HEADERS, INBOUND_TOPIC_ROLES } from '@app/contracts';
 import { Kafka, Partitioners, logLevel, type IHeaders } from 'kafkajs';
-import type { ServiceConfig } from '../../platform/config/service-config';
-import { headersAsText } from '../../platform/kafka/headers';
-import { kafkaSecurityOptions } from '../../platform/kafka/kafka-client-options';
-import { OUTBOX_HEADERS } from '../../outbox/outbox';
+import type { ServiceConfig } from '../../platform/config';
+import { headersAsText } from '../../platform/kafka';
+import { kafkaSecurityOptions } from '../../platform/kafka';
+import { OUTBOX_HEADERS } from '../../outbox';
 
 export interface ReplayFilter {
   sourceTopic?: string;

@@ -1,7 +1,7 @@
 import { SqlReader, projectionBacklog } from '@app/event-store';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ServiceConfig } from '../../platform/config';
-import { ConsumerLagService, type ConsumerLag } from '../../ingestion/consumer-lag.service';
+import { ConsumerLagService, type ConsumerLag } from '../../ingestion';
 import { STOCK_LEVELS_PROJECTION } from '../../stock-views';
 import { SELECT_LOW_STOCK, SELECT_NEGATIVE_STOCK } from '../../stock-views';
 import { SELECT_RECENT_OUTBOX_MESSAGES } from './dashboard.sql';

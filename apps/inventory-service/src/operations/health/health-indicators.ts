@@ -2,7 +2,7 @@ import { SqlReader, formatViewPosition, projectionBacklog, readProjectionStalls,
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { COUNT_UNPUBLISHED } from '../../outbox';
-import { ConsumerLagService, type ConsumerLag } from '../../ingestion/consumer-lag.service';
+import { ConsumerLagService, type ConsumerLag } from '../../ingestion';
 import { STOCK_LEVELS_PROJECTION } from '../../stock-views';
 import { StockViewsProcessor } from '../../stock-views';
 

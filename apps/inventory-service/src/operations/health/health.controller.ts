@@ -1,7 +1,7 @@
 import { Controller, Get, HttpStatus, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { Response } from 'express';
-import { StoredOffsetsHealthIndicator } from '../../ingestion/stored-offsets.monitor';
+import { StoredOffsetsHealthIndicator } from '../../ingestion';
 import { BacklogHealthIndicator, KafkaHealthIndicator, PostgresHealthIndicator, ProjectionsHealthIndicator } from './health-indicators';
 import { Access } from '../../platform/access';
 

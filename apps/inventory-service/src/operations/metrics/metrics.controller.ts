@@ -2,7 +2,7 @@ import { SqlReader, projectionBacklog } from '@app/event-store';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { OutboxRelay } from '../../outbox';
-import { ConsumerLagService } from '../../ingestion/consumer-lag.service';
+import { ConsumerLagService } from '../../ingestion';
 import { STOCK_LEVELS_PROJECTION } from '../../stock-views';
 import { ServiceMetrics } from '../../platform/metrics';
 import { Access } from '../../platform/access';

@@ -150,7 +150,7 @@ export abstract class ServiceConfig {
   declare ingestion: { transientRetryMs: number };
   /** relay: whether this instance publishes the outbox (off: another instance does). */
   declare outbox: { batchSize: number; idleMs: number; relay: boolean };
-  declare fulfilment: { pickupHoldMs: number; pickupHoldSweepMs: number; transferShipMs: number; leadTimeDays: number; coverDays: number };
+  declare fulfillment: { pickupHoldMs: number; pickupHoldSweepMs: number; transferShipMs: number; leadTimeDays: number; coverDays: number };
   declare logging: { level: LogLevel; format: LogFormat };
   /** storefrontReadKeyRequired: stock reads need an operator key with stock:read (else they are open). */
   /** writesPer...PerMinute: writes one key, or one client address, may make a minute on this instance (429 past them). */
@@ -232,7 +232,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
     projections: { batchSize: values.PROJECTION_BATCH_SIZE, idleMs: values.PROJECTION_IDLE_MS, retryMaxMs: values.PROJECTION_RETRY_MAX_MS },
     ingestion: { transientRetryMs: values.INGESTION_TRANSIENT_RETRY_MS },
     outbox: { batchSize: values.OUTBOX_BATCH_SIZE, idleMs: values.OUTBOX_IDLE_MS, relay: values.OUTBOX_RELAY === 'on' },
-    fulfilment: {
+    fulfillment: {
       pickupHoldMs: values.PICKUP_HOLD_HOURS * 60 * 60 * 1000,
       pickupHoldSweepMs: values.PICKUP_HOLD_SWEEP_MS,
       transferShipMs: values.TRANSFER_SHIP_HOURS * 60 * 60 * 1000,

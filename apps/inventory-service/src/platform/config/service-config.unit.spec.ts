@@ -78,8 +78,8 @@ describe('MAX_CLOCK_SKEW', () => {
 
 describe('transfer ship-by setting', () => {
   it('defaults to 24 hours, takes fractions of an hour, and refuses what is not a positive number', () => {
-    expect(loadServiceConfig({}).fulfilment.transferShipMs).toBe(24 * 60 * 60 * 1000);
-    expect(loadServiceConfig({ TRANSFER_SHIP_HOURS: '0.5' }).fulfilment.transferShipMs).toBe(30 * 60 * 1000);
+    expect(loadServiceConfig({}).fulfillment.transferShipMs).toBe(24 * 60 * 60 * 1000);
+    expect(loadServiceConfig({ TRANSFER_SHIP_HOURS: '0.5' }).fulfillment.transferShipMs).toBe(30 * 60 * 1000);
     let problems: string[] = [];
     try {
       loadServiceConfig({ TRANSFER_SHIP_HOURS: '0' });

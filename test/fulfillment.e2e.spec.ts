@@ -67,7 +67,7 @@ async function fulfillmentOf(orderId: string, check: (order: any) => void): Prom
   });
 }
 
-describe('smart logistics on real Kafka and PostgreSQL', () => {
+describe('fulfillment on real Kafka and PostgreSQL', () => {
   it('ships an order from the nearest location that holds all of it, and the shipment takes it off the shelf', async () => {
     worker.answerWith((c) =>
       c.type === 'DispatchFulfillment' && c.orderId === 'O-SHIP' ? [{ type: 'FulfillmentShipped', fulfillmentId: c.fulfillmentId }] : [],
