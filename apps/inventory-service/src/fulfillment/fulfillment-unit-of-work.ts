@@ -1,15 +1,18 @@
-import { PostgresEventStore, StreamUnitOfWork, type EventMetadata, type SqlClient, type StreamStateCache } from '@app/event-store';
 import {
-  ONLINE_ORDER_STATE_VERSION,
-  TRANSFER_STATE_VERSION,
+  PostgresEventStore,
+  StreamUnitOfWork,
+  snapshotEvery,
+  type EventMetadata,
+  type SqlClient,
+  type StreamStateCache,
+} from '@app/event-store';
+import {
   evolveOnlineOrder,
   evolveTransfer,
-  onlineOrderDecider,
   onlineOrderStreamId,
   stockInstructionsOfOrderEvent,
   stockInstructionsOfTransferEvent,
   stockItemStreamId,
-  transferDecider,
   transferStreamId,
   type OnlineOrderCommand,
   type OnlineOrderEvent,
@@ -22,7 +25,7 @@ import {
 import { enqueueOutboxMessages, type OutboxMessage } from '../outbox';
 import { stockItemsUnitOfWork, type StockInstruction, type StockItemsUnitOfWork } from '../stock';
 import { FulfillmentDeadlines } from './fulfillment-deadlines';
-import { upcastOnlineOrderEvent, upcastTransferEvent } from './fulfillment-persistence';
+import { onlineOrderKind, transferKind } from './fulfillment-persistence';
 import type { FulfillmentSettings } from './fulfillment-settings';
 import { LocationNetwork } from './location-network';
 import { messagesOfOrderEvent, messagesOfTransferEvent } from './logistics-messages';
@@ -62,9 +65,8 @@ export class FulfillmentUnitOfWork {
     /** When this work is done: the issuedAt of its messages, the start of the deadlines it sets. */
     readonly issuedAt: string,
   ) {
-    const snapshots = (stateVersion: number) => ({ everyEvents: settings.snapshotEveryEvents, stateVersion });
-    this.orders = new StreamUnitOfWork(sql, store, onlineOrderDecider, snapshots(ONLINE_ORDER_STATE_VERSION), upcastOnlineOrderEvent);
-    this.transfers = new StreamUnitOfWork(sql, store, transferDecider, snapshots(TRANSFER_STATE_VERSION), upcastTransferEvent);
+    this.orders = StreamUnitOfWork.of(sql, store, snapshotEvery(onlineOrderKind, settings.snapshotEveryEvents));
+    this.transfers = StreamUnitOfWork.of(sql, store, snapshotEvery(transferKind, settings.snapshotEveryEvents));
     this.deadlines = new FulfillmentDeadlines(issuedAt, settings);
   }
 

@@ -9,5 +9,4 @@ export { cancelOnlineOrder } from './cancel-online-order/cancel-online-order';
 export { applyFulfillmentFeedback } from './apply-logistics-feedback/apply-fulfillment-feedback';
 export { applyTransferFeedback } from './apply-logistics-feedback/apply-transfer-feedback';
 export { replenishStores } from './replenish-stores/replenish-stores';
-export { upcastOnlineOrderEvent, upcastTransferEvent } from './fulfillment-persistence';
 export { onlineOrderKind, transferKind } from './fulfillment-persistence';

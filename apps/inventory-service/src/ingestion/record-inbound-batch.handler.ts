@@ -2,7 +2,9 @@ import { parseInboundMessage, senderOf, senderScopedEventId, type InboundEvent }
 import {
   PostgresEventStore,
   TransactionRunner,
+  COMMAND_RETRY_POLICY,
   isDataFault,
+  retryCommand,
   isRetriableConflict,
   isStreamVersionConflict,
   isTransientDatabaseFault,
@@ -26,12 +28,6 @@ import {
   STORE_NEXT_OFFSET,
   UNCLAIM_INBOUND_EVENT_IDS,
 } from './ingestion.sql';
-
-/** Conflicts with a concurrent writer retried at once (with a little jitter) before they back off like transient faults. */
-const MAX_QUICK_CONFLICT_ATTEMPTS = 8;
-/** A transient database fault is retried after this, doubling up to TRANSIENT_RETRY_MAX_DELAY_MS, within INGESTION_TRANSIENT_RETRY_MS. */
-const TRANSIENT_RETRY_FIRST_DELAY_MS = 25;
-const TRANSIENT_RETRY_MAX_DELAY_MS = 2_000;
 
 /** Applying one inbound event failed for a reason of its own: not a concurrent change, not the database's fault. */
 class InboundEventFailed extends Error {
@@ -95,54 +91,39 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
   /** `alone`: the command holds one message, so a data exception anywhere in its transaction is that event's own. */
   private async applyRetrying(command: RecordInboundBatch, alone: boolean): Promise<InboundBatchOutcome> {
     const failed = new Map<string, string>();
-    const started = Date.now();
-    let conflicts = 0;
-    let faults = 0;
-    for (;;) {
-      try {
+    const shrink = (eventId: string | null, error: unknown): boolean => {
+      if (eventId === null || failed.has(eventId)) return false;
+      this.logger.error(`could not apply ${eventId}, dead-lettering it: ${(error as Error).message}`);
+      failed.set(eventId, (error as Error).message);
+      return true; // not a conflict: the batch shrank, try again at once
+    };
+    return retryCommand(
+      async () => {
         const afterCommit: Array<() => void> = [];
         const outcome = await this.transactions.inTransaction((sql) => this.applyBatch(sql, command, failed, afterCommit));
         for (const committed of afterCommit) committed();
-        if (faults > 0) this.logger.log(`batch applied after ${faults} transient database faults in ${Date.now() - started} ms`);
         return outcome;
-      } catch (error) {
-        if (error instanceof InboundEventFailed && !failed.has(error.eventId)) {
-          this.logger.error(`could not apply ${error.eventId}, dead-lettering it: ${error.message}`);
-          failed.set(error.eventId, error.message);
-          continue; // not a conflict: the batch shrank, try again at once
-        }
-        const conflict = isStreamVersionConflict(error) || isRetriableConflict(error);
-        if (conflict && (conflicts += 1) < MAX_QUICK_CONFLICT_ATTEMPTS) {
-          this.logger.debug(`conflict on attempt ${conflicts}, retrying: ${(error as Error).message}`);
-          await sleep(Math.random() * 20 * conflicts);
-          continue;
-        }
-        if (conflict || isTransientDatabaseFault(error)) {
-          faults += 1;
-          const left = this.config.ingestion.transientRetryMs - (Date.now() - started);
-          if (left <= 0) {
-            this.logger.error(
-              `batch failed ${faults} times over ${Date.now() - started} ms on transient database faults, leaving it to kafkajs to retry: ${(error as Error).message}`,
-            );
-            throw error;
-          }
-          const delay = Math.min(left, TRANSIENT_RETRY_MAX_DELAY_MS, TRANSIENT_RETRY_FIRST_DELAY_MS * 2 ** Math.min(faults - 1, 20));
+      },
+      { ...COMMAND_RETRY_POLICY, budgetMs: this.config.ingestion.transientRetryMs },
+      {
+        retryAtOnce: (error) =>
+          error instanceof InboundEventFailed
+            ? shrink(error.eventId, error)
+            : shrink(alone && isDataFault(error) ? scopedEventIdOf(command.messages[0]!) : null, error),
+        onConflict: (conflicts, error) => this.logger.debug(`conflict on attempt ${conflicts}, retrying: ${(error as Error).message}`),
+        onTransientFault: (faults, _delay, error) => {
           if (faults === 1)
             this.logger.warn(
               `transient database fault, retrying the batch with backoff (never a dead letter): ${(error as Error).message}`,
             );
-          await sleep(delay);
-          continue;
-        }
-        const eventId = alone && isDataFault(error) ? scopedEventIdOf(command.messages[0]!) : null;
-        if (eventId !== null && !failed.has(eventId)) {
-          this.logger.error(`could not apply ${eventId}, dead-lettering it: ${(error as Error).message}`);
-          failed.set(eventId, (error as Error).message);
-          continue;
-        }
-        throw error;
-      }
-    }
+        },
+        onGiveUp: (faults, elapsed, error) =>
+          this.logger.error(
+            `batch failed ${faults} times over ${elapsed} ms on transient database faults, leaving it to kafkajs to retry: ${(error as Error).message}`,
+          ),
+        onRecovered: (faults, elapsed) => this.logger.log(`batch applied after ${faults} transient database faults in ${elapsed} ms`),
+      },
+    );
   }
 
   private async applyBatch(
@@ -248,10 +229,6 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
   private deadLetter(message: InboundMessage, reason: string): DeadLetter {
     return deadLetterOf(message, reason, this.config.kafka.topics.deadLetters, this.logger);
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The sender-scoped event id of a message that parses (what `failed` is keyed by), else null (one that does not is a dead letter anyway). */
