@@ -6,6 +6,10 @@ const body = (schema: Parameters<typeof requestSchema>[0]) => ({
   required: true,
   content: { 'application/json': { schema: requestSchema(schema) } },
 });
+/** The WriteRateLimitGuard's answer, on every write. */
+const tooManyWrites = {
+  '429': error('Over WRITE_RATE_LIMIT_PER_KEY_PER_MINUTE or WRITE_RATE_LIMIT_PER_ADDRESS_PER_MINUTE writes this minute (Retry-After)'),
+};
 const invalidEvent = (code: string) =>
   error(
     `A field is not valid (${code}), occurredAt included: it must lie between 2000-01-01T00:00:00Z and the service clock plus MAX_CLOCK_SKEW`,
@@ -23,19 +27,24 @@ export const writePaths = {
         '200': json(ref('Location'), 'Updated or unchanged'),
         '400': error('A field is not valid'),
         '413': error('The body is over 16 KiB'),
+        ...tooManyWrites,
       },
     },
     get: {
       summary: 'One location',
       parameters: [pathParam('locationId')],
-      responses: { '200': json(ref('Location'), 'The location'), '404': error('No such location') },
+      responses: {
+        '200': json(ref('Location'), 'The location'),
+        '400': error('The location id is not valid (NUL, or over 200 characters)'),
+        '404': error('No such location'),
+      },
     },
   },
   '/v1/locations': {
     get: {
       summary: 'Locations in id order, a page at a time',
       parameters: pageParams(500),
-      responses: { '200': json(ref('LocationPage'), 'A page'), '400': error('limit is not valid') },
+      responses: { '200': json(ref('LocationPage'), 'A page'), '400': error('after or limit is not valid') },
     },
   },
   '/v1/locations/{locationId}/skus/{sku}/policy': {
@@ -48,6 +57,7 @@ export const writePaths = {
         '413': error('The body is over 16 KiB'),
         '200': json(ref('SkuPolicy'), 'Changed or unchanged'),
         '400': error('A field or the path is not valid'),
+        ...tooManyWrites,
       },
     },
   },
@@ -58,6 +68,7 @@ export const writePaths = {
       parameters: [pathParam('orderId', { type: 'string', minLength: 1, maxLength: 200 })],
       responses: {
         '200': json(ref('OrderFulfillment'), "The order's fulfillment, current as of its last event"),
+        '400': error('The order id is not 1 to 200 characters'),
         '404': error('No such order (not placed, or not applied yet)'),
       },
     },
@@ -71,6 +82,7 @@ export const writePaths = {
         '400': invalidEvent('POS.INVALID_EVENT'),
         '403': error("The event is for another store than the key's"),
         '413': error('The body is over 1 MiB (the largest event the contract allows is about 130 kB)'),
+        ...tooManyWrites,
       },
     },
   },
@@ -86,6 +98,7 @@ export const writePaths = {
         ),
         '400': invalidEvent('MOVEMENT.INVALID_EVENT'),
         '413': error('The body is over 1 MiB'),
+        ...tooManyWrites,
       },
     },
   },
