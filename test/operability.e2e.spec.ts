@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILT, requireBuilt } from './support/built-apps';
+// Every answer read here is also checked against the service's OpenAPI document.
+import { documentedFetch as fetch } from './support/documented-answers';
 import { freePort, processTestEnv } from './support/service-process';
 import { dropSchema } from './support/test-database';
 import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';

@@ -8,6 +8,8 @@ import type { RouteAccess } from '../apps/inventory-service/src/platform/access/
 import { servedRoutes } from '../apps/inventory-service/src/bootstrap';
 import { issuePosKey } from '../apps/inventory-service/src/platform/access/pos-api-keys';
 import { runCli } from './support/built-apps';
+// Every answer read here is also checked against the service's OpenAPI document.
+import { documentedFetch as fetch } from './support/documented-answers';
 import { bearer, issueOperatorKeyWithCli, issueTestOperatorKey } from './support/operator-keys';
 import { freePort, processTestEnv, ServiceProcess } from './support/service-process';
 import { dropSchema } from './support/test-database';

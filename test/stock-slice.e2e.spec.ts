@@ -2,6 +2,8 @@ import { compareCheckpoints, parseViewPosition } from '@app/event-store';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerLocations } from './support/locations';
+// Every answer read here is also checked against the service's OpenAPI document.
+import { documentedFetch as fetch } from './support/documented-answers';
 import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
 import { startTestService, type RunningTestService } from './support/test-service';
 

@@ -1,5 +1,7 @@
 import type { Producer } from 'kafkajs';
 import { sendJson } from './test-kafka';
+// Every answer read here is also checked against the service's OpenAPI document.
+import { documentedFetch as fetch } from './documented-answers';
 import type { RunningTestService } from './test-service';
 
 type Lines = Array<{ sku: string; quantity: number }>;

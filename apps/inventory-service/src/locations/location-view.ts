@@ -1,10 +1,7 @@
-import type { LocationProfile } from '@app/stock-domain';
+import type { LocationView } from '@app/contracts';
 
-export interface LocationView extends LocationProfile {
-  locationId: string;
-  version: number;
-  updatedAt: string;
-}
+/** A registered location as the HTTP API answers it (the contract's schema, in @app/contracts). */
+export type { LocationView };
 
 export interface LocationRow {
   location_id: string;

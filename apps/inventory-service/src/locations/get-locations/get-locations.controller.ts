@@ -1,3 +1,4 @@
+import type { LocationPage } from '@app/contracts';
 import { SqlReader } from '@app/event-store';
 import { Controller, Get, HttpStatus, Inject, Param, Query } from '@nestjs/common';
 import { ApiError } from '../../platform/http';
@@ -16,7 +17,7 @@ export class GetLocationsController {
   /** `GET /v1/locations?after=&limit=`: locations in id order, a page at a time. */
   @Get()
   @Access.open()
-  async list(@Query('after') after = '', @Query('limit') limitParam = '100'): Promise<{ items: LocationView[]; next: string | null }> {
+  async list(@Query('after') after = '', @Query('limit') limitParam = '100'): Promise<LocationPage> {
     const limit = Number(limitParam);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
       throw ApiError.badRequest('LOCATION.INVALID_LIMIT', `limit is a whole number from 1 to ${MAX_PAGE}`, [

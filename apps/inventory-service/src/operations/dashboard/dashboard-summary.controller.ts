@@ -1,7 +1,8 @@
+import type { DashboardSummary, RecentCommand } from '@app/contracts';
 import { SqlReader, projectionBacklog } from '@app/event-store';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ServiceConfig } from '../../platform/config';
-import { ConsumerLagService, type ConsumerLag } from '../../ingestion';
+import { ConsumerLagService } from '../../ingestion';
 import { STOCK_LEVELS_PROJECTION } from '../../stock-views';
 import { SELECT_LOW_STOCK, SELECT_NEGATIVE_STOCK } from '../../stock-views';
 import { SELECT_RECENT_OUTBOX_MESSAGES } from './dashboard.sql';
@@ -13,20 +14,6 @@ const RECENT_COMMANDS = 20;
 const TOP_ALERTS = 10;
 /** The page polls every second or so: a Kafka that does not answer must not hold the summary up. */
 const LAG_TIMEOUT_MS = 2_000;
-
-export interface DashboardSummary {
-  eventsApplied: number;
-  eventsPerSecond: number;
-  /** Inbound messages on Kafka not yet applied (null when Kafka did not answer). */
-  consumerLag: ConsumerLag | null;
-  /** Events not yet in the stock view (null when PostgreSQL did not answer). */
-  stockViewBacklog: number | null;
-  /** PostgreSQL and Kafka answer, as for GET /health/ready. */
-  ready: boolean;
-  recentCommands: Array<Record<string, unknown> & { published: boolean }>;
-  negativeStock: Array<{ locationId: string; sku: string; onHand: number; lastChangedAt: string }>;
-  lowStock: Array<{ locationId: string; sku: string; available: number; reorderPoint: number; reorderQuantity: number | null }>;
-}
 
 /** `GET /v1/dashboard/summary`: what the dashboard page polls, in one answer. */
 @Controller('v1/dashboard')
@@ -90,10 +77,10 @@ export class DashboardSummaryController {
 }
 
 /** A queued command's JSON; one that is not a JSON object is shown as such rather than hidden. */
-function commandOf(value: Buffer | null): Record<string, unknown> {
+function commandOf(value: Buffer | null): Omit<RecentCommand, 'published'> {
   try {
     const parsed: unknown = JSON.parse(value?.toString('utf8') ?? 'null');
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Omit<RecentCommand, 'published'>;
   } catch {
     // shown below
   }

@@ -1,30 +1,10 @@
+import type { HealthAnswer, ReadinessAnswer, ReadinessLag } from '@app/contracts';
 import { Controller, Get, HttpStatus, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { StoredOffsetsHealthIndicator } from '../../ingestion';
 import { BacklogHealthIndicator, KafkaHealthIndicator, PostgresHealthIndicator, ProjectionsHealthIndicator } from './health-indicators';
 import { Access } from '../../platform/access';
-
-/** How far the service is behind, as `/health/ready` has always reported it (a figure not measured is left out). */
-export interface ReadinessLag {
-  /** Inbound messages on Kafka not yet applied, and per topic. */
-  inboundMessages?: number;
-  inboundByTopic?: Record<string, number>;
-  /** Events not yet in the stock view. */
-  stockViewEvents?: number;
-  /** Outbox messages (logistics commands, dead letters) not yet published. */
-  outboxMessages?: number;
-}
-
-/** What both routes answer: terminus's result, with `status` ok or unavailable (readers rely on these two words). */
-export interface HealthAnswer {
-  status: 'ok' | 'unavailable';
-  info: Partial<HealthIndicatorResult>;
-  error: Partial<HealthIndicatorResult>;
-  details: HealthIndicatorResult;
-  /** Present (true) from the start of a graceful shutdown, when both routes answer 503 whatever the indicators say. */
-  shuttingDown?: true;
-}
 
 /**
  * Liveness (the process answers) and readiness (PostgreSQL and Kafka answer and no projection is
@@ -83,15 +63,16 @@ async function settled(check: Promise<HealthCheckResult>): Promise<HealthCheckRe
 function answerOf(result: HealthCheckResult): HealthAnswer {
   const answer: HealthAnswer = {
     status: result.status === 'ok' ? 'ok' : 'unavailable',
-    info: result.info ?? {},
-    error: result.error ?? {},
+    // Terminus types these Partial; every entry it puts in them is an indicator's result.
+    info: (result.info ?? {}) as HealthAnswer['info'],
+    error: (result.error ?? {}) as HealthAnswer['error'],
     details: result.details,
   };
   if (result.status === 'shutting_down') answer.shuttingDown = true;
   return answer;
 }
 
-function send(response: Response, answer: HealthAnswer & { lag?: ReadinessLag }): void {
+function send(response: Response, answer: HealthAnswer | ReadinessAnswer): void {
   response
     .status(answer.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
     .setHeader('Cache-Control', 'no-store')

@@ -58,3 +58,36 @@ describe('OpenAPI document', () => {
     expect(operationOf(keyed, 'GET', '/health/ready').security).toEqual([]);
   });
 });
+
+describe('OpenAPI response schemas', () => {
+  const document = documentFor(false) as unknown as {
+    paths: Record<string, Record<string, Operation & { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+    components: { schemas: Record<string, unknown> };
+  };
+  const refsIn = (node: unknown): string[] =>
+    node && typeof node === 'object'
+      ? Object.entries(node).flatMap(([key, value]) => (key === '$ref' && typeof value === 'string' ? [value] : refsIn(value)))
+      : [];
+
+  it('takes every JSON answer from a response schema of @app/contracts, by reference', () => {
+    for (const [path, operations] of Object.entries(document.paths))
+      for (const [method, operation] of Object.entries(operations))
+        for (const [status, response] of Object.entries(operation.responses)) {
+          const json = response.content?.['application/json'];
+          if (json)
+            expect(json.schema, `${method.toUpperCase()} ${path} ${status}`).toEqual({
+              $ref: expect.stringMatching(/^#\/components\/schemas\//),
+            });
+        }
+  });
+
+  it('resolves every $ref to a component, and keeps objects open to fields the service may add', () => {
+    for (const ref of refsIn(document))
+      expect(Object.keys(document.components.schemas)).toContain(ref.replace('#/components/schemas/', ''));
+    expect(JSON.stringify(document.components.schemas)).not.toContain('"additionalProperties":false');
+    expect(document.components.schemas).toMatchObject({
+      SkuStock: { required: ['sku', 'onHand', 'reserved', 'available', 'onlineAvailableToPromise', 'locations', 'position'] },
+      Error: { required: ['error', 'details'] },
+    });
+  });
+});

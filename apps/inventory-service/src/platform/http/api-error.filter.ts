@@ -1,3 +1,4 @@
+import type { ApiErrorBody } from '@app/contracts';
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiError } from './api-error';
@@ -24,13 +25,15 @@ export class ApiErrorFilter implements ExceptionFilter {
         return;
       }
       const message = typeof body === 'string' ? body : ((body as { message?: string | string[] }).message ?? exception.message);
-      response.status(status).json({ error: Array.isArray(message) ? message.join('; ') : message, code: `HTTP.${status}`, details: [] });
+      response
+        .status(status)
+        .json({ error: Array.isArray(message) ? message.join('; ') : message, code: `HTTP.${status}`, details: [] } satisfies ApiErrorBody);
       return;
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     response
       .status(HttpStatus.INTERNAL_SERVER_ERROR)
-      .json({ error: 'internal error; the service logged the cause', code: 'INTERNAL', details: [] });
+      .json({ error: 'internal error; the service logged the cause', code: 'INTERNAL', details: [] } satisfies ApiErrorBody);
   }
 }
 

@@ -1,4 +1,4 @@
-import { offlineSalesEventSchema } from '@app/contracts';
+import { offlineSalesEventSchema, type AcceptedEvent } from '@app/contracts';
 import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
 import { Access, PosKeyStore } from '../../platform/access';
 import { ServiceConfig } from '../../platform/config';
@@ -21,7 +21,7 @@ export class PostPosEventController {
   @Post('events')
   @Access.posStore()
   @HttpCode(HttpStatus.ACCEPTED)
-  async post(@PosKeyStore() keyStore: string, @Body() body: unknown): Promise<{ eventId: string; topic: string }> {
+  async post(@PosKeyStore() keyStore: string, @Body() body: unknown): Promise<AcceptedEvent> {
     const event = parseInboundEventRequest(
       offlineSalesEventSchema,
       body,

@@ -1,4 +1,4 @@
-import { stockMovementEventSchema } from '@app/contracts';
+import { stockMovementEventSchema, type AcceptedEvent } from '@app/contracts';
 import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
 import { Access } from '../../platform/access';
 import { ServiceConfig } from '../../platform/config';
@@ -24,7 +24,7 @@ export class PostStockMovementController {
   @Post('movements')
   @Access.operator('movements:write')
   @HttpCode(HttpStatus.ACCEPTED)
-  async post(@Body() body: unknown): Promise<{ eventId: string; topic: string }> {
+  async post(@Body() body: unknown): Promise<AcceptedEvent> {
     const movement = parseInboundEventRequest(
       stockMovementEventSchema,
       body,

@@ -1,10 +1,11 @@
+import type { SkuStock, SkuStockList } from '@app/contracts';
 import { Controller, Get, Headers, Inject, Param, Query as QueryParam, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { ApiError } from '../../platform/http';
 import { skuListParam, skuParam } from '../../platform/http';
 import { conditional, minPositionParam, viewBehindAnswer } from '../stock-view-position';
-import { GetStockOfSkus, ViewBehindError, type SkuStock } from './get-stock.query';
+import { GetStockOfSkus, ViewBehindError } from './get-stock.query';
 import { Access } from '../../platform/access';
 
 export const MAX_SKUS_PER_LOOKUP = 500;
@@ -26,7 +27,7 @@ export class GetStockController {
     @QueryParam('minPosition') minPosition: string | undefined,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<{ items: SkuStock[] } | undefined> {
+  ): Promise<SkuStockList | undefined> {
     if (!skusParam)
       throw ApiError.badRequest('STOCK.SKUS_REQUIRED', 'pass the SKUs to look up as ?skus=SKU-1,SKU-2', [
         { field: 'skus', problem: 'required' },

@@ -1,10 +1,11 @@
+import type { LocationStock, SkuStock } from '@app/contracts';
 import { SqlReader, START_OF_LOG, compareCheckpoints, formatViewPosition } from '@app/event-store';
 import { availableAt, onlineAvailableToPromise } from '@app/stock-domain';
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { STOCK_LEVELS_PROJECTION } from '../stock-levels.projection';
 import { SELECT_STOCK_OF_SKUS } from '../stock-views.sql';
-import { GetStockOfSkus, ViewBehindError, type LocationStock, type SkuStock } from './get-stock.query';
+import { GetStockOfSkus, ViewBehindError } from './get-stock.query';
 import { ServiceConfig } from '../../platform/config';
 import { StockReadCache } from './stock-read-cache.service';
 import { HttpReads } from '../../platform/database';

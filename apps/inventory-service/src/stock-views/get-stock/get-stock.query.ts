@@ -1,28 +1,9 @@
+import type { SkuStock } from '@app/contracts';
 import type { GlobalCheckpoint } from '@app/event-store';
 import { Query } from '@nestjs/cqrs';
 
-export interface LocationStock {
-  locationId: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-  inTransit: number;
-}
-
-/** The contract's stock view of one SKU. */
-export interface SkuStock {
-  sku: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-  onlineAvailableToPromise: number;
-  locations: LocationStock[];
-  /** The global event position the numbers reflect. */
-  position: string;
-}
-
 /**
- * The stock of these SKUs; with `atLeast`, from a view that has reached that position (waiting a
+ * The stock of these SKUs (the contract's `GET /v1/stock/{sku}` body, from @app/contracts); with `atLeast`, from a view that has reached that position (waiting a
  * bounded time for it: read-your-writes), else ViewBehindError.
  */
 export class GetStockOfSkus extends Query<SkuStock[]> {

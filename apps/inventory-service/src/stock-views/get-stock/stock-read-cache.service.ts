@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import type { Subscription } from 'rxjs';
 import { ServiceConfig } from '../../platform/config';
 import { StockChangeFeed } from '../stock-change-feed.service';
-import type { SkuStock } from './get-stock.query';
+import type { SkuStock } from '@app/contracts';
 
 interface Entry {
   stock: SkuStock;

@@ -1,3 +1,4 @@
+import type { LocationStockPage, LowStock, NegativeStock } from '@app/contracts';
 import { SqlReader } from '@app/event-store';
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
@@ -53,7 +54,7 @@ export class LocationStockController {
     @Query() query: Record<string, string>,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
-  ) {
+  ): Promise<LocationStockPage | undefined> {
     locationIdParam('locationId', locationId);
     const { after, limit } = parseRequest(pageQuery, query, 'STOCK.INVALID_PAGE', 'page request');
     const position = await this.position(query);
@@ -83,7 +84,7 @@ export class LocationStockController {
     @Query() query: Record<string, string>,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
-  ) {
+  ): Promise<NegativeStock | undefined> {
     const { limit } = parseRequest(pageQuery.pick({ limit: true }), query, 'STOCK.INVALID_PAGE', 'alert request');
     const position = await this.position(query);
     const rows = await this.reads.query<{ location_id: string; sku: string; on_hand: number; last_changed_at: Date }>(
@@ -106,7 +107,7 @@ export class LocationStockController {
     @Query() query: Record<string, string>,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
-  ) {
+  ): Promise<LowStock | undefined> {
     const { limit } = parseRequest(pageQuery.pick({ limit: true }), query, 'STOCK.INVALID_PAGE', 'alert request');
     const position = await this.position(query);
     const rows = await this.reads.query<{

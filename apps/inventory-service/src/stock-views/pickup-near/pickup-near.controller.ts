@@ -1,5 +1,6 @@
+import type { PickupOptions } from '@app/contracts';
 import { SqlReader } from '@app/event-store';
-import { pickupOptionsNear, type PickupOption } from '@app/stock-domain';
+import { pickupOptionsNear } from '@app/stock-domain';
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -35,7 +36,7 @@ export class PickupNearController {
     @Query() query: Record<string, string>,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<{ sku: string; stores: PickupOption[]; position: string } | undefined> {
+  ): Promise<PickupOptions | undefined> {
     skuParam('sku', sku);
     const { lat, lng, radiusKm } = parseRequest(pickupQuery, query, 'PICKUP.INVALID_QUERY', 'pickup search');
     const position = await stockViewPosition(this.reads, minPositionParam(query.minPosition), this.config.http.minPositionWaitMs);

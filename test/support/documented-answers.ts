@@ -1,0 +1,121 @@
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { expect } from 'vitest';
+
+type Responses = Record<string, { content?: Record<string, { schema: unknown }> }>;
+interface OpenApiDocument {
+  paths: Record<string, Record<string, { responses: Responses }>>;
+  components: { schemas: Record<string, unknown> };
+}
+
+const DOCUMENT_ID = 'https://inventory-service.test/docs-json';
+
+/**
+ * A running service's OpenAPI document (its /docs-json), to check real answers against: the status
+ * is one the operation documents and a JSON body matches the response schema documented for it.
+ * Stricter than the document itself on one point: an object may hold no field the document does not
+ * name (the served document leaves objects open, as the contract lets the service add fields; the
+ * tests make sure each field it adds is documented).
+ */
+export class ApiDocument {
+  private readonly ajv = new Ajv2020({ strict: false, allErrors: true });
+  private readonly validators = new Map<string, ValidateFunction>();
+  private readonly routes: Array<{ path: string; pattern: RegExp; params: number }>;
+
+  constructor(private readonly document: OpenApiDocument) {
+    addFormats(this.ajv);
+    const closed = structuredClone(document);
+    closeObjects(closed.components.schemas);
+    this.ajv.addSchema({ ...closed, $id: DOCUMENT_ID });
+    this.routes = Object.keys(document.paths).map((path) => ({
+      path,
+      pattern: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+      params: (path.match(/\{/g) ?? []).length,
+    }));
+  }
+
+  /** The documented route a request path (`/v1/stock/SKU-1`, or the route itself) is served by: the most literal match, or null. */
+  routeOf(method: string, requestPath: string): string | null {
+    const candidates = this.routes.filter(
+      (route) => route.pattern.test(requestPath) && this.document.paths[route.path]?.[method.toLowerCase()] !== undefined,
+    );
+    return candidates.sort((a, b) => a.params - b.params)[0]?.path ?? null;
+  }
+
+  /** Fails the test unless the operation documents this status, and (when given) the JSON body matches its schema. */
+  expectAnswer(method: string, requestPath: string, status: number, body?: unknown): void {
+    const route = this.routeOf(method, requestPath);
+    const where = `${method} ${requestPath} answered ${status}`;
+    expect(route, `${where}: no documented route serves it`).not.toBeNull();
+    const responses = this.document.paths[route!]![method.toLowerCase()]!.responses;
+    expect(Object.keys(responses), `${where}: not a documented status of ${method} ${route}`).toContain(String(status));
+    if (body === undefined) return;
+    const schema = responses[String(status)]!.content?.['application/json']?.schema;
+    expect(schema, `${where} with a JSON body, but the document gives no JSON schema for it`).toBeDefined();
+    const validate = this.validatorOf(method.toLowerCase(), route!, String(status));
+    const problems = validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message ?? ''}`);
+    expect(problems, `${where} with a body the document does not describe: ${JSON.stringify(body)}`).toEqual([]);
+  }
+
+  private validatorOf(method: string, route: string, status: string): ValidateFunction {
+    const key = `${method} ${route} ${status}`;
+    let validate = this.validators.get(key);
+    if (!validate) {
+      const pointer = ['paths', route, method, 'responses', status, 'content', 'application/json', 'schema']
+        .map((segment) => encodeURIComponent(segment.replace(/~/g, '~0').replace(/\//g, '~1')))
+        .join('/');
+      validate = this.ajv.compile({ $ref: `${DOCUMENT_ID}#/${pointer}` });
+      this.validators.set(key, validate);
+    }
+    return validate;
+  }
+}
+
+/** Every object schema that names its properties and says nothing of others refuses others. */
+function closeObjects(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(closeObjects);
+  if (node === null || typeof node !== 'object') return;
+  const schema = node as Record<string, unknown>;
+  if (schema.properties !== undefined && schema.additionalProperties === undefined) schema.additionalProperties = false;
+  Object.values(schema).forEach(closeObjects);
+}
+
+const documents = new Map<string, Promise<ApiDocument>>();
+
+/** The document the service at this origin serves, fetched once. */
+export function apiDocumentOf(origin: string): Promise<ApiDocument> {
+  const base = new URL(origin).origin;
+  let document = documents.get(base);
+  if (!document) {
+    document = fetch(`${base}/docs-json`).then(async (response) => {
+      expect(response.status, `${base}/docs-json`).toBe(200);
+      return new ApiDocument((await response.json()) as OpenApiDocument);
+    });
+    documents.set(base, document);
+  }
+  return document;
+}
+
+/**
+ * `fetch`, checked against the service's own OpenAPI document: a documented route's status must be
+ * documented, and a body read with `.json()` must match the schema documented for that status.
+ * Import it as `fetch` in a test file so every answer the file reads is checked.
+ */
+export async function documentedFetch(input: string | URL, init?: RequestInit): Promise<Response> {
+  const url = new URL(input);
+  const method = (init?.method ?? 'GET').toUpperCase();
+  const response = await fetch(input, init);
+  if (/^\/docs(-json|\/|$)/.test(url.pathname)) return response;
+  const document = await apiDocumentOf(url.origin);
+  if (document.routeOf(method, url.pathname) === null) return response;
+  document.expectAnswer(method, url.pathname, response.status);
+  const json = response.json.bind(response);
+  Object.defineProperty(response, 'json', {
+    value: async () => {
+      const body: unknown = await json();
+      document.expectAnswer(method, url.pathname, response.status, body);
+      return body;
+    },
+  });
+  return response;
+}
