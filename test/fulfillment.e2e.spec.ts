@@ -109,7 +109,7 @@ describe('fulfillment on real Kafka and PostgreSQL', () => {
     expect((await runCli(['inspect', 'order', 'O-SHIP'], database)).code).toBe(2);
   });
 
-  it('splits across the fewest locations, backorders what nobody has, and a cancel releases and tells the locations', async () => {
+  it('splits across the fewest locations, backorders what nobody has, and a cancel tells the locations and releases once they stop the picks', async () => {
     worker.answerWith(() => []);
     await shop.receive('W01', [{ sku: 'SL-B', quantity: 3 }]);
     await shop.receive('S001', [{ sku: 'SL-C', quantity: 2 }]);
@@ -141,6 +141,12 @@ describe('fulfillment on real Kafka and PostgreSQL', () => {
     const online = await shop.getJson('/v1/stock/SL-B');
     expect(online.body.onlineAvailableToPromise).toBe(0);
 
+    // Each location answers the CancelFulfillment: the pick stopped, nothing short (FulfillmentFailed). Until then the units stay held.
+    worker.answerWith((c) =>
+      c.type === 'CancelFulfillment' && c.orderId === 'O-SPLIT'
+        ? [{ type: 'FulfillmentFailed', fulfillmentId: c.fulfillmentId, shortLines: [] }]
+        : [],
+    );
     await sendJson(producer, service.config.kafka.topics.onlineOrders, [
       {
         key: 'O-SPLIT',
@@ -212,8 +218,12 @@ describe('fulfillment on real Kafka and PostgreSQL', () => {
     await expectStock('SL-G', { S002: [0, 0, 0, 0], W01: [3, 0, 3, 0] });
   });
 
-  it('cancels an uncollected pickup when its hold expires: stock back on sale, the store told', async () => {
-    worker.answerWith(() => []);
+  it('cancels an uncollected pickup when its hold expires: the store told, stock back on sale once it answers', async () => {
+    worker.answerWith((c) =>
+      c.type === 'CancelFulfillment' && c.orderId === 'O-HOLD'
+        ? [{ type: 'FulfillmentFailed', fulfillmentId: c.fulfillmentId, shortLines: [] }]
+        : [],
+    );
     await shop.receive('S002', [{ sku: 'SL-H', quantity: 2 }]);
     await expectStock('SL-H', { S002: [2, 0, 2, 0] });
     await shop.placeOrder('O-HOLD', [{ sku: 'SL-H', quantity: 2 }], { mode: 'pickup', storeId: 'S002' });

@@ -9,8 +9,9 @@ import { connectedProducer, eventually, sendJson, testKafka } from './support/te
 /*
  * A transient fault raised while one event is being applied (not at the batch's commit) is the
  * database's fault too: the service, run as its own process, retries the batch and never
- * dead-letters the event. The fault is real: the test holds a lock on sku_policies, which a
- * cancellation reads while it releases the order's reservation, and cancels the blocked statement
+ * dead-letters the event. The fault is real: the test holds a lock on sku_policies, which the
+ * answer to a cancellation (the pick stopped: FulfillmentFailed) reads while it releases the order's
+ * reservation, and cancels the blocked statement
  * (pg_cancel_backend: 57014 query_canceled, as a statement_timeout would) three times.
  */
 const { schema, topicEnv, env } = processTestEnv('transient', { LOG_LEVEL: 'warn', LOG_FORMAT: 'json' });
@@ -94,16 +95,31 @@ describe('a transient fault while one event is applied', () => {
       },
     ]);
     await eventually(async () => expect(await reservedAtW1()).toBe(2));
+    const order = async () =>
+      (await (await fetch(`${service.baseUrl}/v1/orders/O-TR-1/fulfillment`, { headers: operator })).json()) as {
+        status: string;
+        fulfillments: Array<{ fulfillmentId: string; state: string }>;
+      };
+    // Cancelled after dispatch: the units stay reserved until the warehouse answers the CancelFulfillment.
+    await sendJson(producer, topicEnv.TOPIC_ONLINE_ORDERS!, [
+      { key: 'O-TR-1', value: { eventId: 'tr-cancel', type: 'OnlineOrderCancelled', occurredAt: now(), orderId: 'O-TR-1' } },
+    ]);
+    await eventually(async () => expect((await order()).status).toBe('cancelled'));
+    expect(await reservedAtW1()).toBe(2);
+    const fulfillmentId = (await order()).fulfillments[0]!.fulfillmentId;
 
-    // Hold sku_policies so the cancellation's read of it waits, then cancel that read, three times.
+    // Hold sku_policies so the release's read of it waits, then cancel that read, three times.
     const holder = new Client({ connectionString: TEST_DATABASE_URL });
     await holder.connect();
     let cancelled = 0;
     try {
       await holder.query('BEGIN');
       await holder.query(`LOCK TABLE "${schema}".sku_policies IN ACCESS EXCLUSIVE MODE`);
-      await sendJson(producer, topicEnv.TOPIC_ONLINE_ORDERS!, [
-        { key: 'O-TR-1', value: { eventId: 'tr-cancel', type: 'OnlineOrderCancelled', occurredAt: now(), orderId: 'O-TR-1' } },
+      await sendJson(producer, topicEnv.TOPIC_LOGISTICS_EVENTS!, [
+        {
+          key: fulfillmentId,
+          value: { eventId: 'tr-stopped', type: 'FulfillmentFailed', occurredAt: now(), fulfillmentId, shortLines: [] },
+        },
       ]);
       const deadline = Date.now() + 30_000;
       while (cancelled < 3 && Date.now() < deadline) {
@@ -119,15 +135,13 @@ describe('a transient fault while one event is applied', () => {
       await holder.query('COMMIT').catch(() => undefined);
       await holder.end();
     }
-    // The old handler dead-lettered the cancellation at the first cancel ('could not apply: canceling statement ...').
+    // The old handler dead-lettered the event at the first cancel ('could not apply: canceling statement ...').
     expect(await couldNotApplyLetters()).toBe(0);
     expect(cancelled).toBe(3);
 
     // Applied after the retries: the reservation is released and the order cancelled; no dead letter.
     await eventually(async () => expect(await reservedAtW1()).toBe(0));
-    const fulfillment = (await (await fetch(`${service.baseUrl}/v1/orders/O-TR-1/fulfillment`, { headers: operator })).json()) as {
-      fulfillments: Array<{ state: string }>;
-    };
+    const fulfillment = await order();
     expect(fulfillment.fulfillments.map((f) => f.state)).toEqual(['cancelled']);
     expect(await couldNotApplyLetters()).toBe(0);
     expect(service.log).toContain('transient database fault, retrying the batch with backoff');

@@ -93,7 +93,11 @@ export class SimulatedLogisticsWorkers {
         this.pending.set(command.fulfillmentId, { command, dueAt });
         return;
       case 'CancelFulfillment':
-        if (this.pending.delete(command.fulfillmentId)) this.counts.cancelledBeforePick += 1;
+        // Stopped before the pick: say so (FulfillmentFailed, nothing short), which releases the units the cancel still holds.
+        if (this.pending.delete(command.fulfillmentId)) {
+          this.counts.cancelledBeforePick += 1;
+          this.pending.set(command.fulfillmentId, { command, dueAt: Date.now() });
+        }
         return;
       case 'TransferStock':
         this.counts.transfers += 1;
@@ -139,7 +143,10 @@ export class SimulatedLogisticsWorkers {
           }),
         ];
       }
-      case 'CancelFulfillment':
+      case 'CancelFulfillment': {
+        const { fulfillmentId } = command;
+        return [this.feedback(fulfillmentId, { type: 'FulfillmentFailed', occurredAt: this.day.tick(), fulfillmentId, shortLines: [] })];
+      }
       case 'CancelTransfer':
         return [];
     }

@@ -10,6 +10,8 @@ export interface FulfillmentSettings {
   pickupHoldMs: number;
   /** A transfer not shipped this long after its request is called off. */
   transferShipMs: number;
+  /** A cancelled fulfillment's units are released this long after the cancel if its location never answered. */
+  cancelConfirmMs: number;
 }
 
 export function fulfillmentSettingsOf(config: ServiceConfig): FulfillmentSettings {
@@ -20,5 +22,6 @@ export function fulfillmentSettingsOf(config: ServiceConfig): FulfillmentSetting
     coverDays: config.fulfillment.coverDays,
     pickupHoldMs: config.fulfillment.pickupHoldMs,
     transferShipMs: config.fulfillment.transferShipMs,
+    cancelConfirmMs: config.fulfillment.cancelConfirmMs,
   };
 }

@@ -51,6 +51,19 @@ export const SELECT_EXPIRED_PICKUP_HOLDS = `
 SELECT fulfillment_id, order_id FROM pickup_holds WHERE expires_at <= $1::timestamptz
 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED`;
 
+/** A cancelled fulfillment now holds its units until its location answers, or until its release-by time. */
+export const INSERT_CANCELS_AWAITING_CONFIRMATION = `
+INSERT INTO cancels_awaiting_confirmation (fulfillment_id, order_id, release_by)
+SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
+ON CONFLICT (fulfillment_id) DO NOTHING`;
+
+export const DELETE_CANCELS_AWAITING_CONFIRMATION = `DELETE FROM cancels_awaiting_confirmation WHERE fulfillment_id = ANY($1::text[])`;
+
+/** Cancels nobody answered by their release-by time, oldest first; SKIP LOCKED lets several instances sweep side by side. */
+export const SELECT_CANCELS_PAST_RELEASE_BY = `
+SELECT fulfillment_id, order_id FROM cancels_awaiting_confirmation WHERE release_by <= $1::timestamptz
+ORDER BY release_by LIMIT $2 FOR UPDATE SKIP LOCKED`;
+
 /** Remember which order a digest in fulfillment ids stands for (the same digest always names the same order). */
 export const INSERT_ORDER_ID_DIGESTS = `
 INSERT INTO order_id_digests (digest, order_id)

@@ -12,4 +12,6 @@ export type OnlineOrderCommand =
   | ({ type: 'RecordPickFailure'; fulfillmentId: string; shortLines: OrderLine[] } & Provenance)
   | ({ type: 'SourceAgain'; plan: SourcingPlan } & Provenance)
   | ({ type: 'ReceiveOrderTransfer'; transferId: string; receivedLines: OrderLine[] } & Provenance)
-  | ({ type: 'ExpirePickupHold'; fulfillmentId: string } & Provenance);
+  | ({ type: 'ExpirePickupHold'; fulfillmentId: string } & Provenance)
+  /** A cancelled fulfillment's location did not answer within CANCEL_CONFIRM_HOURS: release what it still holds. */
+  | ({ type: 'ReleaseUnconfirmedCancel'; fulfillmentId: string } & Provenance);

@@ -24,18 +24,10 @@ export function decideOnlineOrder(command: OnlineOrderCommand, state: OnlineOrde
     }
     case 'CancelOrder': {
       if (state.orderId === null || state.cancelled) return [];
-      const cancelled: OnlineOrderEvent[] = state.fulfillments
+      const cancels: OnlineOrderEvent[] = state.fulfillments
         .filter((f) => OPEN_STATES.has(f.state))
-        .map((f) => ({
-          type: 'FulfillmentCancelled',
-          data: {
-            ...provenance,
-            fulfillmentId: f.fulfillmentId,
-            reason: 'order-cancelled',
-            commandId: f.state === 'dispatched' ? cancelCommandIdFor(f.fulfillmentId) : null,
-          },
-        }));
-      return [...cancelled, { type: 'OnlineOrderCancelled', data: { ...provenance, orderId: state.orderId } }];
+        .map((f) => cancelled(f, 'order-cancelled', provenance));
+      return [...cancels, { type: 'OnlineOrderCancelled', data: { ...provenance, orderId: state.orderId } }];
     }
     case 'ConfirmShipped':
     case 'ConfirmCollected': {
@@ -54,11 +46,15 @@ export function decideOnlineOrder(command: OnlineOrderCommand, state: OnlineOrde
       const shortLines = linesWithin(command.shortLines, fulfillment.lines);
       if (fulfillment.state === 'dispatched')
         return [{ type: 'FulfillmentFailed', data: { ...provenance, fulfillmentId: fulfillment.fulfillmentId, shortLines } }];
-      // Cancelled after it reached the picker: the shelf is short all the same, so the stock must say so (once).
-      const pickedAfterCancel =
-        fulfillment.state === 'cancelled' && fulfillment.dispatchCommandId !== null && !fulfillment.shortPickRecorded;
-      if (!pickedAfterCancel || shortLines.length === 0) return [];
-      return [{ type: 'ShortPickRecorded', data: { ...provenance, fulfillmentId: fulfillment.fulfillmentId, shortLines } }];
+      if (fulfillment.state !== 'cancelled' || fulfillment.dispatchCommandId === null) return [];
+      // Cancelled after it reached the picker: the location's answer to the cancel (the pick stopped) releases
+      // what it still held, and a shelf short all the same must show in the stock (once).
+      const events: OnlineOrderEvent[] = fulfillment.awaitingCancelConfirmation
+        ? [{ type: 'CancelledHoldReleased', data: { ...provenance, fulfillmentId: fulfillment.fulfillmentId, reason: 'pick-stopped' } }]
+        : [];
+      if (!fulfillment.shortPickRecorded && shortLines.length > 0)
+        events.push({ type: 'ShortPickRecorded', data: { ...provenance, fulfillmentId: fulfillment.fulfillmentId, shortLines } });
+      return events;
     }
     case 'SourceAgain':
       if (state.orderId === null || state.cancelled) return [];
@@ -88,19 +84,39 @@ export function decideOnlineOrder(command: OnlineOrderCommand, state: OnlineOrde
     case 'ExpirePickupHold': {
       const fulfillment = findFulfillment(state, command.fulfillmentId);
       if (!fulfillment || fulfillment.mode !== 'pickup' || fulfillment.state !== 'dispatched') return [];
+      return [cancelled(fulfillment, 'pickup-hold-expired', provenance)];
+    }
+    case 'ReleaseUnconfirmedCancel': {
+      const fulfillment = findFulfillment(state, command.fulfillmentId);
+      if (fulfillment?.state !== 'cancelled' || !fulfillment.awaitingCancelConfirmation) return []; // answered meanwhile
       return [
-        {
-          type: 'FulfillmentCancelled',
-          data: {
-            ...provenance,
-            fulfillmentId: fulfillment.fulfillmentId,
-            reason: 'pickup-hold-expired',
-            commandId: cancelCommandIdFor(fulfillment.fulfillmentId),
-          },
-        },
+        { type: 'CancelledHoldReleased', data: { ...provenance, fulfillmentId: fulfillment.fulfillmentId, reason: 'no-answer-in-time' } },
       ];
     }
   }
+}
+
+/**
+ * Cancel an open fulfillment. Never dispatched: released at once, nobody to tell. Dispatched: its
+ * location is told (CancelFulfillment) and its units stay reserved until it answers or the wait runs
+ * out, since it may already have shipped them: they are never promised twice.
+ */
+function cancelled(
+  fulfillment: OrderFulfillment,
+  reason: 'order-cancelled' | 'pickup-hold-expired',
+  provenance: Provenance,
+): OnlineOrderEvent {
+  const dispatched = fulfillment.state === 'dispatched';
+  return {
+    type: 'FulfillmentCancelled',
+    data: {
+      ...provenance,
+      fulfillmentId: fulfillment.fulfillmentId,
+      reason,
+      commandId: dispatched ? cancelCommandIdFor(fulfillment.fulfillmentId) : null,
+      ...(dispatched ? { holdUntilConfirmed: true } : {}),
+    },
+  };
 }
 
 /** The events that carry out a sourcing plan on an accepted order. */

@@ -29,25 +29,36 @@ describe('online order: decide', () => {
     expect(events.filter((e) => e.type === 'OnlineOrderAccepted')).toHaveLength(1);
   });
 
-  it('cancels: releases open fulfillments and tells the locations that had them dispatched', () => {
+  it('cancels: tells the locations that had open fulfillments dispatched, and holds their units until they answer or the wait runs out', () => {
     const { state } = given([placeShip, { type: 'ConfirmShipped', fulfillmentId: 'F-O-1-2', ...provenance(2) }]);
     const events = decideOnlineOrder({ type: 'CancelOrder', ...provenance(3) }, state);
     expect(events.map((e) => [e.type, 'fulfillmentId' in e.data ? e.data.fulfillmentId : null])).toEqual([
       ['FulfillmentCancelled', 'F-O-1-1'],
       ['OnlineOrderCancelled', null],
     ]);
-    expect(events[0]!.data).toMatchObject({ commandId: 'F-O-1-1:cancel', reason: 'order-cancelled' });
-    expect(stockInstructionsOfOrderEvent(events[0]!, state, safetyStockOf).map((i) => i.command)).toEqual([
+    expect(events[0]!.data).toMatchObject({ commandId: 'F-O-1-1:cancel', reason: 'order-cancelled', holdUntilConfirmed: true });
+    expect(stockInstructionsOfOrderEvent(events[0]!, state, safetyStockOf)).toEqual([]); // the truck may be leaving
+    const cancelled = foldOnlineOrder(events, state);
+    expect(cancelled.fulfillments[0]).toMatchObject({
+      state: 'cancelled',
+      awaitingCancelConfirmation: true,
+      reservedLines: [{ sku: 'A', quantity: 2 }],
+    });
+    const released = decideOnlineOrder({ type: 'ReleaseUnconfirmedCancel', fulfillmentId: 'F-O-1-1', ...provenance(5) }, cancelled);
+    expect(released).toMatchObject([{ type: 'CancelledHoldReleased', data: { fulfillmentId: 'F-O-1-1', reason: 'no-answer-in-time' } }]);
+    expect(stockInstructionsOfOrderEvent(released[0]!, cancelled, safetyStockOf).map((i) => i.command)).toEqual([
       {
         type: 'ReleaseReservation',
         purpose: 'fulfillment',
         referenceId: 'F-O-1-1',
         quantity: 2,
-        reason: 'order-cancelled',
-        ...provenance(3),
+        reason: 'cancelled: no-answer-in-time',
+        ...provenance(5),
       },
     ]);
-    expect(decideOnlineOrder({ type: 'CancelOrder', ...provenance(4) }, foldOnlineOrder(events, state))).toEqual([]);
+    expect(decideOnlineOrder({ type: 'CancelOrder', ...provenance(4) }, cancelled)).toEqual([]);
+    const after = foldOnlineOrder(released, cancelled);
+    expect(decideOnlineOrder({ type: 'ReleaseUnconfirmedCancel', fulfillmentId: 'F-O-1-1', ...provenance(6) }, after)).toEqual([]); // once
   });
 
   it('holds a pickup at the store until its transfer arrives, then dispatches from the store', () => {

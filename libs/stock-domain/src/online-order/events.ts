@@ -52,6 +52,16 @@ export type OnlineOrderEvent =
         fulfillmentId: string;
         reason: 'order-cancelled' | 'pickup-hold-expired' | 'transfers-brought-nothing';
         commandId: string | null;
+        /**
+         * Dispatched before it was cancelled: its units stay reserved until its location answers the
+         * CancelFulfillment or the wait runs out (`CancelledHoldReleased`). Absent in older events: released at once.
+         */
+        holdUntilConfirmed?: boolean;
       };
+    }
+  /** A cancelled fulfillment's held units go back on sale: its location stopped the pick, or did not answer in time. */
+  | {
+      type: 'CancelledHoldReleased';
+      data: Provenance & { fulfillmentId: string; reason: 'pick-stopped' | 'no-answer-in-time' };
     }
   | { type: 'OnlineOrderCancelled'; data: Provenance & { orderId: string } };

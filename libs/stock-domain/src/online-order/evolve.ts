@@ -55,9 +55,13 @@ export function evolveOnlineOrder(state: OnlineOrderState, event: OnlineOrderEve
     case 'OrderLinesBackordered':
       return { ...state, backordered: mergeLines([...state.backordered, ...event.data.lines]) };
     case 'FulfillmentShipped':
-      return changeFulfillment(state, event.data.fulfillmentId, { state: 'shipped', reservedLines: [] });
+      return changeFulfillment(state, event.data.fulfillmentId, { state: 'shipped', reservedLines: [], awaitingCancelConfirmation: false });
     case 'PickupCollected':
-      return changeFulfillment(state, event.data.fulfillmentId, { state: 'collected', reservedLines: [] });
+      return changeFulfillment(state, event.data.fulfillmentId, {
+        state: 'collected',
+        reservedLines: [],
+        awaitingCancelConfirmation: false,
+      });
     case 'FulfillmentFailed': {
       const fulfillment = findFulfillment(state, event.data.fulfillmentId);
       const failed = changeFulfillment(state, event.data.fulfillmentId, { state: 'failed', reservedLines: [] });
@@ -65,8 +69,13 @@ export function evolveOnlineOrder(state: OnlineOrderState, event: OnlineOrderEve
         ? { ...failed, failedLocationIds: [...new Set([...state.failedLocationIds, fulfillment.fromLocationId])] }
         : failed;
     }
-    case 'FulfillmentCancelled':
-      return changeFulfillment(state, event.data.fulfillmentId, { state: 'cancelled', reservedLines: [] });
+    case 'FulfillmentCancelled': {
+      if (!event.data.holdUntilConfirmed)
+        return changeFulfillment(state, event.data.fulfillmentId, { state: 'cancelled', reservedLines: [] });
+      return changeFulfillment(state, event.data.fulfillmentId, { state: 'cancelled', awaitingCancelConfirmation: true });
+    }
+    case 'CancelledHoldReleased':
+      return changeFulfillment(state, event.data.fulfillmentId, { reservedLines: [], awaitingCancelConfirmation: false });
     case 'ShortPickRecorded':
       return changeFulfillment(state, event.data.fulfillmentId, { shortPickRecorded: true });
     case 'OnlineOrderCancelled':

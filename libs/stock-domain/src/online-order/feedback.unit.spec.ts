@@ -69,10 +69,16 @@ describe('online order: logistics feedback', () => {
     };
     const recorded = decideOnlineOrder(short, state);
     expect(recorded).toMatchObject([
+      { type: 'CancelledHoldReleased', data: { fulfillmentId: 'F-O-1-1', reason: 'pick-stopped' } },
       { type: 'ShortPickRecorded', data: { fulfillmentId: 'F-O-1-1', shortLines: [{ sku: 'A', quantity: 2 }] } },
     ]);
+    // The cancel held the units until this answer: it releases them, then writes the short lines off.
     expect(stockInstructionsOfOrderEvent(recorded[0]!, state, safetyStockOf).map((i) => i.command)).toMatchObject([
-      { type: 'RecordAdjustment', delta: -2, reason: 'short-pick' }, // nothing released: the cancel did that
+      { type: 'ReleaseReservation', quantity: 2, reason: 'cancelled: pick-stopped' },
+    ]);
+    const released = foldOnlineOrder([recorded[0]!], state);
+    expect(stockInstructionsOfOrderEvent(recorded[1]!, released, safetyStockOf).map((i) => i.command)).toMatchObject([
+      { type: 'RecordAdjustment', delta: -2, reason: 'short-pick' },
     ]);
     const after = foldOnlineOrder(recorded, state);
     expect(after.fulfillments[0]!.state).toBe('cancelled');

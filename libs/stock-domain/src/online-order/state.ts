@@ -20,6 +20,11 @@ export interface OrderFulfillment {
   reasons: string[];
   /** A short pick reported after it was cancelled has been written off (absent in older snapshots: false). */
   shortPickRecorded?: boolean;
+  /**
+   * Cancelled after dispatch and still holding `reservedLines` until its location answers (shipped,
+   * collected, failed) or CANCEL_CONFIRM_HOURS pass (absent in older snapshots: false).
+   */
+  awaitingCancelConfirmation?: boolean;
 }
 
 /** A transfer into a pickup store for one of the order's fulfillments. */

@@ -75,8 +75,13 @@ export function stockInstructionsOfOrderEvent(
       return fulfillment ? writeOffShortPick(fulfillment, event.data.shortLines) : [];
     }
     case 'FulfillmentCancelled': {
+      // Dispatched: held until its location answers (CancelledHoldReleased, or shipped/collected after all).
       const fulfillment = findFulfillment(before, event.data.fulfillmentId);
-      return fulfillment ? release(fulfillment, event.data.reason) : [];
+      return fulfillment && !event.data.holdUntilConfirmed ? release(fulfillment, event.data.reason) : [];
+    }
+    case 'CancelledHoldReleased': {
+      const fulfillment = findFulfillment(before, event.data.fulfillmentId);
+      return fulfillment ? release(fulfillment, `cancelled: ${event.data.reason}`) : [];
     }
     case 'OnlineOrderAccepted':
     case 'OrderLinesBackordered':

@@ -25,9 +25,21 @@ describe('online order: stock effects', () => {
     expect(decideOnlineOrder({ type: 'ConfirmShipped', fulfillmentId: 'F-O-1-1', ...provenance(4) }, after)).toEqual([]);
   });
 
-  it('records a shipment that raced a cancel: the goods left, so on-hand goes down with nothing left reserved', () => {
+  it('records a shipment that raced a cancel: the goods left with the units the cancel still held for them', () => {
     const { state } = given([placeShip, { type: 'CancelOrder', ...provenance(2) }]);
     const shipped = decideOnlineOrder({ type: 'ConfirmShipped', fulfillmentId: 'F-O-1-1', ...provenance(3) }, state);
+    expect(stockInstructionsOfOrderEvent(shipped[0]!, state, safetyStockOf).map((i) => i.command)).toMatchObject([
+      { type: 'ShipReservedStock', quantity: 2, reservedQuantity: 2 },
+    ]);
+  });
+
+  it('records a shipment reported after the cancel wait ran out: on-hand goes down with nothing left reserved', () => {
+    const { state } = given([
+      placeShip,
+      { type: 'CancelOrder', ...provenance(2) },
+      { type: 'ReleaseUnconfirmedCancel', fulfillmentId: 'F-O-1-1', ...provenance(3) },
+    ]);
+    const shipped = decideOnlineOrder({ type: 'ConfirmShipped', fulfillmentId: 'F-O-1-1', ...provenance(4) }, state);
     expect(stockInstructionsOfOrderEvent(shipped[0]!, state, safetyStockOf).map((i) => i.command)).toMatchObject([
       { type: 'ShipReservedStock', quantity: 2, reservedQuantity: 0 },
     ]);

@@ -96,6 +96,8 @@ const envSchema = z.object({
   PICKUP_HOLD_HOURS: number().positive().default(72),
   PICKUP_HOLD_SWEEP_MS: positiveInt.default(30_000),
   TRANSFER_SHIP_HOURS: number().positive().default(24),
+  /** How long a cancelled fulfillment's units stay reserved waiting for its location's answer (shipped, collected, failed). */
+  CANCEL_CONFIRM_HOURS: number().positive().default(4),
   REPLENISHMENT_LEAD_TIME_DAYS: number().positive().default(2),
   REPLENISHMENT_COVER_DAYS: number().positive().default(7),
   /** How far past the service's clock an event's occurredAt may lie (contract v1.1); default 1 hour. */
@@ -150,7 +152,15 @@ export abstract class ServiceConfig {
   declare ingestion: { transientRetryMs: number };
   /** relay: whether this instance publishes the outbox (off: another instance does). */
   declare outbox: { batchSize: number; idleMs: number; relay: boolean };
-  declare fulfillment: { pickupHoldMs: number; pickupHoldSweepMs: number; transferShipMs: number; leadTimeDays: number; coverDays: number };
+  /** cancelConfirmMs: how long a cancelled fulfillment's units wait for its location's answer (CANCEL_CONFIRM_HOURS). */
+  declare fulfillment: {
+    pickupHoldMs: number;
+    pickupHoldSweepMs: number;
+    transferShipMs: number;
+    cancelConfirmMs: number;
+    leadTimeDays: number;
+    coverDays: number;
+  };
   declare logging: { level: LogLevel; format: LogFormat };
   /** storefrontReadKeyRequired: stock reads need an operator key with stock:read (else they are open). */
   /** writesPer...PerMinute: writes one key, or one client address, may make a minute on this instance (429 past them). */
@@ -236,6 +246,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       pickupHoldMs: values.PICKUP_HOLD_HOURS * 60 * 60 * 1000,
       pickupHoldSweepMs: values.PICKUP_HOLD_SWEEP_MS,
       transferShipMs: values.TRANSFER_SHIP_HOURS * 60 * 60 * 1000,
+      cancelConfirmMs: values.CANCEL_CONFIRM_HOURS * 60 * 60 * 1000,
       leadTimeDays: values.REPLENISHMENT_LEAD_TIME_DAYS,
       coverDays: values.REPLENISHMENT_COVER_DAYS,
     },

@@ -16,6 +16,8 @@ import { CreateOrderIdDigests1763800011100 } from './migrations/1763800011100-cr
 import { CreateOperatorKeys1763800015000 } from './migrations/1763800015000-create-operator-keys';
 import { CreateTransfersAwaitingShipment1763800018000 } from './migrations/1763800018000-create-transfers-awaiting-shipment';
 import { ScopeInboundEventIdsBySender1763800016000 } from './migrations/1763800016000-scope-inbound-event-ids-by-sender';
+import { CreateCancelsAwaitingConfirmation1763800019000 } from './migrations/1763800019000-create-cancels-awaiting-confirmation';
+import { BackfillTransfersAwaitingShipment1763800019100 } from './migrations/1763800019100-backfill-transfers-awaiting-shipment';
 
 export const MIGRATIONS = [
   CreateEventStore1763800000000,
@@ -35,6 +37,8 @@ export const MIGRATIONS = [
   CreateOperatorKeys1763800015000,
   CreateTransfersAwaitingShipment1763800018000,
   ScopeInboundEventIdsBySender1763800016000,
+  CreateCancelsAwaitingConfirmation1763800019000,
+  BackfillTransfersAwaitingShipment1763800019100,
 ];
 
 /** What a DataSource is opened with: the service's settings, or a test's or tool's own (session limits then default). */
