@@ -7,6 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintApiKey } from '../apps/inventory-service/src/platform/access/api-keys';
 import { enqueueOutboxMessages } from '../apps/inventory-service/src/outbox/outbox';
+import { documentedFetch as fetch } from './support/documented-answers';
 import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
 import { startTestService, type RunningTestService } from './support/test-service';
 
