@@ -42,6 +42,20 @@ export class ApiDocument {
     return candidates.sort((a, b) => a.params - b.params)[0]?.path ?? null;
   }
 
+  /**
+   * Fails the test unless the document describes this answer: a path no documented route serves is
+   * 404; otherwise the status is one the operation documents, the Content-Type one it gives that
+   * status, and a JSON body (when given) matches the schema documented for it.
+   */
+  expectResponse(method: string, requestPath: string, status: number, contentType: string | null, body?: unknown): void {
+    if (this.routeOf(method, requestPath) === null) {
+      expect(status, `${method} ${requestPath}: no documented route serves it, so the service must not either`).toBe(404);
+      return;
+    }
+    this.expectAnswer(method, requestPath, status, body);
+    this.expectMediaType(method, requestPath, status, contentType);
+  }
+
   /** Fails the test unless the operation documents this status, and (when given) the JSON body matches its schema. */
   expectAnswer(method: string, requestPath: string, status: number, body?: unknown): void {
     const responses = this.responsesOf(method, requestPath, status);
@@ -101,7 +115,7 @@ function closeObjects(node: unknown): void {
 }
 
 /** `application/json` of `application/json; charset=utf-8`; null for no Content-Type. */
-function mediaTypeOf(contentType: string | null): string | null {
+export function mediaTypeOf(contentType: string | null): string | null {
   return contentType === null ? null : contentType.split(';')[0]!.trim().toLowerCase();
 }
 
@@ -140,21 +154,15 @@ export async function documentedFetch(input: string | URL, init?: RequestInit): 
   const response = await fetch(input, init);
   if (/^\/docs(-json|\/|$)/.test(url.pathname)) return response;
   const document = await apiDocumentOf(url.origin);
-  if (document.routeOf(method, url.pathname) === null) {
-    expect(response.status, `${method} ${url.pathname}: no documented route serves it, so the service must not either`).toBe(404);
-    return response;
-  }
-  document.expectAnswer(method, url.pathname, response.status);
   const contentType = response.headers.get('content-type');
-  document.expectMediaType(method, url.pathname, response.status, contentType);
+  let body: unknown;
   if (mediaTypeOf(contentType) === 'application/json') {
     const text = await response.clone().text();
-    let body: unknown;
     expect(
       () => (body = JSON.parse(text)),
       `${method} ${url.pathname} answered ${response.status} with JSON that does not parse`,
     ).not.toThrow();
-    document.expectAnswer(method, url.pathname, response.status, body);
   }
+  document.expectResponse(method, url.pathname, response.status, contentType, body);
   return response;
 }
