@@ -7,6 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintApiKey } from '../apps/inventory-service/src/platform/access/api-keys';
 import { enqueueOutboxMessages } from '../apps/inventory-service/src/outbox/outbox';
+import { apiDocumentOf, documentedFetch as fetch, mediaTypeOf } from './support/documented-answers';
 import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
 import { startTestService, type RunningTestService } from './support/test-service';
 
@@ -52,6 +53,9 @@ const requested: string[] = [];
 const authorizationSent = new Map<string, Set<string>>();
 /** What the service answered for each of the page's own files the browser loaded (GET /dashboard/{file}). */
 const pageFileAnswers = new Map<string, { status: number; type: string | undefined }>();
+/** Every answer the page itself got from the service (its body too when JSON), for the last test to check against the document. */
+const pageAnswers: Array<Promise<{ method: string; path: string; status: number; type: string | null; body?: unknown; unread?: string }>> =
+  [];
 /** While a wrong key is tried, Chromium reports the refused request (401) on the console: expected then only. */
 let expectingRefusal = false;
 
@@ -77,6 +81,17 @@ beforeAll(async () => {
   });
   page.on('response', (response) => {
     const url = new URL(response.url());
+    if (url.origin === service.baseUrl) {
+      const answer = { method: response.request().method(), path: url.pathname, status: response.status() };
+      const type = response.headers()['content-type'] ?? null;
+      const body = mediaTypeOf(type) === 'application/json' ? response.json() : Promise.resolve(undefined);
+      pageAnswers.push(
+        body.then(
+          (body: unknown) => ({ ...answer, type, body }),
+          (error: Error) => ({ ...answer, type, unread: error.message }),
+        ),
+      );
+    }
     if (url.origin === service.baseUrl && url.pathname.startsWith('/dashboard/'))
       pageFileAnswers.set(url.pathname, { status: response.status(), type: response.headers()['content-type'] });
   });
@@ -373,5 +388,17 @@ describe('GET /dashboard in headless Chromium', () => {
         status: 200,
         type: path.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8',
       });
+  });
+
+  it("got only answers the service's OpenAPI document describes", async () => {
+    const document = await apiDocumentOf(service.baseUrl);
+    const answers = await Promise.all(pageAnswers);
+    expect(answers.map((answer) => answer.path)).toEqual(
+      expect.arrayContaining(['/dashboard', '/v1/dashboard/summary', '/v1/stock/stream']),
+    );
+    for (const { method, path, status, type, body, unread } of answers) {
+      expect(unread, `${method} ${path}: its body could not be read`).toBeUndefined();
+      document.expectResponse(method, path, status, type, body);
+    }
   });
 });

@@ -38,7 +38,10 @@ export const stockPaths = {
         'Server-sent events: a `stock` event per SKU (the GET /v1/stock/{sku} shape, id = position) on connect and after every change',
       parameters: [{ name: 'skus', in: 'query', required: true, description: 'Comma-separated, 1 to 100', schema: { type: 'string' } }],
       responses: {
-        '200': { description: 'text/event-stream' },
+        '200': {
+          description: 'The stream: `event: stock`, `id: <position>`, `data: <the GET /v1/stock/{sku} answer>` per SKU',
+          content: { 'text/event-stream': { schema: { type: 'string' } } },
+        },
         '400': error('No SKUs, or more than 100'),
         '429': error('This client address holds STOCK_STREAMS_PER_CLIENT_MAX streams (Retry-After)'),
         '503': error('This instance serves STOCK_STREAMS_MAX streams (Retry-After)'),
