@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import type { z } from 'zod';
 import { logisticsEventSchema, offlineSalesEventSchema, onlineOrderEventSchema, stockMovementEventSchema } from './inbound-events';
 import { logisticsCommandSchema, orderBackorderedSchema } from './outbound-messages';
+import { stockChangeSchema } from './outbound-messages';
 import { DEFAULT_TOPICS, type TopicRole } from './topics';
 
 /** docs/asyncapi.yaml is what partners read: it must say what the code does. */
@@ -20,6 +21,7 @@ const schemaOfChannel: Partial<Record<TopicRole, z.ZodType>> = {
   logisticsEvents: logisticsEventSchema,
   logisticsCommands: logisticsCommandSchema,
   orderStatus: orderBackorderedSchema,
+  stockChanges: stockChangeSchema,
 };
 
 describe('docs/asyncapi.yaml', () => {

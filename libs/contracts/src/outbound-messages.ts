@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { skuStockSchema } from './http-responses';
 import { deliverySchema, quantityLineSchema } from './inbound-events';
 
 const issuedAt = z.iso.datetime({ offset: true });
@@ -65,3 +66,9 @@ export const orderBackorderedSchema = z.object({
   lines,
 });
 export type OrderBackordered = z.infer<typeof orderBackorderedSchema>;
+
+// retail.stock.changes (key = sku, compacted) ---------------------------------------------------
+
+/** v1.1: after each change to a SKU's stock view, its `GET /v1/stock/{sku}` body, position included. */
+export const stockChangeSchema = skuStockSchema;
+export type StockChangeMessage = z.infer<typeof stockChangeSchema>;
