@@ -14,25 +14,41 @@ export interface StockItemTotals {
   inTransit: number;
 }
 
+/** What a read can sum up before the fold: the latest count at or before the moment, and the plain sums. */
+export interface StockItemAsOfBase {
+  count: { at: number; quantity: number } | null;
+  reserved: number;
+  inTransit: number;
+}
+
 /** The item's totals at `asOf` (epoch ms), from its events in the order they were recorded. */
 export function stockItemAsOf(events: Iterable<StockItemEvent>, asOf: number): StockItemTotals {
-  let reserved = 0;
-  let inTransit = 0;
-  let count: { at: number; quantity: number } | null = null;
-  const movements: Array<[number, number]> = [];
+  const base: StockItemAsOfBase = { count: null, reserved: 0, inTransit: 0 };
+  const known: StockItemEvent[] = [];
   for (const event of events) {
     const at = Date.parse(event.data.occurredAt);
     if (!(at <= asOf)) continue;
-    reserved += event.data.reservedChange ?? 0;
-    inTransit += event.data.inTransitChange ?? 0;
-    if (event.type === 'StockCounted') {
-      if (count === null || at > count.at) count = { at, quantity: event.data.countedQuantity };
-      continue;
+    known.push(event);
+    base.reserved += event.data.reservedChange ?? 0;
+    base.inTransit += event.data.inTransitChange ?? 0;
+    if (event.type === 'StockCounted' && (base.count === null || at > base.count.at)) {
+      base.count = { at, quantity: event.data.countedQuantity };
     }
-    const moved = physicalMovement(event);
-    if (moved !== null) movements.push([at, moved]);
   }
-  const since = count?.at ?? -Infinity;
-  const onHand = movements.reduce((sum, [at, moved]) => (at > since ? sum + moved : sum), count?.quantity ?? 0);
-  return { onHand, reserved, inTransit };
+  return stockItemAsOfFrom(base, known, asOf);
+}
+
+/**
+ * The same from a base and the events after its count up to the moment (others are skipped), so a
+ * read over a long history sums in the database and brings back only what followed the last count.
+ */
+export function stockItemAsOfFrom(base: StockItemAsOfBase, eventsAfterCount: Iterable<StockItemEvent>, asOf: number): StockItemTotals {
+  const since = base.count?.at ?? -Infinity;
+  let onHand = base.count?.quantity ?? 0;
+  for (const event of eventsAfterCount) {
+    const at = Date.parse(event.data.occurredAt);
+    if (!(at > since && at <= asOf)) continue;
+    onHand += physicalMovement(event) ?? 0;
+  }
+  return { onHand, reserved: base.reserved, inTransit: base.inTransit };
 }
