@@ -56,7 +56,7 @@ const pageFileAnswers = new Map<string, { status: number; type: string | undefin
 /** Every answer the page itself got from the service (its body too when JSON), for the last test to check against the document. */
 const pageAnswers: Array<Promise<{ method: string; path: string; status: number; type: string | null; body?: unknown; unread?: string }>> =
   [];
-/** While a wrong key is tried, Chromium reports the refused request (401) on the console: expected then only. */
+/** While a wrong key (or an unknown order) is tried, Chromium reports the refused request (401, 404) on the console: expected then only. */
 let expectingRefusal = false;
 
 beforeAll(async () => {
@@ -97,7 +97,7 @@ beforeAll(async () => {
   });
   page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error' && !(expectingRefusal && /status of 401/.test(message.text())))
+    if (message.type() === 'error' && !(expectingRefusal && /status of 40[14]/.test(message.text())))
       pageErrors.push(`console: ${message.text()}`);
   });
 });
@@ -364,6 +364,51 @@ describe('GET /dashboard in headless Chromium', () => {
     await sendJson(producer, service.config.kafka.topics.stockMovements, [receipt('S003', 'DASH-2', 6)]);
     await eventually(async () => expect(await mapOnHand()).toEqual({ S001: 4, S002: 0, S003: 6, W01: 0 }), soon);
     expect(await page.textContent('[data-testid="map-title"]')).toBe('Stock of DASH-2 by location');
+  });
+
+  it("shows an order's timeline when given an order id", async () => {
+    await sendJson(producer, service.config.kafka.topics.onlineOrders, [
+      {
+        key: 'O-DASH',
+        value: {
+          eventId: 'dash-order-1',
+          type: 'OnlineOrderPlaced',
+          occurredAt: new Date().toISOString(),
+          orderId: 'O-DASH',
+          lines: [{ sku: 'DASH-1', quantity: 2 }],
+          delivery: { mode: 'ship', lat: 30.26, lng: 120.151 },
+        },
+      },
+    ]);
+    const steps = () =>
+      page.$$eval('[data-testid="timeline-step"]', (items) =>
+        items.map((item) => [item.querySelector('b')?.textContent, item.getAttribute('data-state')]),
+      );
+    // Once the order is placed (the page's lookup of an unknown order is a 404 Chromium logs), look it up on the page.
+    await eventually(async () => {
+      const response = await fetch(`${service.baseUrl}/v1/orders/O-DASH/fulfillment`, { headers: service.operatorHeaders });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { fulfillments: unknown[] }).fulfillments).toHaveLength(1);
+    }, soon);
+    await page.fill('[data-testid="order-input"]', 'O-DASH');
+    await page.press('[data-testid="order-input"]', 'Enter');
+    await eventually(
+      async () =>
+        expect(await steps()).toEqual([
+          ['O-DASH', 'open'],
+          ['F-O-DASH-1', 'dispatched'],
+        ]),
+      soon,
+    );
+    expect(await page.textContent('[data-testid="order-timeline"]')).toContain('from S001: DASH-1 × 2');
+    expect(authorizationSent.get('/v1/orders/O-DASH/fulfillment')).toEqual(new Set([`Bearer ${service.operatorKey}`]));
+
+    expectingRefusal = true;
+    await page.fill('[data-testid="order-input"]', 'O-NEVER');
+    await page.press('[data-testid="order-input"]', 'Enter');
+    await eventually(async () => expect(await page.textContent('[data-testid="order-error"]')).toBe('No order O-NEVER is known.'), soon);
+    expectingRefusal = false;
+    expect(await steps()).toEqual([]);
   });
 
   it('signs out: forgets the key and asks for one again', async () => {

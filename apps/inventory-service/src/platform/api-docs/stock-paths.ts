@@ -12,12 +12,21 @@ import {
   viewBehind,
 } from './openapi-parts';
 
+const asOfParam = {
+  name: 'asOf',
+  in: 'query',
+  required: false,
+  description:
+    'An ISO-8601 moment with its zone: the stock as of then in business time (each event counted by its occurredAt, counts as of theirs), folded from the log as it is known now; the answer says `asOf`. A bad value: 400 naming asOf.',
+  schema: { type: 'string', format: 'date-time' },
+};
+
 /** The storefront's and operators' stock reads. */
 export const stockPaths = {
   '/v1/stock/{sku}': {
     get: {
       summary: 'One SKU at every location: on hand, reserved, available, in transit; network totals and online ATP',
-      parameters: [pathParam('sku'), positionParam, ifNoneMatch],
+      parameters: [pathParam('sku'), positionParam, ifNoneMatch, asOfParam],
       responses: stockReadResponses(ref('SkuStock')),
     },
   },

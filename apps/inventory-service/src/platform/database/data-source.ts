@@ -16,6 +16,7 @@ import { CreateOrderIdDigests1763800011100 } from './migrations/1763800011100-cr
 import { CreateOperatorKeys1763800015000 } from './migrations/1763800015000-create-operator-keys';
 import { CreateTransfersAwaitingShipment1763800018000 } from './migrations/1763800018000-create-transfers-awaiting-shipment';
 import { ScopeInboundEventIdsBySender1763800016000 } from './migrations/1763800016000-scope-inbound-event-ids-by-sender';
+import { IndexStockEventsByOccurredAt1763800019500 } from './migrations/1763800019500-index-stock-events-by-occurred-at';
 
 export const MIGRATIONS = [
   CreateEventStore1763800000000,
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   CreateOperatorKeys1763800015000,
   CreateTransfersAwaitingShipment1763800018000,
   ScopeInboundEventIdsBySender1763800016000,
+  IndexStockEventsByOccurredAt1763800019500,
 ];
 
 /** What a DataSource is opened with: the service's settings, or a test's or tool's own (session limits then default). */
