@@ -31,9 +31,7 @@ if ! bash infra/kafka/kafka.sh status >/dev/null 2>&1; then
 fi
 
 echo "demo: building the service, its CLI and the simulator"
-npx nest build inventory-service >/dev/null
-npx nest build inventory-cli >/dev/null # after the service: its build empties dist/apps/inventory-service
-npx nest build simulator >/dev/null
+npm run build --silent >/dev/null # the service, its dashboard page, the CLI and the simulator, as the tests build them
 
 service_pid=""
 cleanup() {

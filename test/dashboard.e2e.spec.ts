@@ -7,6 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintApiKey } from '../apps/inventory-service/src/platform/access/api-keys';
 import { enqueueOutboxMessages } from '../apps/inventory-service/src/outbox/outbox';
+import { apiDocumentOf, documentedFetch as fetch, mediaTypeOf } from './support/documented-answers';
 import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
 import { startTestService, type RunningTestService } from './support/test-service';
 
@@ -52,7 +53,10 @@ const requested: string[] = [];
 const authorizationSent = new Map<string, Set<string>>();
 /** What the service answered for each of the page's own files the browser loaded (GET /dashboard/{file}). */
 const pageFileAnswers = new Map<string, { status: number; type: string | undefined }>();
-/** While a wrong key is tried, Chromium reports the refused request (401) on the console: expected then only. */
+/** Every answer the page itself got from the service (its body too when JSON), for the last test to check against the document. */
+const pageAnswers: Array<Promise<{ method: string; path: string; status: number; type: string | null; body?: unknown; unread?: string }>> =
+  [];
+/** While a wrong key (or an unknown order) is tried, Chromium reports the refused request (401, 404) on the console: expected then only. */
 let expectingRefusal = false;
 
 beforeAll(async () => {
@@ -77,12 +81,23 @@ beforeAll(async () => {
   });
   page.on('response', (response) => {
     const url = new URL(response.url());
+    if (url.origin === service.baseUrl) {
+      const answer = { method: response.request().method(), path: url.pathname, status: response.status() };
+      const type = response.headers()['content-type'] ?? null;
+      const body = mediaTypeOf(type) === 'application/json' ? response.json() : Promise.resolve(undefined);
+      pageAnswers.push(
+        body.then(
+          (body: unknown) => ({ ...answer, type, body }),
+          (error: Error) => ({ ...answer, type, unread: error.message }),
+        ),
+      );
+    }
     if (url.origin === service.baseUrl && url.pathname.startsWith('/dashboard/'))
       pageFileAnswers.set(url.pathname, { status: response.status(), type: response.headers()['content-type'] });
   });
   page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error' && !(expectingRefusal && /status of 401/.test(message.text())))
+    if (message.type() === 'error' && !(expectingRefusal && /status of 40[14]/.test(message.text())))
       pageErrors.push(`console: ${message.text()}`);
   });
 });
@@ -351,6 +366,51 @@ describe('GET /dashboard in headless Chromium', () => {
     expect(await page.textContent('[data-testid="map-title"]')).toBe('Stock of DASH-2 by location');
   });
 
+  it("shows an order's timeline when given an order id", async () => {
+    await sendJson(producer, service.config.kafka.topics.onlineOrders, [
+      {
+        key: 'O-DASH',
+        value: {
+          eventId: 'dash-order-1',
+          type: 'OnlineOrderPlaced',
+          occurredAt: new Date().toISOString(),
+          orderId: 'O-DASH',
+          lines: [{ sku: 'DASH-1', quantity: 2 }],
+          delivery: { mode: 'ship', lat: 30.26, lng: 120.151 },
+        },
+      },
+    ]);
+    const steps = () =>
+      page.$$eval('[data-testid="timeline-step"]', (items) =>
+        items.map((item) => [item.querySelector('b')?.textContent, item.getAttribute('data-state')]),
+      );
+    // Once the order is placed (the page's lookup of an unknown order is a 404 Chromium logs), look it up on the page.
+    await eventually(async () => {
+      const response = await fetch(`${service.baseUrl}/v1/orders/O-DASH/fulfillment`, { headers: service.operatorHeaders });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { fulfillments: unknown[] }).fulfillments).toHaveLength(1);
+    }, soon);
+    await page.fill('[data-testid="order-input"]', 'O-DASH');
+    await page.press('[data-testid="order-input"]', 'Enter');
+    await eventually(
+      async () =>
+        expect(await steps()).toEqual([
+          ['O-DASH', 'open'],
+          ['F-O-DASH-1', 'dispatched'],
+        ]),
+      soon,
+    );
+    expect(await page.textContent('[data-testid="order-timeline"]')).toContain('from S001: DASH-1 × 2');
+    expect(authorizationSent.get('/v1/orders/O-DASH/fulfillment')).toEqual(new Set([`Bearer ${service.operatorKey}`]));
+
+    expectingRefusal = true;
+    await page.fill('[data-testid="order-input"]', 'O-NEVER');
+    await page.press('[data-testid="order-input"]', 'Enter');
+    await eventually(async () => expect(await page.textContent('[data-testid="order-error"]')).toBe('No order O-NEVER is known.'), soon);
+    expectingRefusal = false;
+    expect(await steps()).toEqual([]);
+  });
+
   it('signs out: forgets the key and asks for one again', async () => {
     await page.click('[data-testid="signout"]');
     await eventually(async () => expect(await page.isVisible('[data-testid="signin-form"]')).toBe(true), soon);
@@ -373,5 +433,17 @@ describe('GET /dashboard in headless Chromium', () => {
         status: 200,
         type: path.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8',
       });
+  });
+
+  it("got only answers the service's OpenAPI document describes", async () => {
+    const document = await apiDocumentOf(service.baseUrl);
+    const answers = await Promise.all(pageAnswers);
+    expect(answers.map((answer) => answer.path)).toEqual(
+      expect.arrayContaining(['/dashboard', '/v1/dashboard/summary', '/v1/stock/stream']),
+    );
+    for (const { method, path, status, type, body, unread } of answers) {
+      expect(unread, `${method} ${path}: its body could not be read`).toBeUndefined();
+      document.expectResponse(method, path, status, type, body);
+    }
   });
 });

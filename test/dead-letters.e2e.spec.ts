@@ -2,6 +2,7 @@ import { DEAD_LETTER_HEADERS, TOPIC_ENV_VARS, type TopicRole } from '@app/contra
 import type { IHeaders, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/built-apps';
+import { documentedFetch as fetch } from './support/documented-answers';
 import { registerLocations } from './support/locations';
 import { connectedProducer, eventually, readTopic, sendJson, testKafka, type ConsumedMessage } from './support/test-kafka';
 import { startTestService, type RunningTestService } from './support/test-service';

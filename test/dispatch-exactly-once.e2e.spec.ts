@@ -1,6 +1,7 @@
 import { topicNamesFromEnv } from '@app/contracts';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentedFetch as fetch } from './support/documented-answers';
 import { TestLogisticsWorker } from './support/logistics-worker';
 import { dropSchema } from './support/test-database';
 import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';

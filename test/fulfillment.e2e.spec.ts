@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PickupHoldSweeper } from '../apps/inventory-service/src/fulfillment/expire-pickup-holds/pickup-hold-sweeper.service';
 import { runCli } from './support/built-apps';
 import { TestLogisticsWorker } from './support/logistics-worker';
-import { connectedProducer, eventually, readTopic, sendJson, testKafka } from './support/test-kafka';
+import { connectedProducer, eventually, readTopic, readTopicUntil, sendJson, testKafka, type ConsumedMessage } from './support/test-kafka';
 import { OmnichannelClient } from './support/omnichannel-client';
 import { startTestService, type RunningTestService } from './support/test-service';
 
@@ -131,9 +131,11 @@ describe('fulfillment on real Kafka and PostgreSQL', () => {
     ]);
     expect(order.backordered).toEqual([{ sku: 'SL-NONE', quantity: 1 }]);
     await expectStock('SL-B', { W01: [3, 3, 0, 0] });
-    const status = (await readTopic(kafka, service.config.kafka.topics.orderStatus, 1)).map((m) =>
-      orderBackorderedSchema.parse(JSON.parse(m.value!)),
-    );
+    const backorderedOf = (m: ConsumedMessage) => m.key === 'O-SPLIT' && JSON.parse(m.value!).type === 'OrderBackordered';
+    const status = (await readTopicUntil(kafka, service.config.kafka.topics.orderStatus, (all) => all.some(backorderedOf)))
+      .map((m) => JSON.parse(m.value!))
+      .filter((s) => s.type === 'OrderBackordered')
+      .map((s) => orderBackorderedSchema.parse(s));
     expect(status.find((s) => s.orderId === 'O-SPLIT')).toMatchObject({
       type: 'OrderBackordered',
       lines: [{ sku: 'SL-NONE', quantity: 1 }],

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentedFetch as fetch } from './support/documented-answers';
 import { startTestService, type RunningTestService } from './support/test-service';
 
 let service: RunningTestService;

@@ -1,6 +1,7 @@
 import { DEAD_LETTER_HEADERS, MAX_LINE_QUANTITY } from '@app/contracts';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentedFetch as fetch } from './support/documented-answers';
 import { connectedProducer, eventually, readTopic, sendJson, testKafka } from './support/test-kafka';
 import { startTestService, type RunningTestService } from './support/test-service';
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/built-apps';
+import { documentedFetch as fetch } from './support/documented-answers';
 import { bearer } from './support/operator-keys';
 import { startTestService, type RunningTestService } from './support/test-service';
 

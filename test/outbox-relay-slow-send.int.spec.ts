@@ -103,13 +103,11 @@ async function receiptShownAfterMs(quantity: number): Promise<number> {
   sku += 1;
   const streamId = stockItemStreamId({ locationId: 'S1', sku: `SLOW-${sku}` });
   await db.transactions.inTransaction(async (sql) => {
-    const items = new StreamUnitOfWork(
-      sql,
-      store,
-      stockItemDecider,
-      { everyEvents: 100, stateVersion: 1 },
-      upcasterChain<StockItemEvent>({}),
-    );
+    const items = StreamUnitOfWork.of(sql, store, {
+      decider: stockItemDecider,
+      snapshots: { everyEvents: 100, stateVersion: 1 },
+      upcast: upcasterChain<StockItemEvent>({}),
+    });
     await items.load([streamId]);
     items.execute(
       streamId,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/built-apps';
+import { documentedFetch as fetch } from './support/documented-answers';
 import { registerLocations } from './support/locations';
 import { eventually } from './support/test-kafka';
 import { startTestService, type RunningTestService } from './support/test-service';

@@ -57,13 +57,11 @@ async function appendReceipt(): Promise<void> {
   run += 1;
   const streamId = `stock-item|P|${run}`;
   await db.transactions.inTransaction(async (sql) => {
-    const items = new StreamUnitOfWork(
-      sql,
-      store,
-      stockItemDecider,
-      { everyEvents: 100, stateVersion: 1 },
-      upcasterChain<StockItemEvent>({}),
-    );
+    const items = StreamUnitOfWork.of(sql, store, {
+      decider: stockItemDecider,
+      snapshots: { everyEvents: 100, stateVersion: 1 },
+      upcast: upcasterChain<StockItemEvent>({}),
+    });
     await items.load([streamId]);
     items.execute(
       streamId,

@@ -64,7 +64,11 @@ const receipt = (quantity: number, i: number): StockItemCommand => ({
 async function recordReceipts(streamId: string, count: number, snapshotEvery: number, offset = 0): Promise<void> {
   for (let i = 0; i < count; i += 1) {
     await db.transactions.inTransaction(async (sql) => {
-      const items = new StreamUnitOfWork(sql, store, stockItemDecider, { everyEvents: snapshotEvery, stateVersion: 1 }, upcast);
+      const items = StreamUnitOfWork.of(sql, store, {
+        decider: stockItemDecider,
+        snapshots: { everyEvents: snapshotEvery, stateVersion: 1 },
+        upcast,
+      });
       await items.load([streamId]);
       items.execute(streamId, receipt(1 + ((i + offset) % 3), i + offset), { eventIdFor: () => `${streamId}#${i + offset}` });
       await items.commit();
@@ -91,7 +95,11 @@ async function allEventsReadable(): Promise<void> {
 
 async function loadState(streamId: string, stateVersion: number) {
   return db.transactions.inTransaction(async (sql) => {
-    const items = new StreamUnitOfWork(sql, store, stockItemDecider, { everyEvents: 5, stateVersion }, upcast);
+    const items = StreamUnitOfWork.of(sql, store, {
+      decider: stockItemDecider,
+      snapshots: { everyEvents: 5, stateVersion },
+      upcast,
+    });
     await items.load([streamId]);
     return { state: items.stateOf(streamId), version: items.versionOf(streamId) };
   });
@@ -124,12 +132,10 @@ describe('a stream state cache', () => {
 
   async function receiveThroughCache(cache: StreamStateCache<StockItemState>, streamId: string, i: number, statements: string[] = []) {
     return db.transactions.inTransaction(async (sql) => {
-      const items = new StreamUnitOfWork(
+      const items = StreamUnitOfWork.of(
         counting(sql, statements),
         store,
-        stockItemDecider,
-        { everyEvents: 1000, stateVersion: 1 },
-        upcast,
+        { decider: stockItemDecider, snapshots: { everyEvents: 1000, stateVersion: 1 }, upcast },
         cache,
       );
       await items.load([streamId]);
@@ -165,7 +171,12 @@ describe('a stream state cache', () => {
     // A transaction that rolls back after its commit() leaves the cache at the last committed state.
     await expect(
       db.transactions.inTransaction(async (sql) => {
-        const items = new StreamUnitOfWork(sql, store, stockItemDecider, { everyEvents: 1000, stateVersion: 1 }, upcast, cache);
+        const items = StreamUnitOfWork.of(
+          sql,
+          store,
+          { decider: stockItemDecider, snapshots: { everyEvents: 1000, stateVersion: 1 }, upcast },
+          cache,
+        );
         await items.load([streamId]);
         items.execute(streamId, receipt(3, 900), { eventIdFor: () => `${streamId}#rolled-back` });
         await items.commit();

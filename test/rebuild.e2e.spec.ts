@@ -2,6 +2,7 @@ import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/built-apps';
+import { documentedFetch as fetch } from './support/documented-answers';
 import { registerLocations } from './support/locations';
 import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
 import { startTestService, type RunningTestService } from './support/test-service';

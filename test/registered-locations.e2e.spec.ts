@@ -3,6 +3,7 @@ import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/built-apps';
+import { documentedFetch as fetch } from './support/documented-answers';
 import { registerLocations } from './support/locations';
 import { connectedProducer, eventually, readTopic, sendJson, testKafka } from './support/test-kafka';
 import { startTestService, type RunningTestService } from './support/test-service';

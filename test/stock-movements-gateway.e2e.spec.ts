@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentedFetch as fetch } from './support/documented-answers';
 import { registerLocations } from './support/locations';
 import { bearer, issueTestOperatorKey } from './support/operator-keys';
 import { eventually } from './support/test-kafka';

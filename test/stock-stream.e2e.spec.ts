@@ -1,5 +1,6 @@
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiDocumentOf, documentedFetch as fetch } from './support/documented-answers';
 import { registerLocations } from './support/locations';
 import { lagOf } from './support/service-process';
 import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
@@ -20,8 +21,12 @@ afterAll(async () => {
   await service?.stop();
 });
 
-/** Reads server-sent events from a streaming fetch, one parsed `data` object per event. */
+/**
+ * Reads server-sent events from a streaming fetch, one parsed `data` object per event. Each is
+ * checked against the document: a `stock` event's data is the GET /v1/stock/{sku} answer, its id the position.
+ */
 async function* serverSentEvents(response: Response): AsyncGenerator<{ event: string; data: any }> {
+  const document = await apiDocumentOf(service.baseUrl);
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -36,7 +41,12 @@ async function* serverSentEvents(response: Response): AsyncGenerator<{ event: st
       const fields = Object.fromEntries(
         block.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
       );
-      if (fields.data) yield { event: fields.event ?? 'message', data: JSON.parse(fields.data) };
+      if (!fields.data) continue;
+      const event = { event: fields.event ?? 'message', data: JSON.parse(fields.data) };
+      expect(event.event).toBe('stock');
+      document.expectAnswer('GET', `/v1/stock/${encodeURIComponent(event.data.sku)}`, 200, event.data);
+      expect(fields.id).toBe(event.data.position);
+      yield event;
     }
   }
 }

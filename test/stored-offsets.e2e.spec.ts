@@ -1,3 +1,4 @@
+import { documentedFetch as fetch } from './support/documented-answers';
 import { registerLocationsInSchema } from './support/locations';
 import { uniqueSchemaName } from './support/test-database';
 import { TOPIC_ENV_VARS, type TopicRole } from '@app/contracts';

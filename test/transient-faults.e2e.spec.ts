@@ -1,6 +1,7 @@
 import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentedFetch as fetch } from './support/documented-answers';
 import { bearer, issueOperatorKeyWithCli } from './support/operator-keys';
 import { freePort, processTestEnv, ServiceProcess } from './support/service-process';
 import { TEST_DATABASE_URL, dropSchema } from './support/test-database';

@@ -42,19 +42,53 @@ export class ApiDocument {
     return candidates.sort((a, b) => a.params - b.params)[0]?.path ?? null;
   }
 
+  /**
+   * Fails the test unless the document describes this answer: a path no documented route serves is
+   * 404; otherwise the status is one the operation documents, the Content-Type one it gives that
+   * status, and a JSON body (when given) matches the schema documented for it.
+   */
+  expectResponse(method: string, requestPath: string, status: number, contentType: string | null, body?: unknown): void {
+    if (this.routeOf(method, requestPath) === null) {
+      expect(status, `${method} ${requestPath}: no documented route serves it, so the service must not either`).toBe(404);
+      return;
+    }
+    this.expectAnswer(method, requestPath, status, body);
+    this.expectMediaType(method, requestPath, status, contentType);
+  }
+
   /** Fails the test unless the operation documents this status, and (when given) the JSON body matches its schema. */
   expectAnswer(method: string, requestPath: string, status: number, body?: unknown): void {
+    const responses = this.responsesOf(method, requestPath, status);
+    if (body === undefined) return;
+    const route = this.routeOf(method, requestPath)!;
+    const where = `${method} ${requestPath} answered ${status}`;
+    const schema = responses[String(status)]!.content?.['application/json']?.schema;
+    expect(schema, `${where} with a JSON body, but the document gives no JSON schema for it`).toBeDefined();
+    const validate = this.validatorOf(method.toLowerCase(), route, String(status));
+    const problems = validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message ?? ''}`);
+    expect(problems, `${where} with a body the document does not describe: ${JSON.stringify(body)}`).toEqual([]);
+  }
+
+  /**
+   * Fails the test unless the answer's Content-Type is a media type the document gives for this
+   * status (parameters such as charset aside), or, where the document gives that status no content,
+   * the answer carries no Content-Type.
+   */
+  expectMediaType(method: string, requestPath: string, status: number, contentType: string | null): void {
+    const content = this.responsesOf(method, requestPath, status)[String(status)]!.content;
+    const where = `${method} ${requestPath} answered ${status} with Content-Type ${contentType ?? '(none)'}`;
+    if (content === undefined) expect(contentType, `${where}, but the document gives that answer no content`).toBeNull();
+    else expect(Object.keys(content), `${where}, not a media type the document gives it`).toContain(mediaTypeOf(contentType));
+  }
+
+  /** The documented answers of the operation serving this request; fails the test unless the status is one of them. */
+  private responsesOf(method: string, requestPath: string, status: number): Responses {
     const route = this.routeOf(method, requestPath);
     const where = `${method} ${requestPath} answered ${status}`;
     expect(route, `${where}: no documented route serves it`).not.toBeNull();
     const responses = this.document.paths[route!]![method.toLowerCase()]!.responses;
     expect(Object.keys(responses), `${where}: not a documented status of ${method} ${route}`).toContain(String(status));
-    if (body === undefined) return;
-    const schema = responses[String(status)]!.content?.['application/json']?.schema;
-    expect(schema, `${where} with a JSON body, but the document gives no JSON schema for it`).toBeDefined();
-    const validate = this.validatorOf(method.toLowerCase(), route!, String(status));
-    const problems = validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message ?? ''}`);
-    expect(problems, `${where} with a body the document does not describe: ${JSON.stringify(body)}`).toEqual([]);
+    return responses;
   }
 
   private validatorOf(method: string, route: string, status: string): ValidateFunction {
@@ -80,9 +114,14 @@ function closeObjects(node: unknown): void {
   Object.values(schema).forEach(closeObjects);
 }
 
+/** `application/json` of `application/json; charset=utf-8`; null for no Content-Type. */
+export function mediaTypeOf(contentType: string | null): string | null {
+  return contentType === null ? null : contentType.split(';')[0]!.trim().toLowerCase();
+}
+
 const documents = new Map<string, Promise<ApiDocument>>();
 
-/** The document the service at this origin serves, fetched once. */
+/** The document the service at this origin serves, fetched once (again after a failed fetch, or once forgotten). */
 export function apiDocumentOf(origin: string): Promise<ApiDocument> {
   const base = new URL(origin).origin;
   let document = documents.get(base);
@@ -91,15 +130,23 @@ export function apiDocumentOf(origin: string): Promise<ApiDocument> {
       expect(response.status, `${base}/docs-json`).toBe(200);
       return new ApiDocument((await response.json()) as OpenApiDocument);
     });
+    document.catch(() => documents.delete(base));
     documents.set(base, document);
   }
   return document;
 }
 
+/** Forget the document of the service at this origin: another service (perhaps configured otherwise) is to listen there. */
+export function forgetApiDocumentOf(origin: string): void {
+  documents.delete(new URL(origin).origin);
+}
+
 /**
  * `fetch`, checked against the service's own OpenAPI document: a documented route's status must be
- * documented, and a body read with `.json()` must match the schema documented for that status.
- * Import it as `fetch` in a test file so every answer the file reads is checked.
+ * documented, its Content-Type must be one the document gives that answer, and a JSON body (read
+ * here, whether the test reads it or not) must match the schema documented for that status. A path
+ * no documented route serves must be answered 404. Import it as `fetch` in a test file so every
+ * answer the file gets is checked.
  */
 export async function documentedFetch(input: string | URL, init?: RequestInit): Promise<Response> {
   const url = new URL(input);
@@ -107,15 +154,15 @@ export async function documentedFetch(input: string | URL, init?: RequestInit): 
   const response = await fetch(input, init);
   if (/^\/docs(-json|\/|$)/.test(url.pathname)) return response;
   const document = await apiDocumentOf(url.origin);
-  if (document.routeOf(method, url.pathname) === null) return response;
-  document.expectAnswer(method, url.pathname, response.status);
-  const json = response.json.bind(response);
-  Object.defineProperty(response, 'json', {
-    value: async () => {
-      const body: unknown = await json();
-      document.expectAnswer(method, url.pathname, response.status, body);
-      return body;
-    },
-  });
+  const contentType = response.headers.get('content-type');
+  let body: unknown;
+  if (mediaTypeOf(contentType) === 'application/json') {
+    const text = await response.clone().text();
+    expect(
+      () => (body = JSON.parse(text)),
+      `${method} ${url.pathname} answered ${response.status} with JSON that does not parse`,
+    ).not.toThrow();
+  }
+  document.expectResponse(method, url.pathname, response.status, contentType, body);
   return response;
 }

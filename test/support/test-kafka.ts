@@ -52,6 +52,17 @@ export interface ConsumedMessage {
 
 /** Read a topic from its start until `count` messages arrived (or time runs out). */
 export async function readTopic(kafka: Kafka, topic: string, count: number, timeoutMs = 30_000): Promise<ConsumedMessage[]> {
+  return readTopicUntil(kafka, topic, (received) => received.length >= count, timeoutMs, `${count} messages`);
+}
+
+/** Read a topic from its start until what arrived satisfies `done` (or time runs out). */
+export async function readTopicUntil(
+  kafka: Kafka,
+  topic: string,
+  done: (received: readonly ConsumedMessage[]) => boolean,
+  timeoutMs = 30_000,
+  awaited = 'the awaited messages',
+): Promise<ConsumedMessage[]> {
   const consumer = kafka.consumer({ groupId: `reader-${topic}-${Date.now()}-${Math.random().toString(36).slice(2)}` });
   const received: ConsumedMessage[] = [];
   await consumer.connect();
@@ -59,7 +70,7 @@ export async function readTopic(kafka: Kafka, topic: string, count: number, time
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`only ${received.length} of ${count} messages on ${topic} after ${timeoutMs} ms`)),
+        () => reject(new Error(`only ${received.length} messages on ${topic} after ${timeoutMs} ms, not ${awaited}`)),
         timeoutMs,
       );
       void consumer.run({
@@ -74,7 +85,7 @@ export async function readTopic(kafka: Kafka, topic: string, count: number, time
             partition,
             offset: message.offset,
           });
-          if (received.length >= count) {
+          if (done(received)) {
             clearTimeout(timer);
             resolve();
           }

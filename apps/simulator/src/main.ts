@@ -1,7 +1,8 @@
-import { topicNamesFromEnv } from '@app/contracts';
+import { topicNamesFromEnv, type SkuStock } from '@app/contracts';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { ZipfCatalogue, seededRandom, type SimulatedLocation } from './city';
 import { SimulatedLogisticsWorkers } from './logistics-workers';
+import { MarketplaceFeed } from './marketplace-feed';
 import { OmnichannelDay, type SimulatedMessage } from './omnichannel-day';
 import { ProgressBar } from '@app/console';
 
@@ -62,6 +63,8 @@ async function main(): Promise<void> {
   await registerLocations(settings.serviceUrl, settings.operatorKey, day.locations);
   const workers = new SimulatedLogisticsWorkers(kafka, topics, day, seededRandom(settings.seed + 1), settings);
   await workers.start();
+  const marketplace = new MarketplaceFeed(kafka, topics.stockChanges);
+  await marketplace.start();
   const deadLettersBefore = await topicSize(kafka, topics.deadLetters);
   day.startFrom(await settledStock(settings.serviceUrl, settings.operatorKey, day.catalogue.skus));
   let events = 0;
@@ -100,6 +103,8 @@ async function main(): Promise<void> {
   await producer.disconnect();
 
   const accuracy = await compareWithService(settings.serviceUrl, settings.operatorKey, day);
+  const feed = await compareMarketplace(settings.serviceUrl, settings.operatorKey, marketplace, day.catalogue.skus);
+  await marketplace.stop();
   await workers.stop();
   const deadLetters = (await topicSize(kafka, topics.deadLetters)) - deadLettersBefore;
   const w = workers.counts;
@@ -119,12 +124,16 @@ async function main(): Promise<void> {
       `  repeated commands:  ${w.repeatsDropped} (dropped by commandId)`,
       `  stock accuracy:     ${accuracy.matching}/${accuracy.compared} SKU-locations match the simulator's own ledger` +
         (accuracy.mismatches.length > 0 ? ` (first mismatches: ${accuracy.mismatches.slice(0, 5).join('; ')})` : ''),
+      `  marketplace feed:   ${feed.matching}/${feed.compared} SKUs of its copy (${marketplace.received} messages on ${topics.stockChanges}) match GET /v1/stock/{sku}` +
+        `; ${marketplace.positionsBackwards} positions went backwards` +
+        (feed.mismatches.length > 0 ? ` (first mismatches: ${feed.mismatches.slice(0, 5).join('; ')})` : ''),
       `  look at:            ${settings.serviceUrl}/dashboard?sku=${day.catalogue.skus[0]}`,
       `                      ${settings.serviceUrl}/v1/stock/${day.catalogue.skus[0]}`,
       '',
     ].join('\n'),
   );
-  if (accuracy.matching !== accuracy.compared) process.exitCode = 1;
+  if (accuracy.matching !== accuracy.compared || feed.matching !== feed.compared || marketplace.positionsBackwards > 0)
+    process.exitCode = 1;
 }
 
 /** The city's stores and warehouses, registered (or re-described) with the service. */
@@ -173,19 +182,36 @@ async function topicSize(kafka: Kafka, topic: string): Promise<number> {
   }
 }
 
-/** On-hand per `location|sku` as the service shows it now. */
-/** The service's on-hand; the key goes along, for a service with STOREFRONT_READ_KEY_REQUIRED=true. */
-async function stockShown(serviceUrl: string, operatorKey: string, skus: readonly string[]): Promise<Map<string, number>> {
-  const shown = new Map<string, number>();
+/** The service's stock bodies; the key goes along, for a service with STOREFRONT_READ_KEY_REQUIRED=true. */
+async function skuStocks(serviceUrl: string, operatorKey: string, skus: readonly string[]): Promise<SkuStock[]> {
+  const stocks: SkuStock[] = [];
   for (let i = 0; i < skus.length; i += 500) {
     const response = await fetch(`${serviceUrl}/v1/stock?skus=${encodeURIComponent(skus.slice(i, i + 500).join(','))}`, {
       headers: { authorization: `Bearer ${operatorKey}` },
     });
     if (!response.ok) throw new Error(`GET /v1/stock answered ${response.status}: ${await response.text()}`);
-    const body = (await response.json()) as { items: Array<{ sku: string; locations: Array<{ locationId: string; onHand: number }> }> };
-    for (const item of body.items) for (const l of item.locations) shown.set(`${l.locationId}|${item.sku}`, l.onHand);
+    stocks.push(...((await response.json()) as { items: SkuStock[] }).items);
   }
+  return stocks;
+}
+
+/** On-hand per `location|sku` as the service shows it now. */
+async function stockShown(serviceUrl: string, operatorKey: string, skus: readonly string[]): Promise<Map<string, number>> {
+  const shown = new Map<string, number>();
+  for (const item of await skuStocks(serviceUrl, operatorKey, skus))
+    for (const l of item.locations) shown.set(`${l.locationId}|${item.sku}`, l.onHand);
   return shown;
+}
+
+/** Wait (bounded) until the marketplace's copy shows what the service shows for every SKU, then report how many match. */
+async function compareMarketplace(serviceUrl: string, operatorKey: string, marketplace: MarketplaceFeed, skus: readonly string[]) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const mismatches = marketplace.mismatches(await skuStocks(serviceUrl, operatorKey, skus));
+    const result = { compared: skus.length, matching: skus.length - mismatches.length, mismatches };
+    if (mismatches.length === 0 || Date.now() > deadline) return result;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 /** The service's stock once it has applied everything already on the topics (it may be catching up). */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { z } from 'zod';
 import { logisticsEventSchema, offlineSalesEventSchema, onlineOrderEventSchema, stockMovementEventSchema } from './inbound-events';
-import { logisticsCommandSchema, orderBackorderedSchema } from './outbound-messages';
+import { logisticsCommandSchema, orderStatusMessageSchema, stockChangeSchema } from './outbound-messages';
 import { DEFAULT_TOPICS, type TopicRole } from './topics';
 
 /** docs/asyncapi.yaml is what partners read: it must say what the code does. */
@@ -19,7 +19,8 @@ const schemaOfChannel: Partial<Record<TopicRole, z.ZodType>> = {
   stockMovements: stockMovementEventSchema,
   logisticsEvents: logisticsEventSchema,
   logisticsCommands: logisticsCommandSchema,
-  orderStatus: orderBackorderedSchema,
+  orderStatus: orderStatusMessageSchema,
+  stockChanges: stockChangeSchema,
 };
 
 describe('docs/asyncapi.yaml', () => {

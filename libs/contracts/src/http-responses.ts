@@ -41,6 +41,10 @@ export const skuStockSchema = z
     onlineAvailableToPromise: count.describe('Sum of max(0, available) over locations that ship online'),
     locations: z.array(locationStockSchema),
     position,
+    asOf: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe('With `?asOf=`: the moment of business time the stock is as of (the log as it is known at `position`)'),
   })
   .register(httpResponseSchemas, { id: 'SkuStock' });
 export type SkuStock = z.infer<typeof skuStockSchema>;

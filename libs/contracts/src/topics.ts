@@ -7,6 +7,7 @@ export const DEFAULT_TOPICS = {
   logisticsCommands: 'retail.logistics.commands',
   orderStatus: 'retail.orders.status',
   deadLetters: 'retail.dlq',
+  stockChanges: 'retail.stock.changes',
 } as const;
 
 export type TopicRole = keyof typeof DEFAULT_TOPICS;
@@ -21,7 +22,11 @@ export const TOPIC_ENV_VARS: Record<TopicRole, string> = {
   logisticsCommands: 'TOPIC_LOGISTICS_COMMANDS',
   orderStatus: 'TOPIC_ORDER_STATUS',
   deadLetters: 'TOPIC_DLQ',
+  stockChanges: 'TOPIC_STOCK_CHANGES',
 };
+
+/** Topics the service creates compacted (cleanup.policy=compact): the last value per key is what counts. */
+export const COMPACTED_TOPIC_ROLES: readonly TopicRole[] = ['stockChanges'];
 
 /** The topics the service consumes. */
 export const INBOUND_TOPIC_ROLES = ['offlineSales', 'onlineOrders', 'stockMovements', 'logisticsEvents'] as const;

@@ -30,7 +30,7 @@ export class StreamUnitOfWork<Command, State, Event extends { type: string; data
   private readonly appendedVersions = new Map<string, number>();
 
   /** With a cache, streams still at a cached version are not read again, and rememberCommitted() feeds it. */
-  constructor(
+  private constructor(
     private readonly sql: SqlClient,
     private readonly store: PostgresEventStore,
     private readonly decider: Decider<Command, State, Event>,
@@ -43,7 +43,7 @@ export class StreamUnitOfWork<Command, State, Event extends { type: string; data
   static of<Command, State, Event extends { type: string; data: unknown }>(
     sql: SqlClient,
     store: PostgresEventStore,
-    kind: StreamKind<Command, State, Event, unknown>,
+    kind: Pick<StreamKind<Command, State, Event, unknown>, 'decider' | 'snapshots' | 'upcast'>,
     cache?: StreamStateCache<State>,
   ): StreamUnitOfWork<Command, State, Event> {
     return new StreamUnitOfWork(sql, store, kind.decider, kind.snapshots, kind.upcast, cache);

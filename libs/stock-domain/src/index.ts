@@ -20,6 +20,7 @@ export { COUNT_LOOKBACK_MS } from './stock-item/count-journal';
 export * from './stock-item/decide';
 export * from './stock-item/evolve';
 export * from './stock-item/stock-item';
+export * from './stock-item/as-of';
 
 // An online order and its fulfillments.
 export {

@@ -30,6 +30,7 @@ import type { FulfillmentSettings } from './fulfillment-settings';
 import { LocationNetwork } from './location-network';
 import { messagesOfOrderEvent, messagesOfTransferEvent } from './logistics-messages';
 import { OrderIdDigests } from './order-id-digests';
+import { orderStatusMessages } from './order-status-messages';
 import type { WorkNeeds } from './work-needs';
 
 /** What one unit of work wrote when it committed. */
@@ -122,6 +123,7 @@ export class FulfillmentUnitOfWork {
   async executeOnOrder(streamId: string, command: OnlineOrderCommand, metadata: EventMetadata): Promise<OnlineOrderEvent[]> {
     let before = this.orders.stateOf(streamId);
     const events = this.orders.execute(streamId, command, { eventIdFor: () => this.nextEventId(command.sourceEventId, 'o'), metadata });
+    this.outbox.push(...orderStatusMessages(command, before, events, this.settings.topics, this.issuedAt));
     const orderId = this.orders.stateOf(streamId).orderId;
     if (events.length > 0 && orderId !== null) this.orderIds.remember(orderId);
     for (const event of events) {

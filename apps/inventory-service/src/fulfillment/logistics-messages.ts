@@ -1,4 +1,4 @@
-import type { CancelFulfillment, CancelTransfer, DispatchFulfillment, OrderBackordered, TopicNames, TransferStock } from '@app/contracts';
+import type { CancelFulfillment, CancelTransfer, DispatchFulfillment, TopicNames, TransferStock } from '@app/contracts';
 import type { OnlineOrderEvent, OnlineOrderState, TransferEvent, TransferRecord } from '@app/stock-domain';
 import type { OutboxMessage } from '../outbox';
 
@@ -7,8 +7,8 @@ export const MESSAGE_ID_HEADER = 'message-id';
 export const CORRELATION_ID_HEADER = 'correlation-id';
 
 /**
- * The contract messages an order event sends: DispatchFulfillment, CancelFulfillment (to the
- * logistics workers, keyed by the location that acts) and OrderBackordered (to the storefront).
+ * The logistics commands an order event sends: DispatchFulfillment, CancelFulfillment (to the
+ * logistics workers, keyed by the location that acts). What the storefront hears: order-status-messages.ts.
  */
 export function messagesOfOrderEvent(
   event: OnlineOrderEvent,
@@ -43,16 +43,6 @@ export function messagesOfOrderEvent(
         fromLocationId: fulfillment.fromLocationId,
       };
       return [outboxJson(topics.logisticsCommands, command.fromLocationId, command, command.commandId, orderId)];
-    }
-    case 'OrderLinesBackordered': {
-      const status: OrderBackordered = {
-        eventId: `${orderId}:backordered:${event.data.sourceEventId}`,
-        type: 'OrderBackordered',
-        occurredAt: issuedAt,
-        orderId,
-        lines: event.data.lines,
-      };
-      return [outboxJson(topics.orderStatus, orderId, status, status.eventId, orderId)];
     }
     default:
       return [];
@@ -92,7 +82,7 @@ export function messagesOfTransferEvent(
   return [outboxJson(topics.logisticsCommands, command.fromLocationId, command, command.commandId, correlationId)];
 }
 
-function outboxJson(topic: string, key: string, value: object, messageId: string, correlationId: string): OutboxMessage {
+export function outboxJson(topic: string, key: string, value: object, messageId: string, correlationId: string): OutboxMessage {
   return {
     topic,
     key: Buffer.from(key),

@@ -1,8 +1,8 @@
 import { PostgresEventStore, SqlReader, compareCheckpoints, readCheckpoint, type GlobalCheckpoint } from '@app/event-store';
-import { stockItemKeyOf } from '@app/stock-domain';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Observable, Subject, filter } from 'rxjs';
 import { STOCK_LEVELS_PROJECTION } from './stock-levels.projection';
+import { stockChangedBy } from './stock-changed-by';
 
 export interface StockChange {
   /** SKUs whose stock view changed (their stock, or their own policy at some location). */
@@ -129,7 +129,11 @@ export class StockChangeFeed implements BeforeApplicationShutdown {
         const events = batch.filter((event) => compareCheckpoints(event, view) <= 0);
         if (events.length === 0) break;
         const change = { skus: new Set<string>(), everySku: false };
-        for (const { streamId } of events) noteChange(change, streamId);
+        for (const { streamId } of events) {
+          const changed = stockChangedBy(streamId);
+          if (changed && 'sku' in changed) change.skus.add(changed.sku);
+          else if (changed) change.everySku = true;
+        }
         const last = events[events.length - 1]!;
         this.cursor = { transactionId: last.transactionId, globalPosition: last.globalPosition };
         if (change.skus.size > 0 || change.everySku) this.changes.next(change);
@@ -141,16 +145,4 @@ export class StockChangeFeed implements BeforeApplicationShutdown {
       if (this.pollAgain) void this.poll();
     }
   }
-}
-
-/** What an event in this stream may change in the stock views. */
-function noteChange(change: { skus: Set<string>; everySku: boolean }, streamId: string): void {
-  const key = stockItemKeyOf(streamId);
-  if (key) {
-    change.skus.add(key.sku);
-    return;
-  }
-  const [kind, , sku] = streamId.split('|');
-  if (kind === 'sku-policy' && sku !== undefined) change.skus.add(decodeURIComponent(sku));
-  if (kind === 'location') change.everySku = true;
 }

@@ -5,8 +5,9 @@ import { ServiceMetrics } from '../platform/metrics';
 import { DailySalesProjection } from './daily-sales.projection';
 import { StockLevelsProjection } from './stock-levels.projection';
 import { StockChangeFeed } from './stock-change-feed.service';
+import { StockLevelsWithChangesProjection } from './publish-stock-changes/stock-changes.projection';
 
-/** Keeps the stock views (levels, daily sales) up to date from the event log, each checkpointed in PostgreSQL. */
+/** Keeps the stock views (levels, daily sales) up to date from the event log, each checkpointed in PostgreSQL; the levels' batches feed retail.stock.changes. */
 @Injectable()
 export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(StockViewsProcessor.name);
@@ -29,7 +30,11 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
           `${projection} projection recovered: a batch applied after ${attempts} failed attempts over ${(stalledForMs / 1000).toFixed(1)} s`,
         ),
     };
-    this.stockLevels = new CheckpointedProcessor(new StockLevelsProjection(), transactions, store, {
+    // STOCK_CHANGES_FEED: each batch of the view also queues the changed SKUs' stock for retail.stock.changes.
+    const levels = config.projections.stockChangesFeed
+      ? new StockLevelsWithChangesProjection(new StockLevelsProjection(), config.kafka.topics.stockChanges)
+      : new StockLevelsProjection();
+    this.stockLevels = new CheckpointedProcessor(levels, transactions, store, {
       batchSize: config.projections.batchSize,
       idleDelayMs: config.projections.idleMs,
       idleCheck: reads,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { GetStockController } from './get-stock/get-stock.controller';
 import { GetStockOfSkusHandler } from './get-stock/get-stock.handler';
+import { GetStockAsOfHandler } from './get-stock-as-of/get-stock-as-of.handler';
 import { StockReadCache } from './get-stock/stock-read-cache.service';
 import { LocationStockController } from './location-stock/location-stock.controller';
 import { PickupNearController } from './pickup-near/pickup-near.controller';
@@ -12,7 +13,7 @@ import { StockViewsProcessor } from './stock-views-processor.service';
 @Module({
   // Literal paths before `/v1/stock/:sku`, which would otherwise take `stream` and `pickup-near` for SKUs.
   controllers: [StockStreamController, PickupNearController, LocationStockController, GetStockController],
-  providers: [StockViewsProcessor, GetStockOfSkusHandler, StockChangeFeed, StockReadCache],
+  providers: [StockViewsProcessor, GetStockOfSkusHandler, GetStockAsOfHandler, StockChangeFeed, StockReadCache],
   // Ingestion pokes the processor after a batch; health reports its position.
   exports: [StockViewsProcessor],
 })

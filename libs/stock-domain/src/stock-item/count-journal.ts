@@ -31,7 +31,7 @@ export function isBeforeLatestCount(state: StockItemState, at: number): boolean 
 }
 
 /** The physical quantity an event moved; null for events that move nothing on the shelf. */
-function physicalMovement(event: StockItemEvent): number | null {
+export function physicalMovement(event: StockItemEvent): number | null {
   switch (event.type) {
     case 'StockReceived':
     case 'StockReturned':

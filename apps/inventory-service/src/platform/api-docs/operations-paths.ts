@@ -22,7 +22,17 @@ export const operationsPaths = {
       },
     },
   },
-  '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain; version=0.0.4' } } } },
+  '/metrics': {
+    get: {
+      summary: 'Prometheus metrics',
+      responses: {
+        '200': {
+          description: 'The Prometheus text format (Content-Type: text/plain; version=0.0.4)',
+          content: { 'text/plain': { schema: { type: 'string' } } },
+        },
+      },
+    },
+  },
   '/dashboard': {
     get: {
       summary:

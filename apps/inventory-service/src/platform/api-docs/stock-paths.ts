@@ -12,12 +12,21 @@ import {
   viewBehind,
 } from './openapi-parts';
 
+const asOfParam = {
+  name: 'asOf',
+  in: 'query',
+  required: false,
+  description:
+    'An ISO-8601 moment with its zone: the stock as of then in business time (each event counted by its occurredAt, counts as of theirs), folded from the log as it is known now; the answer says `asOf`. A bad value: 400 naming asOf.',
+  schema: { type: 'string', format: 'date-time' },
+};
+
 /** The storefront's and operators' stock reads. */
 export const stockPaths = {
   '/v1/stock/{sku}': {
     get: {
       summary: 'One SKU at every location: on hand, reserved, available, in transit; network totals and online ATP',
-      parameters: [pathParam('sku'), positionParam, ifNoneMatch],
+      parameters: [pathParam('sku'), positionParam, ifNoneMatch, asOfParam],
       responses: stockReadResponses(ref('SkuStock')),
     },
   },
@@ -38,7 +47,10 @@ export const stockPaths = {
         'Server-sent events: a `stock` event per SKU (the GET /v1/stock/{sku} shape, id = position) on connect and after every change',
       parameters: [{ name: 'skus', in: 'query', required: true, description: 'Comma-separated, 1 to 100', schema: { type: 'string' } }],
       responses: {
-        '200': { description: 'text/event-stream' },
+        '200': {
+          description: 'The stream: `event: stock`, `id: <position>`, `data: <the GET /v1/stock/{sku} answer>` per SKU',
+          content: { 'text/event-stream': { schema: { type: 'string' } } },
+        },
         '400': error('No SKUs, or more than 100'),
         '429': error('This client address holds STOCK_STREAMS_PER_CLIENT_MAX streams (Retry-After)'),
         '503': error('This instance serves STOCK_STREAMS_MAX streams (Retry-After)'),

@@ -89,6 +89,7 @@ const envSchema = z.object({
   PROJECTION_BATCH_SIZE: positiveInt.default(2000),
   PROJECTION_IDLE_MS: positiveInt.default(25),
   PROJECTION_RETRY_MAX_MS: number().int().min(25, 'must be at least 25 (the first retry delay)').default(30_000),
+  STOCK_CHANGES_FEED: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true'),
   INGESTION_TRANSIENT_RETRY_MS: number().int().min(0).max(600_000).default(8_000),
   OUTBOX_BATCH_SIZE: positiveInt.default(500),
   OUTBOX_IDLE_MS: positiveInt.default(50),
@@ -146,8 +147,11 @@ export abstract class ServiceConfig {
   } & KafkaProductionSettings;
   /** stockItemStateCacheBytes: how much memory the ingestion path's cache of stock item states may take (0 = none). */
   declare eventStore: { snapshotEveryEvents: number; stockItemStateCacheBytes: number };
-  /** retryMaxMs: a failing batch is retried after 25 ms, doubling up to this. */
-  declare projections: { batchSize: number; idleMs: number; retryMaxMs: number };
+  /**
+   * retryMaxMs: a failing batch is retried after 25 ms, doubling up to this. stockChangesFeed: each
+   * stock-view batch also enqueues the changed SKUs' stock for retail.stock.changes (STOCK_CHANGES_FEED).
+   */
+  declare projections: { batchSize: number; idleMs: number; retryMaxMs: number; stockChangesFeed: boolean };
   /** transientRetryMs: how long one inbound batch is retried on a transient database fault before it fails to kafkajs (which retries it again). */
   declare ingestion: { transientRetryMs: number };
   /** relay: whether this instance publishes the outbox (off: another instance does). */
@@ -239,7 +243,12 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       snapshotEveryEvents: values.SNAPSHOT_EVERY_EVENTS,
       stockItemStateCacheBytes: Math.floor(values.STOCK_ITEM_STATE_CACHE_MB * 1024 * 1024),
     },
-    projections: { batchSize: values.PROJECTION_BATCH_SIZE, idleMs: values.PROJECTION_IDLE_MS, retryMaxMs: values.PROJECTION_RETRY_MAX_MS },
+    projections: {
+      batchSize: values.PROJECTION_BATCH_SIZE,
+      idleMs: values.PROJECTION_IDLE_MS,
+      retryMaxMs: values.PROJECTION_RETRY_MAX_MS,
+      stockChangesFeed: values.STOCK_CHANGES_FEED === 'true',
+    },
     ingestion: { transientRetryMs: values.INGESTION_TRANSIENT_RETRY_MS },
     outbox: { batchSize: values.OUTBOX_BATCH_SIZE, idleMs: values.OUTBOX_IDLE_MS, relay: values.OUTBOX_RELAY === 'on' },
     fulfillment: {

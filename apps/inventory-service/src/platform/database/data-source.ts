@@ -18,6 +18,7 @@ import { CreateTransfersAwaitingShipment1763800018000 } from './migrations/17638
 import { ScopeInboundEventIdsBySender1763800016000 } from './migrations/1763800016000-scope-inbound-event-ids-by-sender';
 import { CreateCancelsAwaitingConfirmation1763800019000 } from './migrations/1763800019000-create-cancels-awaiting-confirmation';
 import { BackfillTransfersAwaitingShipment1763800019100 } from './migrations/1763800019100-backfill-transfers-awaiting-shipment';
+import { IndexStockEventsByOccurredAt1763800019500 } from './migrations/1763800019500-index-stock-events-by-occurred-at';
 
 export const MIGRATIONS = [
   CreateEventStore1763800000000,
@@ -39,6 +40,7 @@ export const MIGRATIONS = [
   ScopeInboundEventIdsBySender1763800016000,
   CreateCancelsAwaitingConfirmation1763800019000,
   BackfillTransfersAwaitingShipment1763800019100,
+  IndexStockEventsByOccurredAt1763800019500,
 ];
 
 /** What a DataSource is opened with: the service's settings, or a test's or tool's own (session limits then default). */

@@ -3,4 +3,4 @@ export { ApiError } from './api-error';
 export { ApiErrorFilter } from './api-error.filter';
 export { useBodyLimits } from './body-limits';
 export { parseInboundEventRequest, parseRequest } from './parse-request';
-export { locationIdParam, skuListParam, skuParam } from './url-params';
+export { asOfParam, locationIdParam, skuListParam, skuParam } from './url-params';

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { LOCATION_ID_PATTERN, LOCATION_ID_RULE, SKU_PATTERN, SKU_RULE } from '@app/contracts';
 import { ApiError } from './api-error';
 
@@ -35,4 +36,17 @@ export function locationIdParam(field: string, locationId: string): string {
     ]);
   }
   return locationId;
+}
+
+const ISO_INSTANT = z.iso.datetime({ offset: true });
+
+/** `?asOf=`: an ISO-8601 moment with its zone (`2026-11-11T20:00:00+08:00`, `...Z`), or a 400 naming asOf. */
+export function asOfParam(raw: unknown): string {
+  if (typeof raw !== 'string' || !ISO_INSTANT.safeParse(raw).success || !Number.isFinite(Date.parse(raw))) {
+    const shown = typeof raw === 'string' ? JSON.stringify(raw.slice(0, 60)) : 'a repeated or empty value';
+    throw ApiError.badRequest('STOCK.INVALID_AS_OF', 'asOf is an ISO-8601 moment with its zone, like "2026-11-11T20:00:00+08:00"', [
+      { field: 'asOf', problem: `${shown} is not an ISO-8601 moment with a zone` },
+    ]);
+  }
+  return raw;
 }

@@ -1,7 +1,7 @@
 import { parseInboundMessage } from '@app/contracts';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api-error';
-import { skuListParam, skuParam } from './url-params';
+import { asOfParam, skuListParam, skuParam } from './url-params';
 
 describe('SKUs in URLs and in events: one rule', () => {
   it('takes a comma-separated list, trimmed and without repeats or blanks', () => {
@@ -40,5 +40,20 @@ describe('SKUs in URLs and in events: one rule', () => {
       ok: false,
       reason: expect.stringContaining('lines.0.sku: a SKU is 1 to 100 characters with no spaces or commas'),
     });
+  });
+});
+
+describe('asOfParam', () => {
+  it('takes an ISO-8601 moment with its zone', () => {
+    expect(asOfParam('2026-11-11T20:00:00+08:00')).toBe('2026-11-11T20:00:00+08:00');
+    expect(asOfParam('2026-11-11T12:00:00.250Z')).toBe('2026-11-11T12:00:00.250Z');
+  });
+
+  it('refuses a moment without a zone, a date alone, nonsense or a repeat with a 400 naming asOf', () => {
+    for (const bad of ['2026-11-11T20:00:00', '2026-11-11', 'yesterday', '', ['2026-11-11T20:00:00Z', '2026-11-12T20:00:00Z']]) {
+      expect(() => asOfParam(bad)).toThrow(
+        expect.objectContaining({ code: 'STOCK.INVALID_AS_OF', details: [expect.objectContaining({ field: 'asOf' })] }),
+      );
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, Partitioners, logLevel, type Admin, type Producer, type ProducerConfig } from 'kafkajs';
+import { COMPACTED_TOPIC_ROLES } from '@app/contracts';
 import { ServiceConfig } from '../config';
 import { createdTopicReplication, kafkaSecurityOptions } from './kafka-client-options';
 
@@ -73,19 +74,21 @@ export class KafkaConnection implements OnApplicationShutdown {
     }
   }
 
-  /** Create the contract's topics that do not exist yet (a no-op when they all do). */
+  /** Create the contract's topics that do not exist yet (a no-op when they all do); retail.stock.changes compacted. */
   async ensureTopics(): Promise<void> {
     await this.withAdmin(async (admin) => {
       const existing = new Set(await admin.listTopics());
       const missing = [...new Set(Object.values(this.config.kafka.topics))].filter((topic) => !existing.has(topic));
       if (missing.length === 0) return;
+      const compacted = new Set(COMPACTED_TOPIC_ROLES.map((role) => this.config.kafka.topics[role]));
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({
-          topic,
-          numPartitions: this.config.kafka.topicPartitions,
-          ...createdTopicReplication(this.config.kafka),
-        })),
+        topics: missing.map((topic) => {
+          const replication = createdTopicReplication(this.config.kafka);
+          const configEntries = [...(replication.configEntries ?? [])];
+          if (compacted.has(topic)) configEntries.push({ name: 'cleanup.policy', value: 'compact' });
+          return { topic, numPartitions: this.config.kafka.topicPartitions, ...replication, configEntries };
+        }),
       });
       this.logger.log(`created topics ${missing.join(', ')}`);
     });

@@ -3,7 +3,8 @@ import { Controller, Get, Headers, Inject, Param, Query as QueryParam, Res } fro
 import { QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { ApiError } from '../../platform/http';
-import { skuListParam, skuParam } from '../../platform/http';
+import { asOfParam, skuListParam, skuParam } from '../../platform/http';
+import { GetStockAsOf } from '../get-stock-as-of/get-stock-as-of.query';
 import { conditional, minPositionParam, viewBehindAnswer } from '../stock-view-position';
 import { GetStockOfSkus, ViewBehindError } from './get-stock.query';
 import { Access } from '../../platform/access';
@@ -42,15 +43,20 @@ export class GetStockController {
     return conditional({ items }, items[0]?.position ?? '0', ifNoneMatch, response);
   }
 
-  /** `GET /v1/stock/{sku}`: the SKU at every location, network totals and online ATP. */
+  /** `GET /v1/stock/{sku}`: the SKU at every location, network totals and online ATP; `?asOf=` as of a moment of business time. */
   @Get(':sku')
   @Access.storefront()
   async stockOfSku(
     @Param('sku') sku: string,
     @QueryParam('minPosition') minPosition: string | undefined,
+    @QueryParam('asOf') asOf: unknown,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SkuStock | undefined> {
+    if (asOf !== undefined) {
+      const past = await this.queries.execute(new GetStockAsOf(skuParam('sku', sku), asOfParam(asOf), minPositionParam(minPosition)));
+      return conditional(past, past.position, ifNoneMatch, response);
+    }
     const [stock] = await this.read([skuParam('sku', sku)], minPosition);
     return conditional(stock!, stock!.position, ifNoneMatch, response);
   }

@@ -2,6 +2,7 @@ import { api, refusal } from './api.js';
 import { el, messageOf, pill } from './dom.js';
 import { SKU_PATTERN, SKU_RULE } from './sku-rule.js';
 import { loadLocations } from './stock-map.js';
+import { showOrder } from './order-timeline.js';
 import { closeStream, openStream } from './stock-stream.js';
 import { renderSummary } from './summary.js';
 import { state, type Summary } from './state.js';
@@ -133,6 +134,12 @@ el('sku-form').addEventListener('submit', (event) => {
   }
   el('sku-error').textContent = '';
   chooseSku(sku);
+});
+
+el('order-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const orderId = input('order-input').value.trim();
+  if (orderId) void showOrder(orderId);
 });
 
 el('signin-form').addEventListener('submit', (event) => {
