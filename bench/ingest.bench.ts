@@ -206,6 +206,7 @@ export async function runIngestBench(settings: IngestSettings): Promise<BenchRep
     const rawInsertLines = await rawInsertLinesPerSecond(settings.lines);
 
     const empty = await endToEnd(service, settings.lines, messages, 'service: Kafka -> views (empty log)');
+    const idleOnEmptyLog = await idleCpu(service, settings.idleSeconds);
     await service.stop();
     const onFullLog = await endToEnd(fullService, settings.lines, messages, 'service: Kafka -> views (full log)');
     const sustained = empty.linesPerSecond;
@@ -240,6 +241,11 @@ export async function runIngestBench(settings: IngestSettings): Promise<BenchRep
         lines: 0,
         'lines/s': `${round(idle.coreShare * 100, 2)} % of a core (service ${round(idle.serviceCoreShare * 100, 2)} %, PostgreSQL ${round(idle.postgresCoreShare * 100, 2)} %)`,
       },
+      {
+        measurement: `  same on the empty log (500,000 lines)`,
+        lines: 0,
+        'lines/s': `${round(idleOnEmptyLog.coreShare * 100, 2)} % of a core (service ${round(idleOnEmptyLog.serviceCoreShare * 100, 2)} %, PostgreSQL ${round(idleOnEmptyLog.postgresCoreShare * 100, 2)} %)`,
+      },
     ]);
     return {
       suite: 'ingest',
@@ -271,6 +277,7 @@ export async function runIngestBench(settings: IngestSettings): Promise<BenchRep
           fullLog: onFullLog.rss,
           meaning: 'VmRSS of the service process, sampled every second from its start until every line was in the stock view',
         },
+        idleCpuOnEmptyLog: idleOnEmptyLog,
         idleCpu: {
           ...idle,
           meaning:
