@@ -242,7 +242,7 @@ export async function runIngestBench(settings: IngestSettings): Promise<BenchRep
         'lines/s': `${round(idle.coreShare * 100, 2)} % of a core (service ${round(idle.serviceCoreShare * 100, 2)} %, PostgreSQL ${round(idle.postgresCoreShare * 100, 2)} %)`,
       },
       {
-        measurement: `  same on the empty log (500,000 lines)`,
+        measurement: `  same on the empty log, after its run`,
         lines: 0,
         'lines/s': `${round(idleOnEmptyLog.coreShare * 100, 2)} % of a core (service ${round(idleOnEmptyLog.serviceCoreShare * 100, 2)} %, PostgreSQL ${round(idleOnEmptyLog.postgresCoreShare * 100, 2)} %)`,
       },
