@@ -7,6 +7,9 @@ import { writeReport, type BenchReport } from './report';
 /**
  * npm run bench -- --suite append [--events N] [--streams N] [--batch N] [--one-by-one N]
  * npm run bench -- --suite ingest [--lines N] [--lines-per-message N] [--freshness-rate N] [--freshness-seconds N]
+ *     [--prefill-events N] [--idle-seconds N]
+ *   (the stream read twice: on an empty log, then by a second service on a log pre-filled with
+ *   --prefill-events events, default 5,000,000; then freshness and --idle-seconds of idle CPU on it)
  * npm run bench -- --suite query [--skus N] [--locations N] [--seconds N] [--connections N]
  * npm run bench -- --suite sourcing [--locations N] [--orders N] [--lines N]
  *   (planSourcing per order over a seeded network: defaults 1,000 locations, 20,000 orders, 5 lines
@@ -31,6 +34,8 @@ const SUITES: Record<string, (flags: Map<string, string>) => Promise<BenchReport
       linesPerMessage: number(flags, 'lines-per-message', 2),
       freshnessLinesPerSecond: number(flags, 'freshness-rate', 5_000),
       freshnessSeconds: number(flags, 'freshness-seconds', 20),
+      prefillEvents: number(flags, 'prefill-events', 5_000_000),
+      idleSeconds: number(flags, 'idle-seconds', 20),
     }),
   query: (flags) =>
     runQueryBench({
