@@ -7,7 +7,7 @@ import { writeReport, type BenchReport } from './report';
 /**
  * npm run bench -- --suite append [--events N] [--streams N] [--batch N] [--one-by-one N]
  * npm run bench -- --suite ingest [--lines N] [--lines-per-message N] [--freshness-rate N] [--freshness-seconds N]
- * npm run bench -- --suite query [--skus N] [--locations N] [--seconds N] [--connections N]
+ * npm run bench -- --suite query [--skus N] [--locations N] [--seconds N] [--connections N] [--streams N] [--stream-changes N]
  * npm run bench -- --suite sourcing [--locations N] [--orders N] [--lines N]
  *   (planSourcing per order over a seeded network: defaults 1,000 locations, 20,000 orders, 5 lines
  *   an order; pure and in process, so `npx tsx bench/run.ts --suite sourcing` runs it without
@@ -38,6 +38,8 @@ const SUITES: Record<string, (flags: Map<string, string>) => Promise<BenchReport
       locations: number(flags, 'locations', 50),
       seconds: number(flags, 'seconds', 15),
       connections: number(flags, 'connections', 20),
+      streams: number(flags, 'streams', 1_000),
+      streamChangesPerSecond: number(flags, 'stream-changes', 50),
     }),
   sourcing: (flags) =>
     runSourcingBench({
