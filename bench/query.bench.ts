@@ -117,12 +117,15 @@ export async function runQueryBench(settings: QuerySettings): Promise<BenchRepor
        FROM generate_series(1, $1::int) l`,
       [settings.locations],
     );
-    await db.reads.query(
-      `INSERT INTO stock_levels (location_id, sku, on_hand, reserved, in_transit, last_changed_at, last_position)
-       SELECT 'L' || lpad(l::text, 3, '0'), 'SKU-' || lpad(s::text, 6, '0'), (s * 7 + l) % 40, (s + l) % 3, 0, now(), 1
-       FROM generate_series(1, $1::int) s, generate_series(1, $2::int) l`,
-      [settings.skus, settings.locations],
-    );
+    // In slices of 10,000 SKUs: one statement for all of them can outlast the session's statement timeout on a busy machine.
+    for (let from = 1; from <= settings.skus; from += 10_000) {
+      await db.reads.query(
+        `INSERT INTO stock_levels (location_id, sku, on_hand, reserved, in_transit, last_changed_at, last_position)
+         SELECT 'L' || lpad(l::text, 3, '0'), 'SKU-' || lpad(s::text, 6, '0'), (s * 7 + l) % 40, (s + l) % 3, 0, now(), 1
+         FROM generate_series($1::int, $2::int) s, generate_series(1, $3::int) l`,
+        [from, Math.min(settings.skus, from + 9_999), settings.locations],
+      );
+    }
     await db.reads.query('ANALYZE stock_levels');
     await db.reads.query('ANALYZE locations');
     process.stderr.write(`loaded in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
