@@ -10,7 +10,7 @@ import { writeReport, type BenchReport } from './report';
  *     [--prefill-events N] [--idle-seconds N]
  *   (the stream read twice: on an empty log, then by a second service on a log pre-filled with
  *   --prefill-events events, default 5,000,000; then freshness and --idle-seconds of idle CPU on it)
- * npm run bench -- --suite query [--skus N] [--locations N] [--seconds N] [--connections N]
+ * npm run bench -- --suite query [--skus N] [--locations N] [--seconds N] [--connections N] [--streams N] [--stream-changes N]
  * npm run bench -- --suite sourcing [--locations N] [--orders N] [--lines N]
  *   (planSourcing per order over a seeded network: defaults 1,000 locations, 20,000 orders, 5 lines
  *   an order; pure and in process, so `npx tsx bench/run.ts --suite sourcing` runs it without
@@ -43,6 +43,8 @@ const SUITES: Record<string, (flags: Map<string, string>) => Promise<BenchReport
       locations: number(flags, 'locations', 50),
       seconds: number(flags, 'seconds', 15),
       connections: number(flags, 'connections', 20),
+      streams: number(flags, 'streams', 1_000),
+      streamChangesPerSecond: number(flags, 'stream-changes', 50),
     }),
   sourcing: (flags) =>
     runSourcingBench({
