@@ -2,7 +2,7 @@ import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PickupHoldSweeper } from '../apps/inventory-service/src/fulfillment/expire-pickup-holds/pickup-hold-sweeper.service';
 import { TestLogisticsWorker } from './support/logistics-worker';
-import { connectedProducer, eventually, sendJson, testKafka } from './support/test-kafka';
+import { connectedProducer, eventually, testKafka } from './support/test-kafka';
 import { OmnichannelClient } from './support/omnichannel-client';
 import { startTestService, type RunningTestService } from './support/test-service';
 
@@ -48,29 +48,6 @@ afterAll(async () => {
   await service?.stop();
 });
 
-const now = () => new Date().toISOString();
-async function cancelOrder(orderId: string): Promise<void> {
-  await sendJson(producer, service.config.kafka.topics.onlineOrders, [
-    { key: orderId, value: { eventId: shop.nextEventId('cancel'), type: 'OnlineOrderCancelled', occurredAt: now(), orderId } },
-  ]);
-}
-/** Per location: [onHand, reserved, available, inTransit], once the view shows `expected`. */
-async function expectStock(sku: string, expected: Record<string, [number, number, number, number]>): Promise<void> {
-  await eventually(async () => {
-    const { body } = await shop.getJson(`/v1/stock/${sku}`);
-    expect(Object.fromEntries(body.locations.map((l: any) => [l.locationId, [l.onHand, l.reserved, l.available, l.inTransit]]))).toEqual(
-      expected,
-    );
-  });
-}
-async function fulfillmentOf(orderId: string, check: (order: any) => void): Promise<any> {
-  return eventually(async () => {
-    const { status, body } = await shop.getJson(`/v1/orders/${orderId}/fulfillment`);
-    expect(status).toBe(200);
-    check(body);
-    return body;
-  });
-}
 const dispatchOf = (orderId: string) =>
   eventually(async () => {
     const dispatch = worker.of('DispatchFulfillment').find((c) => c.orderId === orderId);
@@ -85,21 +62,21 @@ describe('cancels that race shipments never promise the same units twice, on rea
   it('cancel, then shipped: the units stay reserved (a second order is backordered), then leave; the order shows shipped despite its cancel', async () => {
     worker.answerWith(() => []);
     await shop.receive('W01', [{ sku: 'CR-A', quantity: 2 }]);
-    await expectStock('CR-A', { W01: [2, 0, 2, 0] });
+    await shop.expectStock('CR-A', { W01: [2, 0, 2, 0] });
     await shop.placeOrder('O-CR-1', [{ sku: 'CR-A', quantity: 2 }], SHIP);
     const dispatch = await dispatchOf('O-CR-1');
-    await expectStock('CR-A', { W01: [2, 2, 0, 0] });
+    await shop.expectStock('CR-A', { W01: [2, 2, 0, 0] });
 
-    await cancelOrder('O-CR-1');
+    await shop.cancelOrder('O-CR-1');
     await cancelSentFor('O-CR-1');
-    await fulfillmentOf('O-CR-1', (o) => expect(o).toMatchObject({ status: 'cancelled', fulfillments: [{ state: 'cancelled' }] }));
-    await expectStock('CR-A', { W01: [2, 2, 0, 0] }); // cancel requested: still held, the truck may be leaving
+    await shop.fulfillmentOf('O-CR-1', (o) => expect(o).toMatchObject({ status: 'cancelled', fulfillments: [{ state: 'cancelled' }] }));
+    await shop.expectStock('CR-A', { W01: [2, 2, 0, 0] }); // cancel requested: still held, the truck may be leaving
     await shop.placeOrder('O-CR-2', [{ sku: 'CR-A', quantity: 2 }], SHIP);
-    await fulfillmentOf('O-CR-2', (o) => expect(o).toMatchObject({ fulfillments: [], backordered: [{ sku: 'CR-A', quantity: 2 }] }));
+    await shop.fulfillmentOf('O-CR-2', (o) => expect(o).toMatchObject({ fulfillments: [], backordered: [{ sku: 'CR-A', quantity: 2 }] }));
 
     await worker.send([{ type: 'FulfillmentShipped', fulfillmentId: dispatch.fulfillmentId }]);
-    await fulfillmentOf('O-CR-1', (o) => expect(o).toMatchObject({ status: 'cancelled', fulfillments: [{ state: 'shipped' }] }));
-    await expectStock('CR-A', { W01: [0, 0, 0, 0] });
+    await shop.fulfillmentOf('O-CR-1', (o) => expect(o).toMatchObject({ status: 'cancelled', fulfillments: [{ state: 'shipped' }] }));
+    await shop.expectStock('CR-A', { W01: [0, 0, 0, 0] });
   });
 
   it('shipped, then cancel: nothing to call off, no CancelFulfillment, the stock already left once', async () => {
@@ -107,14 +84,14 @@ describe('cancels that race shipments never promise the same units twice, on rea
       c.type === 'DispatchFulfillment' && c.orderId === 'O-CR-3' ? [{ type: 'FulfillmentShipped', fulfillmentId: c.fulfillmentId }] : [],
     );
     await shop.receive('W01', [{ sku: 'CR-B', quantity: 3 }]);
-    await expectStock('CR-B', { W01: [3, 0, 3, 0] });
+    await shop.expectStock('CR-B', { W01: [3, 0, 3, 0] });
     await shop.placeOrder('O-CR-3', [{ sku: 'CR-B', quantity: 2 }], SHIP);
-    await fulfillmentOf('O-CR-3', (o) => expect(states(o)).toEqual(['shipped']));
-    await expectStock('CR-B', { W01: [1, 0, 1, 0] });
+    await shop.fulfillmentOf('O-CR-3', (o) => expect(states(o)).toEqual(['shipped']));
+    await shop.expectStock('CR-B', { W01: [1, 0, 1, 0] });
 
-    await cancelOrder('O-CR-3');
-    await fulfillmentOf('O-CR-3', (o) => expect(o).toMatchObject({ status: 'cancelled', fulfillments: [{ state: 'shipped' }] }));
-    await expectStock('CR-B', { W01: [1, 0, 1, 0] });
+    await shop.cancelOrder('O-CR-3');
+    await shop.fulfillmentOf('O-CR-3', (o) => expect(o).toMatchObject({ status: 'cancelled', fulfillments: [{ state: 'shipped' }] }));
+    await shop.expectStock('CR-B', { W01: [1, 0, 1, 0] });
     expect(worker.of('CancelFulfillment').filter((c) => c.orderId === 'O-CR-3')).toEqual([]);
   });
 
@@ -125,52 +102,52 @@ describe('cancels that race shipments never promise the same units twice, on rea
         : [],
     );
     await shop.receive('W01', [{ sku: 'CR-C', quantity: 2 }]);
-    await expectStock('CR-C', { W01: [2, 0, 2, 0] });
+    await shop.expectStock('CR-C', { W01: [2, 0, 2, 0] });
     await shop.placeOrder('O-CR-4', [{ sku: 'CR-C', quantity: 2 }], SHIP);
     await dispatchOf('O-CR-4');
-    await cancelOrder('O-CR-4');
-    await expectStock('CR-C', { W01: [2, 0, 2, 0] });
-    await fulfillmentOf('O-CR-4', (o) => expect(o).toMatchObject({ status: 'cancelled', fulfillments: [{ state: 'cancelled' }] }));
+    await shop.cancelOrder('O-CR-4');
+    await shop.expectStock('CR-C', { W01: [2, 0, 2, 0] });
+    await shop.fulfillmentOf('O-CR-4', (o) => expect(o).toMatchObject({ status: 'cancelled', fulfillments: [{ state: 'cancelled' }] }));
   });
 
   it('cancel with no answer: released once CANCEL_CONFIRM_HOURS have passed, exactly once', async () => {
     worker.answerWith(() => []);
     await shop.receive('W01', [{ sku: 'CR-D', quantity: 2 }]);
-    await expectStock('CR-D', { W01: [2, 0, 2, 0] });
+    await shop.expectStock('CR-D', { W01: [2, 0, 2, 0] });
     await shop.placeOrder('O-CR-5', [{ sku: 'CR-D', quantity: 2 }], SHIP);
     await dispatchOf('O-CR-5');
-    await cancelOrder('O-CR-5');
+    await shop.cancelOrder('O-CR-5');
     await cancelSentFor('O-CR-5');
-    await fulfillmentOf('O-CR-5', (o) => expect(o.status).toBe('cancelled'));
-    await expectStock('CR-D', { W01: [2, 2, 0, 0] });
+    await shop.fulfillmentOf('O-CR-5', (o) => expect(o.status).toBe('cancelled'));
+    await shop.expectStock('CR-D', { W01: [2, 2, 0, 0] });
 
     const sweeper = service.app.get(PickupHoldSweeper);
     expect(await sweeper.sweepUnconfirmedCancels(new Date())).toBe(0); // not due yet
     const past = new Date(Date.now() + service.config.fulfillment.cancelConfirmMs + HOUR);
     expect(await sweeper.sweepUnconfirmedCancels(past)).toBeGreaterThanOrEqual(1);
     expect(await sweeper.sweepUnconfirmedCancels(past)).toBe(0);
-    await expectStock('CR-D', { W01: [2, 0, 2, 0] });
-    await fulfillmentOf('O-CR-5', (o) => expect(states(o)).toEqual(['cancelled']));
+    await shop.expectStock('CR-D', { W01: [2, 0, 2, 0] });
+    await shop.fulfillmentOf('O-CR-5', (o) => expect(states(o)).toEqual(['cancelled']));
   });
 
   it('a pickup collected as its hold expires: still held after the expiry (another pickup is backordered), then collected', async () => {
     worker.answerWith(() => []);
     await shop.receive('S002', [{ sku: 'CR-P', quantity: 2 }]);
-    await expectStock('CR-P', { S002: [2, 0, 2, 0] });
+    await shop.expectStock('CR-P', { S002: [2, 0, 2, 0] });
     await shop.placeOrder('O-CR-6', [{ sku: 'CR-P', quantity: 2 }], { mode: 'pickup', storeId: 'S002' });
     const dispatch = await dispatchOf('O-CR-6');
-    await expectStock('CR-P', { S002: [2, 2, 0, 0] });
+    await shop.expectStock('CR-P', { S002: [2, 2, 0, 0] });
 
     const sweeper = service.app.get(PickupHoldSweeper);
     expect(await sweeper.sweepExpired(new Date(Date.now() + service.config.fulfillment.pickupHoldMs + HOUR))).toBeGreaterThanOrEqual(1);
     await cancelSentFor('O-CR-6');
-    await fulfillmentOf('O-CR-6', (o) => expect(states(o)).toEqual(['cancelled']));
-    await expectStock('CR-P', { S002: [2, 2, 0, 0] });
+    await shop.fulfillmentOf('O-CR-6', (o) => expect(states(o)).toEqual(['cancelled']));
+    await shop.expectStock('CR-P', { S002: [2, 2, 0, 0] });
     await shop.placeOrder('O-CR-7', [{ sku: 'CR-P', quantity: 2 }], { mode: 'pickup', storeId: 'S002' });
-    await fulfillmentOf('O-CR-7', (o) => expect(o).toMatchObject({ fulfillments: [], backordered: [{ sku: 'CR-P', quantity: 2 }] }));
+    await shop.fulfillmentOf('O-CR-7', (o) => expect(o).toMatchObject({ fulfillments: [], backordered: [{ sku: 'CR-P', quantity: 2 }] }));
 
     await worker.send([{ type: 'PickupCollected', fulfillmentId: dispatch.fulfillmentId }]); // handed over as the hold ran out
-    await fulfillmentOf('O-CR-6', (o) => expect(states(o)).toEqual(['collected']));
-    await expectStock('CR-P', { S002: [0, 0, 0, 0] });
+    await shop.fulfillmentOf('O-CR-6', (o) => expect(states(o)).toEqual(['collected']));
+    await shop.expectStock('CR-P', { S002: [0, 0, 0, 0] });
   });
 });

@@ -48,25 +48,6 @@ afterAll(async () => {
 
 const now = () => new Date().toISOString();
 
-/** Per location: [onHand, reserved, available, inTransit], once the view shows `expected`. */
-async function expectStock(sku: string, expected: Record<string, [number, number, number, number]>): Promise<any> {
-  return eventually(async () => {
-    const { body } = await shop.getJson(`/v1/stock/${sku}`);
-    const shown = Object.fromEntries(body.locations.map((l: any) => [l.locationId, [l.onHand, l.reserved, l.available, l.inTransit]]));
-    expect(shown).toEqual(expected);
-    return body;
-  });
-}
-
-async function fulfillmentOf(orderId: string, check: (order: any) => void): Promise<any> {
-  return eventually(async () => {
-    const { status, body } = await shop.getJson(`/v1/orders/${orderId}/fulfillment`);
-    expect(status).toBe(200);
-    check(body);
-    return body;
-  });
-}
-
 describe('fulfillment on real Kafka and PostgreSQL', () => {
   it('ships an order from the nearest location that holds all of it, and the shipment takes it off the shelf', async () => {
     worker.answerWith((c) =>
@@ -74,10 +55,10 @@ describe('fulfillment on real Kafka and PostgreSQL', () => {
     );
     await shop.receive('W01', [{ sku: 'SL-A', quantity: 10 }]);
     await shop.receive('S001', [{ sku: 'SL-A', quantity: 5 }]);
-    await expectStock('SL-A', { S001: [5, 0, 5, 0], W01: [10, 0, 10, 0] });
+    await shop.expectStock('SL-A', { S001: [5, 0, 5, 0], W01: [10, 0, 10, 0] });
 
     await shop.placeOrder('O-SHIP', [{ sku: 'SL-A', quantity: 2 }], NEAR_S001);
-    const order = await fulfillmentOf('O-SHIP', (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['shipped']));
+    const order = await shop.fulfillmentOf('O-SHIP', (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['shipped']));
     expect(order).toMatchObject({
       orderId: 'O-SHIP',
       backordered: [],
@@ -90,7 +71,7 @@ describe('fulfillment on real Kafka and PostgreSQL', () => {
       delivery: NEAR_S001,
       commandId: `${order.fulfillments[0].fulfillmentId}:dispatch`,
     });
-    await expectStock('SL-A', { S001: [3, 0, 3, 0], W01: [10, 0, 10, 0] });
+    await shop.expectStock('SL-A', { S001: [3, 0, 3, 0], W01: [10, 0, 10, 0] });
 
     // An operator can read the order's stream and the stock item's, event by event.
     const database = { DATABASE_URL: service.config.database.url, DATABASE_SCHEMA: service.config.database.schema };
@@ -113,7 +94,7 @@ describe('fulfillment on real Kafka and PostgreSQL', () => {
     worker.answerWith(() => []);
     await shop.receive('W01', [{ sku: 'SL-B', quantity: 3 }]);
     await shop.receive('S001', [{ sku: 'SL-C', quantity: 2 }]);
-    await expectStock('SL-C', { S001: [2, 0, 2, 0] });
+    await shop.expectStock('SL-C', { S001: [2, 0, 2, 0] });
 
     await shop.placeOrder(
       'O-SPLIT',
@@ -124,13 +105,13 @@ describe('fulfillment on real Kafka and PostgreSQL', () => {
       ],
       NEAR_S001,
     );
-    const order = await fulfillmentOf('O-SPLIT', (o) => expect(o.fulfillments).toHaveLength(2));
+    const order = await shop.fulfillmentOf('O-SPLIT', (o) => expect(o.fulfillments).toHaveLength(2));
     expect(order.fulfillments.map((f: any) => [f.fromLocationId, f.lines, f.state]).sort()).toEqual([
       ['S001', [{ sku: 'SL-C', quantity: 2 }], 'dispatched'],
       ['W01', [{ sku: 'SL-B', quantity: 3 }], 'dispatched'],
     ]);
     expect(order.backordered).toEqual([{ sku: 'SL-NONE', quantity: 1 }]);
-    await expectStock('SL-B', { W01: [3, 3, 0, 0] });
+    await shop.expectStock('SL-B', { W01: [3, 3, 0, 0] });
     const backorderedOf = (m: ConsumedMessage) => m.key === 'O-SPLIT' && JSON.parse(m.value!).type === 'OrderBackordered';
     const status = (await readTopicUntil(kafka, service.config.kafka.topics.orderStatus, (all) => all.some(backorderedOf)))
       .map((m) => JSON.parse(m.value!))
@@ -155,10 +136,10 @@ describe('fulfillment on real Kafka and PostgreSQL', () => {
         value: { eventId: shop.nextEventId('cancel'), type: 'OnlineOrderCancelled', occurredAt: now(), orderId: 'O-SPLIT' },
       },
     ]);
-    await fulfillmentOf('O-SPLIT', (o) =>
+    await shop.fulfillmentOf('O-SPLIT', (o) =>
       expect(o).toMatchObject({ status: 'cancelled', fulfillments: [{ state: 'cancelled' }, { state: 'cancelled' }] }),
     );
-    await expectStock('SL-B', { W01: [3, 0, 3, 0] });
+    await shop.expectStock('SL-B', { W01: [3, 0, 3, 0] });
     await eventually(async () =>
       expect(
         worker
@@ -179,17 +160,17 @@ describe('fulfillment on real Kafka and PostgreSQL', () => {
     });
     await shop.receive('W01', [{ sku: 'SL-E', quantity: 5 }]);
     await shop.receive('S001', [{ sku: 'SL-E', quantity: 2 }]);
-    await expectStock('SL-E', { S001: [2, 0, 2, 0], W01: [5, 0, 5, 0] });
+    await shop.expectStock('SL-E', { S001: [2, 0, 2, 0], W01: [5, 0, 5, 0] });
 
     await shop.placeOrder('O-FAIL', [{ sku: 'SL-E', quantity: 2 }], NEAR_S001);
-    const order = await fulfillmentOf('O-FAIL', (o) =>
+    const order = await shop.fulfillmentOf('O-FAIL', (o) =>
       expect(o.fulfillments.map((f: any) => [f.fromLocationId, f.state])).toEqual([
         ['S001', 'failed'],
         ['W01', 'shipped'],
       ]),
     );
     expect(order.backordered).toEqual([]);
-    await expectStock('SL-E', { S001: [1, 0, 1, 0], W01: [3, 0, 3, 0] });
+    await shop.expectStock('SL-E', { S001: [1, 0, 1, 0], W01: [3, 0, 3, 0] });
   });
 
   it('serves a pickup from its store after a transfer brings what the store lacks', async () => {
@@ -205,10 +186,10 @@ describe('fulfillment on real Kafka and PostgreSQL', () => {
     });
     await shop.receive('W01', [{ sku: 'SL-G', quantity: 5 }]);
     await shop.receive('S002', [{ sku: 'SL-G', quantity: 1 }]);
-    await expectStock('SL-G', { S002: [1, 0, 1, 0], W01: [5, 0, 5, 0] });
+    await shop.expectStock('SL-G', { S002: [1, 0, 1, 0], W01: [5, 0, 5, 0] });
 
     await shop.placeOrder('O-PICK', [{ sku: 'SL-G', quantity: 3 }], { mode: 'pickup', storeId: 'S002' });
-    const order = await fulfillmentOf('O-PICK', (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['collected']));
+    const order = await shop.fulfillmentOf('O-PICK', (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['collected']));
     expect(order).toMatchObject({
       fulfillments: [{ fromLocationId: 'S002', lines: [{ sku: 'SL-G', quantity: 3 }] }],
       transfers: [{ fromLocationId: 'W01', toLocationId: 'S002', received: true }],
@@ -217,7 +198,7 @@ describe('fulfillment on real Kafka and PostgreSQL', () => {
     expect(transfer).toMatchObject({ fromLocationId: 'W01', lines: [{ sku: 'SL-G', quantity: 2 }] });
     const dispatch = worker.of('DispatchFulfillment').find((c) => c.orderId === 'O-PICK')!;
     expect(dispatch).toMatchObject({ fromLocationId: 'S002', delivery: { mode: 'pickup', storeId: 'S002' } });
-    await expectStock('SL-G', { S002: [0, 0, 0, 0], W01: [3, 0, 3, 0] });
+    await shop.expectStock('SL-G', { S002: [0, 0, 0, 0], W01: [3, 0, 3, 0] });
   });
 
   it('cancels an uncollected pickup when its hold expires: the store told, stock back on sale once it answers', async () => {
@@ -227,16 +208,16 @@ describe('fulfillment on real Kafka and PostgreSQL', () => {
         : [],
     );
     await shop.receive('S002', [{ sku: 'SL-H', quantity: 2 }]);
-    await expectStock('SL-H', { S002: [2, 0, 2, 0] });
+    await shop.expectStock('SL-H', { S002: [2, 0, 2, 0] });
     await shop.placeOrder('O-HOLD', [{ sku: 'SL-H', quantity: 2 }], { mode: 'pickup', storeId: 'S002' });
-    await fulfillmentOf('O-HOLD', (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['dispatched']));
-    await expectStock('SL-H', { S002: [2, 2, 0, 0] });
+    await shop.fulfillmentOf('O-HOLD', (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['dispatched']));
+    await shop.expectStock('SL-H', { S002: [2, 2, 0, 0] });
 
     const sweeper = service.app.get(PickupHoldSweeper);
     expect(await sweeper.sweepExpired(new Date())).toBe(0); // not due yet
     expect(await sweeper.sweepExpired(new Date(Date.now() + 73 * 60 * 60 * 1000))).toBeGreaterThanOrEqual(1);
-    await fulfillmentOf('O-HOLD', (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['cancelled']));
-    await expectStock('SL-H', { S002: [2, 0, 2, 0] });
+    await shop.fulfillmentOf('O-HOLD', (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['cancelled']));
+    await shop.expectStock('SL-H', { S002: [2, 0, 2, 0] });
     await eventually(async () =>
       expect(worker.of('CancelFulfillment').some((c) => c.orderId === 'O-HOLD' && c.fromLocationId === 'S002')).toBe(true),
     );
@@ -249,7 +230,7 @@ describe('fulfillment on real Kafka and PostgreSQL', () => {
     );
     await shop.receive('W01', [{ sku: 'SL-R', quantity: 50 }]);
     await shop.receive('S001', [{ sku: 'SL-R', quantity: 5 }]);
-    await expectStock('SL-R', { S001: [5, 0, 5, 0], W01: [50, 0, 50, 0] });
+    await shop.expectStock('SL-R', { S001: [5, 0, 5, 0], W01: [50, 0, 50, 0] });
 
     await shop.sell('S001', [{ sku: 'SL-R', quantity: 2 }]);
     const transfer = await eventually(async () => {
@@ -258,14 +239,14 @@ describe('fulfillment on real Kafka and PostgreSQL', () => {
       return found[0]!;
     });
     expect(transfer).toMatchObject({ fromLocationId: 'W01', lines: [{ sku: 'SL-R', quantity: 10 }] });
-    await expectStock('SL-R', { S001: [3, 0, 3, 0], W01: [50, 10, 40, 0] });
+    await shop.expectStock('SL-R', { S001: [3, 0, 3, 0], W01: [50, 10, 40, 0] });
 
     await shop.sell('S001', [{ sku: 'SL-R', quantity: 1 }]);
-    await expectStock('SL-R', { S001: [2, 0, 2, 0], W01: [50, 10, 40, 0] });
+    await shop.expectStock('SL-R', { S001: [2, 0, 2, 0], W01: [50, 10, 40, 0] });
     await worker.send([{ type: 'TransferShipped', transferId: transfer.transferId }]);
-    await expectStock('SL-R', { S001: [2, 0, 2, 10], W01: [40, 0, 40, 0] });
+    await shop.expectStock('SL-R', { S001: [2, 0, 2, 10], W01: [40, 0, 40, 0] });
     await worker.send([{ type: 'TransferReceived', transferId: transfer.transferId, lines: [{ sku: 'SL-R', quantity: 10 }] }]);
-    await expectStock('SL-R', { S001: [12, 0, 12, 0], W01: [40, 0, 40, 0] });
+    await shop.expectStock('SL-R', { S001: [12, 0, 12, 0], W01: [40, 0, 40, 0] });
     expect(worker.of('TransferStock').filter((c) => c.toLocationId === 'S001' && c.lines[0]!.sku === 'SL-R')).toHaveLength(1);
   });
 
@@ -273,7 +254,7 @@ describe('fulfillment on real Kafka and PostgreSQL', () => {
     worker.answerWith(() => []);
     await shop.receive('S001', [{ sku: 'SL-K', quantity: 4 }]);
     await shop.receive('W01', [{ sku: 'SL-K', quantity: 6 }]);
-    await expectStock('SL-K', { S001: [4, 0, 4, 0], W01: [6, 0, 6, 0] });
+    await shop.expectStock('SL-K', { S001: [4, 0, 4, 0], W01: [6, 0, 6, 0] });
     const orders = Array.from({ length: 100 }, (_, i) => `O-RUSH-${i}`);
     // Sent from several producers at once, spread over the topic's partitions.
     await Promise.all(
@@ -308,7 +289,7 @@ describe('fulfillment on real Kafka and PostgreSQL', () => {
     const served = views.filter((o) => o.fulfillments.length > 0);
     expect(served).toHaveLength(10);
     expect(views.filter((o) => o.backordered.length > 0)).toHaveLength(90);
-    const stock = await expectStock('SL-K', { S001: [4, 4, 0, 0], W01: [6, 6, 0, 0] });
+    const stock = await shop.expectStock('SL-K', { S001: [4, 4, 0, 0], W01: [6, 6, 0, 0] });
     expect(stock.onlineAvailableToPromise).toBe(0);
     await eventually(async () => expect(worker.of('DispatchFulfillment').filter((c) => c.orderId.startsWith('O-RUSH-'))).toHaveLength(10));
   });
@@ -332,7 +313,7 @@ describe('fulfillment on real Kafka and PostgreSQL', () => {
         'feedback does not fit: failed for F-O-SHIP-1, already shipped',
       ]),
     );
-    await expectStock('SL-A', { S001: [3, 0, 3, 0], W01: [10, 0, 10, 0] }); // nothing written off
+    await shop.expectStock('SL-A', { S001: [3, 0, 3, 0], W01: [10, 0, 10, 0] }); // nothing written off
     expect((await shop.getJson('/v1/orders/O-NOSTORE/fulfillment')).status).toBe(404);
   });
 });

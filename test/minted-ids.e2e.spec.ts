@@ -47,22 +47,6 @@ afterAll(async () => {
   await service?.stop();
 });
 
-async function expectStock(sku: string, expected: Record<string, [number, number, number, number]>): Promise<void> {
-  await eventually(async () => {
-    const { body } = await shop.getJson(`/v1/stock/${encodeURIComponent(sku)}`);
-    expect(Object.fromEntries(body.locations.map((l: any) => [l.locationId, [l.onHand, l.reserved, l.available, l.inTransit]]))).toEqual(
-      expected,
-    );
-  });
-}
-const fulfillmentOf = (orderId: string, check: (order: any) => void) =>
-  eventually(async () => {
-    const { status, body } = await shop.getJson(`/v1/orders/${encodeURIComponent(orderId)}/fulfillment`);
-    expect(status).toBe(200);
-    check(body);
-    return body;
-  });
-
 /** Every id in every command the worker got fits the contract's 1 to 200 characters. */
 function expectCommandIdsFit(): void {
   for (const command of worker.commands) {
@@ -82,10 +66,10 @@ describe('minted ids on real Kafka and PostgreSQL', () => {
       c.type === 'DispatchFulfillment' && c.orderId === LONG_SHIP ? [{ type: 'FulfillmentShipped', fulfillmentId: c.fulfillmentId }] : [],
     );
     await shop.receive('W-X', [{ sku: 'M-1', quantity: 10 }]);
-    await expectStock('M-1', { 'W-X': [10, 0, 10, 0] });
+    await shop.expectStock('M-1', { 'W-X': [10, 0, 10, 0] });
     await shop.placeOrder(LONG_SHIP, [{ sku: 'M-1', quantity: 2 }], { mode: 'ship', lat: 30.3, lng: 120.1 });
-    await fulfillmentOf(LONG_SHIP, (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['shipped']));
-    await expectStock('M-1', { 'W-X': [8, 0, 8, 0] });
+    await shop.fulfillmentOf(LONG_SHIP, (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['shipped']));
+    await shop.expectStock('M-1', { 'W-X': [8, 0, 8, 0] });
     expectCommandIdsFit();
   });
 
@@ -103,11 +87,11 @@ describe('minted ids on real Kafka and PostgreSQL', () => {
       return [];
     });
     await shop.receive('W-X', [{ sku: 'M-2', quantity: 5 }]);
-    await expectStock('M-2', { 'W-X': [5, 0, 5, 0] });
+    await shop.expectStock('M-2', { 'W-X': [5, 0, 5, 0] });
     await shop.placeOrder(LONG_PICKUP, [{ sku: 'M-2', quantity: 3 }], { mode: 'pickup', storeId: 'S-A' });
-    const order = await fulfillmentOf(LONG_PICKUP, (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['collected']));
+    const order = await shop.fulfillmentOf(LONG_PICKUP, (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['collected']));
     expect(order).toMatchObject({ transfers: [{ fromLocationId: 'W-X', toLocationId: 'S-A', received: true }] });
-    await expectStock('M-2', { 'S-A': [0, 0, 0, 0], 'W-X': [2, 0, 2, 0] });
+    await shop.expectStock('M-2', { 'S-A': [0, 0, 0, 0], 'W-X': [2, 0, 2, 0] });
     expectCommandIdsFit();
   });
 
@@ -126,8 +110,8 @@ describe('minted ids on real Kafka and PostgreSQL', () => {
     // The same history at both stock items: the same stream version when each asks for stock.
     await shop.receive('S-A-B', [{ sku: 'C', quantity: 5 }]);
     await shop.receive('S-A', [{ sku: 'B-C', quantity: 5 }]);
-    await expectStock('C', { 'S-A-B': [5, 0, 5, 0], 'W-X': [50, 0, 50, 0] });
-    await expectStock('B-C', { 'S-A': [5, 0, 5, 0], 'W-X': [50, 0, 50, 0] });
+    await shop.expectStock('C', { 'S-A-B': [5, 0, 5, 0], 'W-X': [50, 0, 50, 0] });
+    await shop.expectStock('B-C', { 'S-A': [5, 0, 5, 0], 'W-X': [50, 0, 50, 0] });
     await shop.sell('S-A-B', [{ sku: 'C', quantity: 2 }]);
     await shop.sell('S-A', [{ sku: 'B-C', quantity: 2 }]);
 
@@ -139,8 +123,8 @@ describe('minted ids on real Kafka and PostgreSQL', () => {
     });
     expect(toAB.transferId).not.toBe(toA.transferId);
     expect(toAB.commandId).not.toBe(toA.commandId);
-    await expectStock('C', { 'S-A-B': [3, 0, 3, 0], 'W-X': [50, 10, 40, 0] });
-    await expectStock('B-C', { 'S-A': [3, 0, 3, 0], 'W-X': [50, 10, 40, 0] });
+    await shop.expectStock('C', { 'S-A-B': [3, 0, 3, 0], 'W-X': [50, 10, 40, 0] });
+    await shop.expectStock('B-C', { 'S-A': [3, 0, 3, 0], 'W-X': [50, 10, 40, 0] });
 
     await worker.send([
       { type: 'TransferShipped', transferId: toAB.transferId },
@@ -150,8 +134,8 @@ describe('minted ids on real Kafka and PostgreSQL', () => {
       { type: 'TransferReceived', transferId: toAB.transferId, lines: [{ sku: 'C', quantity: 10 }] },
       { type: 'TransferReceived', transferId: toA.transferId, lines: [{ sku: 'B-C', quantity: 10 }] },
     ]);
-    await expectStock('C', { 'S-A-B': [13, 0, 13, 0], 'W-X': [40, 0, 40, 0] });
-    await expectStock('B-C', { 'S-A': [13, 0, 13, 0], 'W-X': [40, 0, 40, 0] });
+    await shop.expectStock('C', { 'S-A-B': [13, 0, 13, 0], 'W-X': [40, 0, 40, 0] });
+    await shop.expectStock('B-C', { 'S-A': [13, 0, 13, 0], 'W-X': [40, 0, 40, 0] });
     expectCommandIdsFit();
   });
 });

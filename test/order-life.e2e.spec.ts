@@ -45,15 +45,6 @@ afterAll(async () => {
   await service?.stop();
 });
 
-async function fulfillmentOf(orderId: string, check: (order: any) => void = () => {}): Promise<any> {
-  return eventually(async () => {
-    const { status, body } = await shop.getJson(`/v1/orders/${orderId}/fulfillment`);
-    expect(status).toBe(200);
-    check(body);
-    return body;
-  });
-}
-
 /** An order's fulfillment states from its status messages alone, replayed in the order they came. */
 function replay(statuses: readonly OrderStatusMessage[]): { named: string[]; states: Record<string, string>; backordered: number } {
   const named: string[] = [];
@@ -125,7 +116,7 @@ describe("an order's life on retail.orders.status", () => {
     await shop.placeOrder('O-L-FAIL', [{ sku: 'OL-E', quantity: 2 }], NEAR_S001);
     await shop.placeOrder('O-L-PICK', [{ sku: 'OL-G', quantity: 3 }], { mode: 'pickup', storeId: 'S002' });
     await shop.placeOrder('O-L-OPEN', [{ sku: 'OL-K', quantity: 1 }], NEAR_S001);
-    await fulfillmentOf('O-L-SPLIT', (o) => expect(o.fulfillments).toHaveLength(2));
+    await shop.fulfillmentOf('O-L-SPLIT', (o) => expect(o.fulfillments).toHaveLength(2));
     await sendJson(producer, service.config.kafka.topics.onlineOrders, [
       {
         key: 'O-L-SPLIT',
@@ -147,7 +138,7 @@ describe("an order's life on retail.orders.status", () => {
     } as Record<string, string[]>;
     const orders: Record<string, any> = {};
     for (const orderId of ORDERS)
-      orders[orderId] = await fulfillmentOf(orderId, (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(settled[orderId]));
+      orders[orderId] = await shop.fulfillmentOf(orderId, (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(settled[orderId]));
 
     // Every fulfillment's last state, and the O-L-OPEN dispatch, must have reached the topic.
     const expectedLast = new Set(ORDERS.flatMap((id) => orders[id].fulfillments.map((f: any) => `${f.fulfillmentId}:${f.state}`)));

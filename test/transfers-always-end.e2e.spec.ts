@@ -3,7 +3,7 @@ import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PickupHoldSweeper } from '../apps/inventory-service/src/fulfillment/expire-pickup-holds/pickup-hold-sweeper.service';
 import { TestLogisticsWorker } from './support/logistics-worker';
-import { connectedProducer, eventually, readTopic, sendJson, testKafka } from './support/test-kafka';
+import { connectedProducer, eventually, readTopic, testKafka } from './support/test-kafka';
 import { OmnichannelClient } from './support/omnichannel-client';
 import { startTestService, type RunningTestService } from './support/test-service';
 
@@ -45,29 +45,6 @@ afterAll(async () => {
   await service?.stop();
 });
 
-const now = () => new Date().toISOString();
-async function cancelOrder(orderId: string): Promise<void> {
-  await sendJson(producer, service.config.kafka.topics.onlineOrders, [
-    { key: orderId, value: { eventId: shop.nextEventId('cancel'), type: 'OnlineOrderCancelled', occurredAt: now(), orderId } },
-  ]);
-}
-/** Per location: [onHand, reserved, available, inTransit], once the view shows `expected`. */
-async function expectStock(sku: string, expected: Record<string, [number, number, number, number]>): Promise<void> {
-  await eventually(async () => {
-    const { body } = await shop.getJson(`/v1/stock/${sku}`);
-    expect(Object.fromEntries(body.locations.map((l: any) => [l.locationId, [l.onHand, l.reserved, l.available, l.inTransit]]))).toEqual(
-      expected,
-    );
-  });
-}
-async function fulfillmentOf(orderId: string, check: (order: any) => void): Promise<any> {
-  return eventually(async () => {
-    const { status, body } = await shop.getJson(`/v1/orders/${orderId}/fulfillment`);
-    expect(status).toBe(200);
-    check(body);
-    return body;
-  });
-}
 const transfersTo = (toLocationId: string, sku: string) =>
   worker.of('TransferStock').filter((c) => c.toLocationId === toLocationId && c.lines[0]!.sku === sku);
 const cancelsOf = (transferId: string) => worker.of('CancelTransfer').filter((c) => c.transferId === transferId);
@@ -80,13 +57,13 @@ describe('transfers always end (contract v1.1), on real Kafka and PostgreSQL', (
     );
     await shop.receive('W01', [{ sku: 'TE-R', quantity: 50 }]);
     await shop.receive('S001', [{ sku: 'TE-R', quantity: 5 }]);
-    await expectStock('TE-R', { S001: [5, 0, 5, 0], W01: [50, 0, 50, 0] });
+    await shop.expectStock('TE-R', { S001: [5, 0, 5, 0], W01: [50, 0, 50, 0] });
     await shop.sell('S001', [{ sku: 'TE-R', quantity: 2 }]);
     const first = await eventually(async () => {
       expect(transfersTo('S001', 'TE-R')).toHaveLength(1);
       return transfersTo('S001', 'TE-R')[0]!;
     });
-    await expectStock('TE-R', { S001: [3, 0, 3, 0], W01: [50, 10, 40, 0] });
+    await shop.expectStock('TE-R', { S001: [3, 0, 3, 0], W01: [50, 10, 40, 0] });
 
     const sweeper = service.app.get(PickupHoldSweeper);
     expect(await sweeper.sweepTransfersPastShipBy(new Date())).toBe(0); // not due yet
@@ -97,7 +74,7 @@ describe('transfers always end (contract v1.1), on real Kafka and PostgreSQL', (
         expect.objectContaining({ commandId: `${first.transferId}:cancel`, fromLocationId: 'W01', toLocationId: 'S001' }),
       ]),
     );
-    await expectStock('TE-R', { S001: [3, 0, 3, 0], W01: [50, 0, 50, 0] });
+    await shop.expectStock('TE-R', { S001: [3, 0, 3, 0], W01: [50, 0, 50, 0] });
 
     await worker.send([{ type: 'TransferShipped', transferId: first.transferId }]);
     await eventually(async () => {
@@ -106,12 +83,12 @@ describe('transfers always end (contract v1.1), on real Kafka and PostgreSQL', (
         expect.stringMatching(new RegExp(`^transfer ${first.transferId} was called off \\(not-shipped-in-time`)),
       );
     });
-    await expectStock('TE-R', { S001: [3, 0, 3, 0], W01: [50, 0, 50, 0] }); // the late shipment changed nothing
+    await shop.expectStock('TE-R', { S001: [3, 0, 3, 0], W01: [50, 0, 50, 0] }); // the late shipment changed nothing
 
     await shop.sell('S001', [{ sku: 'TE-R', quantity: 1 }]); // the open flag was cleared: replenished again
     await eventually(async () => expect(transfersTo('S001', 'TE-R')).toHaveLength(2));
     expect(transfersTo('S001', 'TE-R')[1]!.transferId).not.toBe(first.transferId);
-    await expectStock('TE-R', { S001: [2, 0, 2, 0], W01: [50, 10, 40, 0] });
+    await shop.expectStock('TE-R', { S001: [2, 0, 2, 0], W01: [50, 10, 40, 0] });
     expect(cancelsOf(first.transferId)).toHaveLength(1);
   });
 
@@ -119,42 +96,42 @@ describe('transfers always end (contract v1.1), on real Kafka and PostgreSQL', (
     worker.answerWith(() => []);
     await shop.receive('W01', [{ sku: 'TE-P', quantity: 5 }]);
     await shop.receive('S002', [{ sku: 'TE-P', quantity: 1 }]);
-    await expectStock('TE-P', { S002: [1, 0, 1, 0], W01: [5, 0, 5, 0] });
+    await shop.expectStock('TE-P', { S002: [1, 0, 1, 0], W01: [5, 0, 5, 0] });
     await shop.placeOrder('O-TE-WAIT', [{ sku: 'TE-P', quantity: 3 }], { mode: 'pickup', storeId: 'S002' });
     const transfer = await eventually(async () => {
       expect(transfersTo('S002', 'TE-P')).toHaveLength(1);
       return transfersTo('S002', 'TE-P')[0]!;
     });
-    await expectStock('TE-P', { S002: [1, 1, 0, 0], W01: [5, 2, 3, 0] });
+    await shop.expectStock('TE-P', { S002: [1, 1, 0, 0], W01: [5, 2, 3, 0] });
 
     const sweeper = service.app.get(PickupHoldSweeper);
     expect(await sweeper.sweepTransfersPastShipBy(new Date(Date.now() + PAST_SHIP_BY_MS))).toBeGreaterThanOrEqual(1);
     await eventually(async () => expect(cancelsOf(transfer.transferId)).toHaveLength(1));
-    const order = await fulfillmentOf('O-TE-WAIT', (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['dispatched']));
+    const order = await shop.fulfillmentOf('O-TE-WAIT', (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['dispatched']));
     expect(order).toMatchObject({
       fulfillments: [{ fromLocationId: 'S002', lines: [{ sku: 'TE-P', quantity: 1 }] }],
       backordered: [{ sku: 'TE-P', quantity: 2 }],
     });
-    await expectStock('TE-P', { S002: [1, 1, 0, 0], W01: [5, 0, 5, 0] });
+    await shop.expectStock('TE-P', { S002: [1, 1, 0, 0], W01: [5, 0, 5, 0] });
   });
 
   it("calls off a cancelled order's transfer that has not left, releasing both ends", async () => {
     worker.answerWith(() => []);
     await shop.receive('W01', [{ sku: 'TE-C', quantity: 5 }]);
     await shop.receive('S002', [{ sku: 'TE-C', quantity: 1 }]);
-    await expectStock('TE-C', { S002: [1, 0, 1, 0], W01: [5, 0, 5, 0] });
+    await shop.expectStock('TE-C', { S002: [1, 0, 1, 0], W01: [5, 0, 5, 0] });
     await shop.placeOrder('O-TE-CANCEL', [{ sku: 'TE-C', quantity: 3 }], { mode: 'pickup', storeId: 'S002' });
     const transfer = await eventually(async () => {
       expect(transfersTo('S002', 'TE-C')).toHaveLength(1);
       return transfersTo('S002', 'TE-C')[0]!;
     });
-    await expectStock('TE-C', { S002: [1, 1, 0, 0], W01: [5, 2, 3, 0] });
-    await cancelOrder('O-TE-CANCEL');
+    await shop.expectStock('TE-C', { S002: [1, 1, 0, 0], W01: [5, 2, 3, 0] });
+    await shop.cancelOrder('O-TE-CANCEL');
     await eventually(async () =>
       expect(cancelsOf(transfer.transferId)).toEqual([expect.objectContaining({ fromLocationId: 'W01', toLocationId: 'S002' })]),
     );
-    await expectStock('TE-C', { S002: [1, 0, 1, 0], W01: [5, 0, 5, 0] });
-    await fulfillmentOf('O-TE-CANCEL', (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['cancelled']));
+    await shop.expectStock('TE-C', { S002: [1, 0, 1, 0], W01: [5, 0, 5, 0] });
+    await shop.fulfillmentOf('O-TE-CANCEL', (o) => expect(o.fulfillments.map((f: any) => f.state)).toEqual(['cancelled']));
     // Already called off with its order: the deadline has nothing more to do with it.
     expect(await service.app.get(PickupHoldSweeper).sweepTransfersPastShipBy(new Date(Date.now() + PAST_SHIP_BY_MS))).toBe(0);
   });

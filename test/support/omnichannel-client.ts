@@ -1,5 +1,6 @@
 import type { Producer } from 'kafkajs';
-import { sendJson } from './test-kafka';
+import { expect } from 'vitest';
+import { eventually, sendJson } from './test-kafka';
 // Every answer read here is also checked against the service's OpenAPI document.
 import { documentedFetch as fetch } from './documented-answers';
 import type { RunningTestService } from './test-service';
@@ -66,6 +67,35 @@ export class OmnichannelClient {
       orderId,
       lines,
       delivery,
+    });
+  }
+
+  async cancelOrder(orderId: string): Promise<void> {
+    await this.send(this.service.config.kafka.topics.onlineOrders, orderId, {
+      eventId: this.nextEventId('cancel'),
+      type: 'OnlineOrderCancelled',
+      occurredAt: now(),
+      orderId,
+    });
+  }
+
+  /** Per location: [onHand, reserved, available, inTransit], once the view shows `expected`; the stock body then. */
+  async expectStock(sku: string, expected: Record<string, [number, number, number, number]>): Promise<any> {
+    return eventually(async () => {
+      const { body } = await this.getJson(`/v1/stock/${encodeURIComponent(sku)}`);
+      const shown = Object.fromEntries(body.locations.map((l: any) => [l.locationId, [l.onHand, l.reserved, l.available, l.inTransit]]));
+      expect(shown).toEqual(expected);
+      return body;
+    });
+  }
+
+  /** The order's fulfillment once it answers 200 and passes `check`. */
+  async fulfillmentOf(orderId: string, check: (order: any) => void = () => {}): Promise<any> {
+    return eventually(async () => {
+      const { status, body } = await this.getJson(`/v1/orders/${encodeURIComponent(orderId)}/fulfillment`);
+      expect(status).toBe(200);
+      check(body);
+      return body;
     });
   }
 
