@@ -113,6 +113,7 @@ async function main(): Promise<void> {
   await workers.stop();
   const deadLetters = (await topicSize(kafka, topics.deadLetters)) - deadLettersBefore;
   const w = workers.counts;
+  const expectedDeadLetters = 2 * w.transfersCalledOffAfterLeaving; // its TransferShipped and TransferReceived
   process.stdout.write(
     [
       '',
@@ -121,9 +122,13 @@ async function main(): Promise<void> {
       `  web orders:         ${day.webOrders.placed} placed (${day.webOrders.ship} ship, ${day.webOrders.pickup} pickup), ${day.webOrders.cancelled} cancelled by shoppers`,
       `  fulfillments:       ${w.dispatches} dispatched: ${w.shipped} shipped, ${w.collected} collected, ${w.failedPicks} short picks (re-sourced), ${w.cancelledBeforePick} cancelled before the pick`,
       `  backordered:        ${w.backorders} orders with lines no location could supply`,
-      `  transfers:          ${w.transfers} (replenishment and pickups): ${w.transfers - w.transfersCalledOff} shipped and received, ${w.transfersCalledOff} called off before they left`,
-      `  dead letters:       ${deadLetters}` +
-        (deadLetters > 0
+      `  transfers:          ${w.transfers} (replenishment and pickups): ${w.transfers - w.transfersCalledOff} shipped and received, ${w.transfersCalledOff} called off before they left` +
+        `, ${w.transfersCalledOffAfterLeaving} called off after they left (recorded as movements)`,
+      `  dead letters:       ${deadLetters}, ${deadLetters - expectedDeadLetters} unexpected` +
+        (expectedDeadLetters > 0
+          ? ` (${expectedDeadLetters} expected: the refused feedback of transfers called off after they left)`
+          : '') +
+        (deadLetters > expectedDeadLetters
           ? ' (their reasons: npm run cli -- replay-dead-letters --dry-run; an "unknown location" one names a location to register)'
           : ''),
       `  repeated commands:  ${w.repeatsDropped} (dropped by commandId)`,
