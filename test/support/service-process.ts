@@ -90,10 +90,16 @@ export function processTestEnv(prefix: string, extra: Record<string, string> = {
 
 /** The service's lag figures from /health/ready. */
 export async function lagOf(baseUrl: string): Promise<{ inboundMessages: number; stockViewEvents: number }> {
+  const { inboundMessages, stockViewEvents } = await backlogsOf(baseUrl);
+  return { inboundMessages, stockViewEvents };
+}
+
+/** The lag figures and the outbox backlog (messages committed, not yet published) from /health/ready. */
+export async function backlogsOf(baseUrl: string): Promise<{ inboundMessages: number; stockViewEvents: number; outboxMessages: number }> {
   const body = (await (await documentedFetch(`${baseUrl}/health/ready`)).json()) as {
-    lag: { inboundMessages: number; stockViewEvents: number };
+    lag: { inboundMessages: number; stockViewEvents: number; outboxMessages: number };
   };
-  return { inboundMessages: body.lag.inboundMessages, stockViewEvents: body.lag.stockViewEvents };
+  return { inboundMessages: body.lag.inboundMessages, stockViewEvents: body.lag.stockViewEvents, outboxMessages: body.lag.outboxMessages };
 }
 
 /** On-hand per `location|sku` for these SKUs, as the service shows it. */
