@@ -21,9 +21,14 @@ import { createTestDatabase, type TestDatabase } from './support/test-database';
  * ended (every command worked or dropped, all feedback delivered, every deadline swept): nothing is
  * reserved or in transit, and the stock view's on-hand equals the worker's physical ledger.
  *
- * The worker keeps the protocol: a transfer it ships is reported shipped at once (a TransferShipped
- * later than TRANSFER_SHIP_HOURS is a dead letter by contract, the goods then recorded by hand), and
- * it says nothing about a fulfillment after CANCEL_CONFIRM_HOURS (the wait then releases its units).
+ * Transfers follow the contract's one rule for every call-off: its hold is released at once and a
+ * TransferShipped or TransferReceived after the CancelTransfer is a dead letter. The worker's report
+ * of a transfer it shipped is in the air like any other, so a call-off (its order cancelled, or the
+ * ship-by time swept) may overtake it; and a worker told to call off a transfer may have loaded the
+ * truck already and ship it anyway. Either way its late feedback is refused, and the worker, seeing
+ * the CancelTransfer, records what moved by hand (StockAdjusted off the source, StockReceived at the
+ * destination), as the dead letter's reason asks. It says nothing about a fulfillment after
+ * CANCEL_CONFIRM_HOURS (the wait then releases its units).
  */
 let db: TestDatabase;
 let handler: RecordInboundBatchHandler;
@@ -163,6 +168,9 @@ interface Feedback {
 class ModelWorker {
   readonly ledger = new Map<string, number>();
   private readonly pending: LogisticsCommand[] = [];
+  /** Transfers it moved (the ledger followed at once), until their feedback is in or it recorded them by hand. */
+  private readonly moved = new Map<string, Extract<LogisticsCommand, { type: 'TransferStock' }>>();
+  private callOffs = 0;
   readonly inFlight: Feedback[] = [];
   readonly delivered: Feedback[] = [];
   private feedbackCount = 0;
@@ -171,6 +179,8 @@ class ModelWorker {
     private readonly prefix: string,
     /** For each cancel that catches a pick not yet worked: answer it (FulfillmentFailed, nothing short) or say nothing. */
     private readonly answersCancels: boolean[],
+    /** For each CancelTransfer that catches a transfer not yet worked: drop it, or ship it all the same (the truck was loaded). */
+    private readonly shipsDespiteCallOff: boolean[],
   ) {}
 
   move(locationId: string, sku: string, delta: number): void {
@@ -182,7 +192,7 @@ class ModelWorker {
     return this.pending.length === 0 && this.inFlight.length === 0;
   }
 
-  take(commands: LogisticsCommand[]): void {
+  async take(commands: LogisticsCommand[]): Promise<void> {
     for (const command of commands) {
       if (command.type === 'DispatchFulfillment' || command.type === 'TransferStock') this.pending.push(command);
       else if (command.type === 'CancelFulfillment') {
@@ -191,22 +201,46 @@ class ModelWorker {
         this.pending.splice(at, 1);
         if (this.answersCancels[this.feedbackCount % this.answersCancels.length])
           this.send({ type: 'FulfillmentFailed', fulfillmentId: command.fulfillmentId, shortLines: [] });
-      } else {
+      } else if (command.type === 'CancelTransfer') {
         const at = this.pending.findIndex((c) => c.type === 'TransferStock' && c.transferId === command.transferId);
-        if (at >= 0) this.pending.splice(at, 1); // called off before it left: nothing moves
+        const shipsAnyway = this.shipsDespiteCallOff[(this.callOffs += 1) % this.shipsDespiteCallOff.length];
+        if (at >= 0 && shipsAnyway) this.ship(this.pending.splice(at, 1)[0] as Extract<LogisticsCommand, { type: 'TransferStock' }>);
+        else if (at >= 0) this.pending.splice(at, 1); // called off before it left: nothing moves
+        if (this.moved.has(command.transferId)) await this.recordByHand(command.transferId); // its feedback will be refused
       }
     }
   }
 
-  /** Work one pending command; a shipped transfer is reported shipped at once (see the file's comment). */
+  /** The transfer leaves and lands (the ledger follows); its two reports go into the air. */
+  private ship(command: Extract<LogisticsCommand, { type: 'TransferStock' }>): void {
+    for (const line of command.lines) this.move(command.fromLocationId, line.sku, -line.quantity);
+    for (const line of command.lines) this.move(command.toLocationId, line.sku, line.quantity);
+    this.moved.set(command.transferId, command);
+    this.send({ type: 'TransferShipped', transferId: command.transferId });
+    this.send({ type: 'TransferReceived', transferId: command.transferId, lines: command.lines });
+  }
+
+  /** A transfer called off after it moved: its feedback is a dead letter, so what moved is recorded as movements. */
+  private async recordByHand(transferId: string): Promise<void> {
+    const { fromLocationId, toLocationId, lines } = this.moved.get(transferId)!;
+    this.moved.delete(transferId);
+    count('recorded by hand');
+    await apply('stockMovements', {
+      eventId: this.nextId(),
+      type: 'StockAdjusted',
+      locationId: fromLocationId,
+      reason: 'correction',
+      lines: lines.map((line) => ({ sku: line.sku, delta: -line.quantity })),
+    });
+    await apply('stockMovements', { eventId: this.nextId(), type: 'StockReceived', locationId: toLocationId, lines });
+  }
+
+  /** Work one pending command. */
   async work(pick: number, short: boolean): Promise<void> {
     if (this.pending.length === 0) return;
     const command = this.pending.splice(pick % this.pending.length, 1)[0]!;
     if (command.type === 'TransferStock') {
-      for (const line of command.lines) this.move(command.fromLocationId, line.sku, -line.quantity);
-      await this.deliver({ eventId: this.nextId(), body: { type: 'TransferShipped', transferId: command.transferId } });
-      for (const line of command.lines) this.move(command.toLocationId, line.sku, line.quantity);
-      this.send({ type: 'TransferReceived', transferId: command.transferId, lines: command.lines });
+      this.ship(command);
     } else if (command.type === 'DispatchFulfillment') {
       const { fulfillmentId, fromLocationId, lines } = command;
       if (short) {
@@ -268,12 +302,13 @@ describe('reservations never outlive their reason', () => {
       fc.asyncProperty(
         fc.array(stepArbitrary, { minLength: 8, maxLength: 40, size: 'max' }),
         fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }),
         fc.tuple(fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 })),
-        async (steps, answersCancels, [atW, atS1, atS2]) => {
+        async (steps, answersCancels, shipsDespiteCallOff, [atW, atS1, atS2]) => {
           run += 1;
           const prefix = `rn-${run}`;
           const skus = [`${prefix}-A`, `${prefix}-B`];
-          const worker = new ModelWorker(prefix, answersCancels);
+          const worker = new ModelWorker(prefix, answersCancels, shipsDespiteCallOff);
           const orders: string[] = [];
           let events = 0;
           const nextEventId = (what: string) => `${prefix}-${what}-${(events += 1)}`;
@@ -333,28 +368,28 @@ describe('reservations never outlive their reason', () => {
                 await sweeper.sweepTransfersPastShipBy(new Date(Date.now() + 6 * HOUR));
                 break;
             }
-            worker.take(await newCommands());
+            await worker.take(await newCommands());
             await noLocationOverpromised(`step ${index} (${step.kind})`);
           }
 
           // Everything ends: the worker works or drops all it has and delivers all it said, then every deadline passes.
           for (let round = 0; round < 20; round += 1) {
             await worker.finish();
-            worker.take(await newCommands());
+            await worker.take(await newCommands());
             if (!worker.idle) continue;
             const later = new Date(Date.now() + 1000 * HOUR);
             const swept =
               (await sweeper.sweepExpired(later)) +
               (await sweeper.sweepTransfersPastShipBy(later)) +
               (await sweeper.sweepUnconfirmedCancels(later));
-            worker.take(await newCommands());
+            await worker.take(await newCommands());
             await noLocationOverpromised(`final round ${round}`);
             if (swept === 0 && worker.idle) break;
           }
           expect(worker.idle).toBe(true);
           // Late and repeated: every report once more, as the same message and under a new eventId; nothing changes.
           await worker.repeatAll();
-          worker.take(await newCommands());
+          await worker.take(await newCommands());
           expect(worker.idle).toBe(true);
 
           const written = await writeSideTotals(skus);
@@ -386,6 +421,10 @@ describe('reservations never outlive their reason', () => {
       'applied FulfillmentFailed',
       'applied TransferReceived',
       'applied OnlineOrderCancelled',
+      'CancelTransfer',
+      'dead letter TransferShipped',
+      'dead letter TransferReceived',
+      'recorded by hand',
       'duplicate',
     ])
       expect(seen.get(what) ?? 0, `${what} over all runs: ${JSON.stringify([...seen])}`).toBeGreaterThan(0);

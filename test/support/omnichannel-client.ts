@@ -89,6 +89,23 @@ export class OmnichannelClient {
     });
   }
 
+  /**
+   * The stock view of `sku` equals the fold of its stock items' events (`?asOf=` now folds the log):
+   * nothing counted twice or left out; the view's body then.
+   */
+  async expectViewEqualsFold(sku: string): Promise<any> {
+    return eventually(async () => {
+      const [view, fold] = await Promise.all([
+        this.getJson(`/v1/stock/${encodeURIComponent(sku)}`),
+        this.getJson(`/v1/stock/${encodeURIComponent(sku)}?asOf=${encodeURIComponent(now())}`),
+      ]);
+      expect(fold.status).toBe(200);
+      const shape = (body: any) => ({ onHand: body.onHand, reserved: body.reserved, locations: body.locations });
+      expect(shape(view.body)).toEqual(shape(fold.body));
+      return view.body;
+    });
+  }
+
   /** The order's fulfillment once it answers 200 and passes `check`. */
   async fulfillmentOf(orderId: string, check: (order: any) => void = () => {}): Promise<any> {
     return eventually(async () => {

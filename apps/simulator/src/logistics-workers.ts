@@ -7,6 +7,13 @@ interface PendingWork {
   dueAt: number;
 }
 
+/** A transfer this worker moved, and when: what it records by hand if the service calls it off after all. */
+interface MovedTransfer {
+  command: Extract<LogisticsCommand, { type: 'TransferStock' }>;
+  shippedAt: string;
+  receivedAt: string;
+}
+
 /**
  * The city's logistics workers: they take the service's commands from retail.logistics.commands,
  * pick and ship after a short while (sometimes a pick comes up short), hand pickups over, and move
@@ -22,11 +29,13 @@ export class SimulatedLogisticsWorkers {
     cancelledBeforePick: 0,
     transfers: 0,
     transfersCalledOff: 0,
+    transfersCalledOffAfterLeaving: 0,
     repeatsDropped: 0,
     backorders: 0,
   };
   private readonly pending = new Map<string, PendingWork>();
   private readonly seenCommandIds = new Set<string>();
+  private readonly movedTransfers = new Map<string, MovedTransfer>();
   private commandsConsumer: Consumer | null = null;
   private statusConsumer: Consumer | null = null;
 
@@ -106,6 +115,12 @@ export class SimulatedLogisticsWorkers {
       case 'CancelTransfer':
         // Called off before it left: nothing moves (the ledger saw nothing of it yet).
         if (this.pending.delete(command.transferId)) this.counts.transfersCalledOff += 1;
+        // Called off after it left (the order was cancelled as the truck went): the service refuses the
+        // transfer's feedback (two dead letters), so the worker records what moved as movements.
+        else if (this.movedTransfers.has(command.transferId)) {
+          this.counts.transfersCalledOffAfterLeaving += 1;
+          this.pending.set(command.commandId, { command, dueAt: Date.now() });
+        }
         return;
     }
   }
@@ -133,6 +148,7 @@ export class SimulatedLogisticsWorkers {
         for (const line of command.lines) this.day.recordMovement(command.fromLocationId, line.sku, -line.quantity);
         const receivedAt = this.day.tick();
         for (const line of command.lines) this.day.recordMovement(command.toLocationId, line.sku, line.quantity);
+        this.movedTransfers.set(command.transferId, { command, shippedAt, receivedAt });
         return [
           this.feedback(command.transferId, { type: 'TransferShipped', occurredAt: shippedAt, transferId: command.transferId }),
           this.feedback(command.transferId, {
@@ -148,8 +164,35 @@ export class SimulatedLogisticsWorkers {
         return [this.feedback(fulfillmentId, { type: 'FulfillmentFailed', occurredAt: this.day.tick(), fulfillmentId, shortLines: [] })];
       }
       case 'CancelTransfer':
-        return [];
+        return this.recordMovedByHand(command.transferId);
     }
+  }
+
+  /**
+   * What a called-off transfer moved, as the dead letters' reason asks: a correction off its source
+   * and a receipt at its destination, each dated when it happened (so a count taken since already
+   * includes it). The ledger moved when the goods did: nothing more to record there.
+   */
+  private recordMovedByHand(transferId: string): SimulatedMessage[] {
+    const moved = this.movedTransfers.get(transferId);
+    if (!moved) return [];
+    const { fromLocationId, toLocationId, lines } = moved.command;
+    const movement = (locationId: string, body: Record<string, unknown> & { type: string; occurredAt: string }): SimulatedMessage => ({
+      topic: 'stockMovements',
+      key: locationId,
+      value: { eventId: this.day.nextEventId('lx'), ...body },
+      lines: lines.length,
+    });
+    return [
+      movement(fromLocationId, {
+        type: 'StockAdjusted',
+        occurredAt: moved.shippedAt,
+        locationId: fromLocationId,
+        reason: 'correction',
+        lines: lines.map((line) => ({ sku: line.sku, delta: -line.quantity })),
+      }),
+      movement(toLocationId, { type: 'StockReceived', occurredAt: moved.receivedAt, locationId: toLocationId, lines }),
+    ];
   }
 
   private feedback(key: string, body: Record<string, unknown> & { type: string; occurredAt: string }): SimulatedMessage {

@@ -69,6 +69,15 @@ export class OmnichannelDay {
     this.move(locationId, sku, delta);
   }
 
+  /**
+   * The ledger as the day's clock stands now: every event made so far happened at or before `moment`
+   * and every later one will happen after it, so `GET /v1/stock/{sku}?asOf=<moment>` should show
+   * exactly `onHand` (per `location|sku`) once the service has applied the whole day.
+   */
+  ledgerAtThisMoment(): { moment: string; onHand: Map<string, number> } {
+    return { moment: new Date(this.clock).toISOString(), onHand: new Map(this.expectedOnHand) };
+  }
+
   /** The next instant of the day's clock: every event of the run, whoever sends it, is ordered by it. */
   tick(): string {
     this.clock += 1 + Math.floor(this.random() * 5);

@@ -166,6 +166,16 @@ export const orderFulfillmentViewSchema = z
         lines: orderLinesSchema,
         state: z.enum(['dispatched', 'shipped', 'collected', 'failed', 'cancelled']),
         reasons: z.array(z.string()).describe('Why sourcing chose this location'),
+        awaitingCancelConfirmation: z
+          .boolean()
+          .describe(
+            'Cancelled after dispatch and still holding reservedLines at fromLocationId until the location answers the CancelFulfillment (FulfillmentShipped or PickupCollected: they leave; FulfillmentFailed: released) or CANCEL_CONFIRM_HOURS pass',
+          ),
+        reservedLines: z
+          .array(z.object({ sku: z.string(), quantity: count.min(1) }))
+          .describe(
+            'What is reserved for it at fromLocationId now: its lines while dispatched or awaiting a cancel confirmation, else none',
+          ),
       }),
     ),
     awaitingTransfers: z

@@ -41,13 +41,13 @@ export function stockInstructionsOfTransferEvent(
       return event.data.lines.flatMap((line) => [
         {
           key: { locationId: before.fromLocationId, sku: line.sku },
-          // Called off first (its order was cancelled): the hold is already released, the goods left all the same.
+          // Only a transfer still requested ships (a called-off one refuses its feedback): its hold leaves with it.
           command: {
             type: 'ShipReservedStock',
             purpose: 'transfer',
             referenceId: event.data.transferId,
             quantity: line.quantity,
-            reservedQuantity: before.state === 'cancelled' ? 0 : line.quantity,
+            reservedQuantity: line.quantity,
             ...provenance,
           } as StockItemCommand,
         },

@@ -66,16 +66,16 @@ export const initialTransferState = (): TransferRecord => ({
 });
 
 /**
- * Feedback that cannot be true of the transfer any more: the caller's dead letter. A transfer called
- * off for not shipping in time stays called off (contract v1.1): a late TransferShipped or
- * TransferReceived is not applied (its hold is gone and may be sold); an operator who finds the
- * goods did move records them as movements. A transfer called off because its order was cancelled
- * may have raced the truck: its late feedback is applied, like a fulfillment shipped after a cancel.
+ * Feedback that cannot be true of the transfer any more: the caller's dead letter. One rule for every
+ * call-off, whatever its reason (contract v1.1): a transfer called off stays called off, and a
+ * TransferShipped or TransferReceived after its CancelTransfer is not applied. Its hold was released
+ * at once and may be promised again, so counting the goods as gone as well would promise the same
+ * units twice; a worker whose truck did leave records what moved as movements.
  */
 export function transferFeedbackRefusal(state: TransferRecord, feedback: 'shipped' | 'received'): string | null {
-  if (state.state !== 'cancelled' || state.cancelReason === 'order-cancelled') return null;
+  if (state.state !== 'cancelled') return null;
   const what = feedback === 'shipped' ? 'TransferShipped' : 'TransferReceived';
-  return `transfer ${state.transferId} was called off (${state.cancelReason ?? 'cancelled'}, CancelTransfer sent) before any shipment was reported: this ${what} is not applied; record stock that did move as StockReceived/StockAdjusted`;
+  return `transfer ${state.transferId} was called off (${state.cancelReason ?? 'cancelled'}, CancelTransfer sent) before any shipment was reported: this ${what} is not applied; record stock that did move as StockReceived/StockAdjusted dated when it moved`;
 }
 
 export function decideTransfer(command: TransferCommand, state: TransferRecord): TransferEvent[] {
@@ -128,9 +128,9 @@ export function decideTransfer(command: TransferCommand, state: TransferRecord):
   }
 }
 
-/** Not reported shipped yet: requested, or called off with its order (the truck may have left all the same). */
+/** Not reported shipped yet, nor called off. */
 function stillAtSource(state: TransferRecord): boolean {
-  return state.state === 'requested' || (state.state === 'cancelled' && state.cancelReason === 'order-cancelled');
+  return state.state === 'requested';
 }
 
 export function evolveTransfer(state: TransferRecord, event: TransferEvent): TransferRecord {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   decideTransfer,
@@ -107,17 +108,61 @@ describe('transfer', () => {
     expect(decideTransfer({ type: 'ConfirmTransferReceived', lines: [{ sku: 'A', quantity: 5 }], ...provenance(5) }, state)).toEqual([]);
   });
 
-  it('applies a late shipment of a transfer called off with its order: the truck may have left, the hold is already released', () => {
-    const { state, events } = given([
-      { ...request, purpose: { kind: 'pickup-order', orderId: 'O-1', fulfillmentId: 'O-1:F1' } },
-      { type: 'CancelTransfer', reason: 'order-cancelled', ...provenance(2) },
-      { type: 'ConfirmTransferShipped', ...provenance(3) },
-    ]);
-    expect(events.map((e) => e.type)).toEqual(['TransferRequested', 'TransferCancelled', 'TransferShipped']);
-    expect(transferFeedbackRefusal(state, 'received')).toBeNull();
-    const cancelled = evolveTransfer(evolveTransfer(initialTransferState(), events[0]!), events[1]!);
-    expect(stockInstructionsOfTransferEvent(events[2]!, cancelled, () => 0)[0]).toMatchObject({
-      command: { type: 'ShipReservedStock', quantity: 5, reservedQuantity: 0 },
-    });
+  it.each(['not-shipped-in-time', 'order-cancelled'] as const)(
+    'one rule for every call-off (%s): the hold released at once, later shipment or receipt refused naming the call-off',
+    (reason) => {
+      const { state, events } = given([
+        { ...request, purpose: { kind: 'pickup-order', orderId: 'O-1', fulfillmentId: 'O-1:F1' } },
+        { type: 'CancelTransfer', reason, ...provenance(2) },
+        { type: 'ConfirmTransferShipped', ...provenance(3) },
+        { type: 'ConfirmTransferReceived', lines: [{ sku: 'A', quantity: 5 }], ...provenance(4) },
+      ]);
+      expect(events.map((e) => e.type)).toEqual(['TransferRequested', 'TransferCancelled']);
+      const requested = evolveTransfer(initialTransferState(), events[0]!);
+      expect(stockInstructionsOfTransferEvent(events[1]!, requested, () => 0)).toMatchObject([
+        { command: { type: 'ReleaseReservation', referenceId: 'T-1', quantity: 5, reason: `transfer ${reason}` } },
+      ]);
+      expect(transferFeedbackRefusal(state, 'shipped')).toBe(
+        `transfer T-1 was called off (${reason}, CancelTransfer sent) before any shipment was reported: this TransferShipped is not applied; record stock that did move as StockReceived/StockAdjusted dated when it moved`,
+      );
+      expect(transferFeedbackRefusal(state, 'received')).toMatch(new RegExp(`^transfer T-1 was called off \\(${reason}.*TransferReceived`));
+    },
+  );
+
+  it('never holds or ships more than it asked for, and once it has ended holds nothing, whatever the feedback and call-offs', () => {
+    const command = fc.oneof(
+      fc.constant<TransferCommand>({ type: 'ConfirmTransferShipped', ...provenance(3) }),
+      fc.constant<TransferCommand>({ type: 'ConfirmTransferReceived', lines: [{ sku: 'A', quantity: 5 }], ...provenance(4) }),
+      fc
+        .constantFrom('not-shipped-in-time' as const, 'order-cancelled' as const)
+        .map((reason): TransferCommand => ({ type: 'CancelTransfer', reason, ...provenance(5) })),
+    );
+    fc.assert(
+      fc.property(fc.array(command, { maxLength: 8 }), (commands) => {
+        let state = initialTransferState();
+        let held = 0;
+        let shipped = 0;
+        for (const next of [request, ...commands]) {
+          for (const event of decideTransfer(next, state)) {
+            for (const { key, command: effect } of stockInstructionsOfTransferEvent(event, state, () => 0)) {
+              if (key.locationId !== 'W01') continue;
+              if (effect.type === 'ReserveStock') held += effect.quantity;
+              if (effect.type === 'ReleaseReservation') held -= effect.quantity;
+              if (effect.type === 'ShipReservedStock') {
+                held -= effect.reservedQuantity;
+                shipped += effect.quantity;
+              }
+            }
+            expect(event.type === 'TransferCancelled' ? state.state : 'any').not.toBe('shipped');
+            expect(state.state === 'cancelled' ? event.type : 'none', 'nothing after a call-off').toBe('none');
+            state = evolveTransfer(state, event);
+            expect(held).toBeGreaterThanOrEqual(0);
+            expect(shipped).toBeLessThanOrEqual(5);
+            expect(held + shipped, 'each unit held, or gone, not both').toBeLessThanOrEqual(5);
+          }
+        }
+        if (state.state !== 'requested') expect(held).toBe(0);
+      }),
+    );
   });
 });

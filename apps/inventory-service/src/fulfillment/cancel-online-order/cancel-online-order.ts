@@ -22,7 +22,8 @@ export const cancelOnlineOrder: InboundUseCase<OnlineOrderCancelled> = {
       };
     }
     await work.executeOnOrder(streamId, { type: 'CancelOrder', ...provenanceOf(event) }, metadata);
-    // Its transfers that have not left are called off: the stock stays where it is, on sale there.
+    // Its transfers not reported shipped are called off: the stock stays where it is, on sale there (and their
+    // late feedback is a dead letter, as after every call-off).
     for (const transfer of work.orders.stateOf(streamId).transfers) {
       if (!transfer.received) await cancelTransfer(work, transfer.transferId, 'order-cancelled', provenanceOf(event), metadata);
     }

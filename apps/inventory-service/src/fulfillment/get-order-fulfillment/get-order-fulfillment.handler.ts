@@ -22,7 +22,17 @@ export class GetOrderFulfillmentHandler implements IQueryHandler<GetOrderFulfill
       fulfillments: order.fulfillments.flatMap((f) =>
         f.state === 'awaiting-transfer'
           ? []
-          : [{ fulfillmentId: f.fulfillmentId, fromLocationId: f.fromLocationId, lines: f.lines, state: f.state, reasons: f.reasons }],
+          : [
+              {
+                fulfillmentId: f.fulfillmentId,
+                fromLocationId: f.fromLocationId,
+                lines: f.lines,
+                state: f.state,
+                reasons: f.reasons,
+                awaitingCancelConfirmation: f.awaitingCancelConfirmation === true,
+                reservedLines: f.reservedLines,
+              },
+            ],
       ),
       awaitingTransfers: order.fulfillments
         .filter((f) => f.state === 'awaiting-transfer')
