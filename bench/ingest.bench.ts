@@ -25,7 +25,7 @@ const SKUS = 20_000;
 const storeId = (i: number) => `S${String(i % STORES).padStart(3, '0')}`;
 
 /** Message i of the stream: a store sale, return or receipt of `linesPerMessage` lines. */
-function shopMessage(i: number, linesPerMessage: number, topics: Record<string, string>, run: string) {
+export function shopMessage(i: number, linesPerMessage: number, topics: Record<string, string>, run: string) {
   const store = storeId(i);
   const lines = Array.from({ length: linesPerMessage }, (_, k) => ({
     sku: `SKU-${(i * 31 + k * 7919) % SKUS}`,
@@ -47,7 +47,7 @@ function shopMessage(i: number, linesPerMessage: number, topics: Record<string, 
   };
 }
 
-async function produceAll(
+export async function produceAll(
   producer: Producer,
   count: number,
   make: (i: number) => { topic: string; key: string; value: string },

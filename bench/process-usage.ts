@@ -137,3 +137,29 @@ export function sampleRss(pidOf: () => number | undefined, intervalMs = 1000): {
     },
   };
 }
+
+/** CPU over a window: each service process, every PostgreSQL process, and the whole machine, in cores. */
+export function cpuWindow(pids: () => number[]) {
+  const start = performance.now();
+  const machine = machineTicks();
+  const services = new Map(pids().map((pid) => [pid, cpuTicksOf(pid) ?? 0]));
+  const postgres = new Map(postgresPids().map((pid) => [pid, cpuTicksOf(pid) ?? 0]));
+  // A PostgreSQL backend that exits within the window takes its ticks with it: sample often.
+  const lastSeen = new Map(postgres);
+  const timer = setInterval(() => {
+    for (const pid of postgresPids()) lastSeen.set(pid, cpuTicksOf(pid) ?? lastSeen.get(pid) ?? 0);
+  }, 500);
+  return () => {
+    clearInterval(timer);
+    for (const pid of postgresPids()) lastSeen.set(pid, cpuTicksOf(pid) ?? lastSeen.get(pid) ?? 0);
+    const seconds = (performance.now() - start) / 1000;
+    const cores = (ticks: number) => round(ticks / TICKS_PER_SECOND / seconds, 2);
+    let serviceTicks = 0;
+    for (const pid of pids()) serviceTicks += (cpuTicksOf(pid) ?? 0) - (services.get(pid) ?? 0);
+    let postgresTicks = 0;
+    for (const [pid, ticks] of lastSeen) postgresTicks += ticks - (postgres.get(pid) ?? 0);
+    const after = machineTicks();
+    const busyShare = (after.busy - machine.busy) / Math.max(1, after.total - machine.total);
+    return { servicesCores: cores(serviceTicks), postgresCores: cores(postgresTicks), machineBusyCores: round(busyShare * cpuCores(), 2) };
+  };
+}

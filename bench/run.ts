@@ -1,6 +1,8 @@
 import { runAppendBench } from './append.bench';
+import { runFlashSaleBench } from './flash-sale.bench';
 import { runIngestBench } from './ingest.bench';
 import { runQueryBench } from './query.bench';
+import { runScaleBench } from './scale.bench';
 import { runSourcingBench } from './sourcing.bench';
 import { writeReport, type BenchReport } from './report';
 
@@ -11,6 +13,12 @@ import { writeReport, type BenchReport } from './report';
  *   (the stream read twice: on an empty log, then by a second service on a log pre-filled with
  *   --prefill-events events, default 5,000,000; then freshness and --idle-seconds of idle CPU on it)
  * npm run bench -- --suite query [--skus N] [--locations N] [--seconds N] [--connections N] [--streams N] [--stream-changes N]
+ * npm run bench -- --suite flash-sale [--orders N] [--units N] [--partitions N]
+ *   (--orders orders of one unit of one SKU, default 20,000, that one warehouse holds --units of, default
+ *   1,000, sent at once over --partitions partitions, default 4; then as many orders of a SKU each)
+ * npm run bench -- --suite scale [--lines N] [--lines-per-message N] [--partitions N] [--instances 1,2,3]
+ *   (the ingest suite's stream, default 200,000 lines over 6 partitions a topic, read by 1, 2 and 3
+ *   service instances in one consumer group, each on a stream and schema of its own)
  * npm run bench -- --suite sourcing [--locations N] [--orders N] [--lines N]
  *   (planSourcing per order over a seeded network: defaults 1,000 locations, 20,000 orders, 5 lines
  *   an order; pure and in process, so `npx tsx bench/run.ts --suite sourcing` runs it without
@@ -45,6 +53,23 @@ const SUITES: Record<string, (flags: Map<string, string>) => Promise<BenchReport
       connections: number(flags, 'connections', 20),
       streams: number(flags, 'streams', 1_000),
       streamChangesPerSecond: number(flags, 'stream-changes', 50),
+    }),
+  'flash-sale': (flags) =>
+    runFlashSaleBench({
+      orders: number(flags, 'orders', 20_000),
+      units: number(flags, 'units', 1_000),
+      partitions: number(flags, 'partitions', 4),
+    }),
+  scale: (flags) =>
+    runScaleBench({
+      lines: number(flags, 'lines', 200_000),
+      linesPerMessage: number(flags, 'lines-per-message', 2),
+      partitions: number(flags, 'partitions', 6),
+      instances: (flags.get('instances') ?? '1,2,3').split(',').map((n) => {
+        const value = Number(n);
+        if (!Number.isInteger(value) || value <= 0) throw new Error(`--instances ${n}: must be positive whole numbers, comma-separated`);
+        return value;
+      }),
     }),
   sourcing: (flags) =>
     runSourcingBench({

@@ -11,6 +11,7 @@ export function emptyOutcome(): InboundBatchOutcome {
     alreadyApplied: 0,
     stockEventsAppended: 0,
     commandsIssued: 0,
+    conflictRetries: 0,
   };
 }
 
@@ -25,6 +26,7 @@ export function sumOutcomes(outcomes: readonly InboundBatchOutcome[]): InboundBa
     total.alreadyApplied += outcome.alreadyApplied;
     total.stockEventsAppended += outcome.stockEventsAppended;
     total.commandsIssued += outcome.commandsIssued;
+    total.conflictRetries += outcome.conflictRetries;
   }
   return total;
 }

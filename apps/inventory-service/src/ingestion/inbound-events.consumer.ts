@@ -152,6 +152,7 @@ export class InboundEventsConsumer implements OnApplicationBootstrap, BeforeAppl
         this.metrics.inboundApplied.inc({ topic: batch.topic, type }, applied);
       this.metrics.inboundDuplicates.inc({ topic: batch.topic }, outcome.duplicates);
       this.metrics.stockEventsAppended.inc(outcome.stockEventsAppended);
+      this.metrics.writeConflictRetries.inc({ topic: batch.topic }, outcome.conflictRetries);
       for (const reason of outcome.deadLetterReasons) this.metrics.deadLetters.inc({ topic: batch.topic, reason: reasonKind(reason) });
       resolveOffset(chunk[chunk.length - 1]!.offset);
       await heartbeat();

@@ -28,6 +28,11 @@ export interface InboundBatchOutcome {
   /** Logistics commands and order status messages written to the outbox. */
   commandsIssued: number;
   /**
+   * Times the batch's transaction was rolled back and tried again because a concurrent writer changed
+   * one of its streams first (a stream version conflict, a serialization failure, a deadlock).
+   */
+  conflictRetries: number;
+  /**
    * Set when nothing was applied because Kafka read from above the stored next offset (its committed
    * offsets ahead of PostgreSQL's, after a database restore, say): the consumer seeks back to it.
    */

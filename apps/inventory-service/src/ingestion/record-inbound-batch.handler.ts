@@ -4,6 +4,7 @@ import {
   TransactionRunner,
   COMMAND_RETRY_POLICY,
   isDataFault,
+  isWriteConflict,
   retryCommand,
   isRetriableConflict,
   isStreamVersionConflict,
@@ -97,12 +98,13 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
       failed.set(eventId, (error as Error).message);
       return true; // not a conflict: the batch shrank, try again at once
     };
+    let conflictRetries = 0;
     return retryCommand(
       async () => {
         const afterCommit: Array<() => void> = [];
         const outcome = await this.transactions.inTransaction((sql) => this.applyBatch(sql, command, failed, afterCommit));
         for (const committed of afterCommit) committed();
-        return outcome;
+        return { ...outcome, conflictRetries };
       },
       { ...COMMAND_RETRY_POLICY, budgetMs: this.config.ingestion.transientRetryMs },
       {
@@ -110,8 +112,12 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
           error instanceof InboundEventFailed
             ? shrink(error.eventId, error)
             : shrink(alone && isDataFault(error) ? scopedEventIdOf(command.messages[0]!) : null, error),
-        onConflict: (conflicts, error) => this.logger.debug(`conflict on attempt ${conflicts}, retrying: ${(error as Error).message}`),
+        onConflict: (conflicts, error) => {
+          conflictRetries += 1;
+          this.logger.debug(`conflict on attempt ${conflicts}, retrying: ${(error as Error).message}`);
+        },
         onTransientFault: (faults, _delay, error) => {
+          if (isWriteConflict(error)) conflictRetries += 1;
           if (faults === 1)
             this.logger.warn(
               `transient database fault, retrying the batch with backoff (never a dead letter): ${(error as Error).message}`,

@@ -34,6 +34,13 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly writeConflictRetries = new Counter({
+    name: 'inventory_inbound_write_conflict_retries_total',
+    help: 'Inbound batches rolled back and tried again because a concurrent writer changed one of their streams first (version conflict, serialization failure, deadlock), by topic',
+    labelNames: ['topic'] as const,
+    registers: [this.registry],
+  });
+
   readonly batchSeconds = new Histogram({
     name: 'inventory_inbound_batch_seconds',
     help: 'Time to apply one inbound batch (one PostgreSQL transaction), by topic',
