@@ -3,7 +3,7 @@ import type { LocationProfile } from '@app/stock-domain';
 import { DescribeLocation } from '../../apps/inventory-service/src/locations/describe-location/describe-location.command';
 import { DescribeLocationHandler } from '../../apps/inventory-service/src/locations/describe-location/describe-location.handler';
 import { LocationsProjection } from '../../apps/inventory-service/src/locations/locations.projection';
-import { documentedFetch as fetch } from './documented-answers';
+import { checkedFetch as fetch } from './checked-fetch';
 import { createTestDatabase } from './test-database';
 
 /**

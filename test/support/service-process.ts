@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { BUILT, requireBuilt } from './built-apps';
-import { documentedFetch, forgetApiDocumentOf } from './documented-answers';
+import { checkedFetch, forgetDocumentOf } from './checked-fetch';
 import { isolatedServiceEnv } from './isolated-env';
 
 /** A free TCP port on 127.0.0.1 (asked of the OS, then released). */
@@ -41,7 +41,7 @@ export class ServiceProcess {
 
   /** Start it and wait until it answers /health/live. */
   async start(timeoutMs = 60_000): Promise<void> {
-    forgetApiDocumentOf(this.baseUrl); // the document of whatever listened here before
+    await forgetDocumentOf(this.baseUrl); // the document of whatever listened here before
     const child = spawn('node', [requireBuilt(BUILT.service)], {
       env: { ...process.env, ...this.env, PORT: String(this.port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -90,7 +90,7 @@ export function processTestEnv(prefix: string, extra: Record<string, string> = {
 
 /** The service's lag figures from /health/ready. */
 export async function lagOf(baseUrl: string): Promise<{ inboundMessages: number; stockViewEvents: number }> {
-  const body = (await (await documentedFetch(`${baseUrl}/health/ready`)).json()) as {
+  const body = (await (await checkedFetch(`${baseUrl}/health/ready`)).json()) as {
     lag: { inboundMessages: number; stockViewEvents: number };
   };
   return { inboundMessages: body.lag.inboundMessages, stockViewEvents: body.lag.stockViewEvents };
@@ -98,7 +98,7 @@ export async function lagOf(baseUrl: string): Promise<{ inboundMessages: number;
 
 /** On-hand per `location|sku` for these SKUs, as the service shows it. */
 export async function onHandShown(baseUrl: string, skus: readonly string[]): Promise<Map<string, number>> {
-  const { items } = (await (await documentedFetch(`${baseUrl}/v1/stock?skus=${skus.join(',')}`)).json()) as {
+  const { items } = (await (await checkedFetch(`${baseUrl}/v1/stock?skus=${skus.join(',')}`)).json()) as {
     items: Array<{ sku: string; locations: Array<{ locationId: string; onHand: number }> }>;
   };
   return new Map(items.flatMap((item) => item.locations.map((l) => [`${l.locationId}|${item.sku}`, l.onHand] as const)));
