@@ -164,16 +164,14 @@ export class CheckpointedProcessor {
     let idleMs = first;
     while (this.running) {
       let applied = 0;
-      let lookSoon = false;
+      let heldBack = false;
       this.lockedOut = false;
       try {
-        if (mayHaveEvents) {
-          applied = await this.processNextBatch();
-          lookSoon = this.lockedOut;
-        } else {
-          const { pending, heldBack } = await this.eventsPending();
-          if (pending) applied = await this.processNextBatch();
-          lookSoon = heldBack || this.lockedOut;
+        if (mayHaveEvents) applied = await this.processNextBatch();
+        else {
+          const look = await this.eventsPending();
+          heldBack = look.heldBack;
+          if (look.pending) applied = await this.processNextBatch();
         }
       } catch (error) {
         // Backoff, not the idle delay: a poke (an append elsewhere) does not cut it short.
@@ -186,6 +184,7 @@ export class CheckpointedProcessor {
         mayHaveEvents = true;
         continue;
       }
+      const lookSoon = heldBack || this.lockedOut;
       idleMs = applied > 0 || lookSoon ? first : Math.min(max, idleMs * 2);
       mayHaveEvents = (await this.idle(idleMs)) === 'woken';
       if (mayHaveEvents) idleMs = first;
