@@ -1,11 +1,12 @@
 import { ProgressBar } from '@app/console';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { freePort, lagOf, processTestEnv, ServiceProcess } from '../test/support/service-process';
-import { createTestDatabase, dropSchema } from '../test/support/test-database';
+import { createTestDatabase, dropSchema, TEST_DATABASE_URL } from '../test/support/test-database';
 import { testKafka } from '../test/support/test-kafka';
 import { registerLocationsInSchema } from '../test/support/locations';
 import { prefillLog } from './log-prefill';
-import { measureCpu, sampleRss } from './process-usage';
+import { sampleRss } from './process-usage';
+import { measureServiceCpu } from './service-cpu';
 import { percentile, printTable, round, type BenchReport } from './report';
 
 interface IngestSettings {
@@ -154,7 +155,7 @@ async function idleCpu(service: ServiceProcess, seconds: number) {
   }
   await new Promise((resolve) => setTimeout(resolve, 5000)); // the last batch's commits and HTTP connections settle
   process.stdout.write(`idle: measuring CPU of the service and PostgreSQL for ${seconds} s\n`);
-  return measureCpu(service.pid!, seconds);
+  return measureServiceCpu(service.pid!, seconds, TEST_DATABASE_URL);
 }
 
 export async function runIngestBench(settings: IngestSettings): Promise<BenchReport> {
@@ -166,15 +167,19 @@ export async function runIngestBench(settings: IngestSettings): Promise<BenchRep
   const { schema, topicEnv, env } = processTestEnv('bench_ingest', serviceEnv);
   // The same stream again, read by a service of its own (schema, consumer group) over a pre-filled log.
   const full = processTestEnv('bench_ingest_full', { ...serviceEnv, ...topicEnv });
+  // And once more on an empty log with the stock change feed off: what the feed costs, in the same run.
+  const feedOff = processTestEnv('bench_ingest_nofeed', { ...serviceEnv, ...topicEnv, STOCK_CHANGES_FEED: 'false' });
   const kafka = testKafka('inventory-bench');
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const service = new ServiceProcess(env, await freePort());
   const fullService = new ServiceProcess(full.env, await freePort());
+  const feedOffService = new ServiceProcess(feedOff.env, await freePort());
   try {
     const stores = Array.from({ length: STORES }, (_, i) => storeId(i));
     await registerLocationsInSchema(schema, stores);
     await registerLocationsInSchema(full.schema, stores);
+    await registerLocationsInSchema(feedOff.schema, stores);
     await service.start(); // creates the topics
     await service.stop();
 
@@ -208,6 +213,9 @@ export async function runIngestBench(settings: IngestSettings): Promise<BenchRep
     const empty = await endToEnd(service, settings.lines, messages, 'service: Kafka -> views (empty log)');
     const idleOnEmptyLog = await idleCpu(service, settings.idleSeconds);
     await service.stop();
+    const withoutFeed = await endToEnd(feedOffService, settings.lines, messages, 'same, STOCK_CHANGES_FEED=false');
+    await feedOffService.stop();
+    const feedCost = withoutFeed.linesPerSecond / empty.linesPerSecond - 1; // extra time per line with the feed on
     const onFullLog = await endToEnd(fullService, settings.lines, messages, 'service: Kafka -> views (full log)');
     const sustained = empty.linesPerSecond;
     const growthRatio = onFullLog.linesPerSecond / empty.linesPerSecond;
@@ -227,6 +235,11 @@ export async function runIngestBench(settings: IngestSettings): Promise<BenchRep
         'lines/s': `${Math.round(onFullLog.linesPerSecond)} (growth ratio ${round(growthRatio, 3)})`,
       },
       {
+        measurement: '  same, stock change feed off',
+        lines: settings.lines,
+        'lines/s': `${Math.round(withoutFeed.linesPerSecond)} (the feed costs ${round(feedCost * 100, 1)} %)`,
+      },
+      {
         measurement: `freshness at ${settings.freshnessLinesPerSecond} lines/s (full log)`,
         lines: freshness.probes,
         'lines/s': `p50 ${freshness.p50Ms} ms, p99 ${freshness.p99Ms} ms`,
@@ -239,12 +252,12 @@ export async function runIngestBench(settings: IngestSettings): Promise<BenchRep
       {
         measurement: `idle CPU, service + PostgreSQL`,
         lines: 0,
-        'lines/s': `${round(idle.coreShare * 100, 2)} % of a core (service ${round(idle.serviceCoreShare * 100, 2)} %, PostgreSQL ${round(idle.postgresCoreShare * 100, 2)} %)`,
+        'lines/s': `${round(idle.attributedCoreShare * 100, 2)} % of a core (service ${round(idle.serviceCoreShare * 100, 2)} %, its PostgreSQL ${round(idle.attributedPostgresCoreShare * 100, 2)} %; every PostgreSQL process ${round(idle.postgresCoreShare * 100, 2)} %)`,
       },
       {
         measurement: `  same on the empty log, after its run`,
         lines: 0,
-        'lines/s': `${round(idleOnEmptyLog.coreShare * 100, 2)} % of a core (service ${round(idleOnEmptyLog.serviceCoreShare * 100, 2)} %, PostgreSQL ${round(idleOnEmptyLog.postgresCoreShare * 100, 2)} %)`,
+        'lines/s': `${round(idleOnEmptyLog.attributedCoreShare * 100, 2)} % of a core (service ${round(idleOnEmptyLog.serviceCoreShare * 100, 2)} %, its PostgreSQL ${round(idleOnEmptyLog.attributedPostgresCoreShare * 100, 2)} %; every PostgreSQL process ${round(idleOnEmptyLog.postgresCoreShare * 100, 2)} %)`,
       },
     ]);
     return {
@@ -261,7 +274,13 @@ export async function runIngestBench(settings: IngestSettings): Promise<BenchRep
         targets:
           '>= 20,000 lines/s end to end (service start included); ratio >= 0.25 of raw INSERT (long term 0.5); p99 freshness <= 250 ms at 5,000 lines/s; growthRatio >= 0.9; idleCpuCoreShare <= 0.03',
         growthRatio: round(growthRatio, 3),
-        idleCpuCoreShare: idle.coreShare,
+        idleCpuCoreShare: idle.attributedCoreShare,
+        stockChangesFeed: {
+          linesPerSecondWithFeedOff: Math.round(withoutFeed.linesPerSecond),
+          extraCost: round(feedCost, 3),
+          meaning:
+            'the same stream on an empty log read by a third service with STOCK_CHANGES_FEED=false; extraCost = (lines/s without the feed) / (lines/s with it) - 1: the extra time per line the feed costs (target <= 0.10)',
+        },
         kafkajsConsumeOnlyLinesPerSecond: Math.round(consumeOnlyLines),
         rawInsertLinesPerSecond: Math.round(rawInsertLines),
         slowerBaseline: slower,
@@ -281,7 +300,7 @@ export async function runIngestBench(settings: IngestSettings): Promise<BenchRep
         idleCpu: {
           ...idle,
           meaning:
-            'CPU time (utime + stime) of the service process and of every PostgreSQL process over the window, as a share of one core, with the service on the full log, caught up and asked nothing',
+            "CPU time (utime + stime) over the window as a share of one core, with the service on the full log, caught up and asked nothing. attributedCoreShare (= idleCpuCoreShare): the service process, the PostgreSQL backends of its own connections (by client port) and PostgreSQL's own processes (postmaster, WAL writer, checkpointer, autovacuum…); coreShare: the service and every PostgreSQL process on the machine, other clients' backends included (other tests and benchmarks on this shared machine)",
         },
         freshness: {
           ...freshness,
@@ -293,10 +312,10 @@ export async function runIngestBench(settings: IngestSettings): Promise<BenchRep
       },
     };
   } finally {
-    await Promise.all([service.stop(), fullService.stop()]); // gracefully, so that a profiler hook (BENCH_SERVICE_NODE_OPTIONS) can write its file
-    await Promise.all([service.kill(), fullService.kill()]);
+    await Promise.all([service.stop(), fullService.stop(), feedOffService.stop()]); // gracefully, so that a profiler hook (BENCH_SERVICE_NODE_OPTIONS) can write its file
+    await Promise.all([service.kill(), fullService.kill(), feedOffService.kill()]);
     await producer.disconnect();
-    await Promise.all([dropSchema(schema), dropSchema(full.schema)]);
+    await Promise.all([dropSchema(schema), dropSchema(full.schema), dropSchema(feedOff.schema)]);
   }
 }
 

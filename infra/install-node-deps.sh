@@ -10,7 +10,10 @@ if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.
   echo "Node.js $(node --version) is too old: this project needs >= 20.19" >&2
   exit 1
 fi
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ -L node_modules ]; then
+  # A worktree sharing another checkout's packages: npm ci here would empty the shared copy.
+  echo "npm: node_modules is a link to $(readlink node_modules); not installing through it"
+elif [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "npm: installing dependencies (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
 fi

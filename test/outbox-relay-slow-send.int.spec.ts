@@ -1,4 +1,4 @@
-import { CheckpointedProcessor, PostgresEventStore, StreamUnitOfWork, upcasterChain } from '@app/event-store';
+import { CheckpointedProcessor, CommitSignals, PostgresEventStore, StreamUnitOfWork, upcasterChain } from '@app/event-store';
 import { stockItemDecider, stockItemStreamId, type StockItemEvent } from '@app/stock-domain';
 import type { Producer, ProducerConfig } from 'kafkajs';
 import { Client } from 'pg';
@@ -150,8 +150,8 @@ describe('the outbox relay holds no transaction across a Kafka send', () => {
     'a send that takes 10 s does not hold back the stock view, no other relay takes over meanwhile, and every message arrives once',
     { timeout: 120_000 },
     async () => {
-      relay = new OutboxRelay(db.transactions, db.reads, slowKafka, config);
-      const other = new OutboxRelay(db.transactions, db.reads, otherKafka, config);
+      relay = new OutboxRelay(db.transactions, db.reads, slowKafka, config, new CommitSignals());
+      const other = new OutboxRelay(db.transactions, db.reads, otherKafka, config, new CommitSignals());
       await queueCommands('slow', 40);
       // Usual latency, with nothing in flight.
       const usualMs = await receiptShownAfterMs(5);

@@ -8,6 +8,7 @@ import {
   type Projection,
   type ProjectedEvent,
   type SqlClient,
+  type SqlReader,
   type TransactionRunner,
 } from '@app/event-store';
 import {
@@ -19,7 +20,7 @@ import {
   type StockItemState,
 } from '@app/stock-domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRY_LOCK_PROCESSOR } from '../libs/event-store/src/event-store.sql';
+import { EVENTS_PENDING_FOR_PROCESSOR, TRY_LOCK_PROCESSOR } from '../libs/event-store/src/event-store.sql';
 import { stockItemStateBytes } from '../apps/inventory-service/src/stock/stock-item-persistence';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -259,6 +260,59 @@ describe('asynchronous projections', () => {
     while (seen.length < caughtUpAt + 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     await processor.stop();
     expect(seen.slice(caughtUpAt)).toEqual([0, 1, 2].map((i) => `${streamId}#${i}`));
+  });
+
+  it('look less and less often while idle, at once when poked, and soon again while an older transaction holds new events back', async () => {
+    const seen: string[] = [];
+    const recorder: Projection = {
+      name: 'backoff-recorder',
+      apply: async (_sql, events) => void seen.push(...events.map((event) => event.eventId)),
+    };
+    let looks = 0;
+    const reads = {
+      query: (text: string, params?: readonly unknown[]) => {
+        if (text === EVENTS_PENDING_FOR_PROCESSOR) looks += 1;
+        return db.reads.query(text, params);
+      },
+    } as SqlReader;
+    const options = { batchSize: 1000, idleDelayMs: 5, idleMaxDelayMs: 5000, idleCheck: reads };
+    const processor = new CheckpointedProcessor(recorder, db.transactions, store, options);
+    await allEventsReadable();
+    await processor.catchUp();
+    processor.start();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(looks).toBeLessThanOrEqual(12); // 10, 20, 40, … 1280 ms: about 8 looks (a fixed 5 ms poll: about 300)
+
+    // Appended by another process (nobody pokes): found by the next look, at most the grown wait later.
+    const poked = stockItemStreamId({ locationId: 'BACKOFF', sku: 'POKED' });
+    await recordReceipts(poked, 1, 1000);
+    processor.poke(); // as this process's CommitSignals would after its own commit
+    const pokedAt = Date.now();
+    while (!seen.includes(`${poked}#0`) && Date.now() - pokedAt < 5000) await new Promise((resolve) => setTimeout(resolve, 2));
+    expect(Date.now() - pokedAt).toBeLessThan(1000);
+
+    // An older transaction with an id holds the next append back, and its commit tells nobody.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const holds = new Promise<void>((resolve) => (holding = resolve));
+    const holder = db.transactions.inTransaction(async (sql) => {
+      await sql.query('SELECT pg_current_xact_id()');
+      holding();
+      await released;
+    });
+    await holds;
+    const heldBack = stockItemStreamId({ locationId: 'BACKOFF', sku: 'HELD' });
+    await recordReceipts(heldBack, 1, 1000);
+    processor.poke(); // reads nothing yet: the event is above the holder's transaction
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // a held-back look keeps the wait short, the holder runs on
+    release();
+    await holder;
+    const releasedAt = Date.now();
+    while (!seen.includes(`${heldBack}#0`) && Date.now() - releasedAt < 10_000) await new Promise((resolve) => setTimeout(resolve, 2));
+    await processor.stop();
+    expect(seen).toContain(`${heldBack}#0`);
+    expect(Date.now() - releasedAt).toBeLessThan(1000); // not the grown idle wait (up to 5 s)
   });
 
   it('never apply a batch twice, even when two processors of one projection run at once', async () => {

@@ -41,6 +41,10 @@ export class CheckpointedProcessor {
   /** Whether a projection_status row may exist (one left by an earlier run, or written here): the next success deletes it. */
   private stallMayBeRecorded = true;
   private readonly reported = new Map<string, { at: number; unreported: number }>();
+  /** Whether the last batch found another processor holding the projection's lock. */
+  private lockedOut = false;
+  /** A poke waiting out pokeDelayMs. */
+  private pokeTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly projection: Projection,
@@ -72,8 +76,12 @@ export class CheckpointedProcessor {
 
   /** Process one batch; resolves to the number of events applied (0 when caught up or locked out). */
   async processNextBatch(): Promise<number> {
+    this.lockedOut = false;
     const { applied, cleared } = await this.transactions.inTransaction(async (sql) => {
-      if (!(await tryLockProcessor(sql, this.projection.name))) return { applied: 0, cleared: false };
+      if (!(await tryLockProcessor(sql, this.projection.name))) {
+        this.lockedOut = true;
+        return { applied: 0, cleared: false };
+      }
       const appliedHere = await this.applyNextBatch(sql);
       // The batch succeeded: whatever stall was recorded ends with it, in the same transaction.
       if (this.stallMayBeRecorded) await clearProjectionStalled(sql, this.projection.name);
@@ -120,25 +128,51 @@ export class CheckpointedProcessor {
     this.loop = this.run();
   }
 
-  /** Ask for a batch now instead of after the idle delay (e.g. right after an append). */
+  /**
+   * Ask for a batch now (after pokeDelayMs, if set: pokes meanwhile come with it) instead of after
+   * the idle wait, e.g. right after an append. A poke during a batch is kept: another batch follows.
+   */
   poke(): void {
-    this.idleWait.wake();
+    const delayMs = this.options.pokeDelayMs ?? 0;
+    if (delayMs <= 0) return this.idleWait.wake();
+    this.pokeTimer ??= setTimeout(() => {
+      this.pokeTimer = null;
+      this.idleWait.wake();
+    }, delayMs);
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    this.poke();
+    if (this.pokeTimer) clearTimeout(this.pokeTimer);
+    this.pokeTimer = null;
+    this.idleWait.wake();
     this.backoffWait.wake();
     await this.loop;
     this.loop = null;
   }
 
+  /**
+   * Batch after batch while the log has more; caught up, wait for a poke or the idle wait. The idle
+   * wait starts at idleDelayMs and doubles with each look that finds nothing, up to idleMaxDelayMs;
+   * it is idleDelayMs again after a batch, a poke, or a look that finds events held back by an older
+   * transaction or the projection locked by another processor (who may not have seen the new events).
+   */
   private async run(): Promise<void> {
     let mayHaveEvents = true; // at start, after a full batch or a poke: no need to ask first
+    const first = this.options.idleDelayMs;
+    const max = Math.max(first, this.options.idleMaxDelayMs ?? first);
+    let idleMs = first;
     while (this.running) {
       let applied = 0;
+      let heldBack = false;
+      this.lockedOut = false;
       try {
-        if (mayHaveEvents || (await this.eventsPending())) applied = await this.processNextBatch();
+        if (mayHaveEvents) applied = await this.processNextBatch();
+        else {
+          const look = await this.eventsPending();
+          heldBack = look.heldBack;
+          if (look.pending) applied = await this.processNextBatch();
+        }
       } catch (error) {
         // Backoff, not the idle delay: a poke (an append elsewhere) does not cut it short.
         await this.backOff(await this.failed(error));
@@ -146,7 +180,14 @@ export class CheckpointedProcessor {
         continue;
       }
       if (this.failing) this.recovered();
-      mayHaveEvents = applied >= this.options.batchSize || !this.running || (await this.idle()) === 'woken';
+      if (applied >= this.options.batchSize || !this.running) {
+        mayHaveEvents = true;
+        continue;
+      }
+      const lookSoon = heldBack || this.lockedOut;
+      idleMs = applied > 0 || lookSoon ? first : Math.min(max, idleMs * 2);
+      mayHaveEvents = (await this.idle(idleMs)) === 'woken';
+      if (mayHaveEvents) idleMs = first;
     }
   }
 
@@ -221,14 +262,14 @@ export class CheckpointedProcessor {
     await this.backoffWait.wait(ms);
   }
 
-  /** Whether the log holds events past the stored checkpoint (true when there is no idle check to ask). */
-  private async eventsPending(): Promise<boolean> {
-    if (!this.options.idleCheck) return true;
+  /** What the log holds past the stored checkpoint (pending when there is no idle check to ask). */
+  private async eventsPending(): Promise<{ pending: boolean; heldBack: boolean }> {
+    if (!this.options.idleCheck) return { pending: true, heldBack: false };
     return eventsPendingFor(this.options.idleCheck, this.projection.name);
   }
 
-  /** Wait for the idle delay or a poke, whichever comes first. */
-  private idle(): Promise<'woken' | 'timed out'> {
-    return this.idleWait.wait(this.options.idleDelayMs);
+  /** Wait `ms` or for a poke, whichever comes first. */
+  private idle(ms: number): Promise<'woken' | 'timed out'> {
+    return this.idleWait.wait(ms);
   }
 }

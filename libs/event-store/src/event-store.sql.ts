@@ -110,23 +110,30 @@ WITH moved AS (
 SELECT ((SELECT count(*) FROM moved) + (SELECT count(*) FROM created))::int AS advanced`;
 
 /**
- * Whether a processor has anything to do: events past its stored checkpoint (the log's start when
- * it has none) that a reader may see now. The first such event in global order, not EXISTS: under
- * EXISTS the planner expects a third of the log to match and scans the table from its start for the
- * first row (a sequential scan of the whole log when nothing waits); ordered and limited, it walks
- * events_global_order_idx from the checkpoint, one index probe however long the log.
- * test/periodic-statement-plans.int.spec.ts guards the plan on a log of a million events.
+ * Whether a processor has anything to do: `pending`, events past its stored checkpoint (the log's
+ * start when it has none) that a reader may see now; `held_back`, committed events past it that a
+ * reader may not see yet, because an older transaction is still running (any transaction in the
+ * cluster with an id: a relay's lease, another projection's batch, another schema's work). A
+ * processor that finds events held back looks again soon rather than after its long idle wait:
+ * the transaction holding them back may commit nothing it is told of. Each is the first such event
+ * in global order, not EXISTS: under EXISTS the planner expects a third of the log to match and
+ * scans the table from its start for the first row (a sequential scan of the whole log when nothing
+ * waits); ordered and limited, it walks events_global_order_idx from the checkpoint, one index probe
+ * however long the log. test/periodic-statement-plans.int.spec.ts guards the plan on a log of a
+ * million events.
  */
 export const EVENTS_PENDING_FOR_PROCESSOR = `
-SELECT (
-  SELECT global_position FROM events
-  WHERE (transaction_id, global_position) > (
-      coalesce((SELECT transaction_id FROM checkpoints WHERE processor_id = $1), '0'::xid8),
-      coalesce((SELECT global_position FROM checkpoints WHERE processor_id = $1), 0))
-    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-  ORDER BY transaction_id, global_position
+WITH checkpoint AS (
+  SELECT coalesce((SELECT transaction_id FROM checkpoints WHERE processor_id = $1), '0'::xid8) AS transaction_id,
+         coalesce((SELECT global_position FROM checkpoints WHERE processor_id = $1), 0) AS global_position
+), first_committed AS (
+  SELECT events.transaction_id FROM events, checkpoint
+  WHERE (events.transaction_id, events.global_position) > (checkpoint.transaction_id, checkpoint.global_position)
+  ORDER BY events.transaction_id, events.global_position
   LIMIT 1
-) IS NOT NULL AS pending`;
+)
+SELECT coalesce((SELECT transaction_id < pg_snapshot_xmin(pg_current_snapshot()) FROM first_committed), false) AS pending,
+       coalesce((SELECT transaction_id >= pg_snapshot_xmin(pg_current_snapshot()) FROM first_committed), false) AS held_back`;
 
 /**
  * One processor of a projection at a time, per schema: advisory locks are database-wide, and

@@ -114,6 +114,7 @@ export class PostgresEventStore {
       }
       throw error;
     }
+    sql.wrote?.('events');
     const appended = inserted.map((row, i): RecordedEvent => {
       const [streamId, streamVersion, eventId, type, schemaVersion, data, metadata] = rows[i]!;
       return {

@@ -1,4 +1,6 @@
 export * from './sql-client';
+export * from './commit-signals';
+export { WakeableWait } from './wakeable-wait';
 export * from './errors';
 export * from './events';
 export * from './event-store';

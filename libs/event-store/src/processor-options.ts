@@ -26,7 +26,19 @@ export interface ProcessorFailure {
 
 export interface ProcessorOptions {
   batchSize: number;
+  /**
+   * Caught up, the first wait before looking again (also the wait when a look finds events held
+   * back by an older transaction, or the projection locked by another processor); a poke ends it.
+   */
   idleDelayMs: number;
+  /**
+   * Each look that finds nothing doubles the wait, up to this (default idleDelayMs: a fixed poll). A
+   * process that pokes after its own appends (CommitSignals) can set it long: only work written by
+   * other processes waits for it.
+   */
+  idleMaxDelayMs?: number;
+  /** A poke starts a batch after this long, pokes meanwhile coming with it (default 0: at once). */
+  pokeDelayMs?: number;
   /**
    * A batch failed (its transaction rolled back; it is tried again after a backoff). Told each
    * distinct error (by message, and whether it is a stall yet) at most once every `errorLogEveryMs`,

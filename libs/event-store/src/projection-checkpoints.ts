@@ -58,10 +58,13 @@ export async function advanceCheckpoint(
   return Boolean(moved?.advanced);
 }
 
-/** Whether the log holds events past the stored checkpoint that a reader may see now (true when it cannot tell). */
-export async function eventsPendingFor(sql: SqlReader, processorId: string): Promise<boolean> {
-  const [row] = await sql.query<{ pending: boolean }>(EVENTS_PENDING_FOR_PROCESSOR, [processorId]);
-  return row?.pending ?? true;
+/**
+ * What the log holds past the stored checkpoint: `pending`, events a reader may see now (true when
+ * it cannot tell); `heldBack`, committed events a reader may not see yet (an older transaction runs).
+ */
+export async function eventsPendingFor(sql: SqlReader, processorId: string): Promise<{ pending: boolean; heldBack: boolean }> {
+  const [row] = await sql.query<{ pending: boolean; held_back: boolean }>(EVENTS_PENDING_FOR_PROCESSOR, [processorId]);
+  return { pending: row?.pending ?? true, heldBack: row?.held_back ?? false };
 }
 
 /** Records (or refreshes) the projection's stall at its stored checkpoint. */

@@ -1,6 +1,13 @@
+import type { CommittedWrite } from './commit-signals';
+
 /** The one thing the event store needs from a database connection: run a statement, get rows. */
 export interface SqlClient {
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+  /**
+   * Inside a transaction: this transaction wrote events or outbox rows, so the runner tells the
+   * process's CommitSignals once it has committed. Absent (or a no-op) outside one.
+   */
+  wrote?(what: CommittedWrite): void;
 }
 
 /**

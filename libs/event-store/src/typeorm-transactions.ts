@@ -1,29 +1,38 @@
 import type { DataSource, QueryRunner } from 'typeorm';
+import type { CommitSignals, CommittedWrite } from './commit-signals';
 import { SqlReader, TransactionRunner, type ReadOptions, type SqlClient } from './sql-client';
 
-/** SqlClient over a TypeORM query runner: rows of any statement, whatever its command. */
-export function sqlClientOf(runner: QueryRunner): SqlClient {
+/** SqlClient over a TypeORM query runner: rows of any statement, whatever its command; `writes` collects what wrote() says. */
+export function sqlClientOf(runner: QueryRunner, writes?: Set<CommittedWrite>): SqlClient {
   return {
     async query<Row>(text: string, params?: readonly unknown[]): Promise<Row[]> {
       const result = await runner.query(text, params as unknown[] | undefined, true);
       return result.records as Row[];
     },
+    wrote(what: CommittedWrite): void {
+      writes?.add(what);
+    },
   };
 }
 
-/** Transactions on a TypeORM DataSource (PostgreSQL driver). */
+/** Transactions on a TypeORM DataSource (PostgreSQL driver); after each commit, `signals` hears what it wrote. */
 export class TypeOrmTransactionRunner extends TransactionRunner {
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly signals?: CommitSignals,
+  ) {
     super();
   }
 
   async inTransaction<T>(work: (sql: SqlClient) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
+    const writes = new Set<CommittedWrite>();
     await runner.connect();
     try {
       await runner.startTransaction();
-      const result = await work(sqlClientOf(runner));
+      const result = await work(sqlClientOf(runner, writes));
       await runner.commitTransaction();
+      this.signals?.committed(writes);
       return result;
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SqlReader, TransactionRunner } from '@app/event-store';
+import { CommitSignals, SqlReader, TransactionRunner, WakeableWait } from '@app/event-store';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
 import { ServiceConfig } from '../platform/config';
@@ -74,12 +74,16 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private loop: Promise<void> | null = null;
   /** The relay's own producer: closing it fences a send given up on (see the class comment). */
   private producer: Promise<Producer> | null = null;
+  /** The idle wait: an outbox write committed in this process ends it. */
+  private readonly idleWait = new WakeableWait();
+  private stopHearingCommits: (() => void) | null = null;
 
   constructor(
     @Inject(TransactionRunner) private readonly transactions: TransactionRunner,
     @Inject(SqlReader) private readonly reads: SqlReader,
     @Inject(KafkaConnection) private readonly kafka: KafkaConnection,
     @Inject(ServiceConfig) private readonly config: ServiceConfig,
+    @Inject(CommitSignals) private readonly signals: CommitSignals,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -88,11 +92,16 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       return;
     }
     this.running = true;
+    this.stopHearingCommits = this.signals.subscribe((writes) => {
+      if (writes.has('outbox')) this.idleWait.wake();
+    });
     this.loop = this.run();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
+    this.stopHearingCommits?.();
+    this.idleWait.wake();
     await this.loop;
     await this.closeProducer();
   }
@@ -221,13 +230,17 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
-   * Batch after batch while there is a backlog. Idle, each poll first asks whether anything waits
-   * (one statement, outside a transaction) instead of opening a batch (four round trips), but still
-   * opens one at least every second, which renews the lease (see TAKE_RELAY_LEASE).
+   * Batch after batch while there is a backlog. Idle, it waits for an outbox write committed in this
+   * process (CommitSignals), or else OUTBOX_IDLE_MS doubling with each look that finds nothing up to
+   * OUTBOX_IDLE_MAX_MS (what another instance queued waits at most that long); each look asks whether
+   * anything waits (one statement, outside a transaction) instead of opening a batch (four round
+   * trips), but a batch opens at least every second, which renews the lease (see TAKE_RELAY_LEASE).
    */
   private async run(): Promise<void> {
     let backlogLikely = true;
     let lastBatchAt = 0;
+    const first = this.config.outbox.idleMs;
+    let idleMs = first;
     while (this.running) {
       let sent = 0;
       try {
@@ -240,7 +253,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         await delay(1000);
       }
       backlogLikely = sent >= this.config.outbox.batchSize;
-      if (!backlogLikely) await delay(this.config.outbox.idleMs);
+      if (backlogLikely || !this.running) continue;
+      idleMs = sent > 0 ? first : Math.min(this.config.outbox.idleMaxMs, idleMs * 2);
+      const untilRenewal = Math.max(0, LEASE_RENEWAL_MS - (Date.now() - lastBatchAt));
+      backlogLikely = (await this.idleWait.wait(Math.min(idleMs, untilRenewal))) === 'woken';
+      if (backlogLikely) idleMs = first;
     }
   }
 

@@ -21,4 +21,5 @@ export async function enqueueOutboxMessages(sql: SqlClient, messages: readonly O
     messages.map((m) => m.value),
     messages.map((m) => JSON.stringify(m.headers)),
   ]);
+  sql.wrote?.('outbox');
 }

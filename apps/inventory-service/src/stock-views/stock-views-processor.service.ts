@@ -1,4 +1,11 @@
-import { CheckpointedProcessor, PostgresEventStore, SqlReader, TransactionRunner, type ProcessorFailure } from '@app/event-store';
+import {
+  CheckpointedProcessor,
+  CommitSignals,
+  PostgresEventStore,
+  SqlReader,
+  TransactionRunner,
+  type ProcessorFailure,
+} from '@app/event-store';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ServiceConfig } from '../platform/config';
 import { ServiceMetrics } from '../platform/metrics';
@@ -13,6 +20,7 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
   private readonly logger = new Logger(StockViewsProcessor.name);
   readonly stockLevels: CheckpointedProcessor;
   readonly dailySales: CheckpointedProcessor;
+  private readonly stopHearingCommits: () => void;
 
   constructor(
     @Inject(TransactionRunner) transactions: TransactionRunner,
@@ -21,6 +29,7 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
     @Inject(ServiceConfig) config: ServiceConfig,
     @Inject(StockChangeFeed) changeFeed: StockChangeFeed,
     @Inject(ServiceMetrics) metrics: ServiceMetrics,
+    @Inject(CommitSignals) signals: CommitSignals,
   ) {
     const failures = {
       retryMaxDelayMs: config.projections.retryMaxMs,
@@ -37,6 +46,7 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
     this.stockLevels = new CheckpointedProcessor(levels, transactions, store, {
       batchSize: config.projections.batchSize,
       idleDelayMs: config.projections.idleMs,
+      idleMaxDelayMs: config.projections.idleMaxMs,
       idleCheck: reads,
       // This instance moved the view: its cached answers and live streams learn of it now, not at the next poll.
       onBatch: () => changeFeed.poke(),
@@ -44,9 +54,18 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
     });
     this.dailySales = new CheckpointedProcessor(new DailySalesProjection(), transactions, store, {
       batchSize: config.projections.batchSize,
-      idleDelayMs: config.projections.idleMs * 4, // velocity can trail the stock view a little
+      idleDelayMs: config.projections.idleMs * 4,
+      idleMaxDelayMs: config.projections.idleMaxMs,
+      pokeDelayMs: config.projections.idleMs * 4, // velocity can trail the stock view a little: fewer, larger batches
       idleCheck: reads,
       ...failures,
+    });
+    // Events committed in this process: both views look now rather than after their idle wait
+    // (which grows to PROJECTION_IDLE_MAX_MS; events from other instances wait at most that long).
+    this.stopHearingCommits = signals.subscribe((writes) => {
+      if (!writes.has('events')) return;
+      this.stockLevels.poke();
+      this.dailySales.poke();
     });
     metrics.watchProjections(() => this.processors);
   }
@@ -71,6 +90,7 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopHearingCommits();
     await Promise.all([this.stockLevels.stop(), this.dailySales.stop()]);
   }
 }

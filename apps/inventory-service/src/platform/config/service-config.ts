@@ -88,11 +88,13 @@ const envSchema = z.object({
   STOCK_ITEM_STATE_CACHE_MB: number().min(0).max(65_536).default(128),
   PROJECTION_BATCH_SIZE: positiveInt.default(2000),
   PROJECTION_IDLE_MS: positiveInt.default(25),
+  PROJECTION_IDLE_MAX_MS: positiveInt.default(1000),
   PROJECTION_RETRY_MAX_MS: number().int().min(25, 'must be at least 25 (the first retry delay)').default(30_000),
   STOCK_CHANGES_FEED: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true'),
   INGESTION_TRANSIENT_RETRY_MS: number().int().min(0).max(600_000).default(8_000),
   OUTBOX_BATCH_SIZE: positiveInt.default(500),
   OUTBOX_IDLE_MS: positiveInt.default(50),
+  OUTBOX_IDLE_MAX_MS: positiveInt.default(1000),
   OUTBOX_RELAY: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   PICKUP_HOLD_HOURS: number().positive().default(72),
   PICKUP_HOLD_SWEEP_MS: positiveInt.default(30_000),
@@ -151,11 +153,11 @@ export abstract class ServiceConfig {
    * retryMaxMs: a failing batch is retried after 25 ms, doubling up to this. stockChangesFeed: each
    * stock-view batch also enqueues the changed SKUs' stock for retail.stock.changes (STOCK_CHANGES_FEED).
    */
-  declare projections: { batchSize: number; idleMs: number; retryMaxMs: number; stockChangesFeed: boolean };
+  declare projections: { batchSize: number; idleMs: number; idleMaxMs: number; retryMaxMs: number; stockChangesFeed: boolean };
   /** transientRetryMs: how long one inbound batch is retried on a transient database fault before it fails to kafkajs (which retries it again). */
   declare ingestion: { transientRetryMs: number };
   /** relay: whether this instance publishes the outbox (off: another instance does). */
-  declare outbox: { batchSize: number; idleMs: number; relay: boolean };
+  declare outbox: { batchSize: number; idleMs: number; idleMaxMs: number; relay: boolean };
   /** cancelConfirmMs: how long a cancelled fulfillment's units wait for its location's answer (CANCEL_CONFIRM_HOURS). */
   declare fulfillment: {
     pickupHoldMs: number;
@@ -246,11 +248,17 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
     projections: {
       batchSize: values.PROJECTION_BATCH_SIZE,
       idleMs: values.PROJECTION_IDLE_MS,
+      idleMaxMs: Math.max(values.PROJECTION_IDLE_MS, values.PROJECTION_IDLE_MAX_MS),
       retryMaxMs: values.PROJECTION_RETRY_MAX_MS,
       stockChangesFeed: values.STOCK_CHANGES_FEED === 'true',
     },
     ingestion: { transientRetryMs: values.INGESTION_TRANSIENT_RETRY_MS },
-    outbox: { batchSize: values.OUTBOX_BATCH_SIZE, idleMs: values.OUTBOX_IDLE_MS, relay: values.OUTBOX_RELAY === 'on' },
+    outbox: {
+      batchSize: values.OUTBOX_BATCH_SIZE,
+      idleMs: values.OUTBOX_IDLE_MS,
+      idleMaxMs: Math.max(values.OUTBOX_IDLE_MS, values.OUTBOX_IDLE_MAX_MS),
+      relay: values.OUTBOX_RELAY === 'on',
+    },
     fulfillment: {
       pickupHoldMs: values.PICKUP_HOLD_HOURS * 60 * 60 * 1000,
       pickupHoldSweepMs: values.PICKUP_HOLD_SWEEP_MS,

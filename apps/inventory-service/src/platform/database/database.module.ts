@@ -1,4 +1,5 @@
 import {
+  CommitSignals,
   PostgresEventStore,
   SqlReader,
   TransactionRunner,
@@ -30,10 +31,16 @@ import { ensureDatabaseAndSchema } from './ensure-database';
     },
     // HTTP reads: a pool of their own (opened once the schema is migrated).
     { provide: HttpReads, inject: [ServiceConfig, DataSource], useFactory: (config: ServiceConfig) => HttpReadPool.open(config) },
-    { provide: TransactionRunner, inject: [DataSource], useFactory: (ds: DataSource) => new TypeOrmTransactionRunner(ds) },
+    // Commits of events or outbox rows wake this process's projections and relay (they poll long when idle).
+    { provide: CommitSignals, useValue: new CommitSignals() },
+    {
+      provide: TransactionRunner,
+      inject: [DataSource, CommitSignals],
+      useFactory: (ds: DataSource, signals: CommitSignals) => new TypeOrmTransactionRunner(ds, signals),
+    },
     { provide: SqlReader, inject: [DataSource], useFactory: (ds: DataSource) => new TypeOrmSqlReader(ds) },
   ],
-  exports: [DataSource, TransactionRunner, SqlReader, HttpReads],
+  exports: [DataSource, TransactionRunner, SqlReader, HttpReads, CommitSignals],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   /**
