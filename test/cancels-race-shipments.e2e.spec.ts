@@ -1,10 +1,10 @@
-import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PickupHoldSweeper } from '../apps/inventory-service/src/fulfillment/expire-pickup-holds/pickup-hold-sweeper.service';
 import { TestLogisticsWorker } from './support/logistics-worker';
-import { connectedProducer, eventually, testKafka } from './support/test-kafka';
+import { eventually } from './support/test-kafka';
 import { OmnichannelClient } from './support/omnichannel-client';
-import { startTestService, type RunningTestService } from './support/test-service';
+import type { RunningTestService } from './support/test-service';
+import { startFulfillmentRig, HANGZHOU_NETWORK, type FulfillmentRig } from './support/fulfillment-rig';
 
 /**
  * Issue 17, item 4: a cancelled fulfillment's units stay reserved until its location answers the
@@ -12,42 +12,22 @@ import { startTestService, type RunningTestService } from './support/test-servic
  * pass, so the same units are never promised twice while the truck may be leaving. The order view shows
  * such a fulfillment as `cancelled` with `awaitingCancelConfirmation` and the `reservedLines` it still holds.
  */
-const kafka = testKafka();
 let service: RunningTestService;
 let shop: OmnichannelClient;
-let producer: Producer;
 let worker: TestLogisticsWorker;
 
-const LOCATIONS = {
-  W01: {
-    type: 'warehouse',
-    name: 'Xiaoshan DC',
-    lat: 30.3,
-    lng: 120.1,
-    shipsOnline: true,
-    pickup: false,
-    dailyCapacity: 1000,
-    safetyStock: 0,
-  },
-  S002: { type: 'store', name: 'Binjiang', lat: 30.2, lng: 120.2, shipsOnline: false, pickup: true, dailyCapacity: 1000, safetyStock: 0 },
-};
+const { W01, S002 } = HANGZHOU_NETWORK;
+const LOCATIONS = { W01, S002 };
 const SHIP = { mode: 'ship', lat: 30.3, lng: 120.1 } as const;
 const HOUR = 60 * 60 * 1000;
 
+let rig: FulfillmentRig;
+
 beforeAll(async () => {
-  service = await startTestService();
-  producer = await connectedProducer(kafka);
-  shop = new OmnichannelClient(service, producer);
-  for (const [locationId, profile] of Object.entries(LOCATIONS))
-    expect((await shop.put(`/v1/locations/${locationId}`, profile)).status).toBe(201);
-  worker = new TestLogisticsWorker(kafka, service.config.kafka.topics);
-  await worker.start();
+  rig = await startFulfillmentRig(LOCATIONS);
+  ({ service, shop, worker } = rig);
 });
-afterAll(async () => {
-  await worker?.stop();
-  await producer?.disconnect();
-  await service?.stop();
-});
+afterAll(() => rig?.stop());
 
 const dispatchOf = (orderId: string) =>
   eventually(async () => {

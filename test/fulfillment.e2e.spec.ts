@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PickupHoldSweeper } from '../apps/inventory-service/src/fulfillment/expire-pickup-holds/pickup-hold-sweeper.service';
 import { runCli } from './support/built-apps';
 import { TestLogisticsWorker } from './support/logistics-worker';
-import { connectedProducer, eventually, readTopic, readTopicUntil, sendJson, testKafka, type ConsumedMessage } from './support/test-kafka';
+import { eventually, readTopic, readTopicUntil, sendJson, testKafka, type ConsumedMessage } from './support/test-kafka';
 import { OmnichannelClient } from './support/omnichannel-client';
-import { startTestService, type RunningTestService } from './support/test-service';
+import type { RunningTestService } from './support/test-service';
+import { startFulfillmentRig, HANGZHOU_NETWORK, type FulfillmentRig } from './support/fulfillment-rig';
 
 const kafka = testKafka();
 let service: RunningTestService;
@@ -14,37 +15,16 @@ let shop: OmnichannelClient;
 let producer: Producer;
 let worker: TestLogisticsWorker;
 
-// A small Hangzhou network: a warehouse and a store that ship online, and a pickup-only store.
-const LOCATIONS = {
-  W01: {
-    type: 'warehouse',
-    name: 'Xiaoshan DC',
-    lat: 30.3,
-    lng: 120.1,
-    shipsOnline: true,
-    pickup: false,
-    dailyCapacity: 1000,
-    safetyStock: 0,
-  },
-  S001: { type: 'store', name: 'West Lake', lat: 30.27, lng: 120.16, shipsOnline: true, pickup: true, dailyCapacity: 1000, safetyStock: 0 },
-  S002: { type: 'store', name: 'Binjiang', lat: 30.2, lng: 120.2, shipsOnline: false, pickup: true, dailyCapacity: 1000, safetyStock: 0 },
-};
+const LOCATIONS = HANGZHOU_NETWORK;
 const NEAR_S001 = { mode: 'ship', lat: 30.271, lng: 120.161 } as const;
 
+let rig: FulfillmentRig;
+
 beforeAll(async () => {
-  service = await startTestService();
-  producer = await connectedProducer(kafka);
-  shop = new OmnichannelClient(service, producer);
-  for (const [locationId, profile] of Object.entries(LOCATIONS))
-    expect((await shop.put(`/v1/locations/${locationId}`, profile)).status).toBe(201);
-  worker = new TestLogisticsWorker(kafka, service.config.kafka.topics);
-  await worker.start();
+  rig = await startFulfillmentRig(LOCATIONS);
+  ({ service, shop, producer, worker } = rig);
 });
-afterAll(async () => {
-  await worker?.stop();
-  await producer?.disconnect();
-  await service?.stop();
-});
+afterAll(() => rig?.stop());
 
 const now = () => new Date().toISOString();
 

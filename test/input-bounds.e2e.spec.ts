@@ -3,6 +3,8 @@ import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentedFetch as fetch } from './support/documented-answers';
 import { connectedProducer, eventually, readTopic, sendJson, testKafka } from './support/test-kafka';
+import { HANGZHOU_NETWORK } from './support/fulfillment-rig';
+import { registerLocations } from './support/locations';
 import { startTestService, type RunningTestService } from './support/test-service';
 
 /**
@@ -17,22 +19,7 @@ let producer: Producer;
 beforeAll(async () => {
   service = await startTestService();
   producer = await connectedProducer(kafka);
-  const profile = {
-    type: 'warehouse',
-    name: 'Bounds DC',
-    lat: 30.3,
-    lng: 120.1,
-    shipsOnline: true,
-    pickup: false,
-    dailyCapacity: 1000,
-    safetyStock: 0,
-  };
-  const registered = await fetch(`${service.baseUrl}/v1/locations/W-BIG`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json', ...service.operatorHeaders },
-    body: JSON.stringify(profile),
-  });
-  expect(registered.status).toBe(201);
+  await registerLocations(service.baseUrl, { 'W-BIG': { ...HANGZHOU_NETWORK.W01, name: 'Bounds DC' } }, service.operatorHeaders);
 });
 afterAll(async () => {
   await producer?.disconnect();

@@ -1,9 +1,8 @@
-import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestLogisticsWorker } from './support/logistics-worker';
-import { connectedProducer, eventually, testKafka } from './support/test-kafka';
+import { eventually } from './support/test-kafka';
 import { OmnichannelClient } from './support/omnichannel-client';
-import { startTestService, type RunningTestService } from './support/test-service';
+import { HANGZHOU_NETWORK, startFulfillmentRig, type FulfillmentRig } from './support/fulfillment-rig';
 
 /**
  * Ids the service mints (fulfillment, transfer, command) fit the contract's 200 characters and never
@@ -11,41 +10,22 @@ import { startTestService, type RunningTestService } from './support/test-servic
  * dashes in location ids and SKUs (a replenishment for store `S-A-B` and SKU `C` against one for
  * store `S-A` and SKU `B-C`).
  */
-const kafka = testKafka();
-let service: RunningTestService;
 let shop: OmnichannelClient;
-let producer: Producer;
 let worker: TestLogisticsWorker;
 
 const LOCATIONS = {
-  'W-X': {
-    type: 'warehouse',
-    name: 'Dashes DC',
-    lat: 30.3,
-    lng: 120.1,
-    shipsOnline: true,
-    pickup: false,
-    dailyCapacity: 1000,
-    safetyStock: 0,
-  },
+  'W-X': { ...HANGZHOU_NETWORK.W01, name: 'Dashes DC' },
   'S-A-B': { type: 'store', name: 'A-B', lat: 30.27, lng: 120.16, shipsOnline: false, pickup: true, dailyCapacity: 1000, safetyStock: 0 },
   'S-A': { type: 'store', name: 'A', lat: 30.2, lng: 120.2, shipsOnline: false, pickup: true, dailyCapacity: 1000, safetyStock: 0 },
 };
 
+let rig: FulfillmentRig;
+
 beforeAll(async () => {
-  service = await startTestService();
-  producer = await connectedProducer(kafka);
-  shop = new OmnichannelClient(service, producer);
-  for (const [locationId, profile] of Object.entries(LOCATIONS))
-    expect((await shop.put(`/v1/locations/${locationId}`, profile)).status).toBe(201);
-  worker = new TestLogisticsWorker(kafka, service.config.kafka.topics);
-  await worker.start();
+  rig = await startFulfillmentRig(LOCATIONS);
+  ({ shop, worker } = rig);
 });
-afterAll(async () => {
-  await worker?.stop();
-  await producer?.disconnect();
-  await service?.stop();
-});
+afterAll(() => rig?.stop());
 
 /** Every id in every command the worker got fits the contract's 1 to 200 characters. */
 function expectCommandIdsFit(): void {

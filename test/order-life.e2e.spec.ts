@@ -3,8 +3,9 @@ import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestLogisticsWorker } from './support/logistics-worker';
 import { OmnichannelClient } from './support/omnichannel-client';
-import { connectedProducer, eventually, readTopicUntil, sendJson, testKafka } from './support/test-kafka';
-import { startTestService, type RunningTestService } from './support/test-service';
+import { eventually, readTopicUntil, sendJson, testKafka } from './support/test-kafka';
+import type { RunningTestService } from './support/test-service';
+import { startFulfillmentRig, type FulfillmentRig } from './support/fulfillment-rig';
 
 const kafka = testKafka();
 let service: RunningTestService;
@@ -30,20 +31,13 @@ const LOCATIONS = {
 const NEAR_S001 = { mode: 'ship', lat: 30.271, lng: 120.161 } as const;
 const ORDERS = ['O-L-SHIP', 'O-L-SPLIT', 'O-L-FAIL', 'O-L-PICK', 'O-L-OPEN'];
 
+let rig: FulfillmentRig;
+
 beforeAll(async () => {
-  service = await startTestService();
-  producer = await connectedProducer(kafka);
-  shop = new OmnichannelClient(service, producer);
-  for (const [locationId, profile] of Object.entries(LOCATIONS))
-    expect((await shop.put(`/v1/locations/${locationId}`, profile)).status).toBe(201);
-  worker = new TestLogisticsWorker(kafka, service.config.kafka.topics);
-  await worker.start();
+  rig = await startFulfillmentRig(LOCATIONS);
+  ({ service, shop, producer, worker } = rig);
 });
-afterAll(async () => {
-  await worker?.stop();
-  await producer?.disconnect();
-  await service?.stop();
-});
+afterAll(() => rig?.stop());
 
 /** An order's fulfillment states from its status messages alone, replayed in the order they came. */
 function replay(statuses: readonly OrderStatusMessage[]): { named: string[]; states: Record<string, string>; backordered: number } {

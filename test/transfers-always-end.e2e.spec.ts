@@ -1,49 +1,28 @@
 import { DEAD_LETTER_HEADERS } from '@app/contracts';
-import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PickupHoldSweeper } from '../apps/inventory-service/src/fulfillment/expire-pickup-holds/pickup-hold-sweeper.service';
 import { TestLogisticsWorker } from './support/logistics-worker';
-import { connectedProducer, eventually, readTopic, testKafka } from './support/test-kafka';
+import { eventually, readTopic, testKafka } from './support/test-kafka';
 import { OmnichannelClient } from './support/omnichannel-client';
-import { startTestService, type RunningTestService } from './support/test-service';
+import type { RunningTestService } from './support/test-service';
+import { startFulfillmentRig, HANGZHOU_NETWORK, type FulfillmentRig } from './support/fulfillment-rig';
 
 const kafka = testKafka();
 let service: RunningTestService;
 let shop: OmnichannelClient;
-let producer: Producer;
 let worker: TestLogisticsWorker;
 
-const LOCATIONS = {
-  W01: {
-    type: 'warehouse',
-    name: 'Xiaoshan DC',
-    lat: 30.3,
-    lng: 120.1,
-    shipsOnline: true,
-    pickup: false,
-    dailyCapacity: 1000,
-    safetyStock: 0,
-  },
-  S001: { type: 'store', name: 'West Lake', lat: 30.27, lng: 120.16, shipsOnline: true, pickup: true, dailyCapacity: 1000, safetyStock: 0 },
-  S002: { type: 'store', name: 'Binjiang', lat: 30.2, lng: 120.2, shipsOnline: false, pickup: true, dailyCapacity: 1000, safetyStock: 0 },
-};
+const LOCATIONS = HANGZHOU_NETWORK;
 const PAST_SHIP_BY_MS = 25 * 60 * 60 * 1000; // TRANSFER_SHIP_HOURS is the default 24
+
+let rig: FulfillmentRig;
 
 beforeAll(async () => {
   // The sweeper's own timer never finds a transfer due (24 h); the tests sweep "25 hours later" by hand.
-  service = await startTestService();
-  producer = await connectedProducer(kafka);
-  shop = new OmnichannelClient(service, producer);
-  for (const [locationId, profile] of Object.entries(LOCATIONS))
-    expect((await shop.put(`/v1/locations/${locationId}`, profile)).status).toBe(201);
-  worker = new TestLogisticsWorker(kafka, service.config.kafka.topics);
-  await worker.start();
+  rig = await startFulfillmentRig(LOCATIONS);
+  ({ service, shop, worker } = rig);
 });
-afterAll(async () => {
-  await worker?.stop();
-  await producer?.disconnect();
-  await service?.stop();
-});
+afterAll(() => rig?.stop());
 
 const transfersTo = (toLocationId: string, sku: string) =>
   worker.of('TransferStock').filter((c) => c.toLocationId === toLocationId && c.lines[0]!.sku === sku);
