@@ -10,6 +10,7 @@ const alias = {
   '@app/stock-domain': resolve(root, 'libs/stock-domain/src'),
   '@app/event-store': resolve(root, 'libs/event-store/src'),
   '@app/console': resolve(root, 'libs/console/src'),
+  '@app/kafka-delivery': resolve(root, 'libs/kafka-delivery/src'),
 };
 
 const shared = {
@@ -18,7 +19,11 @@ const shared = {
 
 // Specs that need the three-node Kafka cluster: only `bash infra/test-cluster.sh` (npm run test:cluster) runs them,
 // with KAFKA_CLUSTER_TESTS=1; the quick suite leaves them out.
-const clusterSpecs = ['test/broker-failover.e2e.spec.ts', 'test/instances-come-and-go.e2e.spec.ts'];
+const clusterSpecs = [
+  'test/broker-failover.e2e.spec.ts',
+  'test/instances-come-and-go.e2e.spec.ts',
+  'test/leader-moves-mid-send.e2e.spec.ts',
+];
 const clusterProject = {
   ...shared,
   test: {

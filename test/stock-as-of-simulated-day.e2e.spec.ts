@@ -1,3 +1,4 @@
+import { sendWithoutLoss } from '@app/kafka-delivery';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipfCatalogue, seededRandom } from '../apps/simulator/src/city';
@@ -45,10 +46,10 @@ describe('GET /v1/stock/{sku}?asOf= against the simulator ledger of a simulated 
     workers = new SimulatedLogisticsWorkers(kafka, topics, day, seededRandom(SEED + 1), { pickDelayMs: 150, failedPickRate: 0.05 });
     await workers.start();
     const send = (messages: SimulatedMessage[]) =>
-      producer.sendBatch({
-        acks: -1,
-        topicMessages: messages.map((m) => ({ topic: topics[m.topic], messages: [{ key: m.key, value: JSON.stringify(m.value) }] })),
-      });
+      sendWithoutLoss(
+        producer,
+        messages.map((m) => ({ topic: topics[m.topic], messages: [{ key: m.key, value: JSON.stringify(m.value) }] })),
+      );
 
     await send([...day.openingReceipts()]);
     const ledgers: Array<ReturnType<OmnichannelDay['ledgerAtThisMoment']>> = [];

@@ -1,3 +1,4 @@
+import { sendWithoutLoss } from '@app/kafka-delivery';
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_TOPICS, TOPIC_ENV_VARS, type TopicRole } from '@app/contracts';
 import { Kafka, Partitioners, logLevel, type IHeaders, type Producer } from 'kafkajs';
@@ -24,7 +25,7 @@ export async function connectedProducer(kafka: Kafka): Promise<Producer> {
 
 /** Send contract events as JSON, keyed as the contract says. */
 export async function sendJson(producer: Producer, topic: string, messages: Array<{ key: string; value: unknown }>): Promise<void> {
-  await producer.send({ topic, acks: -1, messages: messages.map((m) => ({ key: m.key, value: JSON.stringify(m.value) })) });
+  await sendWithoutLoss(producer, [{ topic, messages: messages.map((m) => ({ key: m.key, value: JSON.stringify(m.value) })) }]);
 }
 
 /** Poll until the check passes or the time is up; the last failure is rethrown. */
@@ -55,7 +56,7 @@ export async function readTopic(kafka: Kafka, topic: string, count: number, time
   return readTopicUntil(kafka, topic, (received) => received.length >= count, timeoutMs, `${count} messages`);
 }
 
-/** Read a topic from its start until what arrived satisfies `done` (or time runs out). */
+/** Read a topic from its start until what arrived satisfies `done` (or time runs out: the error carries what did arrive, as `received`). */
 export async function readTopicUntil(
   kafka: Kafka,
   topic: string,
@@ -70,7 +71,10 @@ export async function readTopicUntil(
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`only ${received.length} messages on ${topic} after ${timeoutMs} ms, not ${awaited}`)),
+        () =>
+          reject(
+            Object.assign(new Error(`only ${received.length} messages on ${topic} after ${timeoutMs} ms, not ${awaited}`), { received }),
+          ),
         timeoutMs,
       );
       void consumer.run({

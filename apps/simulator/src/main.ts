@@ -6,6 +6,7 @@ import { MarketplaceFeed } from './marketplace-feed';
 import { OmnichannelDay, type SimulatedMessage } from './omnichannel-day';
 import { compareAsOf, compareMarketplace, compareWithService, registerLocations, settledStock } from './service-checks';
 import { ProgressBar } from '@app/console';
+import { sendWithoutLoss } from '@app/kafka-delivery';
 
 interface SimulatorSettings {
   serviceUrl: string;
@@ -52,13 +53,10 @@ async function main(): Promise<void> {
   const send = async (messages: SimulatedMessage[]) => {
     const byTopic = new Map<string, SimulatedMessage[]>();
     for (const m of messages) byTopic.set(topics[m.topic], [...(byTopic.get(topics[m.topic]) ?? []), m]);
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, list]) => ({
-        topic,
-        messages: list.map((m) => ({ key: m.key, value: JSON.stringify(m.value) })),
-      })),
-    });
+    await sendWithoutLoss(
+      producer,
+      [...byTopic].map(([topic, list]) => ({ topic, messages: list.map((m) => ({ key: m.key, value: JSON.stringify(m.value) })) })),
+    );
   };
 
   await registerLocations(settings.serviceUrl, settings.operatorKey, day.locations);

@@ -1,4 +1,5 @@
 import { DEAD_LETTER_HEADERS, INBOUND_TOPIC_ROLES } from '@app/contracts';
+import { sendWithoutLoss } from '@app/kafka-delivery';
 import { Kafka, Partitioners, logLevel, type IHeaders } from 'kafkajs';
 import type { ServiceConfig } from '../../platform/config';
 import { headersAsText } from '../../platform/kafka';
@@ -96,13 +97,13 @@ export async function replayDeadLetters(
             });
           }
           if (!filter.dryRun && toSend.length > 0) {
-            await producer.sendBatch({
-              acks: -1,
-              topicMessages: [...new Set(toSend.map((m) => m.topic))].map((topic) => ({
+            await sendWithoutLoss(
+              producer,
+              [...new Set(toSend.map((m) => m.topic))].map((topic) => ({
                 topic,
                 messages: toSend.filter((m) => m.topic === topic).map(({ key, value, headers }) => ({ key, value, headers })),
               })),
-            });
+            );
           }
           outcome.replayed += filter.dryRun ? 0 : toSend.length;
           onProgress?.(outcome.read, total);
