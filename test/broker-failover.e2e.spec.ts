@@ -10,8 +10,9 @@ import { bearer, issueOperatorKeyWithCli } from './support/operator-keys';
 import { LOAD_WAREHOUSE, OmnichannelLoad, percentile, type Probe } from './support/omnichannel-load';
 import { backlogsOf, freePort, lagOf, onHandShown, processTestEnv, ServiceProcess } from './support/service-process';
 import { SHOP_FLOOR_LOCATIONS } from './support/shop-floor';
-import { dropSchema } from './support/test-database';
-import { eventually, readTopicUntil, testKafka } from './support/test-kafka';
+import { Client } from 'pg';
+import { dropSchema, TEST_DATABASE_URL } from './support/test-database';
+import { eventually, readTopicUntil, testKafka, type ConsumedMessage } from './support/test-kafka';
 
 // Runs on the three-node cluster only: `bash infra/test-cluster.sh` (npm run test:cluster).
 const kafka = testKafka('broker-failover');
@@ -88,6 +89,32 @@ async function shownOnHand(skus: readonly string[]): Promise<Map<string, number>
   for (let i = 0; i < skus.length; i += 500)
     for (const [k, v] of await onHandShown(service.baseUrl, skus.slice(i, i + 500))) shown.set(k, v);
   return shown;
+}
+
+/**
+ * For a failure report: each order with no DispatchFulfillment on the topic, with what the service
+ * says of it and what its outbox holds for it (queued, published when), so a loss can be placed.
+ */
+async function whyNotDispatched(received: readonly ConsumedMessage[]): Promise<string> {
+  const dispatchedOrders = new Set(received.map((m) => (JSON.parse(m.value!) as { orderId: string }).orderId));
+  const missing = load.orders.filter((o) => !dispatchedOrders.has(o.orderId)).slice(0, 10);
+  const operatorKey = await issueOperatorKeyWithCli(env);
+  const db = new Client({ connectionString: TEST_DATABASE_URL });
+  await db.connect();
+  try {
+    const lines = [];
+    for (const { orderId } of missing) {
+      const view = await fetch(`${service.baseUrl}/v1/orders/${orderId}/fulfillment`, { headers: bearer(operatorKey) });
+      const outbox = await db.query(
+        `SELECT id, topic, published_at FROM "${schema}".outbox WHERE convert_from(message_value, 'UTF8') LIKE $1 ORDER BY id`,
+        [`%"orderId":"${orderId}"%`],
+      );
+      lines.push(`${orderId}: service answers ${view.status} ${await view.text()}; outbox rows ${JSON.stringify(outbox.rows)}`);
+    }
+    return `${missing.length} orders without a dispatch on the topic (first 10):\n${lines.join('\n')}`;
+  } finally {
+    await db.end();
+  }
 }
 
 /** test/artifacts/broker-failover.json (the figures) and broker-failover.service.log (the service's own lines). */
@@ -174,7 +201,9 @@ describe.runIf(kafkaCluster.configured)('a broker killed under load (three-node 
             topics.logisticsCommands,
             (received) => new Set(received.map((m) => JSON.parse(m.value!).orderId)).size >= load.orders.length,
             120_000,
-          )
+          ).catch(async (error: Error & { received?: ConsumedMessage[] }) => {
+            throw new Error(`${error.message}\n${await whyNotDispatched(error.received ?? [])}`);
+          })
         ).map((m) => JSON.parse(m.value!) as { type: string; fulfillmentId: string; orderId: string });
         expect(dispatched.every((c) => c.type === 'DispatchFulfillment')).toBe(true);
         expect(new Set(dispatched.map((c) => c.fulfillmentId)).size).toBe(dispatched.length);

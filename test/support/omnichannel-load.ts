@@ -1,4 +1,5 @@
 import { logisticsCommandSchema, type TopicNames } from '@app/contracts';
+import { sendWithoutLoss } from '@app/kafka-delivery';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { documentedFetch as fetch } from './documented-answers';
 import { shopFloor, SHOP_FLOOR_LOCATIONS, SHOP_FLOOR_SKUS, type ShopFloorMessage } from './shop-floor';
@@ -49,6 +50,8 @@ export class OmnichannelLoad {
   private readonly pool: ShopFloorMessage[];
   private producer: Producer | null = null;
   private worker: Consumer | null = null;
+  /** The worker's producer of logistics feedback. */
+  private feedback: Producer | null = null;
   private running = false;
   private probesInFlight = 0;
   private loops: Array<Promise<void>> = [];
@@ -98,6 +101,7 @@ export class OmnichannelLoad {
   async close(): Promise<void> {
     this.running = false;
     await this.worker?.disconnect().catch(() => undefined);
+    await this.feedback?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
   }
 
@@ -209,12 +213,16 @@ export class OmnichannelLoad {
     const feedback = await connectedProducer(this.kafka);
     const worker = this.kafka.consumer({ groupId: this.workerGroup });
     this.worker = worker;
-    worker.on(worker.events.DISCONNECT, () => void feedback.disconnect().catch(() => undefined));
+    this.feedback = feedback;
+    // Not on the consumer's DISCONNECT: kafkajs disconnects a crashed consumer before restarting it,
+    // and the restarted one still answers through this producer.
     worker.on(worker.events.CRASH, ({ payload }) => {
       this.workerCrashes.push(`${payload.error.message} (kafkajs restarts it: ${payload.restart})`);
       // A logistics worker that crashed for good is started again by its supervisor; here, by the load.
-      if (!payload.restart && this.worker === worker)
+      if (!payload.restart && this.worker === worker) {
+        void feedback.disconnect().catch(() => undefined);
         void this.startWorker().catch((error: Error) => this.workerCrashes.push(error.message));
+      }
     });
     await worker.connect();
     await worker.subscribe({ topic: this.topics.logisticsCommands, fromBeginning: true });
@@ -250,7 +258,10 @@ export class OmnichannelLoad {
     const giveUpAt = performance.now() + 120_000;
     for (;;) {
       try {
-        await this.producer!.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })) });
+        await sendWithoutLoss(
+          this.producer!,
+          [...byTopic].map(([topic, list]) => ({ topic, messages: list })),
+        );
         return;
       } catch (error) {
         this.failedSends += 1;
