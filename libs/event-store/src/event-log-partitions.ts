@@ -55,7 +55,9 @@ async function createPartition(sql: SqlClient, lower: bigint, upper: bigint): Pr
   // CREATE TABLE ... PARTITION OF would lock the whole log (ACCESS EXCLUSIVE); ATTACH takes SHARE
   // UPDATE EXCLUSIVE, so appends and reads go on. The CHECK spares ATTACH a scan of the new table.
   await sql.query(`CREATE TABLE ${name} (LIKE events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
-  await sql.query(`ALTER TABLE ${name} ADD CONSTRAINT ${name}_range CHECK (transaction_id >= '${lower}'::xid8 AND transaction_id < '${upper}'::xid8)`);
+  await sql.query(
+    `ALTER TABLE ${name} ADD CONSTRAINT ${name}_range CHECK (transaction_id >= '${lower}'::xid8 AND transaction_id < '${upper}'::xid8)`,
+  );
   await sql.query(`ALTER TABLE events ATTACH PARTITION ${name} FOR VALUES FROM ('${lower}') TO ('${upper}')`);
   await sql.query(`ALTER TABLE ${name} DROP CONSTRAINT ${name}_range`);
 }
@@ -75,7 +77,8 @@ export interface PartitionMaintenance {
  * Runs in the caller's transaction, which it serialises with other maintainers.
  */
 export async function ensureEventPartitions(sql: SqlClient, partitionXids = DEFAULT_PARTITION_XIDS): Promise<PartitionMaintenance> {
-  if (!Number.isSafeInteger(partitionXids) || partitionXids < 1) throw new Error(`partitionXids must be a positive integer, not ${partitionXids}`);
+  if (!Number.isSafeInteger(partitionXids) || partitionXids < 1)
+    throw new Error(`partitionXids must be a positive integer, not ${partitionXids}`);
   const width = BigInt(partitionXids);
   await sql.query(LOCK_PARTITION_MAINTENANCE);
   const partitions = await listEventPartitions(sql);

@@ -1,4 +1,8 @@
-import { CreateEventStore1763800000000, CreateProjectionStatus1763800012000, PartitionEventsByTransaction1763800020000 } from '@app/event-store';
+import {
+  CreateEventStore1763800000000,
+  CreateProjectionStatus1763800012000,
+  PartitionEventsByTransaction1763800020000,
+} from '@app/event-store';
 import { DataSource } from 'typeorm';
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from '../config';
 import { CreateIngestionAndViews1763800001000 } from './migrations/1763800001000-create-ingestion-and-views';
