@@ -33,7 +33,7 @@ const SELECT_NEXT_TRANSACTION_ID = `SELECT pg_snapshot_xmax(pg_current_snapshot(
 const LOCK_PARTITION_MAINTENANCE = `SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':event-partitions'))`;
 
 /** The last transaction id in the default partition (none when it is empty): one probe of its primary key. */
-const DEFAULT_PARTITION_LAST = `SELECT transaction_id::text AS last FROM events_default ORDER BY transaction_id DESC LIMIT 1`;
+export const DEFAULT_PARTITION_LAST = `SELECT transaction_id::text AS last FROM events_default ORDER BY transaction_id DESC LIMIT 1`;
 
 const BOUND = /FROM \((?:MINVALUE|'(\d+)')\) TO \((?:MAXVALUE|'(\d+)')\)/;
 
