@@ -53,7 +53,9 @@ function linesSql(stores: number, skus: number, topics: PrefillSettings['topics'
           FROM generate_series($1::bigint, $2::bigint) AS g) AS line`;
 }
 
+/** The events, their ids into event_ids as INSERT_EVENTS of the event store writes them (a repeat is refused there). */
 const INSERT_EVENTS = (lines: string) => `
+  WITH stored AS (
   INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata)
   SELECT 'stock-item|' || store || '|' || sku, v + 1, sender_kind || store || '/prefill-' || m || '#' || k, type,
          jsonb_build_object('quantity', quantity, 'occurredAt', occurred_at, 'onHandChange', sign * quantity, 'sourceEventId', 'prefill-' || m)
@@ -61,7 +63,9 @@ const INSERT_EVENTS = (lines: string) => `
          jsonb_build_object('source', jsonb_build_object('topic', topic, 'offset', (m / 4)::text, 'partition', m % 4),
                             'causationId', 'prefill-' || m, 'correlationId', 'prefill-' || m)
   FROM (${lines}) AS l
-  ORDER BY g`;
+  ORDER BY g
+  RETURNING event_id)
+  INSERT INTO event_ids (event_id) SELECT event_id FROM stored`;
 
 /** One inbound id per message (its first line carries the message's sender, type and source). */
 const INSERT_INBOUND_EVENT_IDS = (lines: string) => `
