@@ -107,7 +107,7 @@ const CHECKPOINTS_AT_HEAD = `
   SELECT processor_id, head.transaction_id, head.global_position FROM known, head
   ON CONFLICT (processor_id) DO UPDATE SET transaction_id = excluded.transaction_id, global_position = excluded.global_position`;
 
-const FILLED_TABLES = ['events', 'streams', 'inbound_events', 'stock_levels', 'daily_sales', 'outbox', 'checkpoints'];
+const FILLED_TABLES = ['events', 'event_ids', 'streams', 'inbound_events', 'stock_levels', 'daily_sales', 'outbox', 'checkpoints'];
 
 /** The indexes of these tables, each as the statement that makes it again (a constraint's as its constraint). */
 const INDEXES_OF = `
@@ -135,7 +135,8 @@ async function withoutIndexes(client: Client, tables: string[], fill: () => Prom
   }
   await fill();
   await client.query(`SET maintenance_work_mem = '512MB'`);
-  for (const index of rows) await client.query(index.definition);
+  // A partitioned table's index is shown ON ONLY the parent; made again, it must cover the partitions too.
+  for (const index of rows) await client.query(index.definition.replace(' ON ONLY ', ' ON '));
 }
 
 export async function prefillLog(settings: PrefillSettings, onProgress: (eventsDone: number) => void = () => {}): Promise<PrefillReport> {
@@ -145,7 +146,7 @@ export async function prefillLog(settings: PrefillSettings, onProgress: (eventsD
   const started = performance.now();
   try {
     const lines = linesSql(settings.stores, settings.skus, settings.topics);
-    await withoutIndexes(client, ['events', 'inbound_events'], async () => {
+    await withoutIndexes(client, ['events', 'event_ids', 'inbound_events'], async () => {
       for (let from = 0; from < settings.events; from += EVENTS_PER_TRANSACTION) {
         const to = Math.min(settings.events, from + EVENTS_PER_TRANSACTION) - 1;
         await client.query(INSERT_EVENTS(lines), [from, to]);
