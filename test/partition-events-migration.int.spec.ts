@@ -94,4 +94,24 @@ describe('partitioning an event log that has events', () => {
     const [row] = await after.query(`SELECT tableoid::regclass::text AS partition FROM events WHERE event_id = 'new-1'`);
     expect(row.partition).toMatch(/^events_x[1-9]\d*$/);
   });
+
+  it('undoes itself into one table with every row, the unique constraints and the indexes back', async () => {
+    const rows = await after.query(`SELECT * FROM events ORDER BY global_position`);
+    await after.undoLastMigration({ transaction: 'each' });
+    expect(await after.query(`SELECT * FROM events ORDER BY global_position`)).toEqual(rows);
+    const [table] = await after.query(`SELECT relkind::text AS kind FROM pg_class WHERE oid = 'events'::regclass`);
+    expect(table.kind).toBe('r');
+    const [indexes] = await after.query(
+      `SELECT array_agg(indexrelid::regclass::text ORDER BY 1) AS names FROM pg_index WHERE indrelid = 'events'::regclass`,
+    );
+    expect([...indexes.names].sort()).toEqual([
+      'events_event_id_key',
+      'events_global_order_idx',
+      'events_pkey',
+      'events_stock_item_occurred_at_idx',
+      'events_stream_version_key',
+    ]);
+    await after.runMigrations({ transaction: 'each' }); // and again forward
+    expect(await after.query(`SELECT count(*)::int AS n FROM events`)).toEqual([{ n: rows.length }]);
+  });
 });

@@ -97,7 +97,7 @@ export class PartitionEventsByTransaction1763800020000 implements MigrationInter
     )) as Array<{ name: string; definition: string }>;
     await db.query(`DROP TABLE events_partitioned`);
     await db.query(`CREATE INDEX events_global_order_idx ON events (transaction_id, global_position)`);
-    for (const { definition } of indexes) await db.query(definition.replace(/ ON \S+ /, ' ON events '));
+    for (const { definition } of indexes) await db.query(definition.replace(/ ON (ONLY )?\S+ /, ' ON events '));
     await db.query(`DROP TABLE event_ids`);
   }
 }
