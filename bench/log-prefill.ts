@@ -53,7 +53,9 @@ function linesSql(stores: number, skus: number, topics: PrefillSettings['topics'
           FROM generate_series($1::bigint, $2::bigint) AS g) AS line`;
 }
 
+/** The events, their ids into event_ids as INSERT_EVENTS of the event store writes them (a repeat is refused there). */
 const INSERT_EVENTS = (lines: string) => `
+  WITH stored AS (
   INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata)
   SELECT 'stock-item|' || store || '|' || sku, v + 1, sender_kind || store || '/prefill-' || m || '#' || k, type,
          jsonb_build_object('quantity', quantity, 'occurredAt', occurred_at, 'onHandChange', sign * quantity, 'sourceEventId', 'prefill-' || m)
@@ -61,7 +63,9 @@ const INSERT_EVENTS = (lines: string) => `
          jsonb_build_object('source', jsonb_build_object('topic', topic, 'offset', (m / 4)::text, 'partition', m % 4),
                             'causationId', 'prefill-' || m, 'correlationId', 'prefill-' || m)
   FROM (${lines}) AS l
-  ORDER BY g`;
+  ORDER BY g
+  RETURNING event_id)
+  INSERT INTO event_ids (event_id) SELECT event_id FROM stored`;
 
 /** One inbound id per message (its first line carries the message's sender, type and source). */
 const INSERT_INBOUND_EVENT_IDS = (lines: string) => `
@@ -103,7 +107,7 @@ const CHECKPOINTS_AT_HEAD = `
   SELECT processor_id, head.transaction_id, head.global_position FROM known, head
   ON CONFLICT (processor_id) DO UPDATE SET transaction_id = excluded.transaction_id, global_position = excluded.global_position`;
 
-const FILLED_TABLES = ['events', 'streams', 'inbound_events', 'stock_levels', 'daily_sales', 'outbox', 'checkpoints'];
+const FILLED_TABLES = ['events', 'event_ids', 'streams', 'inbound_events', 'stock_levels', 'daily_sales', 'outbox', 'checkpoints'];
 
 /** The indexes of these tables, each as the statement that makes it again (a constraint's as its constraint). */
 const INDEXES_OF = `
@@ -131,7 +135,8 @@ async function withoutIndexes(client: Client, tables: string[], fill: () => Prom
   }
   await fill();
   await client.query(`SET maintenance_work_mem = '512MB'`);
-  for (const index of rows) await client.query(index.definition);
+  // A partitioned table's index is shown ON ONLY the parent; made again, it must cover the partitions too.
+  for (const index of rows) await client.query(index.definition.replace(' ON ONLY ', ' ON '));
 }
 
 export async function prefillLog(settings: PrefillSettings, onProgress: (eventsDone: number) => void = () => {}): Promise<PrefillReport> {
@@ -141,7 +146,7 @@ export async function prefillLog(settings: PrefillSettings, onProgress: (eventsD
   const started = performance.now();
   try {
     const lines = linesSql(settings.stores, settings.skus, settings.topics);
-    await withoutIndexes(client, ['events', 'inbound_events'], async () => {
+    await withoutIndexes(client, ['events', 'event_ids', 'inbound_events'], async () => {
       for (let from = 0; from < settings.events; from += EVENTS_PER_TRANSACTION) {
         const to = Math.min(settings.events, from + EVENTS_PER_TRANSACTION) - 1;
         await client.query(INSERT_EVENTS(lines), [from, to]);

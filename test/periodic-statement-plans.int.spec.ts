@@ -21,6 +21,12 @@ import {
 } from '../apps/inventory-service/src/outbox/outbox.sql';
 import { SELECT_EXPIRED_PICKUP_HOLDS, SELECT_TRANSFERS_PAST_SHIP_BY } from '../apps/inventory-service/src/fulfillment/fulfillment.sql';
 import { CLAIM_INBOUND_EVENT_IDS, UNCLAIM_INBOUND_EVENT_IDS } from '../apps/inventory-service/src/ingestion/ingestion.sql';
+import {
+  DEFAULT_PARTITION_LAST,
+  ensureEventPartitions,
+  listEventPartitions,
+  type EventPartition,
+} from '../libs/event-store/src/event-log-partitions';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 /**
@@ -34,15 +40,27 @@ const LOG_EVENTS = 1_000_000;
 const EVENTS_PER_TRANSACTION = 20_000; // 50 transactions: the log's transaction ids vary as in life
 const STREAMS = 100_000; // streams the log's events fall in
 const STOCK_ITEMS = 1_000_000;
+/** Transactions per partition of this log: its million events fall in several (as they would over months). */
+const PARTITION_XIDS = 10;
 const LARGE_TABLES = ['events', 'snapshots', 'streams', 'inbound_events', 'outbox', 'transfers_awaiting_shipment'];
 
 let db: TestDatabase;
 let lastTransactionId = '0';
 let lastPosition = 0;
 
+let partitions: EventPartition[] = [];
+
+/** A partition of the log counts as the log (`events`): plans name partitions, not their parent. */
+const tableOf = (relation: string) => (/^events_(x\d+|default)$/.test(relation) ? 'events' : relation);
+
 beforeAll(async () => {
   db = await createTestDatabase();
+  await db.transactions.inTransaction(async (sql) => {
+    for (const p of await listEventPartitions(sql)) if (p.lower !== null && p.lower > 0n) await sql.query(`DROP TABLE ${p.name}`);
+  });
   for (let from = 0; from < LOG_EVENTS; from += EVENTS_PER_TRANSACTION) {
+    // As the service does (every minute): partitions created ahead of the transaction ids.
+    if ((from / EVENTS_PER_TRANSACTION) % 5 === 0) await db.transactions.inTransaction((sql) => ensureEventPartitions(sql, PARTITION_XIDS));
     // One statement per transaction (autocommit), so each block of the log has its own transaction id.
     await db.reads.query(
       `INSERT INTO events (stream_id, stream_version, event_id, event_type, data)
@@ -91,6 +109,7 @@ beforeAll(async () => {
     [lastTransactionId, lastPosition, lastPosition - 1000],
   );
   await db.reads.query(`ANALYZE`);
+  partitions = await db.transactions.inTransaction(listEventPartitions);
 }, 600_000);
 
 afterAll(async () => {
@@ -103,16 +122,35 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 
-/** The tables a statement's plan reads by sequential scan. */
-async function sequentiallyScanned(sql: string, params: unknown[]): Promise<string[]> {
+/** The relations a statement's plan reads, and how. */
+async function planScans(sql: string, params: unknown[]): Promise<Array<{ node: string; relation: string }>> {
   const [row] = await db.reads.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
-  const scanned: string[] = [];
+  const scans: Array<{ node: string; relation: string }> = [];
   const visit = (node: PlanNode) => {
-    if (node['Node Type'] === 'Seq Scan' && node['Relation Name']) scanned.push(node['Relation Name']);
+    if (node['Relation Name']) scans.push({ node: node['Node Type'], relation: node['Relation Name'] });
     node.Plans?.forEach(visit);
   };
   visit(row!['QUERY PLAN'][0]!.Plan);
-  return scanned;
+  return scans;
+}
+
+/**
+ * The tables a statement's plan reads by sequential scan (a partition of the log as `events`). The
+ * partitions created ahead, the default one, and events_x0 here are empty, and the planner reads an
+ * empty table sequentially; it sizes a table by its current number of pages, so it stops once the
+ * partition fills. A sequential scan of a partition that holds events fails.
+ */
+async function sequentiallyScanned(sql: string, params: unknown[]): Promise<string[]> {
+  const scans = (await planScans(sql, params)).filter((scan) => scan.node === 'Seq Scan');
+  const empty = new Set(
+    (
+      await db.reads.query<{ relname: string }>(
+        `SELECT relname FROM pg_class WHERE relname = ANY($1::text[]) AND relnamespace = current_schema()::regnamespace AND relpages = 0`,
+        [scans.map((scan) => scan.relation)],
+      )
+    ).map((row) => row.relname),
+  );
+  return scans.filter((scan) => !(tableOf(scan.relation) === 'events' && empty.has(scan.relation))).map((scan) => tableOf(scan.relation));
 }
 
 const someStreams = () => Array.from({ length: 500 }, (_, i) => `stock-item|L${(i * 7) % 50}|SKU-${i * 7}`);
@@ -122,6 +160,7 @@ const statements: Array<[name: string, sql: string, params: () => unknown[]]> = 
   ['EVENTS_PENDING_FOR_PROCESSOR (idle poll, caught up)', EVENTS_PENDING_FOR_PROCESSOR, () => ['stock-levels']],
   ['EVENTS_PENDING_FOR_PROCESSOR (idle poll, no checkpoint yet)', EVENTS_PENDING_FOR_PROCESSOR, () => ['a-new-projection']],
   ['SELECT_CHECKPOINT', SELECT_CHECKPOINT, () => ['stock-levels']],
+  ['DEFAULT_PARTITION_LAST (partition upkeep, every minute)', DEFAULT_PARTITION_LAST, () => []],
   [
     'SELECT_PROJECTED_EVENTS_AFTER_CHECKPOINT (a batch)',
     SELECT_PROJECTED_EVENTS_AFTER_CHECKPOINT,
@@ -179,6 +218,21 @@ describe(`periodic and per-batch statements on a log of ${LOG_EVENTS.toLocaleStr
   it.each(statements)('%s reads no large table sequentially', async (_name, sql, params) => {
     const scanned = (await sequentiallyScanned(sql, params())).filter((table) => LARGE_TABLES.includes(table));
     expect(scanned).toEqual([]);
+  });
+
+  it('spreads the log over several partitions', () => {
+    expect(partitions.filter((p) => p.lower !== null).length).toBeGreaterThan(5);
+  });
+
+  it.each([
+    ['SELECT_PROJECTED_EVENTS_AFTER_CHECKPOINT', SELECT_PROJECTED_EVENTS_AFTER_CHECKPOINT],
+    ['SELECT_STREAM_IDS_AFTER_CHECKPOINT', SELECT_STREAM_IDS_AFTER_CHECKPOINT],
+    ['COUNT_EVENTS_AFTER_CHECKPOINT', COUNT_EVENTS_AFTER_CHECKPOINT],
+  ])('%s reads only the partitions from its checkpoint on (pruning)', async (_name, sql) => {
+    const read = new Set((await planScans(sql, [lastTransactionId, lastPosition - 1000, 2000])).map((scan) => scan.relation));
+    const before = partitions.filter((p) => p.upper !== null && p.upper <= BigInt(lastTransactionId)).map((p) => p.name);
+    expect(before.length).toBeGreaterThan(3);
+    expect(before.filter((name) => read.has(name))).toEqual([]);
   });
 
   it('the idle poll takes a few milliseconds of server time at most, however long the log', async () => {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import {
   READ_MODELS,
+  archiveEvents,
   UsageError,
   inspect,
   issueOperator,
@@ -18,6 +19,7 @@ import { OPERATOR_SCOPES } from './platform/access';
 /** The operator's commands, by name: each parses its own arguments and throws UsageError when they are wrong. */
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   rebuild,
+  'archive-events': archiveEvents,
   'replay-dead-letters': replay,
   inspect,
   projections,
@@ -33,7 +35,14 @@ const USAGE = `usage: inventory-cli <command>
 
 commands:
   rebuild <read-model|all>   rebuild a read model from the first event, while the service keeps
-                             answering from the old copy; read models: ${Object.keys(READ_MODELS).join(', ')}
+                             answering from the old copy; read models: ${Object.keys(READ_MODELS).join(', ')};
+                             refused, naming the ranges, once events were archived
+
+  archive-events --before DATE [--dir DIR]
+                             move the partitions of the event log wholly before DATE to gzip files
+                             in DIR (default EVENT_ARCHIVE_DIR) with a manifest.json, then drop them;
+                             snapshots every stream with events there first; refused while a
+                             projection is still before them
 
   replay-dead-letters [--source-topic TOPIC] [--reason-contains TEXT] [--dry-run]
                              send dead letters back to their source topic after a fix; replaying

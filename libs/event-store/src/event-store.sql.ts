@@ -3,9 +3,13 @@
  * Tables live in the schema on the connection's search_path.
  */
 
-/** Which of these event ids are already stored (idempotent appends). */
+/**
+ * Which of these event ids are already stored (idempotent appends). event_ids holds every event id
+ * ever appended, archived ones too (the log is partitioned by transaction id and cannot hold a
+ * unique index on event_id alone): one probe of its primary key per id, whatever the partitions.
+ */
 export const SELECT_EXISTING_EVENT_IDS = `
-SELECT event_id FROM events WHERE event_id = ANY($1::text[])`;
+SELECT event_id FROM event_ids WHERE event_id = ANY($1::text[])`;
 
 /**
  * Optimistic concurrency for many streams in one statement: move each stream from its expected
@@ -33,12 +37,17 @@ SELECT (SELECT count(*) FROM updated)::int + (SELECT count(*) FROM created)::int
  * One multi-row insert for every event of the append, the events passed as one JSON array of
  * `[stream_id, stream_version, event_id, event_type, schema_version, data, metadata]` rows: one
  * JSON.stringify on the client and one parse on the server, where text arrays of JSON documents
- * would escape and parse every document twice.
+ * would escape and parse every document twice. Each event id goes into event_ids too, whose
+ * primary key refuses a repeat (a unique violation: the caller's conflict) as events_event_id_key
+ * did before the log was partitioned.
  */
 export const INSERT_EVENTS = `
+WITH e AS MATERIALIZED (SELECT e FROM jsonb_array_elements($1::jsonb) AS e), ids AS (
+  INSERT INTO event_ids (event_id) SELECT e->>2 FROM e
+)
 INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
 SELECT e->>0, (e->>1)::int, e->>2, e->>3, (e->>4)::smallint, e->5, e->6
-FROM jsonb_array_elements($1::jsonb) AS e
+FROM e
 RETURNING global_position, transaction_id::text AS transaction_id, recorded_at`;
 
 const EVENT_COLUMNS = `global_position, transaction_id::text AS transaction_id, stream_id, stream_version, event_id,
@@ -62,11 +71,13 @@ SELECT stream_id, version FROM streams WHERE stream_id = ANY($1::text[])`;
  * The order names the table's columns (`events.`): the select lists return `transaction_id::text AS
  * transaction_id`, and a bare name in ORDER BY means an output column, so the log was sorted as text
  * (transaction 10 before 9: a batch ending in 10 moved the checkpoint past 9's events, never read) and
- * could not walk events_global_order_idx. test/global-order.int.spec.ts.
+ * could not walk the primary key (transaction_id, global_position). test/global-order.int.spec.ts.
+ * `transaction_id >= $1` repeats part of the row comparison so that the planner prunes the
+ * partitions wholly before the checkpoint (the log is partitioned by transaction id).
  */
 const AFTER_CHECKPOINT = `
 FROM events
-WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint) AND transaction_id >= $1::xid8
   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
 ORDER BY events.transaction_id, events.global_position
 LIMIT $3`;
@@ -118,7 +129,7 @@ SELECT ((SELECT count(*) FROM moved) + (SELECT count(*) FROM created))::int AS a
  * the transaction holding them back may commit nothing it is told of. Each is the first such event
  * in global order, not EXISTS: under EXISTS the planner expects a third of the log to match and
  * scans the table from its start for the first row (a sequential scan of the whole log when nothing
- * waits); ordered and limited, it walks events_global_order_idx from the checkpoint, one index probe
+ * waits); ordered and limited, it walks the primary key from the checkpoint, one index probe
  * however long the log. test/periodic-statement-plans.int.spec.ts guards the plan on a log of a
  * million events.
  */
@@ -160,7 +171,7 @@ WHERE snapshots.stream_version < EXCLUDED.stream_version OR snapshots.state_vers
 export const COUNT_EVENTS_AFTER_CHECKPOINT = `
 SELECT count(*)::int AS behind FROM (
   SELECT 1 FROM events
-  WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+  WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint) AND transaction_id >= $1::xid8
     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
   LIMIT $3
 ) pending`;

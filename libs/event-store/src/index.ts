@@ -18,6 +18,17 @@ export {
 export * from './typeorm-transactions';
 export { CreateEventStore1763800000000 } from './migrations/1763800000000-create-event-store';
 export { CreateProjectionStatus1763800012000 } from './migrations/1763800012000-create-projection-status';
+export { PartitionEventsByTransaction1763800020000 } from './migrations/1763800020000-partition-events-by-transaction';
+export * from './event-log-partitions';
+export {
+  ArchiveRefusedError,
+  RebuildNeedsArchivedEventsError,
+  archiveEventsBefore,
+  archivedRanges,
+  type ArchiveOptions,
+  type ArchivedRange,
+} from './event-archive';
+export { MANIFEST as ARCHIVE_MANIFEST, readArchiveFile, readManifest, type ArchiveFileEntry } from './archive-file';
 export * from './decider';
 export * from './stream-unit-of-work';
 export * from './stream-state-cache';

@@ -1,4 +1,5 @@
 import { CheckpointedProcessor } from './checkpointed-processor';
+import { RebuildNeedsArchivedEventsError, archivedRanges } from './event-archive';
 import { projectionBacklog } from './projection-checkpoints';
 import { DELETE_CHECKPOINT, LOCK_PROCESSOR, MOVE_CHECKPOINT } from './event-store.sql';
 import { PostgresEventStore } from './event-store';
@@ -37,7 +38,8 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,50}$/;
  * model it takes the live processor's lock (and afterwards hands it the shadow's checkpoint); for an
  * inline one it locks the live table, so appends that would write to it wait and then write to the
  * new table (PostgreSQL looks a name up again after waiting for its lock). Then it applies what
- * arrived meanwhile and renames the tables.
+ * arrived meanwhile and renames the tables. It refuses, naming the ranges, once events were
+ * archived (inventory-cli archive-events): they are what it would need.
  */
 export async function rebuildReadModel(
   model: RebuildableReadModel,
@@ -46,6 +48,9 @@ export async function rebuildReadModel(
   options: { batchSize: number; onProgress?: (progress: RebuildProgress) => void },
 ): Promise<RebuildReport> {
   if (!IDENTIFIER.test(model.table)) throw new Error(`${model.table} is not a plain table name`);
+  // A rebuild reads from the log's start: with a range archived it would fold a wrong view.
+  const archived = await transactions.inTransaction(archivedRanges);
+  if (archived.length > 0) throw new RebuildNeedsArchivedEventsError(model.name, archived);
   const started = Date.now();
   const shadow = `${model.table}_rebuild`;
   const retired = `${model.table}_retired`;

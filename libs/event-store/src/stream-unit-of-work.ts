@@ -2,6 +2,7 @@ import type { Decider, SnapshotPolicy, Upcaster } from './decider';
 import type { AppendOutcome, EventMetadata, NewEvent, StreamAppend } from './events';
 import { PostgresEventStore, type AppendOptions } from './event-store';
 import { SELECT_SNAPSHOTS, UPSERT_SNAPSHOTS } from './event-store.sql';
+import { ArchivedEventsNeededError } from './errors';
 import type { SqlClient } from './sql-client';
 import type { StreamStateCache } from './stream-state-cache';
 import type { StreamKind } from './stream-kind';
@@ -67,6 +68,8 @@ export class StreamUnitOfWork<Command, State, Event extends { type: string; data
       const snapshot = fromSnapshot.get(id);
       let state = snapshot ? snapshot.state : this.decider.initialState();
       let version = snapshot?.stream_version ?? 0;
+      const first = events.get(id)?.[0];
+      if (first && first.streamVersion !== version + 1) throw new ArchivedEventsNeededError(id, version, first.streamVersion);
       for (const stored of events.get(id) ?? []) {
         state = this.decider.evolve(state, this.upcast(stored));
         version = stored.streamVersion;
@@ -146,20 +149,37 @@ export class StreamUnitOfWork<Command, State, Event extends { type: string; data
     for (const [streamId, version] of this.appendedVersions) this.cache?.remember(streamId, version, this.loaded(streamId).state);
   }
 
+  /**
+   * Snapshot every loaded stream without queued events at the version it was loaded at (the
+   * archiver's: the events up to it may then leave the log). Returns how many were written.
+   */
+  async snapshotLoaded(): Promise<number> {
+    const due = [...this.streams].filter(([, stream]) => stream.pending.length === 0 && stream.loadedVersion > 0);
+    return this.writeSnapshots(due.map(([streamId, stream]) => [streamId, stream.loadedVersion, stream.state]));
+  }
+
   private async snapshotWhereDue(outcome: AppendOutcome): Promise<void> {
     const every = this.snapshots.everyEvents;
-    const ids: string[] = [];
-    const versions: number[] = [];
-    const states: string[] = [];
+    const due: Array<[streamId: string, version: number, state: State]> = [];
     for (const [streamId, stream] of this.streams) {
       const version = outcome.streamVersions.get(streamId);
       if (version === undefined || Math.floor(version / every) === Math.floor(stream.loadedVersion / every)) continue;
       if (version !== stream.loadedVersion + stream.pending.length) continue; // duplicates skipped: state is not that of `version`
-      ids.push(streamId);
-      versions.push(version);
-      states.push(JSON.stringify(stream.state));
+      due.push([streamId, version, stream.state]);
     }
-    if (ids.length > 0) await this.sql.query(UPSERT_SNAPSHOTS, [ids, versions, this.snapshots.stateVersion, states]);
+    await this.writeSnapshots(due);
+  }
+
+  /** Upsert these snapshots in one statement; returns how many were passed. */
+  private async writeSnapshots(due: ReadonlyArray<readonly [streamId: string, version: number, state: State]>): Promise<number> {
+    if (due.length === 0) return 0;
+    await this.sql.query(UPSERT_SNAPSHOTS, [
+      due.map(([id]) => id),
+      due.map(([, version]) => version),
+      this.snapshots.stateVersion,
+      due.map(([, , state]) => JSON.stringify(state)),
+    ]);
+    return due.length;
   }
 
   private loaded(streamId: string): LoadedStream<State> {

@@ -1,4 +1,5 @@
 import { TOPIC_ENV_VARS, topicNamesFromEnv, type TopicNames } from '@app/contracts';
+import { DEFAULT_PARTITION_XIDS } from '@app/event-store';
 import { z } from 'zod';
 
 /** pino's levels, most severe first; LOG_LEVEL keeps lines at this level and above. */
@@ -85,6 +86,8 @@ const envSchema = z.object({
   KAFKA_SASL_USERNAME: z.string().min(1).optional(),
   KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
   SNAPSHOT_EVERY_EVENTS: positiveInt.default(100),
+  EVENT_LOG_PARTITION_XIDS: positiveInt.default(DEFAULT_PARTITION_XIDS),
+  EVENT_ARCHIVE_DIR: z.string().min(1).optional(),
   STOCK_ITEM_STATE_CACHE_MB: number().min(0).max(65_536).default(128),
   PROJECTION_BATCH_SIZE: positiveInt.default(2000),
   PROJECTION_IDLE_MS: positiveInt.default(25),
@@ -148,7 +151,13 @@ export abstract class ServiceConfig {
     topics: TopicNames;
   } & KafkaProductionSettings;
   /** stockItemStateCacheBytes: how much memory the ingestion path's cache of stock item states may take (0 = none). */
-  declare eventStore: { snapshotEveryEvents: number; stockItemStateCacheBytes: number };
+  /** partitionXids: transactions per partition of the log; archiveDirectory: where archive-events writes (EVENT_ARCHIVE_DIR). */
+  declare eventStore: {
+    snapshotEveryEvents: number;
+    stockItemStateCacheBytes: number;
+    partitionXids: number;
+    archiveDirectory: string | null;
+  };
   /**
    * retryMaxMs: a failing batch is retried after 25 ms, doubling up to this. stockChangesFeed: each
    * stock-view batch also enqueues the changed SKUs' stock for retail.stock.changes (STOCK_CHANGES_FEED).
@@ -244,6 +253,8 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
     eventStore: {
       snapshotEveryEvents: values.SNAPSHOT_EVERY_EVENTS,
       stockItemStateCacheBytes: Math.floor(values.STOCK_ITEM_STATE_CACHE_MB * 1024 * 1024),
+      partitionXids: values.EVENT_LOG_PARTITION_XIDS,
+      archiveDirectory: values.EVENT_ARCHIVE_DIR ?? null,
     },
     projections: {
       batchSize: values.PROJECTION_BATCH_SIZE,

@@ -1,4 +1,8 @@
-import { CreateEventStore1763800000000, CreateProjectionStatus1763800012000 } from '@app/event-store';
+import {
+  CreateEventStore1763800000000,
+  CreateProjectionStatus1763800012000,
+  PartitionEventsByTransaction1763800020000,
+} from '@app/event-store';
 import { DataSource } from 'typeorm';
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from '../config';
 import { CreateIngestionAndViews1763800001000 } from './migrations/1763800001000-create-ingestion-and-views';
@@ -41,6 +45,7 @@ export const MIGRATIONS = [
   CreateCancelsAwaitingConfirmation1763800019000,
   BackfillTransfersAwaitingShipment1763800019100,
   IndexStockEventsByOccurredAt1763800019500,
+  PartitionEventsByTransaction1763800020000,
 ];
 
 /** What a DataSource is opened with: the service's settings, or a test's or tool's own (session limits then default). */

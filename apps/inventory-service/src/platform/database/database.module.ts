@@ -13,8 +13,12 @@ import { ServiceConfig } from '../config';
 import { createDataSource, migrateDatabase } from './data-source';
 import { HttpReadPool, HttpReads } from './http-reads';
 import { ensureDatabaseAndSchema } from './ensure-database';
+import { EventLogPartitionMaintainer } from './event-log-partitions.service';
 
-/** PostgreSQL: the DataSource (migrated at start-up), transactions, background reads, the HTTP read pool and the event store. */
+/**
+ * PostgreSQL: the DataSource (migrated at start-up), transactions, background reads, the HTTP read pool, the event store
+ * and the upkeep of its partitions.
+ */
 @Global()
 @Module({
   providers: [
@@ -39,6 +43,7 @@ import { ensureDatabaseAndSchema } from './ensure-database';
       useFactory: (ds: DataSource, signals: CommitSignals) => new TypeOrmTransactionRunner(ds, signals),
     },
     { provide: SqlReader, inject: [DataSource], useFactory: (ds: DataSource) => new TypeOrmSqlReader(ds) },
+    EventLogPartitionMaintainer,
   ],
   exports: [DataSource, TransactionRunner, SqlReader, HttpReads, CommitSignals],
 })
