@@ -1,4 +1,5 @@
 import {
+  BUMP_STREAM_VERSIONS,
   COUNT_EVENTS_AFTER_CHECKPOINT,
   EVENTS_PENDING_FOR_PROCESSOR,
   SELECT_CHECKPOINT,
@@ -181,6 +182,7 @@ const statements: Array<[name: string, sql: string, params: () => unknown[]]> = 
   ['SELECT_STREAM_VERSIONS (stream state cache)', SELECT_STREAM_VERSIONS, () => [someStreams()]],
   ['SELECT_SNAPSHOTS (load streams)', SELECT_SNAPSHOTS, () => [someStreams(), 1]],
   ['SELECT_STREAMS_AFTER_VERSIONS (load streams)', SELECT_STREAMS_AFTER_VERSIONS, () => [someStreams(), someStreams().map(() => 9)]],
+  ['BUMP_STREAM_VERSIONS (append)', BUMP_STREAM_VERSIONS, () => [someStreams(), someStreams().map(() => 9), someStreams().map(() => 10)]],
   [
     'CLAIM_INBOUND_EVENT_IDS (a batch of 2,000)',
     CLAIM_INBOUND_EVENT_IDS,

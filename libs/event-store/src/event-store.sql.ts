@@ -16,18 +16,28 @@ SELECT event_id FROM event_ids WHERE event_id = ANY($1::text[])`;
  * version to its next one. A stream whose version moved (or that appeared concurrently) is not
  * counted, so `bumped` < number of streams means a conflict. Row locks on `streams` serialise
  * concurrent writers of one stream; the loser re-reads the row and its WHERE no longer matches.
+ *
+ * The rows are locked first, in stream_id order (`locked`), and new streams are inserted in that
+ * order too, whatever order the arrays list them in and whatever join the planner picks: two appends
+ * sharing streams then queue one behind the other instead of deadlocking (an update joined in the
+ * arrays' order locks in that order; test/stream-version-lock-order.int.spec.ts).
  */
 export const BUMP_STREAM_VERSIONS = `
 WITH bump AS (
   SELECT * FROM unnest($1::text[], $2::int[], $3::int[]) AS b(stream_id, expected_version, next_version)
+), locked AS MATERIALIZED (
+  SELECT s.stream_id FROM streams s
+  WHERE s.stream_id IN (SELECT stream_id FROM bump WHERE expected_version > 0)
+  ORDER BY s.stream_id
+  FOR UPDATE OF s
 ), updated AS (
   UPDATE streams s SET version = b.next_version, updated_at = now()
-  FROM bump b
-  WHERE s.stream_id = b.stream_id AND b.expected_version > 0 AND s.version = b.expected_version
+  FROM bump b, locked l
+  WHERE s.stream_id = b.stream_id AND l.stream_id = s.stream_id AND b.expected_version > 0 AND s.version = b.expected_version
   RETURNING s.stream_id
 ), created AS (
   INSERT INTO streams (stream_id, version, updated_at)
-  SELECT stream_id, next_version, now() FROM bump WHERE expected_version = 0
+  SELECT stream_id, next_version, now() FROM bump WHERE expected_version = 0 ORDER BY stream_id
   ON CONFLICT (stream_id) DO NOTHING
   RETURNING stream_id
 )
