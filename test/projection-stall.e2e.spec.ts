@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/built-apps';
 import { documentedFetch as fetch } from './support/documented-answers';
+import { registerLocations } from './support/locations';
 import { bearer, issueOperatorKeyWithCli } from './support/operator-keys';
 import { freePort, processTestEnv, ServiceProcess } from './support/service-process';
 import { TEST_DATABASE_URL, dropSchema } from './support/test-database';
@@ -38,21 +39,11 @@ beforeAll(async () => {
   db = new Client({ connectionString: TEST_DATABASE_URL });
   await db.connect();
   await eventually(async () => expect((await fetch(`${service.baseUrl}/health/ready`)).status).toBe(200), { timeoutMs: 60_000 });
-  const registered = await fetch(`${service.baseUrl}/v1/locations/W1`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json', ...operator },
-    body: JSON.stringify({
-      type: 'warehouse',
-      name: 'Stall test warehouse',
-      lat: 30.2,
-      lng: 120.1,
-      shipsOnline: true,
-      pickup: false,
-      dailyCapacity: 500,
-      safetyStock: 0,
-    }),
-  });
-  expect(registered.status).toBeLessThan(300);
+  await registerLocations(
+    service.baseUrl,
+    { W1: { type: 'warehouse', name: 'Stall test warehouse', lat: 30.2, lng: 120.1, shipsOnline: true, dailyCapacity: 500 } },
+    operator,
+  );
 }, 120_000);
 
 afterAll(async () => {
