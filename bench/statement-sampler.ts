@@ -1,12 +1,19 @@
 import { Client } from 'pg';
 import { localPortsOf } from './service-cpu';
 
+/** A statement as the report names it: its start, and where it reads from when that comes later (statements that start alike). */
+function statementKey(query: string): string {
+  const text = query.replace(/\s+/g, ' ').trim();
+  const from = text.indexOf(' FROM ', 90);
+  return from < 0 ? text.slice(0, 120) : `${text.slice(0, 90)} …${text.slice(from, from + 60)}`;
+}
+
 /**
  * Where a service's database time goes, without pg_stat_statements (not preloaded on the test
  * server): pg_stat_activity sampled every `everyMs`, each active backend of the service's own
- * connections (by client port) counted against its statement (whitespace folded, cut at 120
- * characters). `stop()` gives each statement's share of the samples (1 = one backend busy with it
- * all the time) and the seconds of the window that share stands for.
+ * connections (by client port) counted against its statement (statementKey). `stop()` gives each
+ * statement's share of the samples (1 = one backend busy with it all the time) and the seconds of
+ * the window that share stands for.
  */
 export function sampleStatements(servicePid: () => number | undefined, databaseUrl: string, everyMs = 10) {
   const counts = new Map<string, number>();
@@ -32,7 +39,7 @@ export function sampleStatements(servicePid: () => number | undefined, databaseU
           samples += 1;
           for (const row of rows) {
             if (row.client_port === null || !ports.has(row.client_port)) continue;
-            const statement = row.query.replace(/\s+/g, ' ').trim().slice(0, 120);
+            const statement = statementKey(row.query);
             counts.set(statement, (counts.get(statement) ?? 0) + 1);
           }
         }
