@@ -22,7 +22,7 @@ export interface ServiceIdleCpu extends IdleCpu {
 const TICKS_PER_SECOND = 100;
 
 /** Local TCP ports of the process's sockets. */
-function localPortsOf(pid: number): Set<number> {
+export function localPortsOf(pid: number): Set<number> {
   const inodes = new Set<string>();
   for (const fd of readdirSync(`/proc/${pid}/fd`)) {
     try {

@@ -37,7 +37,7 @@ export const readinessLagSchema = z
   .object({
     inboundMessages: count.optional().describe('Inbound messages on Kafka not yet applied'),
     inboundByTopic: z.record(z.string(), count).optional(),
-    stockViewEvents: count.optional().describe('Events not yet in the stock view'),
+    stockViewEvents: count.optional().describe('Events not yet in the stock view, counted up to 10,000 (10000: at least that many)'),
     outboxMessages: count.optional().describe('Outbox messages (logistics commands, dead letters) not yet published'),
   })
   .describe('How far the service is behind; a figure that could not be measured is left out');

@@ -1,1 +1,2 @@
 export * from './send-without-loss';
+export * from './idle-request-queue';

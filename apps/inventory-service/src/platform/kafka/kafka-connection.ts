@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, Partitioners, logLevel, type Admin, type Producer, type ProducerConfig } from 'kafkajs';
 import { COMPACTED_TOPIC_ROLES } from '@app/contracts';
+import { stopIdleRequestQueuePolling } from '@app/kafka-delivery';
 import { ServiceConfig } from '../config';
 import { createdTopicReplication, kafkaSecurityOptions } from './kafka-client-options';
 
@@ -16,6 +17,7 @@ export class KafkaConnection implements OnApplicationShutdown {
   private adminReady: Promise<Admin> | null = null;
 
   constructor(@Inject(ServiceConfig) private readonly config: ServiceConfig) {
+    stopIdleRequestQueuePolling(); // kafkajs 2.2.4 polls every broker connection every 1 ms when idle
     this.kafka = new Kafka({
       clientId: config.kafka.clientId,
       brokers: config.kafka.brokers,
