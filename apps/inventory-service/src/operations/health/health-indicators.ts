@@ -83,22 +83,34 @@ export class KafkaHealthIndicator {
   }
 }
 
-/** `stockViewBacklog`: events not yet in the stock view; `outboxBacklog`: outbox messages not yet published. */
+/**
+ * `stockViewBacklog`: events not yet in the stock view; `stockChangesBacklog`: events whose stock
+ * changes are not yet queued for retail.stock.changes (the feed follows the view, one batch per
+ * STOCK_CHANGES_WINDOW_MS; not measured when STOCK_CHANGES_FEED=false); `outboxBacklog`: outbox
+ * messages not yet published.
+ */
 @Injectable()
 export class BacklogHealthIndicator {
   constructor(
     @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
     @Inject(SqlReader) private readonly reads: SqlReader,
+    @Inject(StockViewsProcessor) private readonly stockViews: StockViewsProcessor,
   ) {}
 
-  async stockView<const Key extends string>(key: Key) {
+  stockView<const Key extends string>(key: Key) {
+    return this.projection(key, STOCK_LEVELS_PROJECTION, 'the stock-view backlog count');
+  }
+
+  stockChanges<const Key extends string>(key: Key) {
+    const feed = this.stockViews.stockChanges;
+    if (!feed) return this.indicators.check(key).up({ events: null, message: 'STOCK_CHANGES_FEED=false: no feed' });
+    return this.projection(key, feed.name, 'the stock-changes backlog count');
+  }
+
+  private async projection<const Key extends string>(key: Key, projection: string, what: string) {
     const indicator = this.indicators.check(key);
     try {
-      const events = await withTimeout(
-        projectionBacklog(this.reads, STOCK_LEVELS_PROJECTION),
-        HEALTH_CHECK_TIMEOUT_MS,
-        'the stock-view backlog count',
-      );
+      const events = await withTimeout(projectionBacklog(this.reads, projection), HEALTH_CHECK_TIMEOUT_MS, what);
       return indicator.up({ events: events as number | null });
     } catch (error) {
       return indicator.up({ events: null, message: `not measured: ${messageOf(error)}` });
