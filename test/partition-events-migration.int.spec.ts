@@ -18,6 +18,7 @@ import { TEST_DATABASE_URL, dataSourceWithMigrations, dropSchema, uniqueSchemaNa
  */
 const schema = uniqueSchemaName('mig');
 const EVENTS = 5000;
+const PARTITIONING = MIGRATIONS.indexOf(PartitionEventsByTransaction1763800020000);
 
 const dataSource = (migrations: typeof MIGRATIONS) => dataSourceWithMigrations(schema, migrations);
 
@@ -27,7 +28,7 @@ let rowsBefore: unknown[];
 
 beforeAll(async () => {
   await ensureDatabaseAndSchema(TEST_DATABASE_URL, schema);
-  before = dataSource(MIGRATIONS.slice(0, MIGRATIONS.indexOf(PartitionEventsByTransaction1763800020000)));
+  before = dataSource(MIGRATIONS.slice(0, PARTITIONING));
   await before.initialize();
   await before.runMigrations({ transaction: 'each' });
   await before.query(
@@ -41,7 +42,7 @@ beforeAll(async () => {
   );
   rowsBefore = await before.query(`SELECT * FROM events ORDER BY global_position`);
   await before.destroy();
-  after = dataSource(MIGRATIONS);
+  after = dataSource(MIGRATIONS.slice(0, PARTITIONING + 1)); // the migration under test last: undone by undoLastMigration
   await after.initialize();
   await after.runMigrations({ transaction: 'each' });
 }, 120_000);

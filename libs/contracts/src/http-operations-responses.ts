@@ -40,7 +40,9 @@ export const readinessLagSchema = z
     stockViewEvents: count.optional().describe('Events not yet in the stock view'),
     stockChangesEvents: count
       .optional()
-      .describe('Events whose stock changes are not yet queued for retail.stock.changes (absent when the feed is off)'),
+      .describe(
+        'Events whose stock changes are not yet queued for retail.stock.changes, counted up to 10,000 (absent when the feed is off)',
+      ),
     outboxMessages: count.optional().describe('Outbox messages (logistics commands, dead letters) not yet published'),
   })
   .describe('How far the service is behind; a figure that could not be measured is left out');

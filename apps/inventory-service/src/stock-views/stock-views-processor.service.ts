@@ -19,6 +19,12 @@ import { StockChangesProjection } from './publish-stock-changes/stock-changes.pr
  * 25,000 events/s over a 4 s window. A fuller window takes two batches (two messages for a SKU).
  */
 const STOCK_CHANGES_BATCH_EVENTS = 100_000;
+/**
+ * Once the view has not moved for this long (or the window, if shorter), the log has gone quiet: the
+ * feed queues what it holds now rather than at the end of its window. While changes keep coming
+ * (the view moves more often than this) the window holds: one message per SKU per window.
+ */
+const STOCK_CHANGES_QUIET_MS = 500;
 
 /**
  * Keeps the stock views (levels, daily sales) up to date from the event log, each checkpointed in
@@ -32,6 +38,8 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
   /** retail.stock.changes, following the levels; null when STOCK_CHANGES_FEED=false. */
   readonly stockChanges: CheckpointedProcessor | null;
   private readonly stopHearingCommits: () => void;
+  /** Pokes the feed once the view has been still for the quiet time; restarted by each view batch of this instance. */
+  private readonly feedWhenQuiet: NodeJS.Timeout | null;
 
   constructor(
     @Inject(TransactionRunner) transactions: TransactionRunner,
@@ -56,7 +64,10 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
       idleMaxDelayMs: config.projections.idleMaxMs,
       idleCheck: reads,
       // This instance moved the view: its cached answers and live streams learn of it now, not at the next poll.
-      onBatch: () => changeFeed.poke(),
+      onBatch: () => {
+        changeFeed.poke();
+        this.feedWhenQuiet?.refresh();
+      },
       ...failures,
     });
     this.dailySales = new CheckpointedProcessor(new DailySalesProjection(), transactions, store, {
@@ -67,7 +78,9 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
       idleCheck: reads,
       ...failures,
     });
-    // STOCK_CHANGES_FEED: one batch per window (never poked), so one message per SKU per window.
+    // STOCK_CHANGES_FEED: one batch per window, so one message per SKU per window while changes keep
+    // coming; poked only once the view has been still for the quiet time (the last changes of a burst
+    // do not wait out the window). The view moved by another instance: the window only.
     const windowMs = config.projections.stockChangesWindowMs;
     this.stockChanges = config.projections.stockChangesFeed
       ? new CheckpointedProcessor(new StockChangesProjection(config.kafka.topics.stockChanges), transactions, store, {
@@ -78,6 +91,8 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
           ...failures,
         })
       : null;
+    const feed = this.stockChanges;
+    this.feedWhenQuiet = feed ? setTimeout(() => feed.poke(), Math.min(STOCK_CHANGES_QUIET_MS, windowMs)).unref() : null;
     // Events committed in this process: both views look now rather than after their idle wait
     // (which grows to PROJECTION_IDLE_MAX_MS; events from other instances wait at most that long).
     this.stopHearingCommits = signals.subscribe((writes) => {
@@ -109,5 +124,6 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
   async beforeApplicationShutdown(): Promise<void> {
     this.stopHearingCommits();
     await Promise.all(this.processors.map((processor) => processor.stop()));
+    if (this.feedWhenQuiet) clearTimeout(this.feedWhenQuiet);
   }
 }
