@@ -431,13 +431,13 @@ async function measureFreshness(producer: Producer, service: ServiceProcess, top
  * The ingest suite's feed cost alone, for quicker iteration (no pre-filled log, no baselines, no
  * freshness or idle CPU): the stream on an empty log with the stock change feed, once per window of
  * `windowsMs` (STOCK_CHANGES_WINDOW_MS), then with STOCK_CHANGES_FEED=false, each by a service of
- * its own. Writes bench/results/ingest-feed.json.
+ * its own, every service with `serviceEnv` besides. Writes bench/results/ingest-feed.json.
  */
 export async function runIngestFeedBench(
-  settings: Pick<IngestSettings, 'lines' | 'linesPerMessage'> & { windowsMs: number[] },
+  settings: Pick<IngestSettings, 'lines' | 'linesPerMessage'> & { windowsMs: number[]; serviceEnv: Record<string, string> },
 ): Promise<BenchReport> {
   const messages = Math.ceil(settings.lines / settings.linesPerMessage);
-  const serviceEnv = { PROJECTION_BATCH_SIZE: '5000' };
+  const serviceEnv = { PROJECTION_BATCH_SIZE: '5000', ...settings.serviceEnv };
   const first = processTestEnv('bench_feed', { ...serviceEnv, STOCK_CHANGES_WINDOW_MS: String(settings.windowsMs[0]) });
   const { topicEnv } = first;
   const withFeedEnvs = [

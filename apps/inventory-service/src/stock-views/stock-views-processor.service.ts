@@ -16,7 +16,7 @@ import { StockChangesProjection } from './publish-stock-changes/stock-changes.pr
 
 /**
  * Stock changes a window can hold in one batch of the feed (stream ids only: a few MB): enough for
- * 25,000 events/s over a 4 s window. A fuller window takes two batches (two messages for a SKU).
+ * 10,000 events/s over the default 10 s window. A fuller window takes two batches (two messages for a SKU).
  */
 const STOCK_CHANGES_BATCH_EVENTS = 100_000;
 /**
