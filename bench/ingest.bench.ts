@@ -1,6 +1,6 @@
 import { ProgressBar } from '@app/console';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
-import { backlogsOf, freePort, lagOf, processTestEnv, ServiceProcess } from '../test/support/service-process';
+import { backlogsOf, freePort, processTestEnv, ServiceProcess } from '../test/support/service-process';
 import { createTestDatabase, dropSchema, TEST_DATABASE_URL } from '../test/support/test-database';
 import { testKafka } from '../test/support/test-kafka';
 import { registerLocationsInSchema } from '../test/support/locations';
@@ -178,11 +178,14 @@ function feedCostOf(withFeed: Awaited<ReturnType<typeof endToEnd>>, withoutFeed:
   };
 }
 
-/** CPU of the service and PostgreSQL once every line is in and nothing is asked of them (no HTTP polls meanwhile). */
+/**
+ * CPU of the service and PostgreSQL once every line is in, its stock changes queued and the outbox
+ * published, and nothing is asked of them (no HTTP polls meanwhile).
+ */
 async function idleCpu(service: ServiceProcess, seconds: number) {
   for (;;) {
-    const lag = await lagOf(service.baseUrl);
-    if (lag.inboundMessages === 0 && lag.stockViewEvents === 0) break;
+    const lag = await backlogsOf(service.baseUrl);
+    if (lag.inboundMessages === 0 && lag.stockViewEvents === 0 && lag.stockChangesEvents === 0 && lag.outboxMessages === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await new Promise((resolve) => setTimeout(resolve, 5000)); // the last batch's commits and HTTP connections settle
