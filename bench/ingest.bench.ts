@@ -1,6 +1,6 @@
 import { ProgressBar } from '@app/console';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
-import { freePort, lagOf, processTestEnv, ServiceProcess } from '../test/support/service-process';
+import { backlogsOf, freePort, processTestEnv, ServiceProcess } from '../test/support/service-process';
 import { createTestDatabase, dropSchema, TEST_DATABASE_URL } from '../test/support/test-database';
 import { testKafka } from '../test/support/test-kafka';
 import { registerLocationsInSchema } from '../test/support/locations';
@@ -74,6 +74,13 @@ export async function produceAll(
   return (Date.now() - started) / 1000;
 }
 
+/** The stream's producer: idempotent, one request in flight (the stream arrives in order). */
+async function benchProducer(kafka: Kafka): Promise<Producer> {
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  return producer;
+}
+
 /** Baseline 1: how fast kafkajs alone reads the same messages (eachBatch, no work). */
 async function kafkajsConsumeOnly(kafka: Kafka, topics: Record<string, string>, messages: number): Promise<number> {
   const consumer = kafka.consumer({ groupId: `bench-consume-only-${Date.now()}`, maxBytesPerPartition: 2 * 1024 * 1024 });
@@ -130,27 +137,55 @@ async function rawInsertLinesPerSecond(lines: number): Promise<number> {
   }
 }
 
-/** From start to every line of the stream visible in the stock view, with the service's RSS sampled every second. */
+/**
+ * From start to every line of the stream visible in the stock view (`seconds`), and on to every
+ * stock change of it queued by the feed and published by the relay (`feedSeconds`: the same when the
+ * feed is off), with the service's RSS sampled every second until then.
+ */
 async function endToEnd(service: ServiceProcess, lines: number, messages: number, label: string) {
   const rss = sampleRss(() => service.pid);
   const started = Date.now();
   await service.start();
   const bar = new ProgressBar(label.padEnd(34), messages);
+  let seconds: number | null = null;
   for (;;) {
-    const lag = await lagOf(service.baseUrl);
+    const lag = await backlogsOf(service.baseUrl);
     bar.update(messages - lag.inboundMessages);
-    if (lag.inboundMessages === 0 && lag.stockViewEvents === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (seconds === null && lag.inboundMessages === 0 && lag.stockViewEvents === 0) seconds = (Date.now() - started) / 1000;
+    if (seconds !== null && lag.stockChangesEvents === 0 && lag.outboxMessages === 0) break;
+    // Four looks a second: each readiness answer counts backlogs, which the service pays for.
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  const seconds = (Date.now() - started) / 1000;
-  return { linesPerSecond: lines / seconds, seconds, rss: rss.stop() };
+  const feedSeconds = (Date.now() - started) / 1000;
+  return { linesPerSecond: lines / seconds, seconds, feedLinesPerSecond: lines / feedSeconds, feedSeconds, rss: rss.stop() };
 }
 
-/** CPU of the service and PostgreSQL once every line is in and nothing is asked of them (no HTTP polls meanwhile). */
+/**
+ * What the stock change feed costs: the stream on an empty log with the feed (`withFeed`, already
+ * run) against a service of its own with STOCK_CHANGES_FEED=false, each until the feed has queued and
+ * the relay published every change.
+ */
+function feedCostOf(withFeed: Awaited<ReturnType<typeof endToEnd>>, withoutFeed: Awaited<ReturnType<typeof endToEnd>>) {
+  return {
+    linesPerSecondWithFeedOff: Math.round(withoutFeed.feedLinesPerSecond),
+    linesPerSecondWithFeed: Math.round(withFeed.feedLinesPerSecond),
+    extraCost: round(withoutFeed.feedLinesPerSecond / withFeed.feedLinesPerSecond - 1, 3),
+    extraCostUntilTheViewOnly: round(withoutFeed.linesPerSecond / withFeed.linesPerSecond - 1, 3),
+    secondsWithFeed: round(withFeed.feedSeconds, 1),
+    secondsWithFeedOff: round(withoutFeed.feedSeconds, 1),
+    meaning:
+      'the same stream on an empty log read by a third service with STOCK_CHANGES_FEED=false; each run ends once every line is in the stock view, every stock change is queued by the feed and the outbox is published (lines/s counts that); extraCost = (lines/s without the feed) / (lines/s with it) - 1: the extra time per line the feed costs (target <= 0.10); extraCostUntilTheViewOnly: the same, with each run ending once every line is in the stock view',
+  };
+}
+
+/**
+ * CPU of the service and PostgreSQL once every line is in, its stock changes queued and the outbox
+ * published, and nothing is asked of them (no HTTP polls meanwhile).
+ */
 async function idleCpu(service: ServiceProcess, seconds: number) {
   for (;;) {
-    const lag = await lagOf(service.baseUrl);
-    if (lag.inboundMessages === 0 && lag.stockViewEvents === 0) break;
+    const lag = await backlogsOf(service.baseUrl);
+    if (lag.inboundMessages === 0 && lag.stockViewEvents === 0 && lag.stockChangesEvents === 0 && lag.outboxMessages === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await new Promise((resolve) => setTimeout(resolve, 5000)); // the last batch's commits and HTTP connections settle
@@ -170,8 +205,7 @@ export async function runIngestBench(settings: IngestSettings): Promise<BenchRep
   // And once more on an empty log with the stock change feed off: what the feed costs, in the same run.
   const feedOff = processTestEnv('bench_ingest_nofeed', { ...serviceEnv, ...topicEnv, STOCK_CHANGES_FEED: 'false' });
   const kafka = testKafka('inventory-bench');
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
+  const producer = await benchProducer(kafka);
   const service = new ServiceProcess(env, await freePort());
   const fullService = new ServiceProcess(full.env, await freePort());
   const feedOffService = new ServiceProcess(feedOff.env, await freePort());
@@ -215,7 +249,7 @@ export async function runIngestBench(settings: IngestSettings): Promise<BenchRep
     await service.stop();
     const withoutFeed = await endToEnd(feedOffService, settings.lines, messages, 'same, STOCK_CHANGES_FEED=false');
     await feedOffService.stop();
-    const feedCost = withoutFeed.linesPerSecond / empty.linesPerSecond - 1; // extra time per line with the feed on
+    const feedCost = feedCostOf(empty, withoutFeed);
     const onFullLog = await endToEnd(fullService, settings.lines, messages, 'service: Kafka -> views (full log)');
     const sustained = empty.linesPerSecond;
     const growthRatio = onFullLog.linesPerSecond / empty.linesPerSecond;
@@ -237,7 +271,7 @@ export async function runIngestBench(settings: IngestSettings): Promise<BenchRep
       {
         measurement: '  same, stock change feed off',
         lines: settings.lines,
-        'lines/s': `${Math.round(withoutFeed.linesPerSecond)} (the feed costs ${round(feedCost * 100, 1)} %)`,
+        'lines/s': `${feedCost.linesPerSecondWithFeedOff} (the feed costs ${round(feedCost.extraCost * 100, 1)} %; until the view only ${round(feedCost.extraCostUntilTheViewOnly * 100, 1)} %)`,
       },
       {
         measurement: `freshness at ${settings.freshnessLinesPerSecond} lines/s (full log)`,
@@ -275,12 +309,7 @@ export async function runIngestBench(settings: IngestSettings): Promise<BenchRep
           '>= 20,000 lines/s end to end (service start included); ratio >= 0.25 of raw INSERT (long term 0.5); p99 freshness <= 250 ms at 5,000 lines/s; growthRatio >= 0.9; idleCpuCoreShare <= 0.03',
         growthRatio: round(growthRatio, 3),
         idleCpuCoreShare: idle.attributedCoreShare,
-        stockChangesFeed: {
-          linesPerSecondWithFeedOff: Math.round(withoutFeed.linesPerSecond),
-          extraCost: round(feedCost, 3),
-          meaning:
-            'the same stream on an empty log read by a third service with STOCK_CHANGES_FEED=false; extraCost = (lines/s without the feed) / (lines/s with it) - 1: the extra time per line the feed costs (target <= 0.10)',
-        },
+        stockChangesFeed: feedCost,
         kafkajsConsumeOnlyLinesPerSecond: Math.round(consumeOnlyLines),
         rawInsertLinesPerSecond: Math.round(rawInsertLines),
         slowerBaseline: slower,
@@ -399,4 +428,71 @@ async function measureFreshness(producer: Producer, service: ServiceProcess, top
   probing = false;
   await watcher;
   return { probes: latencies.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+}
+
+/**
+ * The ingest suite's feed cost alone, for quicker iteration (no pre-filled log, no baselines, no
+ * freshness or idle CPU): the stream on an empty log with the stock change feed, once per window of
+ * `windowsMs` (STOCK_CHANGES_WINDOW_MS), then with STOCK_CHANGES_FEED=false, each by a service of
+ * its own, every service with `serviceEnv` besides. Writes bench/results/ingest-feed.json.
+ */
+export async function runIngestFeedBench(
+  settings: Pick<IngestSettings, 'lines' | 'linesPerMessage'> & { windowsMs: number[]; serviceEnv: Record<string, string> },
+): Promise<BenchReport> {
+  const messages = Math.ceil(settings.lines / settings.linesPerMessage);
+  const serviceEnv = { PROJECTION_BATCH_SIZE: '5000', ...settings.serviceEnv };
+  const first = processTestEnv('bench_feed', { ...serviceEnv, STOCK_CHANGES_WINDOW_MS: String(settings.windowsMs[0]) });
+  const { topicEnv } = first;
+  const withFeedEnvs = [
+    first,
+    ...settings.windowsMs
+      .slice(1)
+      .map((windowMs, i) =>
+        processTestEnv(`bench_feed${i + 2}`, { ...serviceEnv, ...topicEnv, STOCK_CHANGES_WINDOW_MS: String(windowMs) }),
+      ),
+  ];
+  const feedOff = processTestEnv('bench_feed_off', { ...serviceEnv, ...topicEnv, STOCK_CHANGES_FEED: 'false' });
+  const kafka = testKafka('inventory-bench');
+  const producer = await benchProducer(kafka);
+  const services = await Promise.all(withFeedEnvs.map(async ({ env }) => new ServiceProcess(env, await freePort())));
+  const feedOffService = new ServiceProcess(feedOff.env, await freePort());
+  try {
+    const stores = Array.from({ length: STORES }, (_, i) => storeId(i));
+    for (const { schema } of [...withFeedEnvs, feedOff]) await registerLocationsInSchema(schema, stores);
+    await services[0]!.start(); // creates the topics
+    await services[0]!.stop();
+    await produceAll(producer, messages, (i) => shopMessage(i, settings.linesPerMessage, topicEnv, 'bench'), 'produce stream');
+    const runs = [];
+    for (const [i, service] of services.entries()) {
+      runs.push(await endToEnd(service, settings.lines, messages, `views + feed, window ${settings.windowsMs[i]} ms`));
+      await service.stop();
+    }
+    const withoutFeed = await endToEnd(feedOffService, settings.lines, messages, 'same, STOCK_CHANGES_FEED=false');
+    await feedOffService.stop();
+    const byWindow = runs.map((run, i) => ({ windowMs: settings.windowsMs[i]!, ...feedCostOf(run, withoutFeed) }));
+    printTable([
+      ...byWindow.map((cost) => ({
+        measurement: `service, empty log, feed on, window ${cost.windowMs} ms`,
+        lines: settings.lines,
+        'lines/s': `${cost.linesPerSecondWithFeed} (the feed costs ${round(cost.extraCost * 100, 1)} %; until the view only ${round(cost.extraCostUntilTheViewOnly * 100, 1)} %)`,
+      })),
+      { measurement: '  same, stock change feed off', lines: settings.lines, 'lines/s': byWindow[0]!.linesPerSecondWithFeedOff },
+    ]);
+    const feedCost = byWindow[0]!;
+    return {
+      suite: 'ingest-feed',
+      unit: 'lines/s',
+      value: feedCost.linesPerSecondWithFeed,
+      baselineName: 'the same with STOCK_CHANGES_FEED=false (same run)',
+      baselineValue: feedCost.linesPerSecondWithFeedOff,
+      ratio: round(feedCost.linesPerSecondWithFeed / feedCost.linesPerSecondWithFeedOff, 3),
+      p50Ms: 0, // no latencies measured here
+      p99Ms: 0,
+      details: { settings, stockChangesFeed: feedCost, byWindow },
+    };
+  } finally {
+    await Promise.all([...services, feedOffService].map((service) => service.kill()));
+    await producer.disconnect();
+    await Promise.all([...withFeedEnvs, feedOff].map(({ schema }) => dropSchema(schema)));
+  }
 }

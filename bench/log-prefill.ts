@@ -99,10 +99,13 @@ const INSERT_PUBLISHED_OUTBOX = (topic: string) => `
   SELECT '${topic}', convert_to('W01', 'UTF8'), convert_to('{"commandId":"prefill-' || g || '"}', 'UTF8'), '{}'::jsonb, now()
   FROM generate_series(1, $1::int) AS g`;
 
-/** Every projection of the schema (and the two the service always runs) caught up with the log's head. */
+/**
+ * Every projection of the schema (and the three the service runs: the stock view, daily sales, the
+ * stock change feed) caught up with the log's head, as a deployment that has run for a while has them.
+ */
 const CHECKPOINTS_AT_HEAD = `
   WITH head AS (SELECT transaction_id, global_position FROM events ORDER BY transaction_id DESC, global_position DESC LIMIT 1),
-  known AS (SELECT processor_id FROM checkpoints UNION SELECT unnest(ARRAY['stock-levels', 'daily-sales']))
+  known AS (SELECT processor_id FROM checkpoints UNION SELECT unnest(ARRAY['stock-levels', 'daily-sales', 'stock-changes']))
   INSERT INTO checkpoints (processor_id, transaction_id, global_position)
   SELECT processor_id, head.transaction_id, head.global_position FROM known, head
   ON CONFLICT (processor_id) DO UPDATE SET transaction_id = excluded.transaction_id, global_position = excluded.global_position`;

@@ -1,6 +1,6 @@
 import { runAppendBench } from './append.bench';
 import { runFlashSaleBench } from './flash-sale.bench';
-import { runIngestBench } from './ingest.bench';
+import { runIngestBench, runIngestFeedBench } from './ingest.bench';
 import { runQueryBench } from './query.bench';
 import { runScaleBench } from './scale.bench';
 import { runSourcingBench } from './sourcing.bench';
@@ -12,6 +12,11 @@ import { writeReport, type BenchReport } from './report';
  *     [--prefill-events N] [--idle-seconds N]
  *   (the stream read twice: on an empty log, then by a second service on a log pre-filled with
  *   --prefill-events events, default 5,000,000; then freshness and --idle-seconds of idle CPU on it)
+ * npm run bench -- --suite ingest --feed-only true [--lines N] [--lines-per-message N] [--windows 2000,10000]
+ *     [--service-env NAME=VALUE,NAME=VALUE]
+ *   (only what the stock change feed costs: the stream on an empty log with the feed, once per
+ *   STOCK_CHANGES_WINDOW_MS of --windows, and without it, every service with --service-env besides;
+ *   a few minutes instead of a quarter of an hour; writes bench/results/ingest-feed.json)
  * npm run bench -- --suite query [--skus N] [--locations N] [--seconds N] [--connections N] [--streams N] [--stream-changes N]
  * npm run bench -- --suite flash-sale [--orders N] [--units N] [--partitions N]
  *   (--orders orders of one unit of one SKU, default 20,000, that one warehouse holds --units of, default
@@ -37,14 +42,26 @@ const SUITES: Record<string, (flags: Map<string, string>) => Promise<BenchReport
       oneByOneEvents: number(flags, 'one-by-one', 20_000), // ~40 s at ~500 appends/s; pass --one-by-one 200000 for the full count
     }),
   ingest: (flags) =>
-    runIngestBench({
-      lines: number(flags, 'lines', 500_000),
-      linesPerMessage: number(flags, 'lines-per-message', 2),
-      freshnessLinesPerSecond: number(flags, 'freshness-rate', 5_000),
-      freshnessSeconds: number(flags, 'freshness-seconds', 20),
-      prefillEvents: number(flags, 'prefill-events', 5_000_000),
-      idleSeconds: number(flags, 'idle-seconds', 20),
-    }),
+    flags.has('feed-only')
+      ? runIngestFeedBench({
+          lines: number(flags, 'lines', 500_000),
+          linesPerMessage: number(flags, 'lines-per-message', 2),
+          windowsMs: (flags.get('windows') ?? '2000').split(',').map(Number),
+          serviceEnv: Object.fromEntries(
+            (flags.get('service-env') ?? '')
+              .split(',')
+              .filter(Boolean)
+              .map((pair) => pair.split('=', 2) as [string, string]),
+          ),
+        })
+      : runIngestBench({
+          lines: number(flags, 'lines', 500_000),
+          linesPerMessage: number(flags, 'lines-per-message', 2),
+          freshnessLinesPerSecond: number(flags, 'freshness-rate', 5_000),
+          freshnessSeconds: number(flags, 'freshness-seconds', 20),
+          prefillEvents: number(flags, 'prefill-events', 5_000_000),
+          idleSeconds: number(flags, 'idle-seconds', 20),
+        }),
   query: (flags) =>
     runQueryBench({
       skus: number(flags, 'skus', 100_000),

@@ -79,7 +79,13 @@ async function drill(what: string, node: number): Promise<void> {
 /** Every backlog drained: Kafka lag, the stock view and the outbox. */
 async function settled(timeoutMs = 180_000): Promise<void> {
   await eventually(
-    async () => expect(await backlogsOf(service.baseUrl)).toEqual({ inboundMessages: 0, stockViewEvents: 0, outboxMessages: 0 }),
+    async () =>
+      expect(await backlogsOf(service.baseUrl)).toEqual({
+        inboundMessages: 0,
+        stockViewEvents: 0,
+        stockChangesEvents: 0,
+        outboxMessages: 0,
+      }),
     { timeoutMs, intervalMs: 500 },
   );
 }

@@ -107,7 +107,13 @@ describe.runIf(kafkaCluster.configured)('instances coming and going under load',
 
       const survivor = live()[0]!;
       await eventually(
-        async () => expect(await backlogsOf(survivor.baseUrl)).toEqual({ inboundMessages: 0, stockViewEvents: 0, outboxMessages: 0 }),
+        async () =>
+          expect(await backlogsOf(survivor.baseUrl)).toEqual({
+            inboundMessages: 0,
+            stockViewEvents: 0,
+            stockChangesEvents: 0,
+            outboxMessages: 0,
+          }),
         { timeoutMs: 180_000, intervalMs: 500 },
       );
       const expected = load.expectedOnHand();

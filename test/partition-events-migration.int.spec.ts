@@ -1,9 +1,15 @@
-import { PostgresEventStore, StreamVersionConflictError, TypeOrmTransactionRunner, listEventPartitions } from '@app/event-store';
-import { DataSource } from 'typeorm';
+import {
+  PartitionEventsByTransaction1763800020000,
+  PostgresEventStore,
+  StreamVersionConflictError,
+  TypeOrmTransactionRunner,
+  listEventPartitions,
+} from '@app/event-store';
+import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS, sessionOptions } from '../apps/inventory-service/src/platform/database/data-source';
+import { MIGRATIONS } from '../apps/inventory-service/src/platform/database/data-source';
 import { ensureDatabaseAndSchema } from '../apps/inventory-service/src/platform/database/ensure-database';
-import { TEST_DATABASE_URL, dropSchema, uniqueSchemaName } from './support/test-database';
+import { TEST_DATABASE_URL, dataSourceWithMigrations, dropSchema, uniqueSchemaName } from './support/test-database';
 
 /**
  * The migration that partitions the log, on a database that already has events (as the demo's and
@@ -12,19 +18,9 @@ import { TEST_DATABASE_URL, dropSchema, uniqueSchemaName } from './support/test-
  */
 const schema = uniqueSchemaName('mig');
 const EVENTS = 5000;
+const PARTITIONING = MIGRATIONS.indexOf(PartitionEventsByTransaction1763800020000);
 
-function dataSource(migrations: typeof MIGRATIONS): DataSource {
-  return new DataSource({
-    type: 'postgres',
-    url: TEST_DATABASE_URL,
-    schema,
-    migrations,
-    migrationsTableName: 'migrations',
-    synchronize: false,
-    logging: ['error'],
-    extra: { max: 4, options: sessionOptions(schema) },
-  });
-}
+const dataSource = (migrations: typeof MIGRATIONS) => dataSourceWithMigrations(schema, migrations);
 
 let before: DataSource;
 let after: DataSource;
@@ -32,7 +28,7 @@ let rowsBefore: unknown[];
 
 beforeAll(async () => {
   await ensureDatabaseAndSchema(TEST_DATABASE_URL, schema);
-  before = dataSource(MIGRATIONS.slice(0, -1));
+  before = dataSource(MIGRATIONS.slice(0, PARTITIONING));
   await before.initialize();
   await before.runMigrations({ transaction: 'each' });
   await before.query(
@@ -46,7 +42,7 @@ beforeAll(async () => {
   );
   rowsBefore = await before.query(`SELECT * FROM events ORDER BY global_position`);
   await before.destroy();
-  after = dataSource(MIGRATIONS);
+  after = dataSource(MIGRATIONS.slice(0, PARTITIONING + 1)); // the migration under test last: undone by undoLastMigration
   await after.initialize();
   await after.runMigrations({ transaction: 'each' });
 }, 120_000);

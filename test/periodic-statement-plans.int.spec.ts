@@ -8,6 +8,7 @@ import {
   SELECT_PROJECTED_EVENTS_AFTER_CHECKPOINT,
   SELECT_SNAPSHOTS,
   SELECT_STREAM_IDS_AFTER_CHECKPOINT,
+  SELECT_STREAM_IDS_BETWEEN_CHECKPOINTS,
   SELECT_STREAM_VERSIONS,
   SELECT_STREAMS_AFTER_VERSIONS,
 } from '../libs/event-store/src/event-store.sql';
@@ -28,6 +29,8 @@ import {
   listEventPartitions,
   type EventPartition,
 } from '../libs/event-store/src/event-log-partitions';
+import { SELECT_SKUS_AT_LOCATIONS } from '../apps/inventory-service/src/stock-views/publish-stock-changes/stock-changes.sql';
+import { SELECT_STOCK_OF_SKUS } from '../apps/inventory-service/src/stock-views/stock-views.sql';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 /**
@@ -43,7 +46,9 @@ const STREAMS = 100_000; // streams the log's events fall in
 const STOCK_ITEMS = 1_000_000;
 /** Transactions per partition of this log: its million events fall in several (as they would over months). */
 const PARTITION_XIDS = 10;
-const LARGE_TABLES = ['events', 'snapshots', 'streams', 'inbound_events', 'outbox', 'transfers_awaiting_shipment'];
+/** The stock view: SKUs at each of 50 locations. */
+const VIEW_SKUS = 20_000;
+const LARGE_TABLES = ['events', 'snapshots', 'streams', 'inbound_events', 'outbox', 'transfers_awaiting_shipment', 'stock_levels'];
 
 let db: TestDatabase;
 let lastTransactionId = '0';
@@ -90,6 +95,10 @@ beforeAll(async () => {
      SELECT CASE WHEN g % 10 = 0 THEN 'retail.dlq' ELSE 'retail.logistics.commands' END, 'W01'::bytea, '{}'::bytea, '{}'::jsonb,
             CASE WHEN g < ${LOG_EVENTS - 20} THEN now() END
      FROM generate_series(0, ${LOG_EVENTS - 1}) AS g`,
+  );
+  await db.reads.query(
+    `INSERT INTO stock_levels (location_id, sku, on_hand, last_changed_at, last_position)
+     SELECT 'L' || (g % 50), 'SKU-' || (g / 50), 5, now(), g FROM generate_series(0, ${VIEW_SKUS * 50 - 1}) AS g`,
   );
   await db.reads.query(
     `INSERT INTO pickup_holds (fulfillment_id, order_id, store_id, expires_at)
@@ -172,6 +181,17 @@ const statements: Array<[name: string, sql: string, params: () => unknown[]]> = 
     SELECT_STREAM_IDS_AFTER_CHECKPOINT,
     () => [lastTransactionId, lastPosition - 1000, 2000],
   ],
+  [
+    'SELECT_STREAM_IDS_BETWEEN_CHECKPOINTS (stock change feed, up to the view)',
+    SELECT_STREAM_IDS_BETWEEN_CHECKPOINTS,
+    () => [lastTransactionId, lastPosition - 1000, 100_000, lastTransactionId, lastPosition],
+  ],
+  [
+    'SELECT_STOCK_OF_SKUS (stock change feed, a window of 1,000 SKUs)',
+    SELECT_STOCK_OF_SKUS,
+    () => [Array.from({ length: 1000 }, (_, i) => `SKU-${i * 19}`), 'stock-levels'],
+  ],
+  ['SELECT_SKUS_AT_LOCATIONS (stock change feed, a location changed)', SELECT_SKUS_AT_LOCATIONS, () => [['L7']]],
   ['SELECT_HEAD_CHECKPOINT', SELECT_HEAD_CHECKPOINT, () => []],
   [
     'COUNT_EVENTS_AFTER_CHECKPOINT (health backlog)',
@@ -230,8 +250,10 @@ describe(`periodic and per-batch statements on a log of ${LOG_EVENTS.toLocaleStr
     ['SELECT_PROJECTED_EVENTS_AFTER_CHECKPOINT', SELECT_PROJECTED_EVENTS_AFTER_CHECKPOINT],
     ['SELECT_STREAM_IDS_AFTER_CHECKPOINT', SELECT_STREAM_IDS_AFTER_CHECKPOINT],
     ['COUNT_EVENTS_AFTER_CHECKPOINT', COUNT_EVENTS_AFTER_CHECKPOINT],
+    ['SELECT_STREAM_IDS_BETWEEN_CHECKPOINTS', SELECT_STREAM_IDS_BETWEEN_CHECKPOINTS],
   ])('%s reads only the partitions from its checkpoint on (pruning)', async (_name, sql) => {
-    const read = new Set((await planScans(sql, [lastTransactionId, lastPosition - 1000, 2000])).map((scan) => scan.relation));
+    const params = [lastTransactionId, lastPosition - 1000, 2000, lastTransactionId, lastPosition];
+    const read = new Set((await planScans(sql, params.slice(0, sql.includes('$4') ? 5 : 3))).map((scan) => scan.relation));
     const before = partitions.filter((p) => p.upper !== null && p.upper <= BigInt(lastTransactionId)).map((p) => p.name);
     expect(before.length).toBeGreaterThan(3);
     expect(before.filter((name) => read.has(name))).toEqual([]);

@@ -5,8 +5,10 @@ import {
   StreamUnitOfWork,
   projectionBacklog,
   upcasterChain,
+  type FollowingProjection,
   type Projection,
   type ProjectedEvent,
+  type StreamChange,
   type SqlClient,
   type SqlReader,
   type TransactionRunner,
@@ -375,5 +377,34 @@ describe('asynchronous projections', () => {
     } finally {
       await other.drop();
     }
+  });
+  it('feed a following projection only which streams changed, never past the checkpoint of the projection it follows', async () => {
+    for (const streamId of ['F1', 'F2'].map((locationId) => stockItemStreamId({ locationId, sku: 'FOL' })))
+      await recordReceipts(streamId, 10, 1000);
+    await allEventsReadable();
+    const lead = new CheckpointedProcessor({ name: 'lead', apply: async () => undefined }, db.transactions, store, {
+      batchSize: 7,
+      idleDelayMs: 5,
+    });
+    const seen: StreamChange[] = [];
+    const follower: FollowingProjection = {
+      name: 'follower',
+      follows: 'lead',
+      apply: async (_sql, changes) => void seen.push(...changes),
+    };
+    const following = new CheckpointedProcessor(follower, db.transactions, store, { batchSize: 1000, idleDelayMs: 5 });
+    expect(await following.catchUp()).toBe(0); // the lead has not started: nothing to follow
+    await lead.processNextBatch();
+    expect(await following.catchUp()).toBe(7);
+    expect(seen.at(-1)).toMatchObject(lead.checkpoint);
+    await lead.catchUp();
+    await following.catchUp();
+    expect(following.checkpoint).toEqual(lead.checkpoint);
+    const log = await db.reads.query<{ stream_id: string; global_position: string }>(
+      'SELECT stream_id, global_position FROM events ORDER BY transaction_id, global_position',
+    );
+    expect(seen.map(({ streamId, globalPosition }) => [streamId, globalPosition])).toEqual(
+      log.map((row) => [row.stream_id, Number(row.global_position)]),
+    );
   });
 });

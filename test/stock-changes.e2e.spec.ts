@@ -8,7 +8,12 @@ import { freePort, processTestEnv, ServiceProcess } from './support/service-proc
 import { registerLocationsInSchema } from './support/locations';
 import { sendShopFloor, shopFloor, SHOP_FLOOR_LOCATIONS, SHOP_FLOOR_SKUS } from './support/shop-floor';
 
-const { schema, topicEnv, env } = processTestEnv('changes', { SNAPSHOT_EVERY_EVENTS: '7', PROJECTION_BATCH_SIZE: '300' });
+// A short window: several batches of the feed while the stream goes on, and so kills between them.
+const { schema, topicEnv, env } = processTestEnv('changes', {
+  SNAPSHOT_EVERY_EVENTS: '7',
+  PROJECTION_BATCH_SIZE: '300',
+  STOCK_CHANGES_WINDOW_MS: '300',
+});
 const topic = topicEnv.TOPIC_STOCK_CHANGES!;
 let service: ServiceProcess;
 let producer: Producer;
@@ -29,15 +34,20 @@ afterAll(async () => {
 const readiness = async () =>
   (
     (await (await fetch(`${service.baseUrl}/health/ready`)).json()) as {
-      lag: { inboundMessages: number; stockViewEvents: number; outboxMessages: number };
+      lag: { inboundMessages: number; stockViewEvents: number; stockChangesEvents: number; outboxMessages: number };
     }
   ).lag;
 
 const settled = () =>
   eventually(
     async () => {
-      const { inboundMessages, stockViewEvents, outboxMessages } = await readiness();
-      expect({ inboundMessages, stockViewEvents, outboxMessages }).toEqual({ inboundMessages: 0, stockViewEvents: 0, outboxMessages: 0 });
+      const { inboundMessages, stockViewEvents, stockChangesEvents, outboxMessages } = await readiness();
+      expect({ inboundMessages, stockViewEvents, stockChangesEvents, outboxMessages }).toEqual({
+        inboundMessages: 0,
+        stockViewEvents: 0,
+        stockChangesEvents: 0,
+        outboxMessages: 0,
+      });
     },
     { timeoutMs: 120_000, intervalMs: 500 },
   );
@@ -88,7 +98,7 @@ describe('retail.stock.changes: a compacted feed of every SKU stock view change'
         });
         await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 250));
         const lag = await readiness();
-        if (lag.inboundMessages > 0 || lag.stockViewEvents > 0 || lag.outboxMessages > 0) killsMidStream += 1;
+        if (lag.inboundMessages > 0 || lag.stockViewEvents > 0 || lag.stockChangesEvents > 0 || lag.outboxMessages > 0) killsMidStream += 1;
         await service.kill();
         await service.start();
       }

@@ -94,12 +94,18 @@ export async function lagOf(baseUrl: string): Promise<{ inboundMessages: number;
   return { inboundMessages, stockViewEvents };
 }
 
-/** The lag figures and the outbox backlog (messages committed, not yet published) from /health/ready. */
-export async function backlogsOf(baseUrl: string): Promise<{ inboundMessages: number; stockViewEvents: number; outboxMessages: number }> {
+/**
+ * The lag figures and the outbox backlog (messages committed, not yet published) from /health/ready;
+ * stockChangesEvents is 0 when the stock change feed is off (the figure is left out then).
+ */
+export async function backlogsOf(
+  baseUrl: string,
+): Promise<{ inboundMessages: number; stockViewEvents: number; stockChangesEvents: number; outboxMessages: number }> {
   const body = (await (await documentedFetch(`${baseUrl}/health/ready`)).json()) as {
-    lag: { inboundMessages: number; stockViewEvents: number; outboxMessages: number };
+    lag: { inboundMessages: number; stockViewEvents: number; stockChangesEvents?: number; outboxMessages: number };
   };
-  return { inboundMessages: body.lag.inboundMessages, stockViewEvents: body.lag.stockViewEvents, outboxMessages: body.lag.outboxMessages };
+  const { inboundMessages, stockViewEvents, stockChangesEvents = 0, outboxMessages } = body.lag;
+  return { inboundMessages, stockViewEvents, stockChangesEvents, outboxMessages };
 }
 
 /** On-hand per `location|sku` for these SKUs, as the service shows it. */

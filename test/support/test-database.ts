@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { TypeOrmSqlReader, TypeOrmTransactionRunner } from '@app/event-store';
 import { Client } from 'pg';
-import type { DataSource } from 'typeorm';
-import { createDataSource } from '../../apps/inventory-service/src/platform/database/data-source';
+import { DataSource } from 'typeorm';
+import { createDataSource, type MIGRATIONS, sessionOptions } from '../../apps/inventory-service/src/platform/database/data-source';
 import { ensureDatabaseAndSchema } from '../../apps/inventory-service/src/platform/database/ensure-database';
 
 /** The PostgreSQL server the tests use: TEST_DATABASE_URL, else the machine's server. */
@@ -48,4 +48,18 @@ export async function dropSchema(schema: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** A DataSource on `schema` that knows only these migrations: a migration's test runs the ones before it, then all. */
+export function dataSourceWithMigrations(schema: string, migrations: typeof MIGRATIONS, poolSize = 4): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: TEST_DATABASE_URL,
+    schema,
+    migrations,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    logging: ['error'],
+    extra: { max: poolSize, options: sessionOptions(schema) },
+  });
 }

@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     const answers = workers.due();
     if (answers.length > 0) await send(answers);
     const lag = await lagOf(settings.serviceUrl);
-    if (!workers.busy && lag.inboundMessages === 0 && lag.outboxMessages === 0) break;
+    if (!workers.busy && lag.inboundMessages === 0 && lag.stockChangesEvents === 0 && lag.outboxMessages === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await producer.disconnect();
@@ -152,11 +152,16 @@ async function main(): Promise<void> {
     process.exitCode = 1;
 }
 
-async function lagOf(serviceUrl: string): Promise<{ inboundMessages: number; outboxMessages: number }> {
+/** What the service has still to do; the stock change feed's figure is left out when the feed is off (0 then). */
+async function lagOf(serviceUrl: string): Promise<{ inboundMessages: number; stockChangesEvents: number; outboxMessages: number }> {
   const body = (await (await fetch(`${serviceUrl}/health/ready`)).json()) as {
-    lag?: { inboundMessages?: number; outboxMessages?: number };
+    lag?: { inboundMessages?: number; stockChangesEvents?: number; outboxMessages?: number };
   };
-  return { inboundMessages: body.lag?.inboundMessages ?? 1, outboxMessages: body.lag?.outboxMessages ?? 1 };
+  return {
+    inboundMessages: body.lag?.inboundMessages ?? 1,
+    stockChangesEvents: body.lag?.stockChangesEvents ?? 0,
+    outboxMessages: body.lag?.outboxMessages ?? 1,
+  };
 }
 
 /** Messages on a topic so far (sum of end offsets minus start offsets). */

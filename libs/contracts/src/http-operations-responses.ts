@@ -38,6 +38,11 @@ export const readinessLagSchema = z
     inboundMessages: count.optional().describe('Inbound messages on Kafka not yet applied'),
     inboundByTopic: z.record(z.string(), count).optional(),
     stockViewEvents: count.optional().describe('Events not yet in the stock view, counted up to 10,000 (10000: at least that many)'),
+    stockChangesEvents: count
+      .optional()
+      .describe(
+        'Events whose stock changes are not yet queued for retail.stock.changes, counted up to 10,000 (absent when the feed is off)',
+      ),
     outboxMessages: count.optional().describe('Outbox messages (logistics commands, dead letters) not yet published'),
   })
   .describe('How far the service is behind; a figure that could not be measured is left out');

@@ -7,7 +7,7 @@ import {
   PROCESSOR_TRANSIENT_STALL_AFTER_MS,
   type ProcessorOptions,
 } from './processor-options';
-import type { Projection } from './projection';
+import type { FollowingProjection, Projection } from './projection';
 import {
   advanceCheckpoint,
   CheckpointMovedError,
@@ -26,7 +26,8 @@ import { WakeableWait } from './wakeable-wait';
  * the new checkpoint, all in one transaction. A crash between batches loses nothing and applies
  * nothing twice; several instances may run, an advisory lock lets one work at a time, and the
  * checkpoint only moves from where the batch started (compare-and-set), so even two processors at
- * once (the lock's key changed across versions, say) never apply a batch twice.
+ * once (the lock's key changed across versions, say) never apply a batch twice. A FollowingProjection
+ * is told only which streams changed, and never of events past the checkpoint of the projection it follows.
  */
 export class CheckpointedProcessor {
   private running = false;
@@ -47,7 +48,7 @@ export class CheckpointedProcessor {
   private pokeTimer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly projection: Projection,
+    private readonly projection: Projection | FollowingProjection,
     private readonly transactions: TransactionRunner,
     private readonly store: PostgresEventStore,
     private readonly options: ProcessorOptions,
@@ -99,17 +100,27 @@ export class CheckpointedProcessor {
   async applyNextBatch(sql: SqlClient): Promise<number> {
     const after = await readCheckpoint(sql, this.projection.name);
     this.lastCheckpoint = after; // also where a stall is stuck, should this batch fail
-    const events = await this.store.readAfter(sql, after, this.options.batchSize);
-    if (events.length === 0) {
-      this.lastCheckpoint = after;
-      return 0;
-    }
-    await this.projection.apply(sql, events);
+    const events = await this.applyAfter(sql, after);
+    if (events.length === 0) return 0;
     const last = events[events.length - 1]!;
     const checkpoint = { transactionId: last.transactionId, globalPosition: last.globalPosition };
     if (!(await advanceCheckpoint(sql, this.projection.name, after, checkpoint))) throw new CheckpointMovedError(this.projection.name);
     this.lastCheckpoint = checkpoint;
     return events.length;
+  }
+
+  /** Read the batch after `after` and apply it; resolves to what it read (nothing: nothing applied). */
+  private async applyAfter(sql: SqlClient, after: GlobalCheckpoint): Promise<readonly GlobalCheckpoint[]> {
+    const projection = this.projection;
+    if ('follows' in projection) {
+      const upTo = await readCheckpoint(sql, projection.follows);
+      const changes = await this.store.readStreamIdsBetween(sql, after, upTo, this.options.batchSize);
+      if (changes.length > 0) await projection.apply(sql, changes);
+      return changes;
+    }
+    const events = await this.store.readAfter(sql, after, this.options.batchSize);
+    if (events.length > 0) await projection.apply(sql, events);
+    return events;
   }
 
   /** Process batches until caught up. */

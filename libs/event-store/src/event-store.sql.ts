@@ -99,6 +99,20 @@ SELECT global_position, transaction_id::text AS transaction_id, stream_id, strea
 /** The same, stream ids and positions only: for followers that need to know what changed, not how. */
 export const SELECT_STREAM_IDS_AFTER_CHECKPOINT = `SELECT transaction_id::text AS transaction_id, global_position, stream_id${AFTER_CHECKPOINT}`;
 
+/**
+ * Stream ids and positions after a checkpoint ($1, $2) up to and including another ($4, $5): a
+ * follower of a projection reads no further than that projection's checkpoint. Every event up to it
+ * has committed (that projection read below the oldest running transaction), so no snapshot bound is
+ * needed; `transaction_id >= $1` prunes the partitions before the start, as in AFTER_CHECKPOINT.
+ */
+export const SELECT_STREAM_IDS_BETWEEN_CHECKPOINTS = `
+SELECT transaction_id::text AS transaction_id, global_position, stream_id
+FROM events
+WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint) AND transaction_id >= $1::xid8
+  AND (transaction_id, global_position) <= ($4::xid8, $5::bigint) AND transaction_id <= $4::xid8
+ORDER BY events.transaction_id, events.global_position
+LIMIT $3`;
+
 /** Position of the newest event any subscriber could read now. */
 export const SELECT_HEAD_CHECKPOINT = `
 SELECT transaction_id::text AS transaction_id, global_position

@@ -5,12 +5,13 @@ import {
   INSERT_EVENTS,
   SELECT_PROJECTED_EVENTS_AFTER_CHECKPOINT,
   SELECT_STREAM_IDS_AFTER_CHECKPOINT,
+  SELECT_STREAM_IDS_BETWEEN_CHECKPOINTS,
   SELECT_EXISTING_EVENT_IDS,
   SELECT_HEAD_CHECKPOINT,
   SELECT_STREAMS_AFTER_VERSIONS,
   SELECT_STREAM_VERSIONS,
 } from './event-store.sql';
-import type { Projection } from './projection';
+import type { Projection, StreamChange } from './projection';
 import type { SqlClient } from './sql-client';
 
 interface EventRow {
@@ -184,6 +185,15 @@ export class PostgresEventStore {
     const rows = await sql.query<{ transaction_id: string; global_position: string; stream_id: string }>(
       SELECT_STREAM_IDS_AFTER_CHECKPOINT,
       [after.transactionId, after.globalPosition, limit],
+    );
+    return rows.map((row) => ({ transactionId: row.transaction_id, globalPosition: Number(row.global_position), streamId: row.stream_id }));
+  }
+
+  /** Which stream each event after `after` and up to `upTo` (inclusive) is in, in global order. */
+  async readStreamIdsBetween(sql: SqlClient, after: GlobalCheckpoint, upTo: GlobalCheckpoint, limit: number): Promise<StreamChange[]> {
+    const rows = await sql.query<{ transaction_id: string; global_position: string; stream_id: string }>(
+      SELECT_STREAM_IDS_BETWEEN_CHECKPOINTS,
+      [after.transactionId, after.globalPosition, limit, upTo.transactionId, upTo.globalPosition],
     );
     return rows.map((row) => ({ transactionId: row.transaction_id, globalPosition: Number(row.global_position), streamId: row.stream_id }));
   }

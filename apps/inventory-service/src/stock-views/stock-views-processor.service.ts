@@ -12,15 +12,34 @@ import { ServiceMetrics } from '../platform/metrics';
 import { DailySalesProjection } from './daily-sales.projection';
 import { StockLevelsProjection } from './stock-levels.projection';
 import { StockChangeFeed } from './stock-change-feed.service';
-import { StockLevelsWithChangesProjection } from './publish-stock-changes/stock-changes.projection';
+import { StockChangesProjection } from './publish-stock-changes/stock-changes.projection';
 
-/** Keeps the stock views (levels, daily sales) up to date from the event log, each checkpointed in PostgreSQL; the levels' batches feed retail.stock.changes. */
+/**
+ * Stock changes a window can hold in one batch of the feed (stream ids only: a few MB): enough for
+ * 10,000 events/s over the default 10 s window. A fuller window takes two batches (two messages for a SKU).
+ */
+const STOCK_CHANGES_BATCH_EVENTS = 100_000;
+/**
+ * Once the view has not moved for this long (or the window, if shorter), the log has gone quiet: the
+ * feed queues what it holds now rather than at the end of its window. While changes keep coming
+ * (the view moves more often than this) the window holds: one message per SKU per window.
+ */
+const STOCK_CHANGES_QUIET_MS = 500;
+
+/**
+ * Keeps the stock views (levels, daily sales) up to date from the event log, each checkpointed in
+ * PostgreSQL, and retail.stock.changes behind the levels (STOCK_CHANGES_FEED), checkpointed too.
+ */
 @Injectable()
 export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(StockViewsProcessor.name);
   readonly stockLevels: CheckpointedProcessor;
   readonly dailySales: CheckpointedProcessor;
+  /** retail.stock.changes, following the levels; null when STOCK_CHANGES_FEED=false. */
+  readonly stockChanges: CheckpointedProcessor | null;
   private readonly stopHearingCommits: () => void;
+  /** Pokes the feed once the view has been still for the quiet time; restarted by each view batch of this instance. */
+  private readonly feedWhenQuiet: NodeJS.Timeout | null;
 
   constructor(
     @Inject(TransactionRunner) transactions: TransactionRunner,
@@ -39,17 +58,16 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
           `${projection} projection recovered: a batch applied after ${attempts} failed attempts over ${(stalledForMs / 1000).toFixed(1)} s`,
         ),
     };
-    // STOCK_CHANGES_FEED: each batch of the view also queues the changed SKUs' stock for retail.stock.changes.
-    const levels = config.projections.stockChangesFeed
-      ? new StockLevelsWithChangesProjection(new StockLevelsProjection(), config.kafka.topics.stockChanges)
-      : new StockLevelsProjection();
-    this.stockLevels = new CheckpointedProcessor(levels, transactions, store, {
+    this.stockLevels = new CheckpointedProcessor(new StockLevelsProjection(), transactions, store, {
       batchSize: config.projections.batchSize,
       idleDelayMs: config.projections.idleMs,
       idleMaxDelayMs: config.projections.idleMaxMs,
       idleCheck: reads,
       // This instance moved the view: its cached answers and live streams learn of it now, not at the next poll.
-      onBatch: () => changeFeed.poke(),
+      onBatch: () => {
+        changeFeed.poke();
+        this.feedWhenQuiet?.refresh();
+      },
       ...failures,
     });
     this.dailySales = new CheckpointedProcessor(new DailySalesProjection(), transactions, store, {
@@ -60,6 +78,21 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
       idleCheck: reads,
       ...failures,
     });
+    // STOCK_CHANGES_FEED: one batch per window, so one message per SKU per window while changes keep
+    // coming; poked only once the view has been still for the quiet time (the last changes of a burst
+    // do not wait out the window). The view moved by another instance: the window only.
+    const windowMs = config.projections.stockChangesWindowMs;
+    this.stockChanges = config.projections.stockChangesFeed
+      ? new CheckpointedProcessor(new StockChangesProjection(config.kafka.topics.stockChanges), transactions, store, {
+          batchSize: STOCK_CHANGES_BATCH_EVENTS,
+          idleDelayMs: windowMs,
+          idleMaxDelayMs: windowMs,
+          idleCheck: reads,
+          ...failures,
+        })
+      : null;
+    const feed = this.stockChanges;
+    this.feedWhenQuiet = feed ? setTimeout(() => feed.poke(), Math.min(STOCK_CHANGES_QUIET_MS, windowMs)).unref() : null;
     // Events committed in this process: both views look now rather than after their idle wait
     // (which grows to PROJECTION_IDLE_MAX_MS; events from other instances wait at most that long).
     this.stopHearingCommits = signals.subscribe((writes) => {
@@ -71,7 +104,7 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
   }
 
   get processors(): readonly CheckpointedProcessor[] {
-    return [this.stockLevels, this.dailySales];
+    return [this.stockLevels, this.dailySales, ...(this.stockChanges ? [this.stockChanges] : [])];
   }
 
   /** Each distinct error once a minute (the processor sees to that), with how often it recurred meanwhile. */
@@ -85,12 +118,12 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
   }
 
   onApplicationBootstrap(): void {
-    this.stockLevels.start();
-    this.dailySales.start();
+    for (const processor of this.processors) processor.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopHearingCommits();
-    await Promise.all([this.stockLevels.stop(), this.dailySales.stop()]);
+    await Promise.all(this.processors.map((processor) => processor.stop()));
+    if (this.feedWhenQuiet) clearTimeout(this.feedWhenQuiet);
   }
 }

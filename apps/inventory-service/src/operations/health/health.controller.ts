@@ -10,7 +10,7 @@ import { Access } from '../../platform/access';
  * Liveness (the process answers) and readiness (PostgreSQL and Kafka answer and no projection is
  * stalled: 200, else 503 naming what is down: a stalled projection with its position and error), with
  * @nestjs/terminus. Readiness also reports how far the service is behind (the `lag` object and the
- * consumerLag, stockViewBacklog and outboxBacklog indicators); lag never makes it unready. While the
+ * consumerLag, stockViewBacklog, stockChangesBacklog and outboxBacklog indicators); lag never makes it unready. While the
  * service shuts down, both answer 503.
  */
 @Controller('health')
@@ -41,6 +41,7 @@ export class HealthController {
         () => this.projections.isHealthy('projections'),
         () => this.kafka.consumerLag('consumerLag'),
         () => this.backlogs.stockView('stockViewBacklog'),
+        () => this.backlogs.stockChanges('stockChangesBacklog'),
         () => this.backlogs.outbox('outboxBacklog'),
         // Down while a partition's stored offset is past its log's end (the topic recreated?).
         () => this.storedOffsets.isHealthy('storedOffsets'),
@@ -88,6 +89,8 @@ export function lagOf(details: HealthIndicatorResult): ReadinessLag {
   }
   const stockView = details.stockViewBacklog;
   if (typeof stockView?.events === 'number') lag.stockViewEvents = stockView.events;
+  const stockChanges = details.stockChangesBacklog;
+  if (typeof stockChanges?.events === 'number') lag.stockChangesEvents = stockChanges.events;
   const outbox = details.outboxBacklog;
   if (typeof outbox?.messages === 'number') lag.outboxMessages = outbox.messages;
   return lag;

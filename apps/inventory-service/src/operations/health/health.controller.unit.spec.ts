@@ -27,6 +27,8 @@ interface Fakes {
   measure?: () => Promise<ConsumerLag>;
   /** This instance's processors (their in-memory stalls). */
   processors?: Array<{ name: string; stall: unknown }>;
+  /** The stock change feed's processor (null: STOCK_CHANGES_FEED=false). */
+  stockChanges?: { name: string } | null;
 }
 
 const healthySql = async (text: string): Promise<unknown[]> => {
@@ -45,7 +47,7 @@ afterEach(async () => {
   app = null;
 });
 
-async function serve({ sql = healthySql, measure = healthyKafka, processors = [] }: Fakes = {}) {
+async function serve({ sql = healthySql, measure = healthyKafka, processors = [], stockChanges = { name: 'stock-changes' } }: Fakes = {}) {
   let measurements = 0;
   const moduleRef = await Test.createTestingModule({
     imports: [TerminusModule.forRoot({ logger: false })],
@@ -55,7 +57,7 @@ async function serve({ sql = healthySql, measure = healthyKafka, processors = []
       KafkaHealthIndicator,
       BacklogHealthIndicator,
       ProjectionsHealthIndicator,
-      { provide: StockViewsProcessor, useValue: { processors } },
+      { provide: StockViewsProcessor, useValue: { processors, stockChanges } },
       StoredOffsetsHealthIndicator,
       { provide: StoredOffsetsMonitor, useValue: { partitionsAheadOfLog: () => aheadOfLog } },
       { provide: SqlReader, useValue: { query: sql } },
@@ -102,6 +104,7 @@ describe('GET /health/ready', () => {
         projections: { status: 'up', stalled: [] },
         consumerLag: { status: 'up', messages: 5, byTopic: { 'retail.sales.offline': 5, 'retail.orders.online': 0 } },
         stockViewBacklog: { status: 'up', events: 7 },
+        stockChangesBacklog: { status: 'up', events: 7 },
         outboxBacklog: { status: 'up', messages: 3 },
         storedOffsets: { status: 'up' },
       },
@@ -109,10 +112,20 @@ describe('GET /health/ready', () => {
         inboundMessages: 5,
         inboundByTopic: { 'retail.sales.offline': 5, 'retail.orders.online': 0 },
         stockViewEvents: 7,
+        stockChangesEvents: 7,
         outboxMessages: 3,
       },
     });
     expect(measurements()).toBe(1);
+  });
+
+  it('leaves the stock change feed out of the lag when STOCK_CHANGES_FEED=false', async () => {
+    const { get } = await serve({ stockChanges: null });
+    const { status, body } = await get('/health/ready');
+    expect(status).toBe(200);
+    expect(body.details.stockChangesBacklog).toEqual({ status: 'up', events: null, message: 'STOCK_CHANGES_FEED=false: no feed' });
+    expect(body.lag).not.toHaveProperty('stockChangesEvents');
+    expect(body.lag).toMatchObject({ stockViewEvents: 7, outboxMessages: 3 });
   });
 
   it('answers 503 naming each partition whose stored offset is past the end of its log', async () => {
@@ -141,7 +154,7 @@ describe('GET /health/ready', () => {
       byTopic: null,
       message: 'not measured: There is no leader for this topic-partition',
     });
-    expect(body.lag).toEqual({ stockViewEvents: 7, outboxMessages: 3 });
+    expect(body.lag).toEqual({ stockViewEvents: 7, stockChangesEvents: 7, outboxMessages: 3 });
   });
 
   it(`answers 503 within about ${HEALTH_CHECK_TIMEOUT_MS} ms when Kafka hangs`, async () => {

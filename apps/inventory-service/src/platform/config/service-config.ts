@@ -41,10 +41,18 @@ export abstract class ServiceConfig {
     archiveDirectory: string | null;
   };
   /**
-   * retryMaxMs: a failing batch is retried after 25 ms, doubling up to this. stockChangesFeed: each
-   * stock-view batch also enqueues the changed SKUs' stock for retail.stock.changes (STOCK_CHANGES_FEED).
+   * retryMaxMs: a failing batch is retried after 25 ms, doubling up to this. stockChangesFeed: a
+   * processor behind the stock view queues the changed SKUs' stock for retail.stock.changes
+   * (STOCK_CHANGES_FEED), one batch per stockChangesWindowMs (STOCK_CHANGES_WINDOW_MS).
    */
-  declare projections: { batchSize: number; idleMs: number; idleMaxMs: number; retryMaxMs: number; stockChangesFeed: boolean };
+  declare projections: {
+    batchSize: number;
+    idleMs: number;
+    idleMaxMs: number;
+    retryMaxMs: number;
+    stockChangesFeed: boolean;
+    stockChangesWindowMs: number;
+  };
   /** transientRetryMs: how long one inbound batch is retried on a transient database fault before it fails to kafkajs (which retries it again). */
   declare ingestion: { transientRetryMs: number };
   /** relay: whether this instance publishes the outbox (off: another instance does). */
@@ -144,6 +152,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       idleMaxMs: Math.max(values.PROJECTION_IDLE_MS, values.PROJECTION_IDLE_MAX_MS),
       retryMaxMs: values.PROJECTION_RETRY_MAX_MS,
       stockChangesFeed: values.STOCK_CHANGES_FEED === 'true',
+      stockChangesWindowMs: values.STOCK_CHANGES_WINDOW_MS,
     },
     ingestion: { transientRetryMs: values.INGESTION_TRANSIENT_RETRY_MS },
     outbox: {

@@ -23,6 +23,7 @@ import { ScopeInboundEventIdsBySender1763800016000 } from './migrations/17638000
 import { CreateCancelsAwaitingConfirmation1763800019000 } from './migrations/1763800019000-create-cancels-awaiting-confirmation';
 import { BackfillTransfersAwaitingShipment1763800019100 } from './migrations/1763800019100-backfill-transfers-awaiting-shipment';
 import { IndexStockEventsByOccurredAt1763800019500 } from './migrations/1763800019500-index-stock-events-by-occurred-at';
+import { SeedStockChangesCheckpoint1763800021000 } from './migrations/1763800021000-seed-stock-changes-checkpoint';
 
 export const MIGRATIONS = [
   CreateEventStore1763800000000,
@@ -46,6 +47,7 @@ export const MIGRATIONS = [
   BackfillTransfersAwaitingShipment1763800019100,
   IndexStockEventsByOccurredAt1763800019500,
   PartitionEventsByTransaction1763800020000,
+  SeedStockChangesCheckpoint1763800021000,
 ];
 
 /** What a DataSource is opened with: the service's settings, or a test's or tool's own (session limits then default). */

@@ -1,36 +1,41 @@
-import { formatViewPosition, type ProjectedEvent, type Projection, type SqlClient } from '@app/event-store';
+import { formatViewPosition, type FollowingProjection, type SqlClient, type StreamChange } from '@app/event-store';
 import { enqueueOutboxMessages } from '../../outbox';
 import { stockBodiesFrom, type StockOfSkusRow } from '../get-stock/stock-bodies';
 import { stockChangedBy } from '../stock-changed-by';
+import { STOCK_LEVELS_PROJECTION } from '../stock-levels.projection';
 import { SELECT_STOCK_OF_SKUS } from '../stock-views.sql';
 import { SELECT_SKUS_AT_LOCATIONS } from './stock-changes.sql';
 
+/** The feed's checkpoint: how far down the log the SKUs it changed have been queued for retail.stock.changes. */
+export const STOCK_CHANGES_PROCESSOR = 'stock-changes';
+
 /**
- * The stock-levels view, and with each of its batches the `GET /v1/stock/{sku}` body of every SKU the
- * batch changed, queued for retail.stock.changes (key = sku) in the same transaction as the view's
- * rows and checkpoint: one message per SKU per batch, at the batch's checkpoint. Batches of the view
- * commit one after another (its processor's lock, its checkpoint's compare-and-set), and the outbox
- * relay publishes in outbox order, exactly once: so for one key, positions only grow on the topic,
- * whatever crashes, and however many instances run.
+ * retail.stock.changes (key = sku): the `GET /v1/stock/{sku}` body of every SKU whose stock view
+ * changed, queued in the outbox. A processor of its own (`stock-changes`) follows the log behind
+ * the stock-levels view, never past the view's checkpoint, one batch per window (its idle wait): so
+ * one message per SKU per window however many view batches changed it. Each batch learns the changed
+ * SKUs from the events' stream ids alone, reads their bodies and the view's checkpoint in one
+ * statement (one snapshot: the body's position is the view position the body reflects, at or past
+ * every event of the batch), and queues them in one insert, in the transaction that advances the
+ * feed's checkpoint: a crash loses or repeats nothing, each change is queued exactly once. Batches
+ * commit one after another (the processor's lock and its checkpoint's compare-and-set, however many
+ * instances run), each reads the view later than the one before, and the relay publishes in outbox
+ * order, exactly once: for one key, positions only grow on the topic, whatever crashes.
  */
-export class StockLevelsWithChangesProjection implements Projection {
-  readonly name: string;
+export class StockChangesProjection implements FollowingProjection {
+  readonly name = STOCK_CHANGES_PROCESSOR;
+  readonly follows = STOCK_LEVELS_PROJECTION;
 
-  constructor(
-    private readonly levels: Projection,
-    private readonly topic: string,
-  ) {
-    this.name = levels.name;
-  }
+  constructor(private readonly topic: string) {}
 
-  async apply(sql: SqlClient, events: readonly ProjectedEvent[]): Promise<void> {
-    await this.levels.apply(sql, events);
-    const skus = await changedSkus(sql, events);
+  async apply(sql: SqlClient, changes: readonly StreamChange[]): Promise<void> {
+    const skus = await changedSkus(sql, changes);
     if (skus.length === 0) return;
-    const last = events[events.length - 1]!;
-    const position = formatViewPosition({ transactionId: last.transactionId, globalPosition: last.globalPosition });
-    // Read inside the batch's transaction: the view as this batch leaves it (its checkpoint row, still the old one, is ignored).
-    const rows = await sql.query<StockOfSkusRow>(SELECT_STOCK_OF_SKUS, [skus, this.name]);
+    const rows = await sql.query<StockOfSkusRow>(SELECT_STOCK_OF_SKUS, [skus, this.follows]);
+    const checkpoint = rows.find((row) => row.sku === null);
+    // The view has a checkpoint: the processor read nothing past it.
+    if (!checkpoint) throw new Error(`the ${this.follows} checkpoint vanished during a ${this.name} batch`);
+    const position = formatViewPosition({ transactionId: checkpoint.transaction_id, globalPosition: Number(checkpoint.global_position) });
     await enqueueOutboxMessages(
       sql,
       stockBodiesFrom(skus, rows, position).map((stock) => ({
@@ -43,11 +48,14 @@ export class StockLevelsWithChangesProjection implements Projection {
   }
 }
 
-/** The SKUs whose stock view the batch changed, each once: their stock or policy, or anything at a location whose profile changed. */
-async function changedSkus(sql: SqlClient, events: readonly ProjectedEvent[]): Promise<string[]> {
+/** The SKUs whose stock view these changes moved, each once: their stock or policy, or anything at a location whose profile changed. */
+async function changedSkus(sql: SqlClient, changes: readonly StreamChange[]): Promise<string[]> {
   const skus = new Set<string>();
   const locations = new Set<string>();
-  for (const { streamId } of events) {
+  let previous = '';
+  for (const { streamId } of changes) {
+    if (streamId === previous) continue; // a stream's events often come together
+    previous = streamId;
     const changed = stockChangedBy(streamId);
     if (changed && 'sku' in changed) skus.add(changed.sku);
     else if (changed) locations.add(changed.locationId);
