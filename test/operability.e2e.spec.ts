@@ -130,6 +130,7 @@ describe('operability: JSON logs with correlation ids, terminus health', () => {
       kafka: { status: 'up' },
       consumerLag: { status: 'up', messages: expect.any(Number) },
       stockViewBacklog: { status: 'up', events: expect.any(Number) },
+      stockChangesBacklog: { status: 'up', events: expect.any(Number) },
       outboxBacklog: { status: 'up', messages: expect.any(Number) },
     });
     expect(body.info).toMatchObject({ postgres: { status: 'up' }, kafka: { status: 'up' } });
@@ -142,6 +143,7 @@ describe('operability: JSON logs with correlation ids, terminus health', () => {
         [topicEnv.TOPIC_LOGISTICS_EVENTS!]: expect.any(Number),
       },
       stockViewEvents: expect.any(Number),
+      stockChangesEvents: expect.any(Number),
       outboxMessages: expect.any(Number),
     });
   });
