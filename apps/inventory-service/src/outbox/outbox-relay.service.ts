@@ -124,7 +124,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     if (!batch || batch.rows.length === 0) return 0;
     const { origin, rows } = batch;
     const byTopic = new Map<string, OutboxRow[]>();
-    for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+    for (const row of rows) {
+      const ofTopic = byTopic.get(row.topic);
+      if (ofTopic) ofTopic.push(row);
+      else byTopic.set(row.topic, [row]);
+    }
     this.certain = false; // from here until the mark, what Kafka holds is unknown if anything fails
     const producer = await this.connectedProducer();
     await sendWhileRenewingLease(this.leaseHolder(), renewedAt, () =>
