@@ -82,6 +82,18 @@ function memoryOf(pid: number): { vmRssMiB: number; vmHwmMiB: number } {
   return { vmRssMiB: round(kib('VmRSS') / 1024, 1), vmHwmMiB: round(kib('VmHWM') / 1024, 1) };
 }
 
+/** Seconds from the service answering until its stock read model has loaded the whole view (null when it is off). */
+async function readModelLoaded(service: ServiceProcess, readModel: 'on' | 'off'): Promise<number | null> {
+  if (readModel === 'off') return null;
+  const started = Date.now();
+  while (!service.log.includes('stock read model loaded')) {
+    if (Date.now() - started > 300_000) throw new Error(`the stock read model did not load in 5 minutes:\n${service.log.slice(-2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  process.stderr.write(`stock read model loaded in ${((Date.now() - started) / 1000).toFixed(1)} s after start\n`);
+  return round((Date.now() - started) / 1000, 1);
+}
+
 const row = (measurement: string, figures: Load, skusPerRequest = 1) => ({
   measurement,
   'req/s': Math.round(figures.requestsPerSecond),
@@ -98,10 +110,12 @@ const row = (measurement: string, figures: Load, skusPerRequest = 1) => ({
  * precomputed bodies from a Map. Then Zipf-skewed SKUs, 50-SKU lookups, live streams and memory.
  */
 export async function runQueryBench(settings: QuerySettings): Promise<BenchReport> {
+  const readModel = process.env.BENCH_STOCK_READ_MODEL === 'off' ? 'off' : 'on';
   const { schema, topicEnv, env } = processTestEnv('bench_query', {
     STOCK_STREAMS_MAX: String(settings.streams),
     STOCK_STREAMS_PER_CLIENT_MAX: String(settings.streams), // every stream comes from this one address
     ...(process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {}),
+    STOCK_READ_MODEL: readModel,
   });
   const db = await createTestDatabase(schema);
   const service = new ServiceProcess(env, await freePort());
@@ -132,6 +146,7 @@ export async function runQueryBench(settings: QuerySettings): Promise<BenchRepor
     await db.dataSource.destroy();
 
     await service.start();
+    const readModelLoadS = await readModelLoaded(service, readModel);
     const ports = { bare: await freePort(), pg: await freePort(), map: await freePort() };
     const database = { DATABASE_URL: env.DATABASE_URL!, DATABASE_SCHEMA: schema };
     baselines.push(await startScript('bare-endpoint.ts', { ...database, PORT: String(ports.bare) }));
@@ -231,6 +246,7 @@ export async function runQueryBench(settings: QuerySettings): Promise<BenchRepor
           ...streams,
         },
         serviceMemory: memory,
+        readModel: { STOCK_READ_MODEL: readModel, loadSeconds: readModelLoadS },
         machine: '2 cores shared with other work; PostgreSQL, Kafka, the service, the baselines and autocannon on the same machine',
       },
     };

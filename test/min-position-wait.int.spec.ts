@@ -7,6 +7,7 @@ import { StockReadCache } from '../apps/inventory-service/src/stock-views/get-st
 import { STOCK_LEVELS_PROJECTION } from '../apps/inventory-service/src/stock-views/stock-levels.projection';
 import { SELECT_STOCK_OF_SKUS } from '../apps/inventory-service/src/stock-views/stock-views.sql';
 import { StockChangeFeed } from '../apps/inventory-service/src/stock-views/stock-change-feed.service';
+import { InlineViewWrites } from '../apps/inventory-service/src/platform/database/inline-view-writes';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 let db: TestDatabase;
@@ -37,7 +38,7 @@ function setUp(waitMs: number) {
   const reads = new CountingReader(db.reads);
   const config = loadServiceConfig({ MIN_POSITION_WAIT_MS: String(waitMs), STOCK_CACHE_ENTRIES: '0' });
   const feed = new StockChangeFeed(reads, new PostgresEventStore());
-  const handler = new GetStockOfSkusHandler(reads, config, new StockReadCache(feed, config), feed);
+  const handler = new GetStockOfSkusHandler(reads, config, new StockReadCache(feed, config, new InlineViewWrites()), feed);
   return { reads, feed, handler };
 }
 

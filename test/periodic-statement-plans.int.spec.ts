@@ -31,6 +31,11 @@ import {
 } from '../libs/event-store/src/event-log-partitions';
 import { SELECT_SKUS_AT_LOCATIONS } from '../apps/inventory-service/src/stock-views/publish-stock-changes/stock-changes.sql';
 import { SELECT_STOCK_OF_SKUS } from '../apps/inventory-service/src/stock-views/stock-views.sql';
+import {
+  SELECT_LOCATION_PROFILES_PAGE,
+  SELECT_STOCK_LEVELS_OF_SKUS,
+  SELECT_STOCK_LEVELS_PAGE,
+} from '../apps/inventory-service/src/stock-views/stock-read-model/stock-read-model.sql';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 /**
@@ -46,9 +51,16 @@ const STREAMS = 100_000; // streams the log's events fall in
 const STOCK_ITEMS = 1_000_000;
 /** Transactions per partition of this log: its million events fall in several (as they would over months). */
 const PARTITION_XIDS = 10;
-/** The stock view: SKUs at each of 50 locations. */
-const VIEW_SKUS = 20_000;
-const LARGE_TABLES = ['events', 'snapshots', 'streams', 'inbound_events', 'outbox', 'transfers_awaiting_shipment', 'stock_levels'];
+const LARGE_TABLES = [
+  'events',
+  'snapshots',
+  'streams',
+  'inbound_events',
+  'outbox',
+  'transfers_awaiting_shipment',
+  'stock_levels',
+  'sku_policies',
+];
 
 let db: TestDatabase;
 let lastTransactionId = '0';
@@ -97,16 +109,21 @@ beforeAll(async () => {
      FROM generate_series(0, ${LOG_EVENTS - 1}) AS g`,
   );
   await db.reads.query(
-    `INSERT INTO stock_levels (location_id, sku, on_hand, last_changed_at, last_position)
-     SELECT 'L' || (g % 50), 'SKU-' || (g / 50), 5, now(), g FROM generate_series(0, ${VIEW_SKUS * 50 - 1}) AS g`,
-  );
-  await db.reads.query(
     `INSERT INTO pickup_holds (fulfillment_id, order_id, store_id, expires_at)
      SELECT 'F-' || g, 'O-' || g, 'S001', now() + (g || ' seconds')::interval FROM generate_series(0, 99999) AS g`,
   );
   await db.reads.query(
     `INSERT INTO transfers_awaiting_shipment (transfer_id, ship_by)
      SELECT 'T-' || g, now() + (g || ' seconds')::interval FROM generate_series(0, 99999) AS g`,
+  );
+  // The stock view of 100,000 SKUs at 10 locations, a policy for one SKU-location in ten (the feed's and the read model's reads).
+  await db.reads.query(
+    `INSERT INTO stock_levels (location_id, sku, on_hand, reserved, in_transit, last_changed_at, last_position)
+     SELECT 'L' || (g % 10), 'SKU-' || (g / 10), g % 40, 0, 0, now(), 1 FROM generate_series(0, ${STOCK_ITEMS - 1}) AS g`,
+  );
+  await db.reads.query(
+    `INSERT INTO sku_policies (location_id, sku, safety_stock, version, updated_at)
+     SELECT 'L' || (g % 10), 'SKU-' || (g / 10), 2, 1, now() FROM generate_series(0, ${STOCK_ITEMS - 1}, 10) AS g`,
   );
   const [last] = await db.reads.query<{ transaction_id: string; global_position: string }>(
     `SELECT transaction_id::text AS transaction_id, global_position FROM events ORDER BY global_position DESC LIMIT 1`,
@@ -234,6 +251,13 @@ const statements: Array<[name: string, sql: string, params: () => unknown[]]> = 
   ['SELECT_RECENT_OUTBOX_MESSAGES (dashboard)', SELECT_RECENT_OUTBOX_MESSAGES, () => ['retail.logistics.commands', 20]],
   ['SELECT_EXPIRED_PICKUP_HOLDS (sweeper)', SELECT_EXPIRED_PICKUP_HOLDS, () => [new Date().toISOString(), 100]],
   ['SELECT_TRANSFERS_PAST_SHIP_BY (sweeper)', SELECT_TRANSFERS_PAST_SHIP_BY, () => [new Date().toISOString(), 100]],
+  ['SELECT_STOCK_LEVELS_PAGE (stock read model load, a page)', SELECT_STOCK_LEVELS_PAGE, () => ['SKU-5000', 'L3', 20_000]],
+  [
+    'SELECT_STOCK_LEVELS_OF_SKUS (stock read model, a change)',
+    SELECT_STOCK_LEVELS_OF_SKUS,
+    () => [Array.from({ length: 500 }, (_, i) => `SKU-${i * 7}`), 'stock-levels'],
+  ],
+  ['SELECT_LOCATION_PROFILES_PAGE (stock read model, a location change)', SELECT_LOCATION_PROFILES_PAGE, () => ['', 1000]],
 ];
 
 describe(`periodic and per-batch statements on a log of ${LOG_EVENTS.toLocaleString('en')} events`, () => {

@@ -3,6 +3,7 @@ import type { LocationProfile } from '@app/stock-domain';
 import { DescribeLocation } from '../../apps/inventory-service/src/locations/describe-location/describe-location.command';
 import { DescribeLocationHandler } from '../../apps/inventory-service/src/locations/describe-location/describe-location.handler';
 import { LocationsProjection } from '../../apps/inventory-service/src/locations/locations.projection';
+import { InlineViewWrites } from '../../apps/inventory-service/src/platform/database/inline-view-writes';
 import { documentedFetch as fetch } from './documented-answers';
 import { createTestDatabase } from './test-database';
 
@@ -59,7 +60,7 @@ export async function registerLocations(
  * runs (the location stream and its inline registry row), for tests that have no HTTP server.
  */
 export async function registerLocationsInDatabase(transactions: TransactionRunner, locations: LocationsToRegister): Promise<void> {
-  const handler = new DescribeLocationHandler(transactions, new PostgresEventStore([new LocationsProjection()]));
+  const handler = new DescribeLocationHandler(transactions, new PostgresEventStore([new LocationsProjection()]), new InlineViewWrites());
   for (const [locationId, profile] of profilesOf(locations)) await handler.execute(new DescribeLocation(locationId, profile));
 }
 

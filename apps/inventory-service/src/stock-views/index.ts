@@ -6,3 +6,5 @@ export { SELECT_LOW_STOCK, SELECT_NEGATIVE_STOCK } from './stock-views.sql';
 export { StockViewsModule } from './stock-views.module';
 export { SALES_VELOCITY_DAYS } from './daily-sales.projection';
 export { SELECT_UNITS_SOLD_PER_DAY } from './stock-views.sql';
+export { StockReadFastPath } from './stock-read-model/stock-read-fast-path';
+export { StockReadModelService } from './stock-read-model/stock-read-model.service';

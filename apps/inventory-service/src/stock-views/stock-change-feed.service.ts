@@ -9,6 +9,8 @@ export interface StockChange {
   skus: ReadonlySet<string>;
   /** A location changed (safety stock, ships-online): every SKU's available may have moved. */
   everySku: boolean;
+  /** The view checkpoint this change brings its followers to: every change up to it has been told. */
+  through: GlobalCheckpoint;
 }
 
 /**
@@ -37,10 +39,12 @@ export class StockChangeFeed implements BeforeApplicationShutdown {
 
   /**
    * Start following the view from where it is now. Call it before reading the initial state a
-   * subscriber is sent, so that no change after that read is missed.
+   * subscriber is sent, so that no change after that read is missed. Resolves to the position from
+   * which changes will be told (to subscribers subscribed by then).
    */
-  async follow(): Promise<void> {
+  async follow(): Promise<GlobalCheckpoint> {
     this.cursor ??= await readCheckpoint(this.reads, STOCK_LEVELS_PROJECTION);
+    return this.cursor;
   }
 
   /** Changes touching any of these SKUs (or all changes), until the subscriber unsubscribes. */
@@ -127,8 +131,13 @@ export class StockChangeFeed implements BeforeApplicationShutdown {
       while (compareCheckpoints(this.cursor, view) < 0) {
         const batch = await this.store.readStreamIdsAfter(this.reads, this.cursor, 5000);
         const events = batch.filter((event) => compareCheckpoints(event, view) <= 0);
-        if (events.length === 0) break;
-        const change = { skus: new Set<string>(), everySku: false };
+        if (events.length === 0) {
+          // Nothing more up to the view's checkpoint: followers reflect it (the read model's position moves).
+          this.cursor = view;
+          this.changes.next({ skus: new Set(), everySku: false, through: view });
+          break;
+        }
+        const change = { skus: new Set<string>(), everySku: false, through: view };
         for (const { streamId } of events) {
           const changed = stockChangedBy(streamId);
           if (changed && 'sku' in changed) change.skus.add(changed.sku);
@@ -136,7 +145,8 @@ export class StockChangeFeed implements BeforeApplicationShutdown {
         }
         const last = events[events.length - 1]!;
         this.cursor = { transactionId: last.transactionId, globalPosition: last.globalPosition };
-        if (change.skus.size > 0 || change.everySku) this.changes.next(change);
+        change.through = this.cursor;
+        if (change.skus.size > 0 || change.everySku || compareCheckpoints(this.cursor, view) >= 0) this.changes.next(change);
       }
     } catch (error) {
       this.logger.warn(`stock change feed: ${(error as Error).message}`);

@@ -55,6 +55,7 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   MIN_POSITION_WAIT_MS: number().int().min(0).max(30_000).default(2000),
   STOCK_CACHE_ENTRIES: number().int().min(0).max(1_000_000).default(20_000),
+  STOCK_READ_MODEL: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   STOCK_STREAMS_MAX: positiveInt.default(1000),
   STOCK_STREAMS_PER_CLIENT_MAX: positiveInt.default(20),
   DATABASE_URL: z

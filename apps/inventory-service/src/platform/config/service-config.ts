@@ -8,12 +8,16 @@ export type { KafkaSaslMechanism, LogFormat, LogLevel, SessionLimits } from './e
 
 /** The service's settings; the class doubles as the DI token (inject `ServiceConfig`). */
 export abstract class ServiceConfig {
-  /** stockCacheEntries: SKU answers kept per instance until the view changes them (0: no cache). */
+  /**
+   * stockCacheEntries: SKU answers kept per instance until the view changes them (0: no cache);
+   * stockReadModel: the whole stock view in memory, answering stock reads before NestJS.
+   */
   declare http: {
     port: number;
     host: string;
     minPositionWaitMs: number;
     stockCacheEntries: number;
+    stockReadModel: boolean;
     stockStreamsMax: number;
     stockStreamsPerClientMax: number;
   };
@@ -111,6 +115,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       host: values.HOST,
       minPositionWaitMs: values.MIN_POSITION_WAIT_MS,
       stockCacheEntries: values.STOCK_CACHE_ENTRIES,
+      stockReadModel: values.STOCK_READ_MODEL === 'on',
       stockStreamsMax: values.STOCK_STREAMS_MAX,
       stockStreamsPerClientMax: values.STOCK_STREAMS_PER_CLIENT_MAX,
     },

@@ -14,6 +14,7 @@ import { createDataSource, migrateDatabase } from './data-source';
 import { HttpReadPool, HttpReads } from './http-reads';
 import { ensureDatabaseAndSchema } from './ensure-database';
 import { EventLogPartitionMaintainer } from './event-log-partitions.service';
+import { InlineViewWrites } from './inline-view-writes';
 
 /**
  * PostgreSQL: the DataSource (migrated at start-up), transactions, background reads, the HTTP read pool, the event store
@@ -44,8 +45,10 @@ import { EventLogPartitionMaintainer } from './event-log-partitions.service';
     },
     { provide: SqlReader, inject: [DataSource], useFactory: (ds: DataSource) => new TypeOrmSqlReader(ds) },
     EventLogPartitionMaintainer,
+    // Writes read back at once (locations, SKU policies) refresh the in-process views before they answer.
+    { provide: InlineViewWrites, useValue: new InlineViewWrites() },
   ],
-  exports: [DataSource, TransactionRunner, SqlReader, HttpReads, CommitSignals],
+  exports: [DataSource, TransactionRunner, SqlReader, HttpReads, CommitSignals, InlineViewWrites],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   /**

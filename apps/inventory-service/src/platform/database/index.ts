@@ -3,3 +3,4 @@ export { createDataSource, maintenanceLimits, migrateDatabase } from './data-sou
 export { DatabaseModule } from './database.module';
 export { ensureDatabaseAndSchema } from './ensure-database';
 export { HttpReads } from './http-reads';
+export { InlineViewWrites, type ViewWrite } from './inline-view-writes';

@@ -4,3 +4,4 @@ export { ApiErrorFilter } from './api-error.filter';
 export { useBodyLimits } from './body-limits';
 export { parseInboundEventRequest, parseRequest } from './parse-request';
 export { asOfParam, locationIdParam, skuListParam, skuParam } from './url-params';
+export { answerBeforeNest, type EarlyAnswer } from './answer-before-nest';

@@ -1,6 +1,7 @@
 import { PostgresEventStore, TransactionRunner, runOnStream } from '@app/event-store';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { InlineViewWrites } from '../../platform/database';
 import { randomUUID } from 'node:crypto';
 import { skuPolicyKind } from '../sku-policy-stream';
 import { SELECT_SKU_POLICY, type SkuPolicyRow } from '../sku-policies.sql';
@@ -11,11 +12,12 @@ export class SetSkuPolicyHandler implements ICommandHandler<SetSkuPolicy, { crea
   constructor(
     @Inject(TransactionRunner) private readonly transactions: TransactionRunner,
     @Inject(PostgresEventStore) private readonly store: PostgresEventStore,
+    @Inject(InlineViewWrites) private readonly viewWrites: InlineViewWrites,
   ) {}
 
-  execute({ locationId, sku, policy }: SetSkuPolicy): Promise<{ created: boolean; policy: SkuPolicyView }> {
+  async execute({ locationId, sku, policy }: SetSkuPolicy): Promise<{ created: boolean; policy: SkuPolicyView }> {
     const command = { type: 'SetSkuPolicy' as const, locationId, sku, policy, at: new Date().toISOString() };
-    return runOnStream(this.transactions, this.store, skuPolicyKind, skuPolicyKind.streamId({ locationId, sku }), command, {
+    const done = await runOnStream(this.transactions, this.store, skuPolicyKind, skuPolicyKind.streamId({ locationId, sku }), command, {
       eventIdFor: () => randomUUID(),
       result: async (sql, { loadedVersion }) => {
         const [row] = await sql.query<SkuPolicyRow>(SELECT_SKU_POLICY, [locationId, sku]);
@@ -33,5 +35,8 @@ export class SetSkuPolicyHandler implements ICommandHandler<SetSkuPolicy, { crea
         };
       },
     });
+    // Committed: this instance's views show it before the caller hears back (read-your-writes).
+    await this.viewWrites.written({ kind: 'skuPolicy', sku, locationId });
+    return done;
   }
 }

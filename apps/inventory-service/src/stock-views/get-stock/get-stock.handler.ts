@@ -1,5 +1,5 @@
 import type { SkuStock } from '@app/contracts';
-import { SqlReader, START_OF_LOG, compareCheckpoints, formatViewPosition } from '@app/event-store';
+import { SqlReader, compareCheckpoints, formatViewPosition } from '@app/event-store';
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { STOCK_LEVELS_PROJECTION } from '../stock-levels.projection';
@@ -9,7 +9,7 @@ import { ServiceConfig } from '../../platform/config';
 import { StockReadCache } from './stock-read-cache.service';
 import { HttpReads } from '../../platform/database';
 import { StockChangeFeed } from '../stock-change-feed.service';
-import { stockBodiesFrom, type StockOfSkusRow } from './stock-bodies';
+import { checkpointAmong, stockBodiesFrom, type StockOfSkusRow } from './stock-bodies';
 
 /** Reads the stock-levels view with the location registry: unregistered locations keep no safety stock and ship nothing online. */
 @QueryHandler(GetStockOfSkus)
@@ -31,10 +31,7 @@ export class GetStockOfSkusHandler implements IQueryHandler<GetStockOfSkus, SkuS
       const rows = await this.reads.query<StockOfSkusRow>(SELECT_STOCK_OF_SKUS, [skus, STOCK_LEVELS_PROJECTION], {
         preparedAs: 'select-stock-of-skus',
       });
-      const checkpoint = rows.find((row) => row.sku === null);
-      const reached = checkpoint
-        ? { transactionId: checkpoint.transaction_id, globalPosition: Number(checkpoint.global_position) }
-        : START_OF_LOG;
+      const reached = checkpointAmong(rows);
       if (!atLeast || compareCheckpoints(reached, atLeast) >= 0) {
         const stocks = stockBodiesFrom(skus, rows, formatViewPosition(reached));
         this.cache.store(stocks, readSince);

@@ -1,4 +1,5 @@
 import type { LocationStock, SkuStock } from '@app/contracts';
+import { START_OF_LOG, type GlobalCheckpoint } from '@app/event-store';
 import { availableAt, onlineAvailableToPromise } from '@app/stock-domain';
 
 /** SELECT_STOCK_OF_SKUS: the checkpoint row (sku null), then one row per SKU and location. */
@@ -47,4 +48,10 @@ export function stockBodiesFrom(skus: readonly string[], rows: readonly StockOfS
 
 function sum(locations: readonly LocationStock[], field: 'onHand' | 'reserved' | 'available'): number {
   return locations.reduce((total, location) => total + location[field], 0);
+}
+
+/** The view's checkpoint a read of the stock levels carries as its row with a null sku (none yet: the start of the log). */
+export function checkpointAmong(rows: ReadonlyArray<{ sku: string | null }>): GlobalCheckpoint {
+  const checkpoint = rows.find((row) => row.sku === null) as { transaction_id: string; global_position: string } | undefined;
+  return checkpoint ? { transactionId: checkpoint.transaction_id, globalPosition: Number(checkpoint.global_position) } : START_OF_LOG;
 }

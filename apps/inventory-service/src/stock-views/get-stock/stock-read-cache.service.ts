@@ -2,7 +2,8 @@ import { compareCheckpoints, parseViewPosition, type GlobalCheckpoint } from '@a
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { ServiceConfig } from '../../platform/config';
-import { StockChangeFeed } from '../stock-change-feed.service';
+import { StockChangeFeed, type StockChange } from '../stock-change-feed.service';
+import { InlineViewWrites } from '../../platform/database';
 import type { SkuStock } from '@app/contracts';
 
 interface Entry {
@@ -32,6 +33,7 @@ export class StockReadCache implements OnApplicationBootstrap, BeforeApplication
   constructor(
     @Inject(StockChangeFeed) private readonly feed: StockChangeFeed,
     @Inject(ServiceConfig) private readonly config: ServiceConfig,
+    @Inject(InlineViewWrites) private readonly viewWrites: InlineViewWrites,
   ) {}
 
   get enabled(): boolean {
@@ -46,20 +48,27 @@ export class StockReadCache implements OnApplicationBootstrap, BeforeApplication
       this.logger.warn(`stock read cache off: could not follow the stock view (${(error as Error).message})`);
       return;
     }
-    this.subscription = this.feed.changesOf('all').subscribe((change) => {
-      this.generation += 1;
-      if (change.everySku) {
-        this.everythingInvalidatedAt = this.generation;
-        this.entries.clear();
-        this.invalidatedAt.clear();
-        return;
-      }
-      for (const sku of change.skus) {
-        this.entries.delete(sku);
-        this.invalidatedAt.set(sku, this.generation);
-      }
-    });
+    this.subscription = this.feed.changesOf('all').subscribe((change) => this.invalidate(change));
+    // This instance's own location and policy writes: forgotten before the write answers (read-your-writes).
+    this.viewWrites.listen(async (write) =>
+      this.invalidate(write.kind === 'location' ? { skus: new Set(), everySku: true } : { skus: new Set([write.sku]), everySku: false }),
+    );
     this.following = true;
+  }
+
+  private invalidate(change: Pick<StockChange, 'skus' | 'everySku'>): void {
+    if (change.skus.size === 0 && !change.everySku) return;
+    this.generation += 1;
+    if (change.everySku) {
+      this.everythingInvalidatedAt = this.generation;
+      this.entries.clear();
+      this.invalidatedAt.clear();
+      return;
+    }
+    for (const sku of change.skus) {
+      this.entries.delete(sku);
+      this.invalidatedAt.set(sku, this.generation);
+    }
   }
 
   beforeApplicationShutdown(): void {
