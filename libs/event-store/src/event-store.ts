@@ -177,25 +177,21 @@ export class PostgresEventStore {
   }
 
   /** Like readAfter, but only which stream each event is in: cheap for followers of "what changed". */
-  async readStreamIdsAfter(
-    sql: SqlClient,
-    after: GlobalCheckpoint,
-    limit: number,
-  ): Promise<Array<GlobalCheckpoint & { streamId: string }>> {
-    const rows = await sql.query<{ transaction_id: string; global_position: string; stream_id: string }>(
-      SELECT_STREAM_IDS_AFTER_CHECKPOINT,
-      [after.transactionId, after.globalPosition, limit],
-    );
-    return rows.map((row) => ({ transactionId: row.transaction_id, globalPosition: Number(row.global_position), streamId: row.stream_id }));
+  async readStreamIdsAfter(sql: SqlClient, after: GlobalCheckpoint, limit: number): Promise<StreamChange[]> {
+    const rows = await sql.query<StreamChangeRow>(SELECT_STREAM_IDS_AFTER_CHECKPOINT, [after.transactionId, after.globalPosition, limit]);
+    return rows.map(streamChangeOf);
   }
 
   /** Which stream each event after `after` and up to `upTo` (inclusive) is in, in global order. */
   async readStreamIdsBetween(sql: SqlClient, after: GlobalCheckpoint, upTo: GlobalCheckpoint, limit: number): Promise<StreamChange[]> {
-    const rows = await sql.query<{ transaction_id: string; global_position: string; stream_id: string }>(
-      SELECT_STREAM_IDS_BETWEEN_CHECKPOINTS,
-      [after.transactionId, after.globalPosition, limit, upTo.transactionId, upTo.globalPosition],
-    );
-    return rows.map((row) => ({ transactionId: row.transaction_id, globalPosition: Number(row.global_position), streamId: row.stream_id }));
+    const rows = await sql.query<StreamChangeRow>(SELECT_STREAM_IDS_BETWEEN_CHECKPOINTS, [
+      after.transactionId,
+      after.globalPosition,
+      limit,
+      upTo.transactionId,
+      upTo.globalPosition,
+    ]);
+    return rows.map(streamChangeOf);
   }
 
   /** The checkpoint of the newest event a subscriber can read now, or null for an empty log. */
@@ -219,3 +215,15 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
     recordedAt: row.recorded_at,
   };
 }
+
+interface StreamChangeRow {
+  transaction_id: string;
+  global_position: string;
+  stream_id: string;
+}
+
+const streamChangeOf = (row: StreamChangeRow): StreamChange => ({
+  transactionId: row.transaction_id,
+  globalPosition: Number(row.global_position),
+  streamId: row.stream_id,
+});

@@ -2,7 +2,7 @@ import { PostgresEventStore, SqlReader, compareCheckpoints, readCheckpoint, type
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Observable, Subject, filter } from 'rxjs';
 import { STOCK_LEVELS_PROJECTION } from './stock-levels.projection';
-import { stockChangedBy } from './stock-changed-by';
+import { stockChangesIn } from './stock-changed-by';
 
 export interface StockChange {
   /** SKUs whose stock view changed (their stock, or their own policy at some location). */
@@ -137,12 +137,8 @@ export class StockChangeFeed implements BeforeApplicationShutdown {
           this.changes.next({ skus: new Set(), everySku: false, through: view });
           break;
         }
-        const change = { skus: new Set<string>(), everySku: false, through: view };
-        for (const { streamId } of events) {
-          const changed = stockChangedBy(streamId);
-          if (changed && 'sku' in changed) change.skus.add(changed.sku);
-          else if (changed) change.everySku = true;
-        }
+        const { skus, locations } = stockChangesIn(events);
+        const change = { skus, everySku: locations.size > 0, through: view };
         const last = events[events.length - 1]!;
         this.cursor = { transactionId: last.transactionId, globalPosition: last.globalPosition };
         change.through = this.cursor;

@@ -15,3 +15,21 @@ export function stockChangedBy(streamId: string): { sku: string } | { locationId
   if (location) return { locationId: location[0]! };
   return null;
 }
+
+/**
+ * What a run of events changed in the stock views, by their streams (stockChangedBy): the SKUs, and
+ * the locations whose profile changed (every SKU there). A stream's consecutive events are looked at once.
+ */
+export function stockChangesIn(events: Iterable<{ streamId: string }>): { skus: Set<string>; locations: Set<string> } {
+  const skus = new Set<string>();
+  const locations = new Set<string>();
+  let previous: string | null = null;
+  for (const { streamId } of events) {
+    if (streamId === previous) continue;
+    previous = streamId;
+    const changed = stockChangedBy(streamId);
+    if (changed && 'sku' in changed) skus.add(changed.sku);
+    else if (changed) locations.add(changed.locationId);
+  }
+  return { skus, locations };
+}

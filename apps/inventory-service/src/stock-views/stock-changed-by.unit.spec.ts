@@ -1,6 +1,6 @@
 import { locationStreamId, skuPolicyStreamId, stockItemStreamId } from '@app/stock-domain';
 import { describe, expect, it } from 'vitest';
-import { stockChangedBy } from './stock-changed-by';
+import { stockChangedBy, stockChangesIn } from './stock-changed-by';
 
 describe('stockChangedBy', () => {
   it('names the SKU of a stock item and of a SKU policy, the location of a location profile', () => {
@@ -12,5 +12,18 @@ describe('stockChangedBy', () => {
   it('ignores streams that change no stock view (orders, transfers)', () => {
     expect(stockChangedBy('online-order|O-1')).toBeNull();
     expect(stockChangedBy('transfer|T-1')).toBeNull();
+  });
+
+  it('gathers the SKUs and the changed locations of a run of events, each once', () => {
+    const streams = [
+      stockItemStreamId({ locationId: 'S1', sku: 'A' }),
+      stockItemStreamId({ locationId: 'S1', sku: 'A' }),
+      stockItemStreamId({ locationId: 'S2', sku: 'A' }),
+      skuPolicyStreamId('S1', 'B'),
+      locationStreamId('W1'),
+      'online-order|O-1',
+      locationStreamId('W1'),
+    ].map((streamId) => ({ streamId }));
+    expect(stockChangesIn(streams)).toEqual({ skus: new Set(['A', 'B']), locations: new Set(['W1']) });
   });
 });

@@ -1,7 +1,7 @@
 import { formatViewPosition, type FollowingProjection, type SqlClient, type StreamChange } from '@app/event-store';
 import { enqueueOutboxMessages } from '../../outbox';
 import { stockBodiesFrom, type StockOfSkusRow } from '../get-stock/stock-bodies';
-import { stockChangedBy } from '../stock-changed-by';
+import { stockChangesIn } from '../stock-changed-by';
 import { STOCK_LEVELS_PROJECTION } from '../stock-levels.projection';
 import { SELECT_STOCK_OF_SKUS } from '../stock-views.sql';
 import { SELECT_SKUS_AT_LOCATIONS } from './stock-changes.sql';
@@ -50,16 +50,7 @@ export class StockChangesProjection implements FollowingProjection {
 
 /** The SKUs whose stock view these changes moved, each once: their stock or policy, or anything at a location whose profile changed. */
 async function changedSkus(sql: SqlClient, changes: readonly StreamChange[]): Promise<string[]> {
-  const skus = new Set<string>();
-  const locations = new Set<string>();
-  let previous = '';
-  for (const { streamId } of changes) {
-    if (streamId === previous) continue; // a stream's events often come together
-    previous = streamId;
-    const changed = stockChangedBy(streamId);
-    if (changed && 'sku' in changed) skus.add(changed.sku);
-    else if (changed) locations.add(changed.locationId);
-  }
+  const { skus, locations } = stockChangesIn(changes);
   if (locations.size > 0) {
     for (const { sku } of await sql.query<{ sku: string }>(SELECT_SKUS_AT_LOCATIONS, [[...locations]])) skus.add(sku);
   }
