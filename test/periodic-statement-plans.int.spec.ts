@@ -19,6 +19,7 @@ import {
   MARK_PUBLISHED,
   SELECT_UNPUBLISHED,
   SELECT_UNPUBLISHED_TOPICS,
+  UNPUBLISHED_OF_TOPIC_WAITING,
   UNPUBLISHED_WAITING,
 } from '../apps/inventory-service/src/outbox/outbox.sql';
 import { SELECT_EXPIRED_PICKUP_HOLDS, SELECT_TRANSFERS_PAST_SHIP_BY } from '../apps/inventory-service/src/fulfillment/fulfillment.sql';
@@ -248,6 +249,7 @@ const statements: Array<[name: string, sql: string, params: () => unknown[]]> = 
   ['SELECT_UNPUBLISHED_TOPICS (relay take-over)', SELECT_UNPUBLISHED_TOPICS, () => []],
   ['MARK_PUBLISHED', MARK_PUBLISHED, () => [['999990', '999991']]],
   ['COUNT_UNPUBLISHED (health)', COUNT_UNPUBLISHED, () => []],
+  ['UNPUBLISHED_OF_TOPIC_WAITING (stock-changes batch)', UNPUBLISHED_OF_TOPIC_WAITING, () => ['retail.stock.changes']],
   ['SELECT_RECENT_OUTBOX_MESSAGES (dashboard)', SELECT_RECENT_OUTBOX_MESSAGES, () => ['retail.logistics.commands', 20]],
   ['SELECT_EXPIRED_PICKUP_HOLDS (sweeper)', SELECT_EXPIRED_PICKUP_HOLDS, () => [new Date().toISOString(), 100]],
   ['SELECT_TRANSFERS_PAST_SHIP_BY (sweeper)', SELECT_TRANSFERS_PAST_SHIP_BY, () => [new Date().toISOString(), 100]],

@@ -52,7 +52,11 @@ const settled = () =>
     { timeoutMs: 120_000, intervalMs: 500 },
   );
 
-/** Every message on the topic, from its beginning to the end it has now, in each partition's order. */
+/**
+ * Every message on the topic, from its beginning to the end it has now, in each partition's order.
+ * The feed writes in Kafka transactions, so a partition ends with a commit marker, which no message
+ * carries: the end is known from each batch's last offset, markers included (END_BATCH_PROCESS).
+ */
 async function readToEnd(): Promise<Array<{ key: string; value: SkuStock; partition: number }>> {
   const admin = kafka.admin();
   await admin.connect();
@@ -66,11 +70,13 @@ async function readToEnd(): Promise<Array<{ key: string; value: SkuStock; partit
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve) => {
       if (remaining.size === 0) resolve();
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        if (Number(payload.lastOffset) + 1 >= (remaining.get(payload.partition) ?? 0)) remaining.delete(payload.partition);
+        if (remaining.size === 0) resolve();
+      });
       void consumer.run({
         eachMessage: async ({ message, partition }) => {
           received.push({ key: message.key!.toString(), value: JSON.parse(message.value!.toString()) as SkuStock, partition });
-          if (Number(message.offset) + 1 >= (remaining.get(partition) ?? 0)) remaining.delete(partition);
-          if (remaining.size === 0) resolve();
         },
       });
     });

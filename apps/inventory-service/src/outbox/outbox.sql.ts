@@ -36,6 +36,11 @@ ORDER BY id LIMIT $1`;
 /** Whether any message waits to be published (outbox_unpublished_idx): the idle relay's poll. */
 export const UNPUBLISHED_WAITING = `SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL) AS waiting`;
 
+/** Whether a message for topic $1 waits to be published (outbox_unpublished_idx: only unpublished rows are read). */
+export const UNPUBLISHED_OF_TOPIC_WAITING = `SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL AND topic = $1) AS waiting`;
+
+export const SELECT_OUTBOX_ORIGIN = `SELECT origin::text AS origin FROM outbox_relay_state WHERE id = 1`;
+
 export const SELECT_UNPUBLISHED_TOPICS = `SELECT DISTINCT topic FROM outbox WHERE published_at IS NULL`;
 
 export const MARK_PUBLISHED = `UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[]) AND published_at IS NULL RETURNING id`;

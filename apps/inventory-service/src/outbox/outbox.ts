@@ -1,6 +1,6 @@
 import type { SqlClient } from '@app/event-store';
 import type { StoredHeaders } from '../platform/kafka';
-import { INSERT_OUTBOX_MESSAGES } from './outbox.sql';
+import { INSERT_OUTBOX_MESSAGES, SELECT_OUTBOX_ORIGIN, UNPUBLISHED_OF_TOPIC_WAITING } from './outbox.sql';
 
 /** Headers on every relayed message: which outbox row of which database it came from. */
 export const OUTBOX_HEADERS = { id: 'outbox-id', origin: 'outbox-origin' } as const;
@@ -22,4 +22,17 @@ export async function enqueueOutboxMessages(sql: SqlClient, messages: readonly O
     messages.map((m) => JSON.stringify(m.headers)),
   ]);
   sql.wrote?.('outbox');
+}
+
+/** This database's origin id: the same for every instance on it, another for every other database. */
+export async function readOutboxOrigin(sql: SqlClient): Promise<string> {
+  const [row] = await sql.query<{ origin: string }>(SELECT_OUTBOX_ORIGIN);
+  if (!row) throw new Error('outbox_relay_state has no row: run the migrations');
+  return row.origin;
+}
+
+/** Whether any message for `topic` waits in the outbox to be published. */
+export async function unpublishedOfTopicWaiting(sql: SqlClient, topic: string): Promise<boolean> {
+  const [row] = await sql.query<{ waiting: boolean }>(UNPUBLISHED_OF_TOPIC_WAITING, [topic]);
+  return row?.waiting ?? false;
 }

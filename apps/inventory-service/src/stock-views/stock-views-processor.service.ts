@@ -8,11 +8,13 @@ import {
 } from '@app/event-store';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ServiceConfig } from '../platform/config';
+import { KafkaConnection } from '../platform/kafka';
 import { ServiceMetrics } from '../platform/metrics';
 import { DailySalesProjection } from './daily-sales.projection';
 import { StockLevelsProjection } from './stock-levels.projection';
 import { StockChangeFeed } from './stock-change-feed.service';
 import { StockChangesProjection } from './publish-stock-changes/stock-changes.projection';
+import { StockReadModelService } from './stock-read-model/stock-read-model.service';
 
 /**
  * Stock changes a window can hold in one batch of the feed (stream ids only: a few MB): enough for
@@ -49,6 +51,8 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
     @Inject(StockChangeFeed) changeFeed: StockChangeFeed,
     @Inject(ServiceMetrics) metrics: ServiceMetrics,
     @Inject(CommitSignals) signals: CommitSignals,
+    @Inject(KafkaConnection) kafka: KafkaConnection,
+    @Inject(StockReadModelService) readModel: StockReadModelService,
   ) {
     const failures = {
       retryMaxDelayMs: config.projections.retryMaxMs,
@@ -83,13 +87,18 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
     // do not wait out the window). The view moved by another instance: the window only.
     const windowMs = config.projections.stockChangesWindowMs;
     this.stockChanges = config.projections.stockChangesFeed
-      ? new CheckpointedProcessor(new StockChangesProjection(config.kafka.topics.stockChanges), transactions, store, {
-          batchSize: STOCK_CHANGES_BATCH_EVENTS,
-          idleDelayMs: windowMs,
-          idleMaxDelayMs: windowMs,
-          idleCheck: reads,
-          ...failures,
-        })
+      ? new CheckpointedProcessor(
+          new StockChangesProjection(config.kafka.topics.stockChanges, kafka, config.http.stockReadModel ? readModel : null),
+          transactions,
+          store,
+          {
+            batchSize: STOCK_CHANGES_BATCH_EVENTS,
+            idleDelayMs: windowMs,
+            idleMaxDelayMs: windowMs,
+            idleCheck: reads,
+            ...failures,
+          },
+        )
       : null;
     const feed = this.stockChanges;
     this.feedWhenQuiet = feed ? setTimeout(() => feed.poke(), Math.min(STOCK_CHANGES_QUIET_MS, windowMs)).unref() : null;

@@ -74,6 +74,26 @@ export class StockReadModelService implements OnApplicationBootstrap, BeforeAppl
     return told(this.pending) || told(this.inFlight);
   }
 
+  /**
+   * The serialized `GET /v1/stock/{sku}` answers of these SKUs, each at a position at or past
+   * `atLeast`, once the model has reached it (waiting up to `waitMs`); null when the model is off,
+   * still loading, or not there in time (the caller reads the database instead).
+   */
+  async answersAtLeast(skus: readonly string[], atLeast: GlobalCheckpoint, waitMs: number): Promise<string[] | null> {
+    const deadline = Date.now() + waitMs;
+    while (!this.ready || compareCheckpoints(this.model.position, atLeast) < 0) {
+      if (this.stopped || Date.now() >= deadline) return null;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const answers: string[] = [];
+    for (const sku of skus) {
+      const answer = this.model.answer(sku, atLeast);
+      if (!answer) return null;
+      answers.push(answer.json);
+    }
+    return answers;
+  }
+
   onApplicationBootstrap(): void {
     if (!this.config.http.stockReadModel) return;
     this.subscription = this.feed.changesOf('all').subscribe((change) => this.told(change));
