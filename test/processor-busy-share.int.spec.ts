@@ -13,8 +13,9 @@ import { eventually } from './support/test-kafka';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 /*
- * busyShareMax on real PostgreSQL: a processor that keeps up rests after each batch so that its
- * batches take at most that share of the time, pokes included; a full batch (a backlog) is followed at once.
+ * busyShareMax on real PostgreSQL: a processor that keeps up waits after each batch so that its
+ * batches take at most that share of the time; a poke still ends the wait; a full batch (a backlog)
+ * is followed at once.
  */
 let db: TestDatabase;
 const store = new PostgresEventStore();
@@ -60,28 +61,34 @@ async function appendReceipts(count: number): Promise<void> {
 }
 
 describe('CheckpointedProcessor busyShareMax', () => {
-  it('rests d × (1 − share) / share after a batch that kept up, pokes included; follows a full batch at once', async () => {
+  it('waits d × (1 − share) / share after a batch that kept up, unless poked; follows a full batch at once', async () => {
     const projection = new SlowProjection('busy-probe');
     const processor = new CheckpointedProcessor(projection, db.transactions, store, {
       batchSize: 3,
       idleDelayMs: 10,
-      busyShareMax: 0.25, // rest about 3 × 200 ms after a batch
+      busyShareMax: 0.25, // a wait of about 3 × 200 ms after a batch
     });
     processor.start();
     try {
       await appendReceipts(1);
       await eventually(async () => expect(projection.batches).toHaveLength(1), { timeoutMs: 10_000, intervalMs: 10 });
-      await new Promise((resolve) => setTimeout(resolve, BATCH_MS + 20)); // the first batch has ended
-      await appendReceipts(7); // three batches: two full ones (no rest between) and one of 1
-      processor.poke();
+      await appendReceipts(7); // three batches: two full ones, then one of 1; no poke
       await eventually(async () => expect(projection.batches.map((b) => b.events)).toEqual([1, 3, 3, 1]), {
         timeoutMs: 10_000,
         intervalMs: 10,
       });
       const [first, full, second, last] = projection.batches.map((b) => b.startedAt) as [number, number, number, number];
-      expect(full - first).toBeGreaterThanOrEqual(BATCH_MS * 4 - 20); // the batch, then its rest of three times as long
+      expect(full - first).toBeGreaterThanOrEqual(BATCH_MS * 4 - 20); // the batch, then a wait three times as long (not 10 ms)
       expect(second - full).toBeLessThan(BATCH_MS * 2); // after a full batch: at once
       expect(last - second).toBeLessThan(BATCH_MS * 2);
+
+      // After the last batch (not full) a wait of ~600 ms began; a poke ends it.
+      await new Promise((resolve) => setTimeout(resolve, BATCH_MS + 20));
+      await appendReceipts(1);
+      const pokedAt = Date.now();
+      processor.poke();
+      await eventually(async () => expect(projection.batches).toHaveLength(5), { timeoutMs: 10_000, intervalMs: 10 });
+      expect(projection.batches[4]!.startedAt - pokedAt).toBeLessThan(BATCH_MS * 2); // the wait would have lasted ~550 ms more
     } finally {
       await processor.stop();
     }

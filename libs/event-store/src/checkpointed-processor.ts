@@ -173,10 +173,7 @@ export class CheckpointedProcessor {
     const first = this.options.idleDelayMs;
     const max = Math.max(first, this.options.idleMaxDelayMs ?? first);
     let idleMs = first;
-    let restUntil = 0; // busyShareMax: the earliest start of the next batch
     while (this.running) {
-      if (restUntil > Date.now()) await this.backoffWait.wait(restUntil - Date.now());
-      if (!this.running) break;
       let applied = 0;
       let heldBack = false;
       this.lockedOut = false;
@@ -200,10 +197,10 @@ export class CheckpointedProcessor {
         continue;
       }
       const share = this.options.busyShareMax ?? 1;
-      if (applied > 0 && share < 1) restUntil = Date.now() + ((Date.now() - started) * (1 - share)) / share;
+      const restMs = applied > 0 && share < 1 ? ((Date.now() - started) * (1 - share)) / share : 0;
       const lookSoon = heldBack || this.lockedOut;
       idleMs = applied > 0 || lookSoon ? first : Math.min(max, idleMs * 2);
-      mayHaveEvents = (await this.idle(idleMs)) === 'woken';
+      mayHaveEvents = (await this.idle(Math.max(idleMs, restMs))) === 'woken';
       if (mayHaveEvents) idleMs = first;
     }
   }
