@@ -23,7 +23,7 @@ import { StockReadModelService } from './stock-read-model/stock-read-model.servi
 const STOCK_CHANGES_BATCH_EVENTS = 100_000;
 /**
  * Once the view has not moved for this long (or the window, if shorter), the log has gone quiet: the
- * feed queues what it holds now rather than at the end of its window. While changes keep coming
+ * feed sends what it holds now rather than at the end of its window. While changes keep coming
  * (the view moves more often than this) the window holds: one message per SKU per window.
  */
 const STOCK_CHANGES_QUIET_MS = 500;

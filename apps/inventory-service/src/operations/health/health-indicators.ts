@@ -94,7 +94,7 @@ export class KafkaHealthIndicator {
 
 /**
  * `stockViewBacklog`: events not yet in the stock view; `stockChangesBacklog`: events whose stock
- * changes are not yet queued for retail.stock.changes, counted up to HEALTH_BACKLOG_CAP (the
+ * changes are not yet sent to retail.stock.changes, counted up to HEALTH_BACKLOG_CAP (the
  * feed follows the view, one batch per STOCK_CHANGES_WINDOW_MS; not measured when STOCK_CHANGES_FEED=false); `outboxBacklog`: outbox
  * messages not yet published.
  */

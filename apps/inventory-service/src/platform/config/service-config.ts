@@ -46,7 +46,7 @@ export abstract class ServiceConfig {
   };
   /**
    * retryMaxMs: a failing batch is retried after 25 ms, doubling up to this. stockChangesFeed: a
-   * processor behind the stock view queues the changed SKUs' stock for retail.stock.changes
+   * processor behind the stock view sends the changed SKUs' stock to retail.stock.changes
    * (STOCK_CHANGES_FEED), one batch per stockChangesWindowMs (STOCK_CHANGES_WINDOW_MS), and, while it
    * keeps up, at most stockChangesBusyShare of the time in its batches (STOCK_CHANGES_BUSY_SHARE: under
    * heavy change the window stretches so that the feed costs that share, not more).

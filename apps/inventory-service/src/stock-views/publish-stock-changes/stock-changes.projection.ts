@@ -27,7 +27,7 @@ export interface KeptStockAnswers {
 /** How long a batch waits for the read model to reach the view before it reads the bodies from the database. */
 const KEPT_ANSWERS_WAIT_MS = 2_000;
 
-/** The feed's checkpoint: how far down the log the SKUs it changed have been queued for retail.stock.changes. */
+/** The feed's checkpoint: how far down the log the SKUs it changed have been sent to retail.stock.changes. */
 export const STOCK_CHANGES_PROCESSOR = 'stock-changes';
 
 /**
