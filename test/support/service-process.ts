@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { BUILT, requireBuilt } from './built-apps';
+import { BUILT, SERVICE_NODE_FLAGS, requireBuilt } from './built-apps';
 import { documentedFetch, forgetApiDocumentOf } from './documented-answers';
 import { isolatedServiceEnv } from './isolated-env';
 
@@ -42,7 +42,7 @@ export class ServiceProcess {
   /** Start it and wait until it answers /health/live. */
   async start(timeoutMs = 60_000): Promise<void> {
     forgetApiDocumentOf(this.baseUrl); // the document of whatever listened here before
-    const child = spawn('node', [requireBuilt(BUILT.service)], {
+    const child = spawn('node', [...SERVICE_NODE_FLAGS, requireBuilt(BUILT.service)], {
       env: { ...process.env, ...this.env, PORT: String(this.port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -32,18 +32,32 @@ export function describeProblems(error: z.ZodError): FieldProblem[] {
 
 /**
  * Where a value holds the NUL character (U+0000), which JSON allows and PostgreSQL can store in
- * neither text nor jsonb: the dotted path of the first such string or key, else null.
+ * neither text nor jsonb: the dotted path of the first such string or key, else null. Every inbound
+ * message is walked, so the walk allocates nothing until it finds one (no path per key, no entries).
  */
 export function pathOfNulCharacter(value: unknown, path: readonly (string | number)[] = []): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') || '(message)' : null;
-  if (value === null || typeof value !== 'object') return null;
-  for (const [key, item] of Object.entries(value)) {
-    const itemPath = [...path, Array.isArray(value) ? Number(key) : key];
+  if (!holdsNulCharacter(value)) return null;
+  if (typeof value === 'string') return path.join('.') || '(message)';
+  for (const [key, item] of Object.entries(value as object)) {
     if (key.includes('\u0000')) return [...path, '(a key)'].join('.');
-    const found = pathOfNulCharacter(item, itemPath);
-    if (found !== null) return found;
+    if (holdsNulCharacter(item)) return pathOfNulCharacter(item, [...path, Array.isArray(value) ? Number(key) : key]);
   }
   return null;
+}
+
+/** Whether a string, or any string or key inside an object or array, holds the NUL character. */
+function holdsNulCharacter(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (holdsNulCharacter(item)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (key.includes('\u0000') || holdsNulCharacter((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
 }
 
 /** The field problem of a value that holds the NUL character, if it does (events and HTTP bodies alike). */

@@ -29,6 +29,13 @@ interface EventRow {
 
 const UNIQUE_VIOLATION = '23505';
 
+/** INSERT_EVENTS's one row: the positions in the order of its rows, and what every event of the statement shares. */
+interface InsertedEvents {
+  global_positions: string | null;
+  transaction_id: string;
+  recorded_at: Date;
+}
+
 export interface AppendOptions {
   /**
    * The caller guarantees the event ids are new (it claimed them in this transaction): skip the
@@ -105,9 +112,9 @@ export class PostgresEventStore {
     if ((bump?.bumped ?? 0) !== streamIds.length) {
       throw new StreamVersionConflictError(streamIds, 'a stream is not at its expected version');
     }
-    let inserted: Array<{ global_position: string; transaction_id: string; recorded_at: Date }>;
+    let inserted: InsertedEvents | undefined;
     try {
-      inserted = await sql.query(INSERT_EVENTS, [JSON.stringify(rows)]);
+      [inserted] = await sql.query<InsertedEvents>(INSERT_EVENTS, [JSON.stringify(rows)]);
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
         // A concurrent transaction stored the same event id or stream version first.
@@ -116,21 +123,21 @@ export class PostgresEventStore {
       throw error;
     }
     sql.wrote?.('events');
-    const appended = inserted.map((row, i): RecordedEvent => {
-      const [streamId, streamVersion, eventId, type, schemaVersion, data, metadata] = rows[i]!;
-      return {
-        globalPosition: Number(row.global_position),
-        transactionId: row.transaction_id,
-        streamId,
-        streamVersion,
-        eventId,
-        type,
-        schemaVersion,
-        data,
-        metadata,
-        recordedAt: row.recorded_at,
-      };
-    });
+    const positions = inserted?.global_positions?.split(',') ?? [];
+    if (!inserted || positions.length !== rows.length) throw new Error(`stored ${positions.length} of ${rows.length} events`);
+    const { transaction_id: transactionId, recorded_at: recordedAt } = inserted;
+    const appended = rows.map(([streamId, streamVersion, eventId, type, schemaVersion, data, metadata], i): RecordedEvent => ({
+      globalPosition: Number(positions[i]),
+      transactionId,
+      streamId,
+      streamVersion,
+      eventId,
+      type,
+      schemaVersion,
+      data,
+      metadata,
+      recordedAt,
+    }));
     for (const projection of this.inlineProjections) await projection.apply(sql, appended);
     return { streamVersions, appended, duplicateEventIds };
   }

@@ -139,8 +139,7 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     afterCommit: Array<() => void>,
   ): Promise<InboundBatchOutcome> {
     const { consumerGroup, topic, partition } = command;
-    await sql.query(ENSURE_OFFSET_ROW, [consumerGroup, topic, partition]);
-    const [stored] = await sql.query<{ next_offset: string }>(LOCK_NEXT_OFFSET, [consumerGroup, topic, partition]);
+    const stored = await this.lockNextOffset(sql, consumerGroup, topic, partition);
     const nextOffset = BigInt(stored?.next_offset ?? '0');
     const gap = offsetGap(nextOffset, command.position);
     const fresh = gap.refuse ? [] : command.messages.filter((message) => BigInt(message.offset) >= nextOffset);
@@ -215,6 +214,19 @@ export class RecordInboundBatchHandler implements ICommandHandler<RecordInboundB
     const lastOffset = fresh.reduce((max, m) => (BigInt(m.offset) > max ? BigInt(m.offset) : max), -1n);
     await sql.query(STORE_NEXT_OFFSET, [consumerGroup, topic, partition, (lastOffset + 1n).toString()]);
     return outcome;
+  }
+
+  /**
+   * The partition's stored next offset, locked until commit. Its row exists but for a partition's
+   * first batch, so one statement locks it; only when it is missing is it created first (a second
+   * instance creating it at once waits for the first to commit, then locks and reads what it stored).
+   */
+  private async lockNextOffset(sql: SqlClient, consumerGroup: string, topic: string, partition: number) {
+    const key = [consumerGroup, topic, partition];
+    const [stored] = await sql.query<{ next_offset: string }>(LOCK_NEXT_OFFSET, key);
+    if (stored) return stored;
+    await sql.query(ENSURE_OFFSET_ROW, key);
+    return (await sql.query<{ next_offset: string }>(LOCK_NEXT_OFFSET, key))[0];
   }
 
   /** The scoped ids of the events not seen before (per sender, and not claimed before senders were kept). */

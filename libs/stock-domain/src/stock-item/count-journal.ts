@@ -66,16 +66,19 @@ export function journalAfter(journal: Array<[number, number]>, event: StockItemE
 function insertByTime(journal: Array<[number, number]>, entry: [number, number]): Array<[number, number]> {
   let index = journal.length;
   while (index > 0 && journal[index - 1]![0] > entry[0]) index -= 1;
+  const inserted = journal.slice(); // one copy: the journal before is a value of the state before
   const same = journal[index - 1];
-  if (same !== undefined && same[0] === entry[0])
-    return [...journal.slice(0, index - 1), [same[0], same[1] + entry[1]], ...journal.slice(index)];
-  return [...journal.slice(0, index), entry, ...journal.slice(index)];
+  if (same !== undefined && same[0] === entry[0]) inserted[index - 1] = [same[0], same[1] + entry[1]];
+  else inserted.splice(index, 0, entry);
+  return inserted;
 }
 
+/** The journal without the movements older than COUNT_LOOKBACK_MS before its newest (the same journal when none is). */
 function trimJournal(journal: Array<[number, number]>): Array<[number, number]> {
   const newest = journal[journal.length - 1]?.[0];
   if (newest === undefined) return journal;
   const horizon = newest - COUNT_LOOKBACK_MS;
+  if (journal[0]![0] >= horizon) return journal;
   const firstKept = journal.findIndex(([at]) => at >= horizon);
-  return firstKept <= 0 ? journal : journal.slice(firstKept);
+  return journal.slice(firstKept);
 }

@@ -48,13 +48,9 @@ function refuseInexactTotals(state: StockItemState, events: readonly StockItemEv
     onHand += data.onHandChange;
     reserved += data.reservedChange ?? 0;
     inTransit += data.inTransitChange ?? 0;
-    for (const [field, value] of [
-      ['onHand', onHand],
-      ['reserved', reserved],
-      ['inTransit', inTransit],
-    ] as const) {
-      if (Math.abs(value) > MAX_STOCK_ITEM_QUANTITY) throw new StockQuantityOutOfRange(field, value);
-    }
+    if (Math.abs(onHand) > MAX_STOCK_ITEM_QUANTITY) throw new StockQuantityOutOfRange('onHand', onHand);
+    if (Math.abs(reserved) > MAX_STOCK_ITEM_QUANTITY) throw new StockQuantityOutOfRange('reserved', reserved);
+    if (Math.abs(inTransit) > MAX_STOCK_ITEM_QUANTITY) throw new StockQuantityOutOfRange('inTransit', inTransit);
   }
 }
 

@@ -91,6 +91,13 @@ describe('stock item', () => {
   it('round-trips stream ids, even with separators inside', () => {
     const key = { locationId: 'S|01', sku: 'SKU 1/α' };
     expect(stockItemKeyOf(stockItemStreamId(key))).toEqual(key);
+    expect(stockItemKeyOf(stockItemStreamId({ locationId: 'S01', sku: 'SKU-1' }))).toEqual({ locationId: 'S01', sku: 'SKU-1' });
+  });
+
+  it('reads no key from another stream or a cut id', () => {
+    for (const streamId of ['online-order|O-1', 'stock-item', 'stock-item|S01', 'stock-items|S01|SKU-1'])
+      expect(stockItemKeyOf(streamId)).toBeNull();
+    expect(stockItemKeyOf('stock-item|S01|SKU-1|more')).toEqual({ locationId: 'S01', sku: 'SKU-1' });
   });
 });
 
