@@ -177,7 +177,6 @@ export class CheckpointedProcessor {
       let applied = 0;
       let heldBack = false;
       this.lockedOut = false;
-      const started = Date.now();
       try {
         if (mayHaveEvents) applied = await this.processNextBatch();
         else {
@@ -196,11 +195,9 @@ export class CheckpointedProcessor {
         mayHaveEvents = true;
         continue;
       }
-      const share = this.options.busyShareMax ?? 1;
-      const restMs = applied > 0 && share < 1 ? ((Date.now() - started) * (1 - share)) / share : 0;
       const lookSoon = heldBack || this.lockedOut;
       idleMs = applied > 0 || lookSoon ? first : Math.min(max, idleMs * 2);
-      mayHaveEvents = (await this.idle(Math.max(idleMs, restMs))) === 'woken';
+      mayHaveEvents = (await this.idle(idleMs)) === 'woken';
       if (mayHaveEvents) idleMs = first;
     }
   }

@@ -37,13 +37,6 @@ export interface ProcessorOptions {
    * other processes waits for it.
    */
   idleMaxDelayMs?: number;
-  /**
-   * At most this share of the time in batches while the processor keeps up: the idle wait after a
-   * batch that was not full and took d ms (its look and transaction included) lasts at least
-   * d × (1 − share) / share. A poke still ends it (the poker knows the work is due now); a full
-   * batch (a backlog) is followed at once. Default 1: the idle wait alone.
-   */
-  busyShareMax?: number;
   /** A poke starts a batch after this long, pokes meanwhile coming with it (default 0: at once). */
   pokeDelayMs?: number;
   /**

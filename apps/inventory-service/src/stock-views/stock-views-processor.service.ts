@@ -95,7 +95,6 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
             batchSize: STOCK_CHANGES_BATCH_EVENTS,
             idleDelayMs: windowMs,
             idleMaxDelayMs: windowMs,
-            busyShareMax: config.projections.stockChangesBusyShare,
             idleCheck: reads,
             ...failures,
           },

@@ -97,7 +97,6 @@ export const envSchema = z.object({
   PROJECTION_RETRY_MAX_MS: number().int().min(25, 'must be at least 25 (the first retry delay)').default(30_000),
   STOCK_CHANGES_FEED: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true'),
   STOCK_CHANGES_WINDOW_MS: positiveInt.default(10_000),
-  STOCK_CHANGES_BUSY_SHARE: number().gt(0, 'must be more than 0').max(1, 'must be at most 1').default(0.05),
   INGESTION_TRANSIENT_RETRY_MS: number().int().min(0).max(600_000).default(8_000),
   OUTBOX_BATCH_SIZE: positiveInt.default(500),
   OUTBOX_IDLE_MS: positiveInt.default(50),

@@ -47,9 +47,7 @@ export abstract class ServiceConfig {
   /**
    * retryMaxMs: a failing batch is retried after 25 ms, doubling up to this. stockChangesFeed: a
    * processor behind the stock view sends the changed SKUs' stock to retail.stock.changes
-   * (STOCK_CHANGES_FEED), one batch per stockChangesWindowMs (STOCK_CHANGES_WINDOW_MS), and, while it
-   * keeps up, at most stockChangesBusyShare of the time in its batches (STOCK_CHANGES_BUSY_SHARE: under
-   * heavy change the window stretches so that the feed costs that share, not more).
+   * (STOCK_CHANGES_FEED), one batch per stockChangesWindowMs (STOCK_CHANGES_WINDOW_MS).
    */
   declare projections: {
     batchSize: number;
@@ -58,7 +56,6 @@ export abstract class ServiceConfig {
     retryMaxMs: number;
     stockChangesFeed: boolean;
     stockChangesWindowMs: number;
-    stockChangesBusyShare: number;
   };
   /** transientRetryMs: how long one inbound batch is retried on a transient database fault before it fails to kafkajs (which retries it again). */
   declare ingestion: { transientRetryMs: number };
@@ -161,7 +158,6 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       retryMaxMs: values.PROJECTION_RETRY_MAX_MS,
       stockChangesFeed: values.STOCK_CHANGES_FEED === 'true',
       stockChangesWindowMs: values.STOCK_CHANGES_WINDOW_MS,
-      stockChangesBusyShare: values.STOCK_CHANGES_BUSY_SHARE,
     },
     ingestion: { transientRetryMs: values.INGESTION_TRANSIENT_RETRY_MS },
     outbox: {
