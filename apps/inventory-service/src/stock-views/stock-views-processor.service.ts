@@ -87,18 +87,13 @@ export class StockViewsProcessor implements OnApplicationBootstrap, BeforeApplic
     // do not wait out the window). The view moved by another instance: the window only.
     const windowMs = config.projections.stockChangesWindowMs;
     this.stockChanges = config.projections.stockChangesFeed
-      ? new CheckpointedProcessor(
-          new StockChangesProjection(config.kafka.topics.stockChanges, kafka, config.http.stockReadModel ? readModel : null),
-          transactions,
-          store,
-          {
-            batchSize: STOCK_CHANGES_BATCH_EVENTS,
-            idleDelayMs: windowMs,
-            idleMaxDelayMs: windowMs,
-            idleCheck: reads,
-            ...failures,
-          },
-        )
+      ? new CheckpointedProcessor(new StockChangesProjection(config.kafka.topics.stockChanges, kafka, readModel), transactions, store, {
+          batchSize: STOCK_CHANGES_BATCH_EVENTS,
+          idleDelayMs: windowMs,
+          idleMaxDelayMs: windowMs,
+          idleCheck: reads,
+          ...failures,
+        })
       : null;
     const feed = this.stockChanges;
     this.feedWhenQuiet = feed ? setTimeout(() => feed.poke(), Math.min(STOCK_CHANGES_QUIET_MS, windowMs)).unref() : null;

@@ -36,16 +36,17 @@ export const STOCK_CHANGES_PROCESSOR = 'stock-changes';
  * own (`stock-changes`) follows the log behind the stock-levels view, never past the view's
  * checkpoint, one batch per window (its idle wait): so one message per SKU per window however many
  * view batches changed it. Each batch learns the changed SKUs from the events' stream ids alone,
- * reads their bodies and the view's checkpoint in one statement (one snapshot: the body's position
- * is the view position the body reflects, at or past every event of the batch), and sends them in
- * one Kafka transaction (StockChangesPublisher) before the transaction that holds the lock advances
- * the feed's checkpoint. That transaction has written nothing while the send is on its way (no
- * transaction id: it holds back no reader of the log). Batches run one after another (the
- * processor's lock and its checkpoint's compare-and-set, however many instances run), each reads the
- * view later than the one before, and the transactional id fences the sender of an earlier batch:
- * for one key, positions only grow on the topic, whatever crashes. A crash between the send and the
- * checkpoint sends the batch again, read afresh: a repeat at the same or a later position, which a
- * compacted topic's readers take as they take any value.
+ * opens its sender (StockChangesSender: that fences the sender of any earlier batch), takes their
+ * bodies (from the read model at or past the view's checkpoint read now, else from the database in
+ * one snapshot with the checkpoint: each body's position is a view position it reflects, at or past
+ * every event of the batch), and sends them in one Kafka transaction before the transaction that
+ * holds the lock advances the feed's checkpoint. That transaction has written nothing while the send
+ * is on its way (no transaction id: it holds back no reader of the log). Batches run one after
+ * another (the processor's lock and its checkpoint's compare-and-set, however many instances run),
+ * each reads later than anything an earlier batch sent: for one key, positions only grow on the
+ * topic, whatever crashes. A crash between the send and the checkpoint sends the batch again, read
+ * afresh: a repeat at the same or a later position, which a compacted topic's readers take as they
+ * take any value.
  */
 export class StockChangesProjection implements FollowingProjection {
   readonly name = STOCK_CHANGES_PROCESSOR;

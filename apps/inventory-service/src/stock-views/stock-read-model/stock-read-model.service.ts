@@ -80,6 +80,7 @@ export class StockReadModelService implements OnApplicationBootstrap, BeforeAppl
    * still loading, or not there in time (the caller reads the database instead).
    */
   async answersAtLeast(skus: readonly string[], atLeast: GlobalCheckpoint, waitMs: number): Promise<string[] | null> {
+    if (!this.config.http.stockReadModel) return null;
     const deadline = Date.now() + waitMs;
     while (!this.ready || compareCheckpoints(this.model.position, atLeast) < 0) {
       if (this.stopped || Date.now() >= deadline) return null;
