@@ -139,7 +139,7 @@ async function rawInsertLinesPerSecond(lines: number): Promise<number> {
 
 /**
  * From start to every line of the stream visible in the stock view (`seconds`), and on to every
- * stock change of it queued by the feed and published by the relay (`feedSeconds`: the same when the
+ * stock change of it sent by the feed and the outbox published (`feedSeconds`: the same when the
  * feed is off), with the service's RSS sampled every second until then.
  */
 async function endToEnd(service: ServiceProcess, lines: number, messages: number, label: string) {
@@ -174,7 +174,7 @@ function feedCostOf(withFeed: Awaited<ReturnType<typeof endToEnd>>, withoutFeed:
     secondsWithFeed: round(withFeed.feedSeconds, 1),
     secondsWithFeedOff: round(withoutFeed.feedSeconds, 1),
     meaning:
-      'the same stream on an empty log read by a third service with STOCK_CHANGES_FEED=false; each run ends once every line is in the stock view, every stock change is queued by the feed and the outbox is published (lines/s counts that); extraCost = (lines/s without the feed) / (lines/s with it) - 1: the extra time per line the feed costs (target <= 0.10); extraCostUntilTheViewOnly: the same, with each run ending once every line is in the stock view',
+      'the same stream on an empty log read by a third service with STOCK_CHANGES_FEED=false; each run ends once every line is in the stock view, every stock change is sent by the feed and the outbox is published (lines/s counts that); extraCost = (lines/s without the feed) / (lines/s with it) - 1: the extra time per line the feed costs (target <= 0.10); extraCostUntilTheViewOnly: the same, with each run ending once every line is in the stock view',
   };
 }
 
